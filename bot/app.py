@@ -1,0 +1,59 @@
+"""The composition root: builds the engine, unit of work, core and transports from config."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import Engine
+
+from bot.config import Settings
+from domain.clock import Clock, SystemClock
+from handlers.context import CoreOptions
+from handlers.conversation import Conversation
+from storage.db import make_engine, make_session_factory, upgrade
+from storage.uow import SqlAlchemyUnitOfWorkFactory
+
+log = logging.getLogger(__name__)
+
+
+def core_options(settings: Settings) -> CoreOptions:
+    p = settings.policy
+    return CoreOptions(
+        timezone=settings.scheduler.timezone,
+        default_locale=settings.i18n.default_locale,
+        target_growth=Decimal(p.target_growth),
+        complaint_sla_hours=p.complaint_sla_hours,
+        contract_notice_days=p.contract_notice_days,
+        severe_price_gap=Decimal(p.severe_price_gap),
+        form_ttl_minutes=p.form_ttl_minutes,
+        invite_ttl_hours=p.invite_ttl_hours,
+        invite_attempts_per_hour=p.invite_attempts_per_hour,
+    )
+
+
+@dataclass
+class App:
+    settings: Settings
+    engine: Engine
+    uow_factory: SqlAlchemyUnitOfWorkFactory
+    clock: Clock
+    options: CoreOptions
+    conversation: Conversation
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def build_app(
+    settings: Settings, *, clock: Clock | None = None, migrate: bool = True, engine=None
+) -> App:
+    engine = engine or make_engine(settings.database.url, echo=settings.database.echo)
+    if migrate:
+        upgrade(settings.database.url, engine=engine)
+    uow_factory = SqlAlchemyUnitOfWorkFactory(make_session_factory(engine))
+    clock = clock or SystemClock()
+    options = core_options(settings)
+    conversation = Conversation(uow_factory, clock, options)
+    return App(settings, engine, uow_factory, clock, options, conversation)

@@ -1,0 +1,169 @@
+"""`dealerbot` command line (typer)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+from datetime import timedelta
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from bot.config import ConfigError, Settings, load_settings
+
+app = typer.Typer(
+    help="dealerbot: the dealer communication bot (Telegram, Slack, console).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+invite_app = typer.Typer(help="One-time link codes for chat users.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(invite_app, name="invite")
+
+
+class State:
+    config: Path | None = None
+
+    def settings(self) -> Settings:
+        try:
+            return load_settings(self.config)
+        except ConfigError as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(2) from None
+
+
+state = State()
+
+
+@app.callback()
+def main_options(
+    config: Annotated[
+        Path | None,
+        typer.Option("--config", "-c", help="TOML config file (default ./config.toml)."),
+    ] = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Debug logging.")] = False,
+) -> None:
+    state.config = config
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+
+
+def build(migrate: bool = True):
+    from bot.app import build_app
+
+    return build_app(state.settings(), migrate=migrate)
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Apply every pending migration."""
+    from storage.db import upgrade
+
+    settings = state.settings()
+    upgrade(settings.database.url)
+    typer.echo("database is up to date")
+
+
+@invite_app.command("dealer")
+def invite_dealer(code: str) -> None:
+    """Print a one-time code that links a chat user to dealer CODE."""
+    _invite(dealer=code)
+
+
+@invite_app.command("manager")
+def invite_manager(code: str) -> None:
+    """Print a one-time code that links a chat user to manager CODE."""
+    _invite(manager=code)
+
+
+def _invite(dealer: str | None = None, manager: str | None = None) -> None:
+    from domain.catalog import DealerCode, ManagerCode
+    from domain.invites import UnknownPerson, issue_invite
+
+    application = build()
+    ttl = timedelta(hours=application.options.invite_ttl_hours)
+    with application.uow_factory() as uow:
+        try:
+            invite = issue_invite(
+                uow,
+                application.clock.now(),
+                ttl,
+                dealer=DealerCode(dealer) if dealer else None,
+                manager=ManagerCode(manager) if manager else None,
+            )
+        except UnknownPerson:
+            kind = "dealer" if dealer else "manager"
+            typer.echo(f"error: no {kind} with code {dealer or manager}", err=True)
+            raise typer.Exit(1) from None
+        uow.commit()
+    who = f"dealer {dealer}" if dealer else f"manager {manager}"
+    typer.echo(f"one-time code for {who}, valid until {invite.expires_at:%Y-%m-%d %H:%M} UTC:")
+    typer.echo(invite.code)
+
+
+@app.command()
+def chat(
+    user: Annotated[str, typer.Option("--user", "-u", help="Console user id.")] = "console",
+    files_dir: Annotated[Path, typer.Option(help="Where images and documents are saved.")] = Path(
+        "dealerbot-files"
+    ),
+) -> None:
+    """Talk to the bot in this terminal (stdin lines in, replies out; works piped)."""
+    from bot.console import ConsoleTransport, console_dispatcher
+
+    application = build()
+    console = ConsoleTransport(application.conversation, user, files_dir=files_dir)
+    dispatcher = console_dispatcher(console, application.uow_factory, application.clock)
+    try:
+        asyncio.run(console.serve(dispatcher))
+    except KeyboardInterrupt:
+        pass
+    finally:
+        application.close()
+
+
+@app.command()
+def outbox(
+    status: Annotated[
+        str | None, typer.Option(help="pending, sending, sent, failed or undeliverable.")
+    ] = None,
+    limit: Annotated[int, typer.Option(help="How many, newest first.")] = 50,
+) -> None:
+    """Show proactive messages and their delivery state."""
+    from domain.outbox import OutboxStatus
+
+    try:
+        wanted = OutboxStatus(status) if status else None
+    except ValueError:
+        choices = ", ".join(s.value for s in OutboxStatus)
+        typer.echo(f"error: unknown status {status!r}; use one of {choices}", err=True)
+        raise typer.Exit(2) from None
+    application = build()
+    with application.uow_factory() as uow:
+        items = uow.outbox.list(wanted, limit)
+    for item in items:
+        text = str(item.payload.get("text", "")).replace("\n", " ")[:60]
+        typer.echo(
+            f"{item.id:>6} {item.status.value:<13} {item.platform:<9} {item.chat_id:<16} "
+            f"tries={item.attempts} {text} {item.last_error[:40]}"
+        )
+    if not items:
+        typer.echo("no messages")
+
+
+def main() -> None:
+    try:
+        app()
+    except ConfigError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,140 @@
+"""Typed settings: TOML file, then `DEALERBOT_<SECTION>__<KEY>` environment overrides."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+DEFAULT_CONFIG_PATH = Path("config.toml")
+
+
+class Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class DatabaseSettings(Section):
+    url: str = "sqlite:///dealerbot.db"
+    echo: bool = False
+
+
+class I18nSettings(Section):
+    default_locale: Literal["zh_CN", "en"] = "zh_CN"
+
+
+class SchedulerSettings(Section):
+    enabled: bool = True
+    timezone: str = "Asia/Shanghai"
+    report_reminder: str = "0 9 * * *"
+    target_alerts: str = "0 9 * * mon"
+    target_alerts_month_end: str = "0 18 L * *"
+    violation_digest: str = "0 * * * *"
+    complaint_sla: str = "*/15 * * * *"
+    contract_expiry: str = "0 8 * * *"
+    promotion_dispatch: str = "* * * * *"
+
+
+class TelegramSettings(Section):
+    token: SecretStr = SecretStr("")
+    api_base_url: str = "https://api.telegram.org/bot"
+    api_file_url: str = "https://api.telegram.org/file/bot"
+    mode: Literal["polling", "webhook"] = "polling"
+    webhook_url: str = ""
+    webhook_listen: str = "127.0.0.1:8443"
+    secret_token: SecretStr = SecretStr("")
+
+
+class SlackSettings(Section):
+    bot_token: SecretStr = SecretStr("")
+    signing_secret: SecretStr = SecretStr("")
+    app_token: SecretStr = SecretStr("")
+    mode: Literal["http", "socket"] = "http"
+    api_base_url: str = "https://slack.com/api/"
+    listen: str = "127.0.0.1:3000"
+
+
+class PolicySettings(Section):
+    target_growth: Decimal = Field(default=Decimal("0.30"), ge=0)
+    complaint_sla_hours: int = Field(default=48, gt=0)
+    contract_notice_days: int = Field(default=30, gt=0)
+    severe_price_gap: Decimal = Field(default=Decimal("0.10"), ge=0)
+    form_ttl_minutes: int = Field(default=30, gt=0)
+    invite_ttl_hours: int = Field(default=72, gt=0)
+    invite_attempts_per_hour: int = Field(default=5, gt=0)
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="DEALERBOT_",
+        env_nested_delimiter="__",
+        extra="forbid",
+        case_sensitive=False,
+    )
+
+    database: DatabaseSettings = DatabaseSettings()
+    i18n: I18nSettings = I18nSettings()
+    scheduler: SchedulerSettings = SchedulerSettings()
+    telegram: TelegramSettings = TelegramSettings()
+    slack: SlackSettings = SlackSettings()
+    policy: PolicySettings = PolicySettings()
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        if _TOML_PATH is not None:
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=_TOML_PATH))
+        return tuple(sources)
+
+
+_TOML_PATH: Path | None = None
+
+
+class ConfigError(Exception):
+    """The configuration cannot be used; the message names each bad key."""
+
+
+def load_settings(path: Path | None = None, *, required: bool = False) -> Settings:
+    """Load settings from `path` (default ./config.toml if it exists) and the environment."""
+    global _TOML_PATH
+    candidate = path if path is not None else DEFAULT_CONFIG_PATH
+    if path is not None and not path.exists():
+        raise ConfigError(f"config file not found: {path}")
+    if required and not candidate.exists():
+        raise ConfigError(f"config file not found: {candidate}")
+    _TOML_PATH = candidate if candidate.exists() else None
+    try:
+        return Settings()
+    except ValidationError as exc:
+        raise ConfigError(_describe(exc, _TOML_PATH)) from None
+    except ValueError as exc:  # TOML syntax errors
+        raise ConfigError(f"{_TOML_PATH}: {exc}") from None
+    finally:
+        _TOML_PATH = None
+
+
+def _describe(exc: ValidationError, path: Path | None) -> str:
+    where = f" in {path}" if path else ""
+    lines = [f"invalid configuration{where}:"]
+    for err in exc.errors():
+        key = ".".join(str(p) for p in err["loc"])
+        env = "DEALERBOT_" + "__".join(str(p).upper() for p in err["loc"])
+        if err["type"] == "extra_forbidden":
+            lines.append(f"  {key}: unknown key (env {env}); see config.example.toml")
+        else:
+            lines.append(f"  {key}: {err['msg']} (got {err.get('input')!r}; env {env})")
+    return "\n".join(lines)

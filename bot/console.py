@@ -1,0 +1,124 @@
+"""Console transport: stdin lines in, replies printed; works interactively and piped."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from pathlib import Path
+from typing import TextIO
+
+from bot.outbox import OutboxDispatcher
+from domain.clock import Clock
+from handlers.conversation import Conversation
+from handlers.messages import Attachment, Button, Inbound, Reply
+
+PLATFORM = "console"
+
+
+class ConsoleTransport:
+    platform = PLATFORM
+
+    def __init__(
+        self,
+        conversation: Conversation,
+        user_id: str,
+        *,
+        stdin: TextIO | None = None,
+        stdout: TextIO | None = None,
+        files_dir: Path = Path("dealerbot-files"),
+    ) -> None:
+        self.conversation = conversation
+        self.user_id = user_id
+        self.stdin = stdin or sys.stdin
+        self.stdout = stdout or sys.stdout
+        self.files_dir = files_dir
+        self._buttons: list[Button] = []
+        self._saved = 0
+
+    # -- output --------------------------------------------------------------------------
+
+    def _save(self, attachment: Attachment) -> Path:
+        self.files_dir.mkdir(parents=True, exist_ok=True)
+        self._saved += 1
+        name = Path(attachment.filename).name or "file"
+        path = self.files_dir / f"{self._saved:03d}-{name}"
+        path.write_bytes(attachment.content)
+        return path
+
+    def render(self, reply: Reply, *, proactive: bool = False) -> None:
+        out = self.stdout
+        prefix = "[!] " if proactive else ""
+        out.write(f"{prefix}{reply.text}\n")
+        buttons = [b for row in reply.buttons for b in row]
+        if buttons:
+            self._buttons = buttons
+            for n, b in enumerate(buttons, 1):
+                out.write(f"  [{n}] {b.label}\n")
+        if reply.image:
+            out.write(f"  (image: {self._save(reply.image)})\n")
+        if reply.document:
+            out.write(f"  (document: {self._save(reply.document)})\n")
+        out.flush()
+
+    async def send(self, chat_id: str, reply: Reply) -> None:
+        if chat_id == self.user_id:
+            self.render(reply, proactive=True)
+
+    # -- input ---------------------------------------------------------------------------
+
+    def to_inbound(self, line: str) -> Inbound:
+        stripped = line.strip()
+        if stripped.isdigit() and self._buttons and 1 <= int(stripped) <= len(self._buttons):
+            payload = self._buttons[int(stripped) - 1].payload
+            return Inbound(PLATFORM, self.user_id, self.user_id, payload=payload)
+        if stripped.startswith("@file "):
+            path = Path(stripped[6:].strip()).expanduser()
+            if path.is_file():
+                return Inbound(
+                    PLATFORM,
+                    self.user_id,
+                    self.user_id,
+                    file=Attachment(path.name, path.read_bytes()),
+                )
+        return Inbound(PLATFORM, self.user_id, self.user_id, text=line.rstrip("\n"))
+
+    async def handle_line(self, line: str) -> list[Reply]:
+        inbound = self.to_inbound(line)
+        replies = await asyncio.to_thread(self.conversation.handle, inbound)
+        for reply in replies:
+            self.render(reply)
+        return replies
+
+    async def serve(self, dispatcher: OutboxDispatcher | None = None) -> None:
+        loop = asyncio.get_running_loop()
+        stop = asyncio.Event()
+        pump = asyncio.create_task(dispatcher.run(stop)) if dispatcher else None
+        try:
+            while True:
+                line = await loop.run_in_executor(None, self.stdin.readline)
+                if not line:
+                    break
+                if not line.strip():
+                    continue
+                await self.handle_line(line)
+                if dispatcher:
+                    await dispatcher.drain_once()
+        finally:
+            stop.set()
+            if pump:
+                await pump
+            if dispatcher:
+                await dispatcher.drain_once()
+
+
+def console_dispatcher(transport: ConsoleTransport, uow_factory, clock: Clock) -> OutboxDispatcher:
+    return OutboxDispatcher(
+        PLATFORM,
+        transport.send,
+        uow_factory,
+        clock,
+        rate=0,
+        per_chat_interval=0,
+        idle_sleep=0.5,
+        chat_id=transport.user_id,
+    )

@@ -1,0 +1,1 @@
+"""Business rules of the dealer policy: pure Python, no I/O."""

@@ -1,0 +1,91 @@
+"""Who is talking: a chat user linked to a dealer contact or a manager, and what they may see."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from domain.catalog import DealerCode, ManagerCode, ManagerRole, RegionCode
+
+
+class Role(StrEnum):
+    ANONYMOUS = "anonymous"
+    DEALER = "dealer"
+    MANAGER = "manager"
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    platform: str
+    user_id: str
+    chat_id: str
+    identity_id: int | None = None
+    locale: str | None = None
+    dealer_code: DealerCode | None = None
+    manager_code: ManagerCode | None = None
+    manager_role: ManagerRole | None = None
+    manager_regions: tuple[RegionCode, ...] = ()
+
+    @property
+    def role(self) -> Role:
+        if self.manager_code is not None:
+            return Role.MANAGER
+        if self.dealer_code is not None:
+            return Role.DEALER
+        return Role.ANONYMOUS
+
+    @property
+    def is_admin(self) -> bool:
+        return self.manager_role is ManagerRole.ADMIN
+
+    @property
+    def label(self) -> str:
+        if self.manager_code:
+            return f"manager:{self.manager_code}"
+        if self.dealer_code:
+            return f"dealer:{self.dealer_code}"
+        return "anonymous"
+
+
+class InviteProblem(StrEnum):
+    UNKNOWN = "unknown"
+    EXPIRED = "expired"
+    USED = "used"
+    TOO_MANY_TRIES = "too_many_tries"
+
+
+@dataclass(frozen=True, slots=True)
+class Invite:
+    code: str
+    expires_at: datetime
+    used_at: datetime | None
+    dealer_code: DealerCode | None = None
+    manager_code: ManagerCode | None = None
+
+
+def check_invite(invite: Invite | None, now: datetime) -> InviteProblem | None:
+    """Why this invite cannot be redeemed now, or None if it can."""
+    if invite is None:
+        return InviteProblem.UNKNOWN
+    if invite.used_at is not None:
+        return InviteProblem.USED
+    if now >= invite.expires_at:
+        return InviteProblem.EXPIRED
+    return None
+
+
+# Codes avoid look-alike characters (0/O, 1/I/L) so they survive being read aloud or retyped.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 8
+
+
+def new_invite_code(rand: Callable[[str], str] | None = None) -> str:
+    pick = rand or secrets.choice
+    return "".join(pick(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def normalize_code(text: str) -> str:
+    return text.strip().upper().replace("-", "").replace(" ", "")

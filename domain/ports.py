@@ -1,0 +1,168 @@
+"""What the domain needs from the outside world, as Protocols that `storage` implements."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, Protocol, Self
+
+from domain.catalog import (
+    Authorization,
+    Dealer,
+    DealerCode,
+    Manager,
+    ManagerCode,
+    PricePolicy,
+    Product,
+    RegionCode,
+    Sku,
+    Terminal,
+    TerminalCode,
+)
+from domain.identity import Actor, Invite
+from domain.outbox import OutboxItem, OutboxStatus, OutgoingMessage
+from domain.territory import RegionTree
+
+
+class CatalogRepository(Protocol):
+    def dealer(self, code: DealerCode) -> Dealer | None: ...
+    def dealers(self, codes: Sequence[DealerCode] | None = None) -> list[Dealer]: ...
+    def product(self, sku: Sku) -> Product | None: ...
+    def products(self) -> list[Product]: ...
+    def prices(self, sku: Sku) -> list[PricePolicy]: ...
+    def terminal(self, code: TerminalCode) -> Terminal | None: ...
+    def terminals(self) -> list[Terminal]: ...
+    def region_tree(self) -> RegionTree: ...
+    def region_name(self, code: RegionCode) -> str | None: ...
+    def authorizations(self, dealer: DealerCode) -> list[Authorization]: ...
+    def manager(self, code: ManagerCode) -> Manager | None: ...
+    def dealers_in_regions(self, regions: Sequence[RegionCode]) -> list[DealerCode]:
+        """Dealers authorized anywhere under one of `regions` (their home territory)."""
+        ...
+
+    def dealer_regions(self, dealer: DealerCode) -> list[RegionCode]:
+        """Regions a dealer works in: authorized regions and its terminals' regions."""
+        ...
+
+
+class IdentityRepository(Protocol):
+    def find(self, platform: str, user_id: str) -> Actor | None: ...
+    def link(
+        self,
+        platform: str,
+        user_id: str,
+        chat_id: str,
+        display_name: str,
+        invite: Invite,
+        now: datetime,
+    ) -> Actor:
+        """Link the chat user to the invite's dealer or manager and mark the invite used."""
+        ...
+
+    def set_locale(self, platform: str, user_id: str, locale: str) -> None: ...
+    def set_undeliverable(self, platform: str, chat_id: str, value: bool = True) -> None: ...
+    def dealer_contacts(self, dealer: DealerCode) -> list[Actor]: ...
+    def managers_of_dealer(self, dealer: DealerCode) -> list[Actor]:
+        """Linked managers whose regions cover the dealer, plus admins."""
+        ...
+
+
+class InviteRepository(Protocol):
+    def create(self, invite: Invite, created_at: datetime) -> None: ...
+    def get(self, code: str) -> Invite | None: ...
+    def failed_tries_since(self, platform: str, user_id: str, since: datetime) -> int: ...
+    def record_failed_try(self, platform: str, user_id: str, at: datetime) -> None: ...
+
+
+@dataclass(slots=True)
+class FormState:
+    platform: str
+    chat_id: str
+    user_id: str
+    form: str
+    step: str
+    data: dict[str, Any] = field(default_factory=dict)
+    expires_at: datetime | None = None
+
+
+class FormRepository(Protocol):
+    def get(self, platform: str, chat_id: str, user_id: str) -> FormState | None: ...
+    def save(self, state: FormState) -> None: ...
+    def clear(self, platform: str, chat_id: str, user_id: str) -> None: ...
+
+
+class InboundRepository(Protocol):
+    def replies_for(self, key: str) -> list[dict[str, Any]] | None:
+        """The replies stored when the update with this dedupe key was first handled."""
+        ...
+
+    def remember(self, key: str, replies: list[dict[str, Any]], at: datetime) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    at: datetime
+    platform: str
+    user_id: str
+    actor: str
+    action: str
+    detail: str = ""
+
+
+class AuditRepository(Protocol):
+    def record(self, entry: AuditEntry) -> None: ...
+    def recent(self, limit: int = 50) -> list[AuditEntry]: ...
+
+
+class OutboxRepository(Protocol):
+    def enqueue(self, message: OutgoingMessage, now: datetime) -> bool:
+        """Store the message unless its dedupe key exists; True when stored."""
+        ...
+
+    def claim_due(
+        self,
+        platform: str,
+        now: datetime,
+        limit: int,
+        worker: str,
+        lease_seconds: int = 60,
+        chat_id: str | None = None,
+    ) -> list[OutboxItem]:
+        """Lease due messages (optionally of one chat) to `worker` and return them."""
+        ...
+
+    def mark_sent(self, item_id: int, now: datetime) -> None: ...
+    def mark_retry(self, item_id: int, not_before: datetime, error: str) -> None: ...
+    def mark_final(self, item_id: int, status: OutboxStatus, error: str) -> None: ...
+    def list(self, status: OutboxStatus | None = None, limit: int = 100) -> list[OutboxItem]: ...
+
+
+class UnitOfWork(Protocol):
+    """One transaction over every repository; `commit` or the changes are rolled back."""
+
+    catalog: CatalogRepository
+    identities: IdentityRepository
+    invites: InviteRepository
+    forms: FormRepository
+    inbound: InboundRepository
+    audit: AuditRepository
+    outbox: OutboxRepository
+
+    def __enter__(self) -> Self: ...
+    def __exit__(self, *exc: object) -> None: ...
+    def commit(self) -> None: ...
+    def rollback(self) -> None: ...
+
+
+class UnitOfWorkFactory(Protocol):
+    def __call__(self) -> UnitOfWork: ...
+
+
+def today_in(now: datetime, tz) -> date:
+    """The calendar day of `now` in timezone `tz` (the company's business day)."""
+    return now.astimezone(tz).date()
+
+
+class DuplicateUpdate(Exception):
+    """The inbound update's dedupe key was stored by a concurrent handler first."""

@@ -1,0 +1,3 @@
+"""Importing this package registers every command, form and interpreter."""
+
+from handlers.commands import basic  # noqa: F401

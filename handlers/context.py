@@ -1,0 +1,131 @@
+"""Everything a handler may use for one inbound: who, what, the unit of work, time, texts."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from domain.catalog import DealerCode
+from domain.clock import Clock
+from domain.identity import Actor, Role
+from domain.outbox import OutgoingMessage
+from domain.ports import AuditEntry, UnitOfWork
+from handlers.errors import NotAllowed, UserError
+from handlers.i18n import Translator
+from handlers.messages import Inbound, ParsedCommand, Reply
+
+
+@dataclass(frozen=True, slots=True)
+class CoreOptions:
+    """The policy and conversation settings handlers need (built from the config by `bot`)."""
+
+    timezone: str = "Asia/Shanghai"
+    default_locale: str = "zh_CN"
+    target_growth: Decimal = Decimal("0.30")
+    complaint_sla_hours: int = 48
+    contract_notice_days: int = 30
+    severe_price_gap: Decimal = Decimal("0.10")
+    form_ttl_minutes: int = 30
+    invite_ttl_hours: int = 72
+    invite_attempts_per_hour: int = 5
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+@dataclass
+class Ctx:
+    inbound: Inbound
+    actor: Actor
+    uow: UnitOfWork
+    clock: Clock
+    options: CoreOptions
+    t: Translator
+    command: ParsedCommand | None = None
+    notices: list[str] = field(default_factory=list)
+
+    @property
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    @property
+    def today(self) -> date:
+        return self.now.astimezone(self.options.tz).date()
+
+    @property
+    def args(self) -> tuple[str, ...]:
+        return self.command.args if self.command else ()
+
+    def audit(self, action: str, detail: str = "") -> None:
+        self.uow.audit.record(
+            AuditEntry(
+                at=self.now,
+                platform=self.inbound.platform,
+                user_id=self.inbound.user_id,
+                actor=self.actor.label,
+                action=action,
+                detail=detail,
+            )
+        )
+
+    def require(self, *roles: Role) -> None:
+        if self.actor.role not in roles:
+            raise NotAllowed()
+
+    def require_dealer(self) -> DealerCode:
+        if self.actor.dealer_code is None:
+            raise NotAllowed()
+        return self.actor.dealer_code
+
+    def can_see_dealer(self, dealer: DealerCode) -> bool:
+        """Dealers see only themselves; managers the dealers of their regions; admins all."""
+        if self.actor.role is Role.DEALER:
+            return self.actor.dealer_code == dealer
+        if self.actor.role is Role.MANAGER:
+            if self.actor.is_admin:
+                return True
+            return dealer in self.uow.catalog.dealers_in_regions(self.actor.manager_regions)
+        return False
+
+    def scoped_dealers(self) -> list[DealerCode]:
+        """Dealer codes this manager may see."""
+        if self.actor.role is Role.DEALER and self.actor.dealer_code:
+            return [self.actor.dealer_code]
+        if self.actor.is_admin:
+            return [d.code for d in self.uow.catalog.dealers()]
+        if self.actor.role is Role.MANAGER:
+            return self.uow.catalog.dealers_in_regions(self.actor.manager_regions)
+        return []
+
+    def check_dealer(self, dealer: DealerCode) -> None:
+        # The same answer for "not yours" and "does not exist": no probing other dealers.
+        if not self.can_see_dealer(dealer):
+            raise UserError("error.dealer_not_found", code=dealer)
+
+    def notify(
+        self,
+        recipient: Actor,
+        dedupe_key: str,
+        build: Callable[[Translator], Reply],
+        not_before: datetime | None = None,
+    ) -> bool:
+        """Queue a proactive message to `recipient`, in their language, once per dedupe key."""
+        t = Translator(recipient.locale or self.options.default_locale)
+        return self.uow.outbox.enqueue(
+            OutgoingMessage(
+                dedupe_key=f"{dedupe_key}:{recipient.platform}:{recipient.chat_id}",
+                platform=recipient.platform,
+                chat_id=recipient.chat_id,
+                payload=build(t).to_dict(),
+                identity_id=recipient.identity_id,
+                not_before=not_before,
+            ),
+            self.now,
+        )
+
+    def form_expiry(self) -> datetime:
+        return self.now + timedelta(minutes=self.options.form_ttl_minutes)

@@ -1,0 +1,105 @@
+"""Guided forms: a small state machine whose state is stored per (platform, chat, user).
+
+A step asks a question (a Reply, usually with buttons) and accepts an answer: it validates
+the answer into `data` and names the next step, or raises UserError to ask again. When a
+step returns END the form's `finish` runs and its Replies are sent. Nothing is recorded
+before `finish`, so a cancelled or expired form leaves no trace.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from domain.ports import FormState
+from handlers.context import Ctx
+from handlers.errors import UserError
+from handlers.messages import Button, Reply
+
+END = "__end__"
+CANCEL_PAYLOAD = "f:__cancel__"
+CANCEL_WORDS = frozenset({"cancel", "/cancel", "取消", "退出", "quit", "stop"})
+
+Data = dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    ask: Callable[[Ctx, Data], Reply]
+    answer: Callable[[Ctx, Data, str], str]
+
+
+@dataclass(frozen=True, slots=True)
+class Form:
+    name: str
+    first: str
+    steps: dict[str, Step]
+    finish: Callable[[Ctx, Data], Reply | list[Reply]]
+
+
+FORMS: dict[str, Form] = {}
+
+
+def register_form(form: Form) -> Form:
+    if form.name in FORMS:
+        raise ValueError(f"form {form.name!r} registered twice")
+    FORMS[form.name] = form
+    return form
+
+
+def cancel_button(ctx: Ctx) -> Button:
+    return Button(ctx.t("form.cancel_button"), CANCEL_PAYLOAD)
+
+
+def with_cancel(ctx: Ctx, reply: Reply) -> Reply:
+    """Every question offers a cancel button on its own last row."""
+    return Reply(
+        reply.text,
+        (*reply.buttons, (cancel_button(ctx),)),
+        reply.image,
+        reply.document,
+    )
+
+
+def _state(ctx: Ctx, form: Form, step: str, data: Data) -> FormState:
+    i = ctx.inbound
+    return FormState(i.platform, i.chat_id, i.user_id, form.name, step, data, ctx.form_expiry())
+
+
+def start_form(ctx: Ctx, name: str, data: Data | None = None, step: str | None = None) -> Reply:
+    form = FORMS[name]
+    data = dict(data or {})
+    first = step or form.first
+    ctx.uow.forms.save(_state(ctx, form, first, data))
+    return with_cancel(ctx, form.steps[first].ask(ctx, data))
+
+
+def continue_form(ctx: Ctx, state: FormState, value: str) -> list[Reply]:
+    form = FORMS.get(state.form)
+    i = ctx.inbound
+    if form is None or state.step not in form.steps:
+        ctx.uow.forms.clear(i.platform, i.chat_id, i.user_id)
+        return [Reply(ctx.t("form.lost"))]
+    step = form.steps[state.step]
+    data = dict(state.data)
+    try:
+        nxt = step.answer(ctx, data, value.strip())
+    except UserError as err:
+        # Same step again, state untouched: the user sees why and the question once more.
+        ctx.uow.forms.save(_state(ctx, form, state.step, state.data))
+        question = with_cancel(ctx, step.ask(ctx, dict(state.data)))
+        return [Reply(ctx.t(err.key, **err.params)), question]
+    if nxt == END:
+        ctx.uow.forms.clear(i.platform, i.chat_id, i.user_id)
+        result = form.finish(ctx, data)
+        return result if isinstance(result, list) else [result]
+    ctx.uow.forms.save(_state(ctx, form, nxt, data))
+    return [with_cancel(ctx, form.steps[nxt].ask(ctx, data))]
+
+
+def cancel_form(ctx: Ctx) -> bool:
+    i = ctx.inbound
+    existing = ctx.uow.forms.get(i.platform, i.chat_id, i.user_id)
+    ctx.uow.forms.clear(i.platform, i.chat_id, i.user_id)
+    return existing is not None

@@ -1,0 +1,79 @@
+"""One translation function over gettext catalogs (Babel reads the .po files directly).
+
+Catalogs live in `handlers/locales/<locale>/LC_MESSAGES/<feature>.po`; a message id is a
+dotted key (`sale.recorded`) and every key exists in both zh_CN and en.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+
+from babel import Locale
+from babel.dates import format_date, format_datetime
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal, format_percent
+
+LOCALES_DIR = Path(__file__).parent / "locales"
+SUPPORTED = ("zh_CN", "en")
+DEFAULT_LOCALE = "zh_CN"
+
+
+@cache
+def catalog(locale: str) -> dict[str, str]:
+    messages: dict[str, str] = {}
+    for po in sorted((LOCALES_DIR / locale / "LC_MESSAGES").glob("*.po")):
+        with po.open("rb") as fh:
+            cat = read_po(fh, locale=locale)
+        for msg in cat:
+            if msg.id and msg.string:
+                messages[str(msg.id)] = str(msg.string)
+    return messages
+
+
+def normalize_locale(value: str | None) -> str | None:
+    """Map user input or client codes (zh, zh-CN, 中文, en-US, English) to a supported locale."""
+    if not value:
+        return None
+    v = value.strip().lower().replace("-", "_")
+    if v in {"zh", "zh_cn", "zh_hans", "cn", "中文", "chinese", "简体中文"}:
+        return "zh_CN"
+    if v.startswith("zh"):
+        return "zh_CN"
+    if v in {"en", "english", "英文", "英语"} or v.startswith("en_"):
+        return "en"
+    return None
+
+
+class Translator:
+    """Texts, numbers, money and dates in one locale."""
+
+    def __init__(self, locale: str = DEFAULT_LOCALE) -> None:
+        self.locale = locale if locale in SUPPORTED else DEFAULT_LOCALE
+        self._babel = Locale.parse(self.locale)
+
+    def __call__(self, key: str, **params: object) -> str:
+        text = catalog(self.locale).get(key) or catalog(DEFAULT_LOCALE).get(key) or key
+        if params:
+            try:
+                return text.format(**params)
+            except (KeyError, IndexError, ValueError):
+                return text
+        return text
+
+    def money(self, amount: Decimal) -> str:
+        return "¥" + format_decimal(amount, format="#,##0.00", locale=self._babel)
+
+    def number(self, value: Decimal | int) -> str:
+        return format_decimal(value, locale=self._babel)
+
+    def percent(self, value: Decimal | float) -> str:
+        return format_percent(value, format="#,##0.0%", locale=self._babel)
+
+    def date(self, day: date) -> str:
+        return format_date(day, format="medium", locale=self._babel)
+
+    def datetime(self, moment: datetime, tz=None) -> str:
+        return format_datetime(moment, format="short", tzinfo=tz, locale=self._babel)

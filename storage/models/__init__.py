@@ -1,0 +1,45 @@
+"""SQLAlchemy models; importing this package registers every table on `Base.metadata`."""
+
+from storage.models.base import Base
+from storage.models.catalog import (
+    AuthorizationRow,
+    ContractRow,
+    DealerRow,
+    ManagerRegionRow,
+    ManagerRow,
+    PriceRow,
+    ProductRow,
+    RegionRow,
+    TargetRow,
+    TerminalRow,
+)
+from storage.models.conversation import (
+    AuditRow,
+    ChatIdentityRow,
+    FormStateRow,
+    InboundSeenRow,
+    InviteAttemptRow,
+    InviteRow,
+    OutboxRow,
+)
+
+__all__ = [
+    "AuditRow",
+    "AuthorizationRow",
+    "Base",
+    "ChatIdentityRow",
+    "ContractRow",
+    "DealerRow",
+    "FormStateRow",
+    "InboundSeenRow",
+    "InviteAttemptRow",
+    "InviteRow",
+    "ManagerRegionRow",
+    "ManagerRow",
+    "OutboxRow",
+    "PriceRow",
+    "ProductRow",
+    "RegionRow",
+    "TargetRow",
+    "TerminalRow",
+]

@@ -1,0 +1,278 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from domain.catalog import DealerCode, ManagerCode, ManagerRole, RegionCode
+from domain.identity import Actor, Invite
+from domain.ports import AuditEntry, DuplicateUpdate, FormState
+from storage.models import (
+    AuditRow,
+    ChatIdentityRow,
+    DealerRow,
+    FormStateRow,
+    InboundSeenRow,
+    InviteAttemptRow,
+    InviteRow,
+    ManagerRow,
+)
+from storage.repositories.catalog import SqlCatalogRepository
+
+
+class SqlIdentityRepository:
+    def __init__(self, session: Session, catalog: SqlCatalogRepository) -> None:
+        self.s = session
+        self.catalog = catalog
+
+    def _actor(self, row: ChatIdentityRow) -> Actor:
+        dealer_code = manager_code = role = None
+        regions: tuple[RegionCode, ...] = ()
+        if row.dealer_id is not None:
+            dealer_code = DealerCode(self.s.get(DealerRow, row.dealer_id).code)
+        if row.manager_id is not None:
+            m = self.s.get(ManagerRow, row.manager_id)
+            manager_code = ManagerCode(m.code)
+            role = ManagerRole(m.role)
+            regions = tuple(RegionCode(mr.region.code) for mr in m.regions)
+        return Actor(
+            platform=row.platform,
+            user_id=row.user_id,
+            chat_id=row.chat_id,
+            identity_id=row.id,
+            locale=row.locale,
+            dealer_code=dealer_code,
+            manager_code=manager_code,
+            manager_role=role,
+            manager_regions=regions,
+        )
+
+    def _row(self, platform: str, user_id: str) -> ChatIdentityRow | None:
+        return self.s.scalar(
+            select(ChatIdentityRow).where(
+                ChatIdentityRow.platform == platform, ChatIdentityRow.user_id == user_id
+            )
+        )
+
+    def find(self, platform: str, user_id: str) -> Actor | None:
+        row = self._row(platform, user_id)
+        return self._actor(row) if row else None
+
+    def link(
+        self,
+        platform: str,
+        user_id: str,
+        chat_id: str,
+        display_name: str,
+        invite: Invite,
+        now: datetime,
+    ) -> Actor:
+        row = self._row(platform, user_id)
+        if row is None:
+            row = ChatIdentityRow(platform=platform, user_id=user_id, chat_id=chat_id)
+            self.s.add(row)
+        row.chat_id = chat_id
+        row.display_name = display_name[:200]
+        row.dealer_id = row.manager_id = None
+        if invite.dealer_code:
+            row.dealer_id = self.s.scalar(
+                select(DealerRow.id).where(DealerRow.code == invite.dealer_code)
+            )
+        if invite.manager_code:
+            row.manager_id = self.s.scalar(
+                select(ManagerRow.id).where(ManagerRow.code == invite.manager_code)
+            )
+        row.linked_at = now
+        row.undeliverable = False
+        self.s.flush()
+        # Single use even under a race: only the first UPDATE finds used_at empty.
+        claimed = self.s.execute(
+            update(InviteRow)
+            .where(InviteRow.code == invite.code, InviteRow.used_at.is_(None))
+            .values(used_at=now, used_by=row.id)
+        ).rowcount
+        if claimed != 1:
+            raise InviteAlreadyUsed(invite.code)
+        return self._actor(row)
+
+    def set_locale(self, platform: str, user_id: str, locale: str) -> None:
+        row = self._row(platform, user_id)
+        if row is not None:
+            row.locale = locale
+
+    def set_undeliverable(self, platform: str, chat_id: str, value: bool = True) -> None:
+        self.s.execute(
+            update(ChatIdentityRow)
+            .where(ChatIdentityRow.platform == platform, ChatIdentityRow.chat_id == chat_id)
+            .values(undeliverable=value)
+        )
+
+    def dealer_contacts(self, dealer: DealerCode) -> list[Actor]:
+        rows = self.s.scalars(
+            select(ChatIdentityRow)
+            .join(DealerRow, ChatIdentityRow.dealer_id == DealerRow.id)
+            .where(DealerRow.code == dealer)
+            .order_by(ChatIdentityRow.id)
+        )
+        return [self._actor(r) for r in rows]
+
+    def managers_of_dealer(self, dealer: DealerCode) -> list[Actor]:
+        tree = self.catalog.region_tree()
+        dealer_regions = self.catalog.dealer_regions(dealer)
+        rows = self.s.scalars(
+            select(ChatIdentityRow)
+            .where(ChatIdentityRow.manager_id.is_not(None))
+            .order_by(ChatIdentityRow.id)
+        )
+        found = []
+        for row in rows:
+            actor = self._actor(row)
+            if actor.is_admin or any(
+                tree.is_within(r, mr) for r in dealer_regions for mr in actor.manager_regions
+            ):
+                found.append(actor)
+        return found
+
+
+class InviteAlreadyUsed(Exception):
+    pass
+
+
+class SqlInviteRepository:
+    def __init__(self, session: Session) -> None:
+        self.s = session
+
+    def create(self, invite: Invite, created_at: datetime) -> None:
+        row = InviteRow(
+            code=invite.code,
+            created_at=created_at,
+            expires_at=invite.expires_at,
+            dealer_id=self.s.scalar(
+                select(DealerRow.id).where(DealerRow.code == invite.dealer_code)
+            )
+            if invite.dealer_code
+            else None,
+            manager_id=self.s.scalar(
+                select(ManagerRow.id).where(ManagerRow.code == invite.manager_code)
+            )
+            if invite.manager_code
+            else None,
+        )
+        self.s.add(row)
+        self.s.flush()
+
+    def get(self, code: str) -> Invite | None:
+        row = self.s.scalar(select(InviteRow).where(InviteRow.code == code))
+        if row is None:
+            return None
+        dealer = self.s.get(DealerRow, row.dealer_id) if row.dealer_id else None
+        manager = self.s.get(ManagerRow, row.manager_id) if row.manager_id else None
+        return Invite(
+            code=row.code,
+            expires_at=row.expires_at,
+            used_at=row.used_at,
+            dealer_code=DealerCode(dealer.code) if dealer else None,
+            manager_code=ManagerCode(manager.code) if manager else None,
+        )
+
+    def failed_tries_since(self, platform: str, user_id: str, since: datetime) -> int:
+        return self.s.scalar(
+            select(func.count()).where(
+                InviteAttemptRow.platform == platform,
+                InviteAttemptRow.user_id == user_id,
+                InviteAttemptRow.at >= since,
+            )
+        )
+
+    def record_failed_try(self, platform: str, user_id: str, at: datetime) -> None:
+        self.s.add(InviteAttemptRow(platform=platform, user_id=user_id, at=at))
+
+
+class SqlFormRepository:
+    def __init__(self, session: Session) -> None:
+        self.s = session
+
+    def _row(self, platform: str, chat_id: str, user_id: str) -> FormStateRow | None:
+        return self.s.scalar(
+            select(FormStateRow).where(
+                FormStateRow.platform == platform,
+                FormStateRow.chat_id == chat_id,
+                FormStateRow.user_id == user_id,
+            )
+        )
+
+    def get(self, platform: str, chat_id: str, user_id: str) -> FormState | None:
+        row = self._row(platform, chat_id, user_id)
+        if row is None:
+            return None
+        return FormState(
+            platform=row.platform,
+            chat_id=row.chat_id,
+            user_id=row.user_id,
+            form=row.form,
+            step=row.step,
+            data=dict(row.data or {}),
+            expires_at=row.expires_at,
+        )
+
+    def save(self, state: FormState) -> None:
+        row = self._row(state.platform, state.chat_id, state.user_id)
+        if row is None:
+            row = FormStateRow(
+                platform=state.platform, chat_id=state.chat_id, user_id=state.user_id
+            )
+            self.s.add(row)
+        row.form = state.form
+        row.step = state.step
+        row.data = dict(state.data)
+        row.expires_at = state.expires_at
+        self.s.flush()
+
+    def clear(self, platform: str, chat_id: str, user_id: str) -> None:
+        self.s.execute(
+            delete(FormStateRow).where(
+                FormStateRow.platform == platform,
+                FormStateRow.chat_id == chat_id,
+                FormStateRow.user_id == user_id,
+            )
+        )
+
+
+class SqlInboundRepository:
+    def __init__(self, session: Session) -> None:
+        self.s = session
+
+    def replies_for(self, key: str) -> list[dict[str, Any]] | None:
+        row = self.s.get(InboundSeenRow, key)
+        return list(row.replies or []) if row is not None else None
+
+    def remember(self, key: str, replies: list[dict[str, Any]], at: datetime) -> None:
+        self.s.add(InboundSeenRow(key=key, at=at, replies=replies))
+        try:
+            self.s.flush()  # a concurrent duplicate fails here, inside the same transaction
+        except IntegrityError as exc:
+            raise DuplicateUpdate(key) from exc
+
+
+class SqlAuditRepository:
+    def __init__(self, session: Session) -> None:
+        self.s = session
+
+    def record(self, entry: AuditEntry) -> None:
+        self.s.add(
+            AuditRow(
+                at=entry.at,
+                platform=entry.platform,
+                user_id=entry.user_id,
+                actor=entry.actor,
+                action=entry.action,
+                detail=entry.detail[:2000],
+            )
+        )
+
+    def recent(self, limit: int = 50) -> list[AuditEntry]:
+        rows = self.s.scalars(select(AuditRow).order_by(AuditRow.id.desc()).limit(limit))
+        return [AuditEntry(r.at, r.platform, r.user_id, r.actor, r.action, r.detail) for r in rows]

@@ -1,0 +1,133 @@
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from domain.outbox import OutboxItem, OutboxStatus, OutgoingMessage
+from storage.models import OutboxRow
+
+
+def _item(row: OutboxRow) -> OutboxItem:
+    return OutboxItem(
+        id=row.id,
+        dedupe_key=row.dedupe_key,
+        platform=row.platform,
+        chat_id=row.chat_id,
+        payload=row.payload,
+        status=OutboxStatus(row.status),
+        attempts=row.attempts,
+        created_at=row.created_at,
+        not_before=row.not_before,
+        sent_at=row.sent_at,
+        last_error=row.last_error,
+        identity_id=row.identity_id,
+    )
+
+
+class SqlOutboxRepository:
+    def __init__(self, session: Session) -> None:
+        self.s = session
+
+    def enqueue(self, message: OutgoingMessage, now: datetime) -> bool:
+        exists = self.s.scalar(
+            select(OutboxRow.id).where(OutboxRow.dedupe_key == message.dedupe_key)
+        )
+        if exists is not None:
+            return False
+        row = OutboxRow(
+            dedupe_key=message.dedupe_key,
+            platform=message.platform,
+            chat_id=message.chat_id,
+            identity_id=message.identity_id,
+            payload=message.payload,
+            status=OutboxStatus.PENDING,
+            attempts=0,
+            not_before=message.not_before or now,
+            created_at=now,
+            last_error="",
+        )
+        # A savepoint keeps a racing duplicate from aborting the caller's transaction.
+        try:
+            with self.s.begin_nested():
+                self.s.add(row)
+        except IntegrityError:
+            return False
+        return True
+
+    def claim_due(
+        self,
+        platform: str,
+        now: datetime,
+        limit: int,
+        worker: str,
+        lease_seconds: int = 60,
+        chat_id: str | None = None,
+    ) -> list[OutboxItem]:
+        """Lease due messages to `worker`; an expired lease (a crashed sender) is re-claimable."""
+        due = (
+            select(OutboxRow.id)
+            .where(
+                OutboxRow.platform == platform,
+                OutboxRow.not_before <= now,
+                or_(
+                    OutboxRow.status == OutboxStatus.PENDING,
+                    (OutboxRow.status == OutboxStatus.SENDING) & (OutboxRow.claimed_until < now),
+                ),
+            )
+            .order_by(OutboxRow.not_before, OutboxRow.id)
+            .limit(limit)
+        )
+        if chat_id is not None:
+            due = due.where(OutboxRow.chat_id == chat_id)
+        if self.s.bind.dialect.name == "postgresql":
+            due = due.with_for_update(skip_locked=True)
+        ids = list(self.s.scalars(due))
+        if not ids:
+            return []
+        self.s.execute(
+            update(OutboxRow)
+            .where(OutboxRow.id.in_(ids))
+            .values(
+                status=OutboxStatus.SENDING,
+                claimed_by=worker,
+                claimed_until=now + timedelta(seconds=lease_seconds),
+                attempts=OutboxRow.attempts + 1,
+            )
+        )
+        rows = self.s.scalars(select(OutboxRow).where(OutboxRow.id.in_(ids)).order_by(OutboxRow.id))
+        return [_item(r) for r in rows]
+
+    def mark_sent(self, item_id: int, now: datetime) -> None:
+        self.s.execute(
+            update(OutboxRow)
+            .where(OutboxRow.id == item_id)
+            .values(status=OutboxStatus.SENT, sent_at=now, claimed_until=None, last_error="")
+        )
+
+    def mark_retry(self, item_id: int, not_before: datetime, error: str) -> None:
+        self.s.execute(
+            update(OutboxRow)
+            .where(OutboxRow.id == item_id)
+            .values(
+                status=OutboxStatus.PENDING,
+                not_before=not_before,
+                claimed_until=None,
+                last_error=error[:1000],
+            )
+        )
+
+    def mark_final(self, item_id: int, status: OutboxStatus, error: str) -> None:
+        self.s.execute(
+            update(OutboxRow)
+            .where(OutboxRow.id == item_id)
+            .values(status=status, claimed_until=None, last_error=error[:1000])
+        )
+
+    def list(self, status: OutboxStatus | None = None, limit: int = 100) -> list[OutboxItem]:
+        q = select(OutboxRow).order_by(OutboxRow.id.desc()).limit(limit)
+        if status is not None:
+            q = q.where(OutboxRow.status == status)
+        return [_item(r) for r in self.s.scalars(q)]

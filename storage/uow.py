@@ -1,0 +1,58 @@
+"""SqlAlchemyUnitOfWork: one session, one transaction, every repository."""
+
+from __future__ import annotations
+
+from typing import Self
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from storage.repositories.catalog import SqlCatalogRepository
+from storage.repositories.conversation import (
+    SqlAuditRepository,
+    SqlFormRepository,
+    SqlIdentityRepository,
+    SqlInboundRepository,
+    SqlInviteRepository,
+)
+from storage.repositories.outbox import SqlOutboxRepository
+
+
+class SqlAlchemyUnitOfWork:
+    def __init__(self, session_factory: sessionmaker[Session]) -> None:
+        self._factory = session_factory
+        self.session: Session | None = None
+
+    def __enter__(self) -> Self:
+        s = self.session = self._factory()
+        self.catalog = SqlCatalogRepository(s)
+        self.identities = SqlIdentityRepository(s, self.catalog)
+        self.invites = SqlInviteRepository(s)
+        self.forms = SqlFormRepository(s)
+        self.inbound = SqlInboundRepository(s)
+        self.audit = SqlAuditRepository(s)
+        self.outbox = SqlOutboxRepository(s)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        assert self.session is not None
+        try:
+            self.session.rollback()  # no-op after commit; undoes anything uncommitted
+        finally:
+            self.session.close()
+            self.session = None
+
+    def commit(self) -> None:
+        assert self.session is not None
+        self.session.commit()
+
+    def rollback(self) -> None:
+        assert self.session is not None
+        self.session.rollback()
+
+
+class SqlAlchemyUnitOfWorkFactory:
+    def __init__(self, session_factory: sessionmaker[Session]) -> None:
+        self.session_factory = session_factory
+
+    def __call__(self) -> SqlAlchemyUnitOfWork:
+        return SqlAlchemyUnitOfWork(self.session_factory)

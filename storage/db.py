@@ -57,7 +57,7 @@ def alembic_config(url: str):
     return cfg
 
 
-def upgrade(url: str, revision: str = "head", engine: Engine | None = None) -> None:
+def upgrade(url: str, revision: str = "heads", engine: Engine | None = None) -> None:
     """Apply migrations up to `revision` (on `engine`'s connection if given)."""
     from alembic import command
 

@@ -107,6 +107,101 @@ def _invite(dealer: str | None = None, manager: str | None = None) -> None:
     typer.echo(invite.code)
 
 
+@app.command(
+    "import",
+    help="Import a CSV (UTF-8) or XLSX file of KIND: "
+    "regions, terminals, products, prices, dealers, contracts, authorizations, targets, "
+    "managers. All or nothing: a bad file is rejected with every bad row listed.",
+)
+def import_file(
+    kind: Annotated[str, typer.Argument(help="What the file holds (see above).")],
+    file: Annotated[Path, typer.Argument(help="CSV or XLSX file with a header row.")],
+) -> None:
+    from rich.console import Console
+
+    from bot.importing import describe, run_import, summary
+    from domain.imports import ImportKind, columns_of
+
+    try:
+        what = ImportKind(kind.lower())
+    except ValueError:
+        choices = ", ".join(k.value for k in ImportKind)
+        typer.echo(f"error: unknown kind {kind!r}; choose from {choices}", err=True)
+        raise typer.Exit(2) from None
+    if not file.is_file():
+        typer.echo(f"error: no such file: {file}", err=True)
+        raise typer.Exit(2)
+    application = build()
+    try:
+        result = run_import(application.uow_factory, what, file, Console(stderr=True))
+    finally:
+        application.close()
+    if not result.ok:
+        typer.echo(f"error: {file} was not imported; nothing was stored:", err=True)
+        for error in result.errors:
+            typer.echo(f"  {describe(error, what)}", err=True)
+        typer.echo(f"columns for {what.value}: {','.join(columns_of(what))}", err=True)
+        raise typer.Exit(1)
+    typer.echo(summary(result))
+
+
+@app.command()
+def demo() -> None:
+    """Seed demo data: regions, terminals, products, prices, dealers, targets, managers."""
+    from bot.demo import seed_demo
+
+    application = build()
+    try:
+        today = application.clock.now().astimezone(application.options.tz).date()
+        for result in seed_demo(application.uow_factory, today):
+            typer.echo(
+                f"{result.kind.value:<15} {result.created:>4} created {result.updated:>4} updated "
+                f"{result.unchanged:>4} unchanged"
+            )
+    finally:
+        application.close()
+    typer.echo("demo data is in place; link a chat user with `dealerbot invite dealer D001`")
+
+
+@app.command()
+def run(
+    transport: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--transport",
+            "-t",
+            help="telegram, slack or console; repeat for several (default: every configured "
+            "one, or the console when none is).",
+        ),
+    ] = None,
+    no_scheduler: Annotated[
+        bool, typer.Option("--no-scheduler", help="Do not run scheduled jobs in this process.")
+    ] = False,
+) -> None:
+    """Serve chat: configured transports, outbox dispatchers and the scheduler."""
+    from bot.runner import run_services
+    from bot.serving import UnknownTransport, build_run_services, choose_transports
+
+    application = build()
+    try:
+        names = choose_transports(application, transport or [])
+        scheduler = application.settings.scheduler.enabled and not no_scheduler
+        typer.echo(f"dealerbot: serving {', '.join(names)} on {_safe_url(application)}")
+        services = build_run_services(application, names, scheduler, typer.echo)
+        asyncio.run(run_services(services))
+    except UnknownTransport as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    except KeyboardInterrupt:
+        pass
+    finally:
+        application.close()
+
+
+def _safe_url(application) -> str:
+    return application.engine.url.render_as_string(hide_password=True)
+
+
 @app.command()
 def chat(
     user: Annotated[str, typer.Option("--user", "-u", help="Console user id.")] = "console",

@@ -1,0 +1,205 @@
+"""Demo data: a small but realistic catalog, stored through the same path as a file import.
+
+The tables below are written as the CSV a user would import, so they double as examples of
+every import format. Seeding twice changes nothing (imports are idempotent by natural key).
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from bot.spreadsheets import read_table
+from domain.imports import ImportKind, parse_table
+from domain.money import to_money
+from storage.importer import ImportResult, import_parsed
+from storage.models import DealerRow, RegionRow
+
+DEMO_DEALER = "D001"
+DEMO_MANAGER = "M002"
+
+REGIONS = """code,name,parent_code
+CN,中国,
+CN-E,华东大区,CN
+CN-W,西南大区,CN
+CN-SH,上海市,CN-E
+CN-JS,江苏省,CN-E
+CN-ZJ,浙江省,CN-E
+CN-SC,四川省,CN-W
+CN-CQ,重庆市,CN-W
+CN-YN,云南省,CN-W
+CN-SH-HP,黄浦区,CN-SH
+CN-SH-XH,徐汇区,CN-SH
+CN-JS-NJ,南京市,CN-JS
+CN-JS-SZ,苏州市,CN-JS
+CN-ZJ-HZ,杭州市,CN-ZJ
+CN-ZJ-NB,宁波市,CN-ZJ
+CN-SC-CD,成都市,CN-SC
+CN-SC-MY,绵阳市,CN-SC
+CN-CQ-YZ,渝中区,CN-CQ
+CN-YN-KM,昆明市,CN-YN
+"""
+
+TERMINALS = """code,name,region_code
+T-0001,华西医院,CN-SC-CD
+T-0002,四川省人民医院,CN-SC-CD
+T-0003,绵阳市中心医院,CN-SC-MY
+T-0004,重庆医科大学附属第一医院,CN-CQ-YZ
+T-0005,昆明医科大学第一附属医院,CN-YN-KM
+T-0006,瑞金医院,CN-SH-HP
+T-0007,中山医院,CN-SH-XH
+T-0008,江苏省人民医院,CN-JS-NJ
+T-0009,苏州大学附属第一医院,CN-JS-SZ
+T-0010,浙江大学医学院附属第一医院,CN-ZJ-HZ
+T-0011,宁波市第一医院,CN-ZJ-NB
+"""
+
+PRODUCTS = """sku,name,line,aliases
+A100,超声诊断仪 A100,IMG,A-100|超声A100|A100超声
+A200,便携式超声 A200,IMG,A-200|便携超声
+X200,多参数监护仪 X200,MON,X-200|监护仪
+X300,中央监护系统 X300,MON,X-300|中央监护
+R10,全自动生化分析仪 R10,LAB,R-10|生化仪
+R20,血细胞分析仪 R20,LAB,R-20|血球仪
+"""
+
+PRICES = """sku,supply_price,min_terminal_price,min_bid_price,valid_from,valid_to
+A100,2400,3000,2800,2025-01-01,2025-12-31
+A100,2600,3200,3000,2026-01-01,
+A200,1800,2300,2100,2025-01-01,2025-12-31
+A200,1900,2400,2200,2026-01-01,
+X200,680,880,820,2025-01-01,
+X300,5200,6800,6300,2026-01-01,
+R10,9800,12800,11800,2025-01-01,2025-12-31
+R10,9500,12500,11500,2026-01-01,
+R20,4200,5600,5200,2026-01-01,
+"""
+
+DEALERS = """code,name,legal_rep,phone,tier,credit_rating,deposit,since
+D001,成都华西医疗器械有限公司,张伟,13800000001,A,AAA,500000,2018-03-01
+D002,重庆渝康医疗设备有限公司,李娜,13800000002,B,AA,200000,2020-06-15
+D003,上海申康医疗科技有限公司,王强,13800000003,A,AAA,600000,2017-09-01
+D004,南京金陵医疗器械有限公司,刘洋,13800000004,B,A,150000,2021-04-01
+D005,杭州西湖医疗设备有限公司,陈静,13800000005,C,A,100000,2022-11-01
+D006,昆明春城医疗器械有限公司,赵磊,13800000006,C,B,50000,{new_since}
+"""
+
+CONTRACTS = """dealer_code,start,end,annual_target,deposit,franchise_fee
+D001,2026-01-01,2026-12-31,2600000,500000,50000
+D002,2026-01-01,2026-12-31,1560000,200000,30000
+D003,2026-01-01,2026-12-31,3250000,600000,50000
+D004,2026-01-01,2026-12-31,1300000,150000,30000
+D005,2026-01-01,2026-12-31,1040000,100000,20000
+D006,{new_since},{new_end},300000,50000,10000
+"""
+
+AUTHORIZATIONS = """dealer_code,region_code,terminal_code,line,valid_from,valid_to
+D001,CN-SC,,IMG,2025-01-01,2026-12-31
+D001,CN-SC,,MON,2025-01-01,2026-12-31
+D002,CN-CQ,,IMG,2025-01-01,2026-12-31
+D002,,T-0003,MON,2025-01-01,2026-12-31
+D003,CN-SH,,IMG,2025-01-01,2026-12-31
+D003,CN-SH,,MON,2025-01-01,2026-12-31
+D003,CN-SH,,LAB,2025-01-01,2026-12-31
+D004,CN-JS,,MON,2025-01-01,2026-12-31
+D004,CN-JS,,LAB,2025-01-01,2026-12-31
+D005,CN-ZJ,,IMG,2025-01-01,2026-12-31
+D006,CN-YN,,MON,{new_since},{new_end}
+D006,,T-0005,LAB,{new_since},{new_end}
+"""
+
+MANAGERS = """code,name,role,region_codes
+M001,周总,admin,CN
+M002,王经理,sales_manager,CN-W
+M003,孙总监,regional_director,CN-E
+M004,吴经理,product_line_manager,CN
+M005,郑客服,service_agent,CN
+M006,钱经理,sales_manager,CN-E
+"""
+
+# 2025 annual targets; 2026 is +30% (the policy's growth rule). D006 is new in 2026.
+TARGETS_2025 = {
+    "D001": Decimal("2000000"),
+    "D002": Decimal("1200000"),
+    "D003": Decimal("2500000"),
+    "D004": Decimal("1000000"),
+    "D005": Decimal("800000"),
+}
+NEW_DEALER_TARGET_2026 = Decimal("300000")
+QUARTER_SHARES = (Decimal("0.20"), Decimal("0.25"), Decimal("0.25"), Decimal("0.30"))
+
+
+def targets_csv() -> str:
+    lines = ["dealer_code,period,amount"]
+    for dealer, y2025 in TARGETS_2025.items():
+        y2026 = to_money(y2025 * Decimal("1.3"))
+        for year, total in ((2025, y2025), (2026, y2026)):
+            lines.append(f"{dealer},{year},{to_money(total)}")
+            for q, share in enumerate(QUARTER_SHARES, start=1):
+                quarter = to_money(total * share)
+                lines.append(f"{dealer},{year}-Q{q},{quarter}")
+                if year == 2026:
+                    for m in range(3 * q - 2, 3 * q + 1):
+                        lines.append(f"{dealer},{year}-{m:02d},{to_money(quarter / 3)}")
+    lines.append(f"D006,2026,{NEW_DEALER_TARGET_2026}")
+    return "\n".join(lines) + "\n"
+
+
+def new_dealer_since(today: date) -> date:
+    """The first of the month three months back: the demo always has a first-year dealer."""
+    months = today.year * 12 + today.month - 1 - 3
+    return date(months // 12, months % 12 + 1, 1)
+
+
+def demo_tables(today: date) -> list[tuple[ImportKind, str]]:
+    since = new_dealer_since(today)
+    end = since.replace(year=since.year + 1) - timedelta(days=1)
+    fill = {"new_since": since.isoformat(), "new_end": end.isoformat()}
+    return [
+        (ImportKind.REGIONS, REGIONS),
+        (ImportKind.TERMINALS, TERMINALS),
+        (ImportKind.PRODUCTS, PRODUCTS),
+        (ImportKind.PRICES, PRICES),
+        (ImportKind.DEALERS, DEALERS.format(**fill)),
+        (ImportKind.CONTRACTS, CONTRACTS.format(**fill)),
+        (ImportKind.AUTHORIZATIONS, AUTHORIZATIONS.format(**fill)),
+        (ImportKind.TARGETS, targets_csv()),
+        (ImportKind.MANAGERS, MANAGERS),
+    ]
+
+
+class DemoDataError(RuntimeError):
+    """The demo tables do not import cleanly (a bug in this module)."""
+
+
+def seed_demo(uow_factory, today: date) -> list[ImportResult]:
+    """Store the demo catalog in one transaction; returns what each table did."""
+    results: list[ImportResult] = []
+    with uow_factory() as uow:
+        for kind, csv_text in demo_tables(today):
+            parsed = parse_table(kind, read_table(csv_text.encode("utf-8")))
+            result = import_parsed(uow.session, parsed)
+            if not result.ok:
+                raise DemoDataError(f"{kind}: {result.errors}")
+            results.append(result)
+        uow.commit()
+    return results
+
+
+def is_empty(uow_factory) -> bool:
+    with uow_factory() as uow:
+        s = uow.session
+        return s.scalar(select(RegionRow.id).limit(1)) is None and (
+            s.scalar(select(DealerRow.id).limit(1)) is None
+        )
+
+
+def seed_demo_if_empty(app) -> bool:
+    """Seed the demo catalog when the database holds no regions and no dealers."""
+    if not is_empty(app.uow_factory):
+        return False
+    today = app.clock.now().astimezone(app.options.tz).date()
+    seed_demo(app.uow_factory, today)
+    return True

@@ -1,0 +1,83 @@
+"""`dealerbot import KIND FILE`: read the file, store it all or nothing, report in plain words."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from bot.spreadsheets import SpreadsheetError, read_table_file
+from domain.imports import ImportKind, Problem, RowError, columns_of
+from storage.importer import ImportResult, import_table
+
+# Files at least this long get a progress bar.
+PROGRESS_FROM_ROWS = 500
+
+MESSAGES: dict[Problem, str] = {
+    Problem.NOT_UTF8: (
+        "the file is not UTF-8 text (first bad byte at offset {offset}); "
+        'save it as "CSV UTF-8" or as XLSX'
+    ),
+    Problem.EMPTY_FILE: "the file is empty; expected a header row: {expected}",
+    Problem.NO_ROWS: "the file has a header but no data rows",
+    Problem.UNREADABLE: "the file cannot be read: {detail}",
+    Problem.MISSING_COLUMN: "missing column {column!r}; the header must name: {expected}",
+    Problem.REQUIRED: "{column} is required",
+    Problem.TOO_LONG: "{value!r} is longer than {max} characters",
+    Problem.BAD_CODE: "{value!r} is not a valid code (no spaces, '|', ',' or ';')",
+    Problem.BAD_AMOUNT: "{value!r} is not an amount of money (write e.g. 3500 or 3500.50)",
+    Problem.NEGATIVE_AMOUNT: "negative amount {value}; amounts must be 0 or more",
+    Problem.AMOUNT_TOO_LARGE: "amount {value} is larger than {max}",
+    Problem.BAD_DATE: "{value!r} is not a date (write YYYY-MM-DD, e.g. 2026-07-01)",
+    Problem.BAD_PERIOD: "{value!r} is not a period (write 2026, 2026-Q3 or 2026-07)",
+    Problem.BAD_ROLE: "unknown role {value!r}; use one of: {allowed}",
+    Problem.DATES_REVERSED: "{column} is before the start date",
+    Problem.REGION_OR_TERMINAL: "give either region_code or terminal_code (exactly one)",
+    Problem.DUPLICATE: "duplicate {column} {key!r} (first given on row {first_row})",
+    Problem.UNKNOWN_REGION: "unknown region {value!r} (import regions first)",
+    Problem.UNKNOWN_TERMINAL: "unknown terminal {value!r} (import terminals first)",
+    Problem.UNKNOWN_PRODUCT: "unknown product {value!r} (import products first)",
+    Problem.UNKNOWN_DEALER: "unknown dealer {value!r} (import dealers first)",
+    Problem.UNKNOWN_LINE: "no product has line {value!r} (import products first)",
+    Problem.REGION_CYCLE: "region parents form a loop: {cycle}",
+}
+
+
+def describe(error: RowError, kind: ImportKind) -> str:
+    params = {"expected": ",".join(columns_of(kind)), "column": error.column, **error.params}
+    try:
+        text = MESSAGES[error.problem].format(**params)
+    except (KeyError, IndexError):
+        text = error.problem.value
+    if error.row == 0:
+        return text
+    where = f"row {error.row}" + (f", column {error.column}" if error.column else "")
+    return f"{where}: {text}"
+
+
+def run_import(uow_factory, kind: ImportKind, path: Path, console: Console) -> ImportResult:
+    """Import `path`; the returned result carries every error (nothing is stored then)."""
+    try:
+        table = read_table_file(path)
+    except SpreadsheetError as exc:
+        return ImportResult(kind, 0, errors=[exc.error])
+    if len(table.rows) < PROGRESS_FROM_ROWS:
+        return import_table(uow_factory, kind, table)
+    with Progress(
+        TextColumn(f"importing {kind.value}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=console,
+        transient=True,
+    ) as bar:
+        task = bar.add_task(kind.value, total=len(table.rows))
+        return import_table(uow_factory, kind, table, lambda n: bar.advance(task, n))
+
+
+def summary(result: ImportResult) -> str:
+    return (
+        f"imported {result.rows} {result.kind.value} rows: {result.created} created, "
+        f"{result.updated} updated, {result.unchanged} unchanged"
+    )

@@ -1,0 +1,136 @@
+"""What `dealerbot run` serves: the configured chat transports, or the console when none is.
+
+With no Telegram or Slack credentials a new user gets the console on the configured database,
+seeded with demo data when empty, and a one-time code to link as a demo dealer or manager.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import importlib.util
+import threading
+from collections.abc import Callable
+from datetime import timedelta
+from typing import TextIO
+
+from bot.app import App
+from bot.console import ConsoleTransport, console_dispatcher
+from bot.demo import DEMO_DEALER, DEMO_MANAGER, seed_demo_if_empty
+from bot.runner import TRANSPORTS, Service, build_services, configured_transports
+from domain.catalog import DealerCode, ManagerCode
+from domain.invites import issue_invite
+
+CONSOLE = "console"
+CONSOLE_USER = "console"
+
+
+class UnknownTransport(ValueError):
+    """A --transport name that does not exist or has no credentials configured."""
+
+
+def scheduler_available() -> bool:
+    return importlib.util.find_spec("bot.scheduler") is not None
+
+
+def choose_transports(app: App, wanted: list[str]) -> list[str]:
+    """The transports to serve: those asked for, else every configured one, else the console."""
+    if not wanted:
+        return configured_transports(app) or [CONSOLE]
+    configured = set(configured_transports(app))
+    for name in wanted:
+        if name == CONSOLE:
+            continue
+        if name not in TRANSPORTS:
+            choices = ", ".join([*TRANSPORTS, CONSOLE])
+            raise UnknownTransport(f"unknown transport {name!r}; choose from {choices}")
+        if name not in configured:
+            raise UnknownTransport(f"transport {name!r} has no credentials in the configuration")
+    return list(dict.fromkeys(wanted))
+
+
+class ConsoleService:
+    """The console transport as a runner service: stops at end of input or on `stop`."""
+
+    name = CONSOLE
+
+    def __init__(self, app: App, user_id: str = CONSOLE_USER, stdin: TextIO | None = None):
+        self.console = ConsoleTransport(app.conversation, user_id, stdin=stdin)
+        self.dispatcher = console_dispatcher(self.console, app.uow_factory, app.clock)
+
+    async def run(self, stop: asyncio.Event) -> None:
+        loop = asyncio.get_running_loop()
+        lines: asyncio.Queue[str | None] = asyncio.Queue()
+        # A daemon thread, not the default executor: a pending readline must not keep the
+        # process alive after Ctrl-C.
+        threading.Thread(target=_pump, args=(self.console.stdin, loop, lines), daemon=True).start()
+        pump = asyncio.create_task(self.dispatcher.run(stop))
+        try:
+            while not stop.is_set():
+                line = await _next(lines, stop)
+                if line is None:
+                    break
+                if line.strip():
+                    await self.console.handle_line(line)
+                    await self.dispatcher.drain_once()
+        finally:
+            stop.set()
+            await pump
+
+
+def _pump(stdin: TextIO, loop: asyncio.AbstractEventLoop, lines: asyncio.Queue) -> None:
+    put: Callable = lines.put_nowait
+    with contextlib.suppress(RuntimeError):  # the loop closed while we were reading
+        for line in iter(stdin.readline, ""):
+            loop.call_soon_threadsafe(put, line)
+        loop.call_soon_threadsafe(put, None)
+
+
+async def _next(lines: asyncio.Queue, stop: asyncio.Event) -> str | None:
+    getter = asyncio.ensure_future(lines.get())
+    stopper = asyncio.ensure_future(stop.wait())
+    done, pending = await asyncio.wait({getter, stopper}, return_when=asyncio.FIRST_COMPLETED)
+    for task in pending:
+        task.cancel()
+    return getter.result() if getter in done else None
+
+
+def console_greeting(app: App, user_id: str = CONSOLE_USER) -> list[str]:
+    """How to start talking: who the console user is, or fresh codes to link as a demo user."""
+    now = app.clock.now()
+    ttl = timedelta(hours=app.options.invite_ttl_hours)
+    with app.uow_factory() as uow:
+        actor = uow.identities.find(CONSOLE, user_id)
+        if actor is not None and actor.label != "anonymous":
+            return [f"this console is linked as {actor.label}; type /help to see the commands"]
+        lines = ["type a message and press Enter (Ctrl-D to quit); /lang en switches to English."]
+        has_dealer = uow.catalog.dealer(DealerCode(DEMO_DEALER)) is not None
+        has_manager = uow.catalog.manager(ManagerCode(DEMO_MANAGER)) is not None
+        if has_dealer:
+            code = issue_invite(uow, now, ttl, dealer=DealerCode(DEMO_DEALER)).code
+            lines.append(f"  link as dealer {DEMO_DEALER}:   /start {code}")
+        if has_manager:
+            code = issue_invite(uow, now, ttl, manager=ManagerCode(DEMO_MANAGER)).code
+            lines.append(f"  link as manager {DEMO_MANAGER}:  /start {code}")
+        if not (has_dealer or has_manager):
+            lines.append("  get a link code with: dealerbot invite dealer CODE")
+        uow.commit()
+    return lines
+
+
+def build_run_services(
+    app: App, transports: list[str], scheduler: bool, say: Callable[[str], None]
+) -> list[Service]:
+    services: list[Service] = []
+    chat = [t for t in transports if t != CONSOLE]
+    if CONSOLE in transports:
+        if seed_demo_if_empty(app):
+            say("the database was empty: seeded demo data (see `dealerbot demo --help`)")
+        for line in console_greeting(app):
+            say(line)
+        services.append(ConsoleService(app))
+    if scheduler and not scheduler_available():
+        say("scheduler not available in this build; running without scheduled jobs")
+        scheduler = False
+    services.extend(build_services(app, chat, scheduler))
+    return services

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Engine, create_engine, inspect, text
 
 from domain.clock import FixedClock
 from storage.db import make_engine, make_session_factory, upgrade
@@ -75,7 +75,8 @@ class Database:
         self.uow_factory = SqlAlchemyUnitOfWorkFactory(self.session_factory)
 
     def empty(self) -> None:
-        tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
+        existing = set(inspect(self.engine).get_table_names())
+        tables = [t.name for t in reversed(Base.metadata.sorted_tables) if t.name in existing]
         with self.engine.begin() as conn:
             if self.backend == "postgresql":
                 names = ", ".join(f'"{t}"' for t in tables)

@@ -1,0 +1,431 @@
+"""Promotions and notices: `promo new|list|send|edit|remind|nudge|cancel|ID`, `broadcast`,
+and for dealers `promos` and `ack`."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from datetime import datetime, timedelta
+
+from domain.catalog import ProductLine, RegionCode
+from domain.promotions import Audience, PromoKind, PromoStatus, Promotion, is_targeted
+from handlers import promotions as delivery
+from handlers.context import Ctx
+from handlers.errors import UserError
+from handlers.forms import END, Data, Form, Step, register_form, start_form
+from handlers.messages import Button, Reply, button_rows
+from handlers.registry import DEALER, MANAGER, command
+
+SKIP = "__skip__"
+ALL = "__all__"
+NOW = "__now__"
+SKIP_WORDS = {SKIP, "skip", "跳过", "无", "none", "-"}
+ALL_WORDS = {ALL, "all", "全部", "所有"}
+_SPLIT = re.compile(r"[,，、;；\s]+")
+
+
+def _parse_when(ctx: Ctx, text: str) -> datetime:
+    value = text.strip()
+    if value in {NOW, "now", "现在", "立即"}:
+        return ctx.now
+    for fmt in ("%Y-%m-%d %H:%M", "%Y-%m-%d"):
+        try:
+            local = datetime.strptime(value, fmt)
+        except ValueError:
+            continue
+        return local.replace(tzinfo=ctx.options.tz)
+    raise UserError("promo.bad_time", value=value[:40])
+
+
+def _id(ctx: Ctx, text: str | None) -> Promotion:
+    raw = (text or "").lstrip("#Pp")
+    if not raw.isdigit():
+        raise UserError("promo.need_id")
+    promo = ctx.uow.promotions.get(int(raw))
+    if promo is None or ctx.actor.manager_code is None:
+        raise UserError("promo.not_found", id=raw)
+    if not ctx.actor.is_admin and promo.created_by != ctx.actor.manager_code:
+        raise UserError("promo.not_found", id=raw)
+    return promo
+
+
+# -- the `promo new` form ----------------------------------------------------------------
+
+
+def _skip_row(ctx: Ctx) -> tuple[tuple[Button, ...], ...]:
+    return ((Button(ctx.t("promo.skip_button"), f"f:{SKIP}"),),)
+
+
+def _ask_title(ctx: Ctx, data: Data) -> Reply:
+    return Reply(ctx.t("promo.ask_title"))
+
+
+def _answer_text(field: str, nxt: str, limit: int):
+    def answer(ctx: Ctx, data: Data, value: str) -> str:
+        if not value or value.startswith("f:"):
+            raise UserError("promo.need_text")
+        if len(value) > limit:
+            raise UserError("promo.too_long", max=limit)
+        data[field] = value
+        return nxt
+
+    return answer
+
+
+def _ask_body(ctx: Ctx, data: Data) -> Reply:
+    return Reply(ctx.t("promo.ask_body"))
+
+
+def _ask_english(ctx: Ctx, data: Data) -> Reply:
+    return Reply(ctx.t("promo.ask_english"), _skip_row(ctx))
+
+
+def _answer_english(ctx: Ctx, data: Data, value: str) -> str:
+    if value.lower() not in SKIP_WORDS:
+        title, sep, body = value.partition("|")
+        if not sep or not title.strip() or not body.strip():
+            raise UserError("promo.bad_english")
+        data["title_en"], data["body_en"] = title.strip()[:200], body.strip()[:2000]
+    return "lines"
+
+
+def _choices(ctx: Ctx, values: list[str]) -> tuple[tuple[Button, ...], ...]:
+    buttons = [Button(v, f"f:{v}") for v in values[:9]]
+    return (*button_rows(buttons), (Button(ctx.t("promo.all_button"), f"f:{ALL}"),))
+
+
+def _ask_lines(ctx: Ctx, data: Data) -> Reply:
+    lines = sorted({p.line for p in ctx.uow.catalog.products()})
+    return Reply(ctx.t("promo.ask_lines"), _choices(ctx, lines))
+
+
+def _answer_list(field: str, nxt: str, known_of):
+    def answer(ctx: Ctx, data: Data, value: str) -> str:
+        if value.lower() in ALL_WORDS:
+            data[field] = []
+            return nxt
+        items = [v for v in _SPLIT.split(value) if v]
+        known = known_of(ctx)
+        unknown = [v for v in items if v not in known]
+        if not items or unknown:
+            raise UserError("promo.unknown_choice", value=", ".join(unknown)[:80] or value[:40])
+        data[field] = items
+        return nxt
+
+    return answer
+
+
+def _ask_regions(ctx: Ctx, data: Data) -> Reply:
+    return Reply(ctx.t("promo.ask_regions"), _choices(ctx, list(ctx.actor.manager_regions)))
+
+
+def _ask_tiers(ctx: Ctx, data: Data) -> Reply:
+    tiers = sorted({d.tier for d in ctx.uow.catalog.dealers() if d.tier})
+    return Reply(ctx.t("promo.ask_tiers"), _choices(ctx, tiers))
+
+
+def _ask_start(ctx: Ctx, data: Data) -> Reply:
+    return Reply(ctx.t("promo.ask_start"), ((Button(ctx.t("promo.now_button"), f"f:{NOW}"),),))
+
+
+def _answer_start(ctx: Ctx, data: Data, value: str) -> str:
+    data["starts_at"] = _parse_when(ctx, value).isoformat()
+    return "end"
+
+
+def _ask_end(ctx: Ctx, data: Data) -> Reply:
+    return Reply(ctx.t("promo.ask_end"), _skip_row(ctx))
+
+
+def _answer_end(ctx: Ctx, data: Data, value: str) -> str:
+    if value.lower() in SKIP_WORDS:
+        data["ends_at"] = None
+        return "fee"
+    end = _parse_when(ctx, value)
+    if len(value.strip()) == 10:  # a bare date ends at the end of that day
+        end += timedelta(days=1)
+    if end <= datetime.fromisoformat(data["starts_at"]):
+        raise UserError("promo.end_before_start")
+    data["ends_at"] = end.isoformat()
+    return "fee"
+
+
+def _ask_fee(ctx: Ctx, data: Data) -> Reply:
+    return Reply(ctx.t("promo.ask_fee"), _skip_row(ctx))
+
+
+def _answer_fee(ctx: Ctx, data: Data, value: str) -> str:
+    data["fee_text"] = "" if value.lower() in SKIP_WORDS else value[:500]
+    return "confirm"
+
+
+def _draft(ctx: Ctx, data: Data) -> Promotion:
+    return Promotion(
+        id=0,
+        kind=PromoKind.PROMOTION,
+        title=data["title"],
+        body=data["body"],
+        title_en=data.get("title_en", ""),
+        body_en=data.get("body_en", ""),
+        audience=Audience(
+            tuple(ProductLine(x) for x in data.get("lines", [])),
+            tuple(RegionCode(x) for x in data.get("regions", [])),
+            tuple(data.get("tiers", [])),
+        ),
+        created_by=ctx.actor.manager_code or "",
+        starts_at=datetime.fromisoformat(data["starts_at"]),
+        ends_at=datetime.fromisoformat(data["ends_at"]) if data.get("ends_at") else None,
+        fee_text=data.get("fee_text", ""),
+    )
+
+
+def _ask_confirm(ctx: Ctx, data: Data) -> Reply:
+    promo = _draft(ctx, data)
+    target = delivery.reach(ctx.uow, promo)
+    preview = delivery.render(promo, ctx.t, ctx.options.tz)
+    scheduled = promo.starts_at and promo.starts_at > ctx.now
+    go = "promo.schedule_button" if scheduled else "promo.send_button"
+    return Reply(
+        ctx.t("promo.preview", dealers=len(target.dealers), contacts=target.contacts)
+        + "\n\n"
+        + preview.text,
+        (
+            (
+                Button(ctx.t(go), "f:go"),
+                Button(ctx.t("promo.draft_button"), "f:draft"),
+            ),
+        ),
+    )
+
+
+def _answer_confirm(ctx: Ctx, data: Data, value: str) -> str:
+    if value not in ("go", "draft"):
+        raise UserError("promo.press_button")
+    data["action"] = value
+    return END
+
+
+def _finish(ctx: Ctx, data: Data) -> Reply:
+    promo = _draft(ctx, data)
+    promo = replace(promo, id=ctx.uow.promotions.add(promo, ctx.now))
+    if data["action"] == "draft":
+        ctx.audit("promo.draft", str(promo.id))
+        return Reply(ctx.t("promo.saved_draft", id=promo.id))
+    return _go(ctx, promo)
+
+
+def _go(ctx: Ctx, promo: Promotion) -> Reply:
+    if promo.starts_at and promo.starts_at > ctx.now:
+        ctx.uow.promotions.save(replace(promo, status=PromoStatus.SCHEDULED))
+        ctx.audit("promo.schedule", str(promo.id))
+        when = ctx.t.datetime(promo.starts_at, ctx.options.tz)
+        return Reply(ctx.t("promo.scheduled", id=promo.id, when=when))
+    target = delivery.send_now(ctx.uow, promo, ctx.now, ctx.options)
+    ctx.audit("promo.send", f"{promo.id} contacts={target.contacts}")
+    return Reply(
+        ctx.t("promo.sent", id=promo.id, dealers=len(target.dealers), contacts=target.contacts)
+    )
+
+
+register_form(
+    Form(
+        name="promo_new",
+        first="title",
+        steps={
+            "title": Step(_ask_title, _answer_text("title", "body", 200)),
+            "body": Step(_ask_body, _answer_text("body", "english", 2000)),
+            "english": Step(_ask_english, _answer_english),
+            "lines": Step(
+                _ask_lines,
+                _answer_list(
+                    "lines", "regions", lambda c: {p.line for p in c.uow.catalog.products()}
+                ),
+            ),
+            "regions": Step(
+                _ask_regions,
+                _answer_list(
+                    "regions", "tiers", lambda c: set(c.uow.catalog.region_tree().parents)
+                ),
+            ),
+            "tiers": Step(
+                _ask_tiers,
+                _answer_list("tiers", "start", lambda c: {d.tier for d in c.uow.catalog.dealers()}),
+            ),
+            "start": Step(_ask_start, _answer_start),
+            "end": Step(_ask_end, _answer_end),
+            "fee": Step(_ask_fee, _answer_fee),
+            "confirm": Step(_ask_confirm, _answer_confirm),
+        },
+        finish=_finish,
+    )
+)
+
+
+# -- manager commands ----------------------------------------------------------------------
+
+
+def _show(ctx: Ctx, promo: Promotion) -> Reply:
+    s = ctx.uow.promotions.stats(promo.id)
+    title, _ = promo.text_for(ctx.t.locale)
+    return Reply(
+        ctx.t(
+            "promo.show",
+            id=promo.id,
+            title=title,
+            status=ctx.t(f"promo.status.{promo.status.value}"),
+            contacts=s.contacts,
+            sent=s.sent,
+            pending=s.pending,
+            failed=s.failed,
+            acked=s.acknowledged,
+        ),
+        ((Button(ctx.t("promo.remind_button"), f"c:promo remind {promo.id}"),),)
+        if promo.status is PromoStatus.SENT
+        else ((Button(ctx.t("promo.send_button"), f"c:promo send {promo.id}"),),),
+    )
+
+
+@command("promo", roles=MANAGER, example="/promo new")
+def promo_cmd(ctx: Ctx) -> Reply:
+    """Create, send, edit and follow up promotions."""
+    args = ctx.args
+    sub = args[0].lower() if args else "list"
+    if sub == "new":
+        return start_form(ctx, "promo_new")
+    if sub == "list":
+        items = ctx.uow.promotions.list(limit=20)
+        mine = [p for p in items if ctx.actor.is_admin or p.created_by == ctx.actor.manager_code]
+        if not mine:
+            return Reply(ctx.t("promo.none_yet"))
+        rows = [
+            ctx.t(
+                "promo.row", id=p.id, title=p.title, status=ctx.t(f"promo.status.{p.status.value}")
+            )
+            for p in mine
+        ]
+        return Reply("\n".join([ctx.t("promo.list_title"), *rows]))
+    if sub.lstrip("#").isdigit():
+        return _show(ctx, _id(ctx, sub))
+    promo = _id(ctx, args[1] if len(args) > 1 else None)
+    if sub == "send":
+        if promo.status is PromoStatus.SENT:
+            raise UserError("promo.already_sent", id=promo.id)
+        if promo.status is PromoStatus.CANCELLED:
+            raise UserError("promo.cancelled_cannot_send", id=promo.id)
+        return _go(ctx, replace(promo, starts_at=promo.starts_at or ctx.now))
+    if sub == "cancel":
+        if promo.status is PromoStatus.SENT:
+            raise UserError("promo.already_sent", id=promo.id)
+        ctx.uow.promotions.save(replace(promo, status=PromoStatus.CANCELLED))
+        ctx.audit("promo.cancel", str(promo.id))
+        return Reply(ctx.t("promo.cancelled", id=promo.id))
+    if sub == "edit":
+        return _edit(ctx, promo, args[2:] if len(args) > 2 else ())
+    if sub in ("remind", "nudge"):
+        return _remind(ctx, promo, args[2:] if len(args) > 2 else (), send=sub == "nudge")
+    raise UserError("promo.usage")
+
+
+def _edit(ctx: Ctx, promo: Promotion, rest: tuple[str, ...]) -> Reply:
+    if len(rest) < 2 or rest[0].lower() not in ("title", "body", "end", "fee"):
+        raise UserError("promo.edit_usage")
+    field, value = rest[0].lower(), " ".join(rest[1:])
+    if field == "end":
+        end = _parse_when(ctx, value)
+        changed = replace(promo, ends_at=end + timedelta(days=1) if len(value) == 10 else end)
+    elif field == "fee":
+        changed = replace(promo, fee_text=value[:500])
+    else:
+        changed = replace(promo, **{field: value[: 200 if field == "title" else 2000]})
+    if promo.status is not PromoStatus.SENT:
+        ctx.uow.promotions.save(changed)
+        ctx.audit("promo.edit", f"{promo.id} {field}")
+        return Reply(ctx.t("promo.edited", id=promo.id))
+    corrected = replace(changed, version=promo.version + 1)
+    ctx.uow.promotions.save(corrected)
+    target = delivery.queue(ctx.uow, corrected, ctx.now, ctx.options, correction=True)
+    ctx.audit("promo.correct", f"{promo.id} v{corrected.version} {field}")
+    return Reply(ctx.t("promo.corrected", id=promo.id, contacts=target.contacts))
+
+
+def _remind(ctx: Ctx, promo: Promotion, rest: tuple[str, ...], *, send: bool) -> Reply:
+    hours = int(rest[0]) if rest and rest[0].isdigit() else 24
+    pending = ctx.uow.promotions.unacknowledged_dealers(promo.id, ctx.now - timedelta(hours=hours))
+    if not pending:
+        return Reply(ctx.t("promo.all_acked", id=promo.id, hours=hours))
+    if not send:
+        return Reply(
+            ctx.t("promo.unacked", id=promo.id, hours=hours, dealers=", ".join(pending)),
+            ((Button(ctx.t("promo.nudge_button"), f"c:promo nudge {promo.id} {hours}"),),),
+        )
+    day = ctx.today.isoformat()
+    queued = 0
+    for dealer in pending:
+        for contact in ctx.uow.identities.dealer_contacts(dealer):
+            title, _ = promo.text_for(contact.locale or ctx.options.default_locale)
+            queued += ctx.notify(
+                contact,
+                f"promo-nudge:{promo.id}:{day}",
+                lambda t, title=title: Reply(
+                    t("promo.nudge", id=promo.id, title=title),
+                    ((Button(t("promo.ack_button"), f"c:ack {promo.id}"),),),
+                ),
+            )
+    ctx.audit("promo.nudge", f"{promo.id} dealers={len(pending)}")
+    return Reply(ctx.t("promo.nudged", dealers=len(pending), contacts=queued))
+
+
+@command("broadcast", roles=MANAGER, example="/broadcast 国庆期间仓库放假三天")
+def broadcast(ctx: Ctx) -> Reply:
+    """Send a plain notice to all dealers in your scope."""
+    text = ctx.command.rest if ctx.command else ""
+    if not text:
+        raise UserError("promo.broadcast_usage")
+    if len(text) > 2000:
+        raise UserError("promo.too_long", max=2000)
+    notice = Promotion(
+        id=0,
+        kind=PromoKind.NOTICE,
+        title=text.split("\n", 1)[0][:40],
+        body=text,
+        audience=Audience(),
+        created_by=ctx.actor.manager_code or "",
+        starts_at=ctx.now,
+    )
+    notice = replace(notice, id=ctx.uow.promotions.add(notice, ctx.now))
+    return _go(ctx, notice)
+
+
+# -- dealer commands -----------------------------------------------------------------------
+
+
+@command("promos", roles=DEALER, example="/promos")
+def promos(ctx: Ctx) -> Reply | list[Reply]:
+    """List the promotions running for you now."""
+    dealer = ctx.require_dealer()
+    profile = ctx.uow.promotions.dealer_profiles([dealer])
+    tree = ctx.uow.catalog.region_tree()
+    shown = []
+    for promo in ctx.uow.promotions.active(ctx.now):
+        if promo.kind is not PromoKind.PROMOTION or not profile:
+            continue
+        if dealer not in delivery.sender_scope(ctx.uow, promo.created_by):
+            continue
+        if is_targeted(promo.audience, profile[0], tree):
+            shown.append(delivery.render(promo, ctx.t, ctx.options.tz))
+    if not shown:
+        return Reply(ctx.t("promo.none_active"))
+    return [Reply(ctx.t("promo.active_title", count=len(shown))), *shown[:10]]
+
+
+@command("ack", roles=DEALER, example="/ack 12")
+def ack(ctx: Ctx) -> Reply:
+    """Acknowledge a promotion or notice."""
+    dealer = ctx.require_dealer()
+    raw = (ctx.args[0] if ctx.args else "").lstrip("#Pp")
+    if not raw.isdigit():
+        raise UserError("promo.need_id")
+    if not ctx.uow.promotions.acknowledge(int(raw), dealer, ctx.now):
+        raise UserError("promo.not_found", id=raw)
+    ctx.audit("promo.ack", raw)
+    return Reply(ctx.t("promo.acked", id=raw))

@@ -1,0 +1,105 @@
+"""Promotion delivery: render per recipient language, queue once per contact and version."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from domain.catalog import DealerCode, ManagerCode
+from domain.outbox import OutgoingMessage
+from domain.ports import UnitOfWork
+from domain.promotions import PromoKind, PromoStatus, Promotion, select_dealers
+from handlers.context import CoreOptions
+from handlers.i18n import Translator
+from handlers.messages import Attachment, Button, Reply
+
+
+@dataclass(frozen=True, slots=True)
+class Reach:
+    dealers: list[DealerCode]
+    contacts: int
+
+
+def sender_scope(uow: UnitOfWork, manager: str) -> list[DealerCode]:
+    """Dealers the promotion's author may address: admins all, others their regions."""
+    m = uow.catalog.manager(ManagerCode(manager))
+    if m is None:
+        return []
+    if m.role == "admin":
+        return [d.code for d in uow.catalog.dealers()]
+    return uow.catalog.dealers_in_regions(m.region_codes)
+
+
+def reach(uow: UnitOfWork, promo: Promotion) -> Reach:
+    profiles = uow.promotions.dealer_profiles(sender_scope(uow, promo.created_by))
+    dealers = select_dealers(promo.audience, profiles, uow.catalog.region_tree())
+    contacts = sum(len(uow.identities.dealer_contacts(d)) for d in dealers)
+    return Reach(dealers, contacts)
+
+
+def render(promo: Promotion, t: Translator, tz=None, *, correction: bool = False) -> Reply:
+    """Exactly what a dealer sees, in `t`'s language."""
+    title, body = promo.text_for(t.locale)
+    head = "promo.head_notice" if promo.kind is PromoKind.NOTICE else "promo.head_promotion"
+    lines = []
+    if correction:
+        lines.append(t("promo.correction_mark", version=promo.version))
+    lines.append(t(head, id=promo.id, title=title))
+    lines.append(body)
+    if promo.audience.lines:
+        lines.append(t("promo.lines", lines=", ".join(promo.audience.lines)))
+    if promo.starts_at or promo.ends_at:
+        start = t.datetime(promo.starts_at, tz) if promo.starts_at else "—"
+        end = t.datetime(promo.ends_at, tz) if promo.ends_at else t("promo.no_end")
+        lines.append(t("promo.window", start=start, end=end))
+    if promo.fee_text:
+        lines.append(t("promo.fee", text=promo.fee_text))
+    image = Attachment(f"promo-{promo.id}.png", promo.image, "image/png") if promo.image else None
+    return Reply(
+        "\n".join(lines),
+        ((Button(t("promo.ack_button"), f"c:ack {promo.id}"),),),
+        image=image,
+    )
+
+
+def queue(
+    uow: UnitOfWork, promo: Promotion, now: datetime, options: CoreOptions, *, correction=False
+) -> Reach:
+    """Queue `promo` for every contact of every targeted dealer; safe to run again."""
+    target = reach(uow, promo)
+    for dealer in target.dealers:
+        for contact in uow.identities.dealer_contacts(dealer):
+            key = f"promo:{promo.id}:v{promo.version}:{contact.identity_id}"
+            t = Translator(contact.locale or options.default_locale)
+            uow.outbox.enqueue(
+                OutgoingMessage(
+                    dedupe_key=key,
+                    platform=contact.platform,
+                    chat_id=contact.chat_id,
+                    payload=render(promo, t, options.tz, correction=correction).to_dict(),
+                    identity_id=contact.identity_id,
+                ),
+                now,
+            )
+            if contact.identity_id is not None:
+                uow.promotions.record_delivery(promo.id, dealer, contact.identity_id, key)
+    return target
+
+
+def send_now(uow: UnitOfWork, promo: Promotion, now: datetime, options: CoreOptions) -> Reach:
+    sent = replace(promo, status=PromoStatus.SENT, sent_at=now)
+    uow.promotions.save(sent)
+    return queue(uow, sent, now, options)
+
+
+def run_promotion_dispatch(uow: UnitOfWork, now: datetime, options: CoreOptions) -> int:
+    """The promotion_dispatch job: send every scheduled promotion whose start has come.
+
+    Returns how many promotions went out. The caller commits; a crash before the commit
+    leaves the promotion scheduled and the next run queues it again (dedupe keys hold).
+    """
+    count = 0
+    for promo in uow.promotions.due(now):
+        send_now(uow, promo, now, options)
+        count += 1
+    return count

@@ -23,6 +23,8 @@ db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 invite_app = typer.Typer(help="One-time link codes for chat users.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(invite_app, name="invite")
+jobs_app = typer.Typer(help="Scheduled jobs.", no_args_is_help=True)
+app.add_typer(jobs_app, name="jobs")
 
 
 class State:
@@ -250,6 +252,47 @@ def outbox(
         )
     if not items:
         typer.echo("no messages")
+
+
+@jobs_app.command("list")
+def jobs_list() -> None:
+    """List scheduled jobs: schedule, next run, last run and how it ended."""
+    from bot.jobs_cli import print_jobs
+
+    application = build()
+    try:
+        print_jobs(application, typer.echo)
+    finally:
+        application.close()
+
+
+@jobs_app.command("run")
+def jobs_run(name: str) -> None:
+    """Run job NAME now for its latest occasion (messages already queued are not repeated)."""
+    from bot.jobs_cli import run_one
+
+    application = build()
+    try:
+        code = run_one(application, name, typer.echo)
+    finally:
+        application.close()
+    if code:
+        raise typer.Exit(code)
+
+
+@app.command()
+def scheduler() -> None:
+    """Run only the scheduler (multi-process deployments: transports run with --no-scheduler)."""
+    from bot.runner import run_services
+    from bot.scheduler import build as build_scheduler
+
+    application = build()
+    try:
+        asyncio.run(run_services([build_scheduler(application)]))
+    except KeyboardInterrupt:
+        pass
+    finally:
+        application.close()
 
 
 def main() -> None:

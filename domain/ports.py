@@ -20,7 +20,9 @@ from domain.catalog import (
     Terminal,
     TerminalCode,
 )
+from domain.achievement import TargetRepository
 from domain.identity import Actor, Invite
+from domain.jobs import ContractCalendar, JobRunRepository, RecipientRepository
 from domain.outbox import OutboxItem, OutboxStatus, OutgoingMessage
 from domain.territory import RegionTree
 
@@ -148,6 +150,10 @@ class UnitOfWork(Protocol):
     inbound: InboundRepository
     audit: AuditRepository
     outbox: OutboxRepository
+    targets: TargetRepository
+    jobs: JobRunRepository
+    recipients: RecipientRepository
+    contract_calendar: ContractCalendar
 
     def __enter__(self) -> Self: ...
     def __exit__(self, *exc: object) -> None: ...

@@ -13,6 +13,7 @@ from domain.periods import Period
 
 class TargetSource(StrEnum):
     SET = "set"  # imported or set by a manager
+    ROLLUP = "rollup"  # the sum of its quarters or months, each set
     GROWTH = "growth"  # derived: last year's target plus the growth rate
     NONE = "none"
 

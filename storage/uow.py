@@ -14,7 +14,13 @@ from storage.repositories.conversation import (
     SqlInboundRepository,
     SqlInviteRepository,
 )
+from storage.repositories.jobs import (
+    SqlContractCalendar,
+    SqlJobRunRepository,
+    SqlRecipientRepository,
+)
 from storage.repositories.outbox import SqlOutboxRepository
+from storage.repositories.targets import SqlTargetRepository
 
 
 class SqlAlchemyUnitOfWork:
@@ -31,6 +37,10 @@ class SqlAlchemyUnitOfWork:
         self.inbound = SqlInboundRepository(s)
         self.audit = SqlAuditRepository(s)
         self.outbox = SqlOutboxRepository(s)
+        self.targets = SqlTargetRepository(s)
+        self.jobs = SqlJobRunRepository(s)
+        self.recipients = SqlRecipientRepository(s, self.identities)
+        self.contract_calendar = SqlContractCalendar(s)
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -22,6 +22,7 @@ from storage.models.conversation import (
     InviteRow,
     OutboxRow,
 )
+from storage.models.jobs import JobRunRow
 
 __all__ = [
     "AuditRow",
@@ -34,6 +35,7 @@ __all__ = [
     "InboundSeenRow",
     "InviteAttemptRow",
     "InviteRow",
+    "JobRunRow",
     "ManagerRegionRow",
     "ManagerRow",
     "OutboxRow",

@@ -1,0 +1,59 @@
+"""`dealerbot jobs list` and `jobs run NAME`: the scheduler's jobs, seen and run by hand."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from zoneinfo import ZoneInfo
+
+from bot.app import App
+from bot.scheduler import run_now, schedules
+from domain.jobs import RunOutcome
+from handlers.jobs import JOBS
+from handlers.jobs.hooks import install_hooks
+
+
+def print_jobs(app: App, echo: Callable[[str], None]) -> None:
+    install_hooks()
+    tz = ZoneInfo(app.settings.scheduler.timezone)
+    now = app.clock.now()
+    fmt = "%Y-%m-%d %H:%M"
+    echo(f"{'job':<20} {'schedule':<28} {'next run':<17} last run")
+    plan = {s.name: s for s in schedules(app.settings.scheduler)}
+    names = sorted(set(plan) | set(JOBS))
+    with app.uow_factory() as uow:
+        for name in names:
+            schedule = plan.get(name)
+            crons = " | ".join(schedule.crons) if schedule else "(no schedule)"
+            nxt = schedule.next(now) if schedule else None
+            next_text = nxt.astimezone(tz).strftime(fmt) if nxt else "-"
+            if name not in JOBS:
+                echo(f"{name:<20} {crons:<28} {next_text:<17} (not installed)")
+                continue
+            last = uow.jobs.last(name)
+            if last is None:
+                last_text = "never"
+            else:
+                last_text = (
+                    f"{last.occasion.astimezone(tz).strftime(fmt)} {last.outcome.value}"
+                    f" ({last.trigger.value}, {last.messages} messages)"
+                )
+                if last.outcome is RunOutcome.FAILED:
+                    last_text += f": {last.detail[:80]}"
+            echo(f"{name:<20} {crons:<28} {next_text:<17} {last_text}")
+    echo(f"times in {tz.key}")
+
+
+def run_one(app: App, name: str, echo: Callable[[str], None]) -> int:
+    try:
+        run = run_now(app, name)
+    except KeyError:
+        install_hooks()
+        echo(f"error: unknown job {name!r}; jobs: {', '.join(sorted(JOBS))}")
+        return 2
+    tz = ZoneInfo(app.settings.scheduler.timezone)
+    when = run.occasion.astimezone(tz).strftime("%Y-%m-%d %H:%M")
+    echo(f"{name} for {when}: {run.outcome.value}, {run.messages} new messages queued")
+    if run.outcome is RunOutcome.FAILED:
+        echo(f"error: {run.detail}")
+        return 1
+    return 0

@@ -1,0 +1,215 @@
+"""How far a dealer is along its target: achieved, the pace expected by today, what is left.
+
+Achievement counts the amounts of confirmed sales, retail and tender alike: the policy sets
+one sales task per dealer ("销售任务") and makes no exception for bids won, so a tender sale
+counts in full on its sale day. Withdrawn reports and reports replaced by a correction count
+for nothing (only the correcting sale, itself confirmed, does).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Protocol
+
+from domain.catalog import Dealer, DealerCode
+from domain.money import CENT
+from domain.periods import Period, PeriodKind
+from domain.targets import TargetDecision, TargetSource, target_for
+
+COUNTED_STATUS = "confirmed"
+COUNTED_KINDS = ("retail", "tender")
+YEARS_BACK = 5  # how far a derived target looks for the last one that was set
+RATIO = Decimal("0.0001")
+
+
+def sub_periods(period: Period) -> list[Period]:
+    """The quarters of a year or the months of a quarter; nothing below a month."""
+    if period.kind is PeriodKind.YEAR:
+        return [Period(PeriodKind.QUARTER, period.year, q) for q in range(1, 5)]
+    if period.kind is PeriodKind.QUARTER:
+        first = 3 * (period.index - 1) + 1
+        return [Period(PeriodKind.MONTH, period.year, m) for m in range(first, first + 3)]
+    return []
+
+
+def periods_containing(day: date) -> list[Period]:
+    """The year, quarter and month of a day, longest first."""
+    return [Period.containing(day, kind) for kind in PeriodKind]
+
+
+def _set_or_rolled_up(period: Period, explicit: Mapping[Period, Decimal]) -> Decimal | None:
+    if period in explicit:
+        return explicit[period]
+    parts = [_set_or_rolled_up(p, explicit) for p in sub_periods(period)]
+    if parts and all(p is not None for p in parts):
+        return sum(parts, Decimal(0))
+    return None
+
+
+def resolve_target(
+    period: Period,
+    explicit: Mapping[Period, Decimal],
+    growth: Decimal,
+    since: date | None,
+) -> TargetDecision:
+    """A dealer's target for `period` from the targets set for it (`explicit`).
+
+    In order: the target set for the period; the sum of its quarters or months when every one
+    of them is set; last year's target of the same period plus `growth` (looking back up to
+    YEARS_BACK years, each year growing again); else none.
+    """
+    amount = _set_or_rolled_up(period, explicit)
+    if amount is not None:
+        decision = target_for(period, amount, None, growth, since)
+        if period not in explicit:
+            return TargetDecision(amount, TargetSource.ROLLUP, decision.assessed)
+        return decision
+    last_year = None
+    back = period
+    chain = 0
+    for _ in range(YEARS_BACK):
+        back = back.previous_year()
+        chain += 1
+        last_year = _set_or_rolled_up(back, explicit)
+        if last_year is not None:
+            break
+    if last_year is not None:
+        for _ in range(chain - 1):
+            last_year = target_for(period, None, last_year, growth, None).amount
+    return target_for(period, None, last_year, growth, since)
+
+
+def target_years(period: Period) -> list[int]:
+    """The years whose targets `resolve_target` may read for `period`."""
+    return list(range(period.year - YEARS_BACK, period.year + 1))
+
+
+@dataclass(frozen=True, slots=True)
+class Standing:
+    """One dealer against one period's target, as of `today` (the business day)."""
+
+    dealer: DealerCode
+    name: str
+    period: Period
+    target: TargetDecision
+    achieved: Decimal
+    today: date
+
+    @property
+    def elapsed_days(self) -> int:
+        """Days of the period up to and including today."""
+        return min(max((self.today - self.period.start).days + 1, 0), self.period.days)
+
+    @property
+    def days_left(self) -> int:
+        """Days of the period still to come, today included."""
+        return min(max((self.period.end - self.today).days + 1, 0), self.period.days)
+
+    @property
+    def expected(self) -> Decimal | None:
+        """Where a dealer selling evenly through the period would be by the end of today."""
+        if self.target.amount is None:
+            return None
+        share = self.target.amount * self.elapsed_days / self.period.days
+        return share.quantize(CENT, rounding=ROUND_HALF_UP)
+
+    @property
+    def percent(self) -> Decimal | None:
+        """Achieved as a share of the target (0.5 = half)."""
+        if not self.target.amount:
+            return None
+        return (self.achieved / self.target.amount).quantize(RATIO, rounding=ROUND_HALF_UP)
+
+    @property
+    def pace(self) -> Decimal | None:
+        """Achieved as a share of what was expected by today (1 = exactly on pace)."""
+        expected = self.expected
+        if not expected:
+            return None
+        return (self.achieved / expected).quantize(RATIO, rounding=ROUND_HALF_UP)
+
+    @property
+    def remaining(self) -> Decimal:
+        if self.target.amount is None:
+            return Decimal("0.00")
+        return max(self.target.amount - self.achieved, Decimal("0.00"))
+
+    @property
+    def weekly_needed(self) -> Decimal:
+        """Sales per week still needed to reach the target; all of it when under a week is left."""
+        if not self.remaining or not self.days_left:
+            return Decimal("0.00") if not self.remaining else self.remaining
+        per_week = self.remaining * 7 / max(self.days_left, 7)
+        return per_week.quantize(CENT, rounding=ROUND_HALF_UP)
+
+    @property
+    def assessed(self) -> bool:
+        return self.target.assessed and self.target.amount is not None
+
+    @property
+    def behind(self) -> bool:
+        """Assessed and short of the pace expected by today."""
+        expected = self.expected
+        return self.assessed and expected is not None and self.achieved < expected
+
+
+def standings(
+    dealers: Iterable[Dealer],
+    period: Period,
+    explicit: Mapping[DealerCode, Mapping[Period, Decimal]],
+    achieved: Mapping[DealerCode, Mapping[Period, Decimal]],
+    growth: Decimal,
+    today: date,
+) -> list[Standing]:
+    """Every dealer's standing for `period`, from targets and sums already fetched in bulk."""
+    zero = Decimal("0.00")
+    result = []
+    for dealer in dealers:
+        decision = resolve_target(period, explicit.get(dealer.code, {}), growth, dealer.since)
+        amount = achieved.get(dealer.code, {}).get(period, zero)
+        result.append(Standing(dealer.code, dealer.name, period, decision, amount, today))
+    return result
+
+
+def ranked(items: Iterable[Standing]) -> list[Standing]:
+    """Best pace first; dealers without a target or not assessed last, by code."""
+
+    def key(s: Standing) -> tuple[int, Decimal, str]:
+        if not s.assessed or s.pace is None:
+            return (1, Decimal(0), s.dealer)
+        return (0, -s.pace, s.dealer)
+
+    return sorted(items, key=key)
+
+
+class TargetRepository(Protocol):
+    """Targets as set, and confirmed sales summed per dealer, each in one query."""
+
+    def explicit(
+        self, years: Sequence[int], dealers: Sequence[DealerCode] | None = None
+    ) -> dict[DealerCode, dict[Period, Decimal]]:
+        """Targets imported or set by a manager for periods in `years` (None: every dealer)."""
+        ...
+
+    def set(self, dealer: DealerCode, period: Period, amount: Decimal) -> None: ...
+
+    def achieved(
+        self,
+        periods: Sequence[Period],
+        through: date,
+        dealers: Sequence[DealerCode] | None = None,
+    ) -> dict[DealerCode, dict[Period, Decimal]]:
+        """Counted sales of each period from its start through `through`, per dealer.
+
+        One aggregate over the rows of the longest period, GROUP BY dealer.
+        """
+        ...
+
+    def daily(
+        self, dealer: DealerCode, period: Period, through: date
+    ) -> list[tuple[date, Decimal]]:
+        """Counted sales of one dealer per day of `period` up to `through`, oldest first."""
+        ...

@@ -49,6 +49,10 @@ class Lanes:
             del self._lanes[key]
 
     @property
+    def idle(self) -> bool:
+        return not self._tasks
+
+    @property
     def pending(self) -> int:
         return sum(len(lane) for lane in self._lanes.values()) + len(self._tasks)
 

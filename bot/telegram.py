@@ -83,6 +83,7 @@ class TelegramService:
         self._seen: OrderedDict[int, None] = OrderedDict()
         self._web: web.AppRunner | None = None
         self.bot_id = 0
+        self.ready = asyncio.Event()  # set once updates are being received
 
     @property
     def bot(self):
@@ -125,6 +126,7 @@ class TelegramService:
                 )
             pump = asyncio.create_task(self.dispatcher.run(stop), name="telegram-outbox")
             log.info("telegram %s mode started as bot %s", self.settings.mode, self.bot_id)
+            self.ready.set()
             await stop.wait()
         finally:
             await self._shutdown(pump, stop)

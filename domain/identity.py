@@ -66,6 +66,10 @@ class Invite:
     manager_code: ManagerCode | None = None
 
 
+class InviteAlreadyUsed(Exception):
+    """Another user redeemed the invite between our check and our claim."""
+
+
 def check_invite(invite: Invite | None, now: datetime) -> InviteProblem | None:
     """Why this invite cannot be redeemed now, or None if it can."""
     if invite is None:

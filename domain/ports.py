@@ -9,6 +9,7 @@ from typing import Any, Protocol, Self
 
 from domain.catalog import (
     Authorization,
+    Contract,
     Dealer,
     DealerCode,
     Manager,
@@ -39,6 +40,10 @@ class CatalogRepository(Protocol):
     def region_name(self, code: RegionCode) -> str | None: ...
     def authorizations(self, dealer: DealerCode) -> list[Authorization]: ...
     def manager(self, code: ManagerCode) -> Manager | None: ...
+    def contracts(self, dealer: DealerCode) -> list[Contract]:
+        """The dealer's contracts, oldest first."""
+        ...
+
     def dealers_in_regions(self, regions: Sequence[RegionCode]) -> list[DealerCode]:
         """Dealers authorized anywhere under one of `regions` (their home territory)."""
         ...

@@ -12,7 +12,7 @@ from domain.catalog import DealerCode
 from domain.clock import Clock
 from domain.identity import Actor, Role
 from domain.outbox import OutgoingMessage
-from domain.ports import AuditEntry, UnitOfWork
+from domain.ports import AuditEntry, FormState, UnitOfWork
 from handlers.errors import NotAllowed, UserError
 from handlers.i18n import Translator
 from handlers.messages import Inbound, ParsedCommand, Reply
@@ -47,6 +47,7 @@ class Ctx:
     t: Translator
     command: ParsedCommand | None = None
     notices: list[str] = field(default_factory=list)
+    answering: FormState | None = None  # the open form this inbound answers, if any
 
     @property
     def now(self) -> datetime:
@@ -92,7 +93,7 @@ class Ctx:
         return False
 
     def scoped_dealers(self) -> list[DealerCode]:
-        """Dealer codes this manager may see."""
+        """Dealer codes this actor may see: a dealer itself, a manager its regions', admins all."""
         if self.actor.role is Role.DEALER and self.actor.dealer_code:
             return [self.actor.dealer_code]
         if self.actor.is_admin:

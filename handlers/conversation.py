@@ -1,4 +1,10 @@
-"""The conversation core: one Inbound in, Replies out, every effect exactly once."""
+"""The conversation core: one Inbound in, Replies out, every effect exactly once.
+
+`Conversation.handle` is synchronous (it talks to the database); async transports call
+`await conversation.handle_async(inbound)`, which runs it in a worker thread and keeps one
+user's messages in arrival order. `handle` never raises: a refusal or bad input is a
+localized message, anything unexpected an apology with a reference id that is in the log.
+"""
 
 from __future__ import annotations
 
@@ -8,15 +14,18 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from rapidfuzz import process
+
 from domain.clock import Clock, SystemClock
 from domain.identity import Actor, Role
-from domain.ports import DuplicateUpdate, UnitOfWork
+from domain.ports import DuplicateUpdate, FormState, UnitOfWork
 from handlers import registry
 from handlers.context import CoreOptions, Ctx
 from handlers.errors import UserError
-from handlers.forms import CANCEL_PAYLOAD, CANCEL_WORDS, cancel_form, continue_form
+from handlers.forms import CANCEL_PAYLOAD, CANCEL_WORDS, ask_again, cancel_form, continue_form
 from handlers.i18n import Translator, normalize_locale
-from handlers.messages import Inbound, ParsedCommand, Reply, parse_command
+from handlers.messages import MAX_PAYLOAD_BYTES, Inbound, ParsedCommand, Reply, parse_command
+from handlers.ordering import KeyedSerializer
 
 log = logging.getLogger(__name__)
 
@@ -88,43 +97,91 @@ class Conversation:
         self.uow_factory = uow_factory
         self.clock = clock or SystemClock()
         self.options = options or CoreOptions()
+        self._order = KeyedSerializer()
+
+    async def handle_async(self, inbound: Inbound) -> list[Reply]:
+        """`handle` in a worker thread; one user's inbounds are handled in arrival order."""
+        key = (inbound.platform, inbound.user_id)
+        return await self._order.run(key, self.handle, inbound)
 
     def handle(self, inbound: Inbound) -> list[Reply]:
+        """Answer one inbound. Its effects and its dedupe key commit together, or neither."""
+        try:
+            return self._handle(inbound)
+        except Exception:  # the database itself failed (connect, rollback, re-read)
+            return self._apology(Translator(self._locale(None, inbound)), inbound)
+
+    def _handle(self, inbound: Inbound) -> list[Reply]:
         key = inbound.dedupe_key
         with self.uow_factory() as uow:
             if key is not None:
                 stored = uow.inbound.replies_for(key)
                 if stored is not None:
                     return [Reply.from_dict(d) for d in stored]
-            actor = uow.identities.find(inbound.platform, inbound.user_id) or Actor(
-                inbound.platform, inbound.user_id, inbound.chat_id
-            )
-            locale = (
-                actor.locale
-                or normalize_locale(inbound.language_hint)
-                or self.options.default_locale
-            )
-            ctx = Ctx(inbound, actor, uow, self.clock, self.options, Translator(locale))
+            found = uow.identities.find(inbound.platform, inbound.user_id)
+            actor = found or Actor(inbound.platform, inbound.user_id, inbound.chat_id)
+            t = Translator(self._locale(actor, inbound))
+            ctx = Ctx(inbound, actor, uow, self.clock, self.options, t)
             try:
-                replies = self._route(ctx)
-                if key is not None:
-                    uow.inbound.remember(key, [r.to_dict() for r in replies], ctx.now)
+                replies = self._route(ctx) or [Reply(ctx.t("core.done"))]
+                self._remember(ctx, replies)
                 uow.commit()
                 return replies
             except DuplicateUpdate:
                 uow.rollback()
             except UserError as err:
                 uow.rollback()
-                return [Reply(ctx.t(err.key, **err.params))]
+                # A fresh context: whatever the handler changed (a link, the language) is gone.
+                answering = ctx.answering
+                ctx = Ctx(inbound, actor, uow, self.clock, self.options, t, ctx.command)
+                ctx.answering = answering
+                replies = self._refusal(ctx, err)
+                try:
+                    self._remember(ctx, replies)
+                    uow.commit()
+                    return replies
+                except DuplicateUpdate:
+                    uow.rollback()
             except Exception:
                 uow.rollback()
-                ref = uuid.uuid4().hex[:8]
-                log.exception("handler failed ref=%s platform=%s", ref, inbound.platform)
-                return [Reply(ctx.t("error.internal", ref=ref))]
+                return self._apology(t, inbound)
         # A concurrent handler of the same update won: answer what it answered.
         with self.uow_factory() as uow:
             stored = uow.inbound.replies_for(key) if key else None
-        return [Reply.from_dict(d) for d in stored or []]
+        return [Reply.from_dict(d) for d in stored or []] or [Reply(t("core.done"))]
+
+    def _locale(self, actor: Actor | None, inbound: Inbound) -> str:
+        return (
+            (actor.locale if actor else None)
+            or normalize_locale(inbound.language_hint)
+            or self.options.default_locale
+        )
+
+    def _remember(self, ctx: Ctx, replies: list[Reply]) -> None:
+        if ctx.inbound.dedupe_key is not None:
+            payload = [r.to_dict() for r in replies]
+            ctx.uow.inbound.remember(ctx.inbound.dedupe_key, payload, ctx.now)
+
+    def _refusal(self, ctx: Ctx, err: UserError) -> list[Reply]:
+        """The error in the user's words, then (when answering a form) the question again."""
+        ctx.audit("refused", err.key)
+        replies = [Reply(ctx.t(err.key, **err.params))]
+        state = ctx.answering and ctx.uow.forms.get(
+            ctx.inbound.platform, ctx.inbound.chat_id, ctx.inbound.user_id
+        )
+        if state:
+            question = ask_again(ctx, state)
+            if question is not None:
+                replies.append(question)
+        return replies
+
+    @staticmethod
+    def _apology(t: Translator, inbound: Inbound) -> list[Reply]:
+        ref = uuid.uuid4().hex[:8]
+        log.exception(
+            "handler failed ref=%s platform=%s user=%s", ref, inbound.platform, inbound.user_id
+        )
+        return [Reply(t("error.internal", ref=ref))]
 
     # -- routing -----------------------------------------------------------------------
 
@@ -141,47 +198,68 @@ class Conversation:
             return [Reply(ctx.t("error.too_long", max=MAX_TEXT, got=len(text)))]
         if text.lower() in CANCEL_WORDS:
             return self._cancel(ctx)
+        slash = text.startswith(("/", "／"))
+        state, expired = self._open_form(ctx)
+        if state is not None and not slash:
+            # Inside a form, plain text is the answer even when it starts with a command word.
+            return self._answer(ctx, state, text)
         parsed = parse_command(text, registry.known_names())
         if parsed is not None:
             return self._command(ctx, parsed)
+        if slash:
+            return [Reply(ctx.t("error.unknown_command", name=text[:40]))]
+        if expired:
+            return [Reply(ctx.t("form.expired"))]
         return self._text(ctx, text)
 
     def _cancel(self, ctx: Ctx) -> list[Reply]:
         had = cancel_form(ctx)
+        ctx.audit("form.cancel" if had else "form.cancel_nothing")
         return [Reply(ctx.t("form.cancelled" if had else "form.nothing_to_cancel"))]
 
-    def _payload(self, ctx: Ctx, payload: str) -> list[Reply]:
+    def _payload(self, ctx: Ctx, raw: str) -> list[Reply]:
+        # Payloads come back from the client and can be forged: treat them as user input.
+        payload = clean_text(raw)
         if payload == CANCEL_PAYLOAD:
             return self._cancel(ctx)
         kind, sep, value = payload.partition(":")
-        if not sep or kind not in ("c", "f"):
+        too_long = len(raw.encode("utf-8", "replace")) > MAX_PAYLOAD_BYTES
+        if not sep or kind not in ("c", "f") or too_long:
+            ctx.audit("button.bad", payload[:80])
             return [Reply(ctx.t("error.bad_button"))]
         if kind == "c":
             parsed = parse_command("/" + value, registry.known_names())
-            if parsed is None:
+            if parsed is None or registry.lookup(parsed.name) is None:
+                ctx.audit("button.bad", payload[:80])
                 return [Reply(ctx.t("error.bad_button"))]
             return self._command(ctx, parsed)
-        state = self._open_form(ctx)
+        state, _ = self._open_form(ctx)
         if state is None:
             return [Reply(ctx.t("form.expired"))]
-        return continue_form(ctx, state, value)
+        return self._answer(ctx, state, value)
 
-    def _open_form(self, ctx: Ctx):
+    def _open_form(self, ctx: Ctx) -> tuple[FormState | None, bool]:
+        """The user's open form, and whether one just expired (it is then removed)."""
         i = ctx.inbound
         state = ctx.uow.forms.get(i.platform, i.chat_id, i.user_id)
         if state is None:
-            return None
+            return None, False
         if state.expires_at is not None and state.expires_at <= ctx.now:
             ctx.uow.forms.clear(i.platform, i.chat_id, i.user_id)
-            return None
-        return state
+            ctx.audit("form.expired", state.form)
+            return None, True
+        return state, False
+
+    def _answer(self, ctx: Ctx, state: FormState, value: str) -> list[Reply]:
+        ctx.answering = state
+        return continue_form(ctx, state, value)
 
     def _command(self, ctx: Ctx, parsed: ParsedCommand) -> list[Reply]:
-        if parsed.name == "cancel":
-            return self._cancel(ctx)
         cmd = registry.lookup(parsed.name)
         if cmd is None:
-            return [Reply(ctx.t("error.unknown_command", name=parsed.name[:40]))]
+            return [self._unknown(ctx, parsed.name)]
+        if cmd.name == "cancel":
+            return self._cancel(ctx)
         role = ctx.actor.role
         if role not in cmd.roles:
             key = "error.link_first" if role is Role.ANONYMOUS else "error.not_allowed"
@@ -190,26 +268,35 @@ class Conversation:
         i = ctx.inbound
         ctx.uow.forms.clear(i.platform, i.chat_id, i.user_id)  # a new command ends any form
         ctx.command = ParsedCommand(cmd.name, parsed.args, parsed.rest)
-        ctx.audit(f"cmd:{cmd.name}", parsed.rest[:200])
+        ctx.audit(f"cmd:{cmd.name}", "" if cmd.redact else parsed.rest[:200])
         return _as_list(cmd.func(ctx))
 
+    def _unknown(self, ctx: Ctx, name: str) -> Reply:
+        mine = [c.name for c in registry.commands_for(ctx.actor.role)]
+        best = process.extractOne(name, mine, score_cutoff=75) if name else None
+        if best is not None:
+            return Reply(ctx.t("error.unknown_command_suggest", name=name[:40], cmd=best[0]))
+        return Reply(ctx.t("error.unknown_command", name=name[:40]))
+
     def _text(self, ctx: Ctx, text: str) -> list[Reply]:
-        state = self._open_form(ctx)
-        if state is not None:
-            return continue_form(ctx, state, text)
         if ctx.actor.role is Role.ANONYMOUS:
             return [Reply(ctx.t("error.link_first"))]
         for interpreter in TEXT_HANDLERS:
             result = interpreter.func(ctx, text)
             if result is not None:
+                ctx.audit(f"text:{interpreter.func.__name__}", text[:200])
                 return _as_list(result)
+        ctx.audit("text.not_understood", text[:200])
         return [Reply(ctx.t("error.not_understood"))]
 
     def _file(self, ctx: Ctx) -> list[Reply]:
         if ctx.actor.role is Role.ANONYMOUS:
             return [Reply(ctx.t("error.link_first"))]
+        name = ctx.inbound.file.filename if ctx.inbound.file else ""
         for interpreter in FILE_HANDLERS:
             result = interpreter.func(ctx)
             if result is not None:
+                ctx.audit(f"file:{interpreter.func.__name__}", name[:200])
                 return _as_list(result)
+        ctx.audit("file.not_expected", name[:200])
         return [Reply(ctx.t("error.file_not_expected"))]

@@ -26,6 +26,10 @@ Data = dict[str, Any]
 
 @dataclass(frozen=True, slots=True)
 class Step:
+    """`ask` builds the question; `answer` validates into `data` (JSON values only: store
+    Decimal and dates as strings) and returns the next step's name or END, or raises
+    UserError to have the same question asked again."""
+
     ask: Callable[[Ctx, Data], Reply]
     answer: Callable[[Ctx, Data, str], str]
 
@@ -44,6 +48,8 @@ FORMS: dict[str, Form] = {}
 def register_form(form: Form) -> Form:
     if form.name in FORMS:
         raise ValueError(f"form {form.name!r} registered twice")
+    if form.first not in form.steps:
+        raise ValueError(f"form {form.name!r}: first step {form.first!r} is not a step")
     FORMS[form.name] = form
     return form
 
@@ -68,10 +74,12 @@ def _state(ctx: Ctx, form: Form, step: str, data: Data) -> FormState:
 
 
 def start_form(ctx: Ctx, name: str, data: Data | None = None, step: str | None = None) -> Reply:
+    """Open form `name` (replacing any open one) and return its first question."""
     form = FORMS[name]
     data = dict(data or {})
     first = step or form.first
     ctx.uow.forms.save(_state(ctx, form, first, data))
+    ctx.audit(f"form:{form.name}:start")
     return with_cancel(ctx, form.steps[first].ask(ctx, data))
 
 
@@ -87,15 +95,31 @@ def continue_form(ctx: Ctx, state: FormState, value: str) -> list[Reply]:
         nxt = step.answer(ctx, data, value.strip())
     except UserError as err:
         # Same step again, state untouched: the user sees why and the question once more.
+        ctx.audit(f"form:{form.name}:{state.step}:invalid", err.key)
         ctx.uow.forms.save(_state(ctx, form, state.step, state.data))
         question = with_cancel(ctx, step.ask(ctx, dict(state.data)))
         return [Reply(ctx.t(err.key, **err.params)), question]
     if nxt == END:
         ctx.uow.forms.clear(i.platform, i.chat_id, i.user_id)
+        ctx.audit(f"form:{form.name}:done")
         result = form.finish(ctx, data)
         return result if isinstance(result, list) else [result]
+    if nxt not in form.steps:
+        raise ValueError(f"form {form.name!r}: step {state.step!r} led to unknown step {nxt!r}")
+    ctx.audit(f"form:{form.name}:{state.step}")
     ctx.uow.forms.save(_state(ctx, form, nxt, data))
     return [with_cancel(ctx, form.steps[nxt].ask(ctx, data))]
+
+
+def ask_again(ctx: Ctx, state: FormState) -> Reply | None:
+    """The open form's current question, or None when it cannot be asked any more."""
+    form = FORMS.get(state.form)
+    if form is None or state.step not in form.steps:
+        return None
+    try:
+        return with_cancel(ctx, form.steps[state.step].ask(ctx, dict(state.data)))
+    except UserError:
+        return None
 
 
 def cancel_form(ctx: Ctx) -> bool:

@@ -64,7 +64,9 @@ class Translator:
         return text
 
     def money(self, amount: Decimal) -> str:
-        return "¥" + format_decimal(amount, format="#,##0.00", locale=self._babel)
+        """Yuan with two decimals and grouping, the sign before the symbol: -¥1,234.50."""
+        sign = "-" if amount < 0 else ""
+        return sign + "¥" + format_decimal(abs(amount), format="#,##0.00", locale=self._babel)
 
     def number(self, value: Decimal | int) -> str:
         return format_decimal(value, locale=self._babel)

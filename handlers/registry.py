@@ -25,6 +25,7 @@ class Command:
     roles: frozenset[Role]
     example: str  # shown in help, e.g. "/report A100 20 3500 T-0012"
     order: int  # position in help and menus
+    redact: bool = False  # arguments are secrets (invite codes): keep them out of the audit log
 
     @property
     def help_key(self) -> str:
@@ -41,13 +42,16 @@ def command(
     roles: frozenset[Role],
     example: str = "",
     aliases: tuple[str, ...] = (),
+    redact: bool = False,
 ) -> Callable[[Handler], Handler]:
     """Register a command handler; its help line is the catalog entry `cmd.<name>`."""
 
     def register(func: Handler) -> Handler:
         if name in COMMANDS:
             raise ValueError(f"command {name!r} registered twice")
-        COMMANDS[name] = Command(name, func, roles, example or f"/{name}", len(COMMANDS))
+        COMMANDS[name] = Command(
+            name, func, roles, example or f"/{name}", len(COMMANDS), redact=redact
+        )
         for alias in aliases:
             ALIASES[alias] = name
         return func

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from domain.identity import InviteProblem, Role, check_invite, normalize_code
+from domain.identity import InviteAlreadyUsed, Role, check_invite, normalize_code
 from handlers.context import Ctx
-from handlers.i18n import normalize_locale
+from handlers.errors import UserError
+from handlers.i18n import Translator, normalize_locale
 from handlers.messages import Button, Reply, button_rows
 from handlers.registry import ANYONE, LINKED, command, commands_for
 
@@ -21,7 +22,7 @@ def _whoami(ctx: Ctx) -> str:
     return ctx.t("start.linked_manager", name=manager.name if manager else "", role=role)
 
 
-@command("start", roles=ANYONE, example="/start K7PQ2MXA")
+@command("start", roles=ANYONE, example="/start K7PQ2MXA", redact=True)
 def start(ctx: Ctx) -> Reply:
     """Link this chat account with a one-time code."""
     if not ctx.args:
@@ -43,14 +44,14 @@ def start(ctx: Ctx) -> Reply:
         left = ctx.options.invite_attempts_per_hour - tries - 1
         return Reply(ctx.t(f"start.{problem.value}", left=max(left, 0)))
     assert invite is not None
-    ctx.actor = ctx.uow.identities.link(
-        i.platform, i.user_id, i.chat_id, i.display_name, invite, ctx.now
-    )
+    try:
+        ctx.actor = ctx.uow.identities.link(
+            i.platform, i.user_id, i.chat_id, i.display_name, invite, ctx.now
+        )
+    except InviteAlreadyUsed:  # someone else redeemed it a moment ago
+        raise UserError("start.used") from None
     ctx.audit("link", invite.dealer_code or invite.manager_code or "")
     return Reply(_whoami(ctx) + "\n" + ctx.t("start.next"))
-
-
-assert InviteProblem.TOO_MANY_TRIES  # keeps the catalog key start.too_many_tries in use
 
 
 @command("help", roles=ANYONE, example="/help", aliases=("帮助", "menu"))
@@ -77,7 +78,7 @@ def lang(ctx: Ctx) -> Reply:
         )
     i = ctx.inbound
     ctx.uow.identities.set_locale(i.platform, i.user_id, choice)
-    ctx.t = type(ctx.t)(choice)
+    ctx.t = Translator(choice)
     return Reply(ctx.t("lang.set"))
 
 

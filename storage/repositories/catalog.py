@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session, aliased
 
 from domain.catalog import (
     Authorization,
+    Contract,
     Dealer,
     DealerCode,
     DealerStatus,
@@ -25,6 +26,7 @@ from domain.catalog import (
 from domain.territory import RegionTree
 from storage.models import (
     AuthorizationRow,
+    ContractRow,
     DealerRow,
     ManagerRow,
     PriceRow,
@@ -157,6 +159,18 @@ class SqlCatalogRepository:
             ManagerRole(row.role),
             tuple(RegionCode(mr.region.code) for mr in row.regions),
         )
+
+    def contracts(self, dealer: DealerCode) -> list[Contract]:
+        rows = self.s.scalars(
+            select(ContractRow)
+            .join(DealerRow, ContractRow.dealer_id == DealerRow.id)
+            .where(DealerRow.code == dealer)
+            .order_by(ContractRow.start)
+        )
+        return [
+            Contract(dealer, r.start, r.end, r.annual_target, r.deposit, r.franchise_fee)
+            for r in rows
+        ]
 
     def dealer_regions(self, dealer: DealerCode) -> list[RegionCode]:
         codes: set[RegionCode] = set()

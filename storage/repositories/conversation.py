@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from domain.catalog import DealerCode, ManagerCode, ManagerRole, RegionCode
-from domain.identity import Actor, Invite
+from domain.identity import Actor, Invite, InviteAlreadyUsed
 from domain.ports import AuditEntry, DuplicateUpdate, FormState
 from storage.models import (
     AuditRow,
@@ -135,10 +135,6 @@ class SqlIdentityRepository:
             ):
                 found.append(actor)
         return found
-
-
-class InviteAlreadyUsed(Exception):
-    pass
 
 
 class SqlInviteRepository:

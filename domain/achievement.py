@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Protocol
 
@@ -206,6 +206,10 @@ class TargetRepository(Protocol):
 
         One aggregate over the rows of the longest period, GROUP BY dealer.
         """
+        ...
+
+    def reported_since(self, since: datetime) -> set[DealerCode]:
+        """Dealers with any sales report (whatever became of it) created since `since`."""
         ...
 
     def daily(

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from handlers.jobs import JOBS, JobContext, job
 
 CANDIDATES = {
-    "complaint_sla": ("handlers.tickets", "handlers.complaints", "domain.tickets"),
+    "complaint_sla": ("handlers.ticket_sla", "handlers.tickets", "domain.tickets"),
     "promotion_dispatch": ("handlers.promotions", "domain.promotions"),
 }
 

@@ -25,6 +25,8 @@ app.add_typer(db_app, name="db")
 app.add_typer(invite_app, name="invite")
 jobs_app = typer.Typer(help="Scheduled jobs.", no_args_is_help=True)
 app.add_typer(jobs_app, name="jobs")
+policy_app = typer.Typer(help="Policy Q&A knowledge base.", no_args_is_help=True)
+app.add_typer(policy_app, name="policy")
 
 
 class State:
@@ -102,8 +104,10 @@ def _invite(dealer: str | None = None, manager: str | None = None) -> None:
         except UnknownPerson:
             kind = "dealer" if dealer else "manager"
             typer.echo(f"error: no {kind} with code {dealer or manager}", err=True)
+            application.close()
             raise typer.Exit(1) from None
         uow.commit()
+    application.close()
     who = f"dealer {dealer}" if dealer else f"manager {manager}"
     typer.echo(f"one-time code for {who}, valid until {invite.expires_at:%Y-%m-%d %H:%M} UTC:")
     typer.echo(invite.code)
@@ -293,6 +297,26 @@ def scheduler() -> None:
         pass
     finally:
         application.close()
+
+
+@policy_app.command("load")
+def policy_load(
+    files: Annotated[list[Path], typer.Argument(help="Markdown or UTF-8 text policy files.")],
+) -> None:
+    """Load policy documents (clause = heading or numbered article); reloading replaces."""
+    from bot.policy_files import PolicyFileError, load_policy_files
+
+    application = build()
+    try:
+        loaded = load_policy_files(application.uow_factory, files, application.clock)
+    except PolicyFileError as exc:
+        typer.echo(f"error: {exc}; nothing was loaded", err=True)
+        raise typer.Exit(1) from None
+    finally:
+        application.close()
+    for d in loaded:
+        verb = "replaced" if d.replaced else "loaded"
+        typer.echo(f"{verb} {d.name} ({d.lang}, {d.title}): {d.clauses} clauses")
 
 
 def main() -> None:

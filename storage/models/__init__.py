@@ -23,6 +23,13 @@ from storage.models.conversation import (
     OutboxRow,
 )
 from storage.models.jobs import JobRunRow
+from storage.models.sales import (
+    PriceExceptionRow,
+    SaleDraftRow,
+    SaleRow,
+    StockRow,
+    ViolationRow,
+)
 
 __all__ = [
     "AuditRow",
@@ -39,9 +46,14 @@ __all__ = [
     "ManagerRegionRow",
     "ManagerRow",
     "OutboxRow",
+    "PriceExceptionRow",
     "PriceRow",
     "ProductRow",
     "RegionRow",
+    "SaleDraftRow",
+    "SaleRow",
+    "StockRow",
     "TargetRow",
     "TerminalRow",
+    "ViolationRow",
 ]

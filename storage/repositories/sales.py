@@ -1,0 +1,359 @@
+"""Sales, stock, price exceptions, drafts and violations on SQLAlchemy."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Select, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from domain.catalog import Contract, DealerCode, Sku, TerminalCode, Validity
+from domain.money import multiply
+from domain.ports import DuplicateUpdate
+from domain.sales import (
+    Breach,
+    Draft,
+    Penalty,
+    PriceException,
+    Sale,
+    SaleDraft,
+    SaleId,
+    SaleKind,
+    SaleStatus,
+    Severity,
+    StockLevel,
+    Violation,
+    ViolationId,
+    ViolationStatus,
+    ViolationType,
+)
+from storage.models import ContractRow, DealerRow, ProductRow, TerminalRow
+from storage.models.sales import (
+    PriceExceptionRow,
+    SaleDraftRow,
+    SaleRow,
+    StockRow,
+    ViolationRow,
+)
+
+
+class _Ids:
+    """Code -> row id lookups, remembered for the life of the session."""
+
+    def __init__(self, session: Session) -> None:
+        self.s = session
+        self._cache: dict[tuple[type, str], int] = {}
+
+    def _id(self, model, column, code: str) -> int:
+        key = (model, code)
+        if key not in self._cache:
+            found = self.s.scalar(select(model.id).where(column == code))
+            if found is None:
+                raise LookupError(f"{model.__tablename__}: no {code!r}")
+            self._cache[key] = found
+        return self._cache[key]
+
+    def dealer(self, code: str) -> int:
+        return self._id(DealerRow, DealerRow.code, code)
+
+    def product(self, sku: str) -> int:
+        return self._id(ProductRow, ProductRow.sku, sku)
+
+    def terminal(self, code: str) -> int:
+        return self._id(TerminalRow, TerminalRow.code, code)
+
+
+def _sales_query() -> Select:
+    return (
+        select(SaleRow, DealerRow.code, ProductRow.sku, TerminalRow.code)
+        .join(DealerRow, SaleRow.dealer_id == DealerRow.id)
+        .join(ProductRow, SaleRow.product_id == ProductRow.id)
+        .join(TerminalRow, SaleRow.terminal_id == TerminalRow.id)
+    )
+
+
+def _sale(row: SaleRow, dealer: str, sku: str, terminal: str) -> Sale:
+    return Sale(
+        id=SaleId(row.id),
+        dealer=DealerCode(dealer),
+        sku=Sku(sku),
+        qty=row.qty,
+        unit_price=row.unit_price,
+        amount=row.amount,
+        kind=SaleKind(row.kind),
+        terminal=TerminalCode(terminal),
+        sold_on=row.sold_on,
+        status=SaleStatus(row.status),
+        reported_by=row.reported_by,
+        created_at=row.created_at,
+        dedupe_key=row.dedupe_key,
+        corrects=SaleId(row.corrects_id) if row.corrects_id else None,
+        source_text=row.source_text,
+    )
+
+
+class SqlSalesRepository:
+    def __init__(self, session: Session) -> None:
+        self.s = session
+        self.ids = _Ids(session)
+
+    def add(
+        self,
+        draft: SaleDraft,
+        *,
+        dedupe_key: str,
+        reported_by: int | None,
+        now: datetime,
+        corrects: SaleId | None = None,
+    ) -> Sale:
+        row = SaleRow(
+            dealer_id=self.ids.dealer(draft.dealer),
+            product_id=self.ids.product(draft.sku),
+            terminal_id=self.ids.terminal(draft.terminal),
+            qty=draft.qty,
+            unit_price=draft.unit_price,
+            amount=multiply(draft.unit_price, draft.qty),
+            kind=draft.kind.value,
+            sold_on=draft.sold_on,
+            status=SaleStatus.CONFIRMED.value,
+            reported_by=reported_by,
+            created_at=now,
+            dedupe_key=dedupe_key,
+            corrects_id=corrects,
+            source_text=draft.source_text[:2000],
+        )
+        self.s.add(row)
+        try:
+            self.s.flush()
+        except IntegrityError as exc:  # the same report stored by a concurrent handler
+            raise DuplicateUpdate(dedupe_key) from exc
+        return _sale(row, draft.dealer, draft.sku, draft.terminal)
+
+    def _one(self, where) -> Sale | None:
+        found = self.s.execute(_sales_query().where(where)).first()
+        return _sale(*found) if found else None
+
+    def get(self, sale_id: SaleId) -> Sale | None:
+        return self._one(SaleRow.id == sale_id)
+
+    def by_dedupe_key(self, key: str) -> Sale | None:
+        return self._one(SaleRow.dedupe_key == key)
+
+    def set_status(self, sale_id: SaleId, status: SaleStatus) -> None:
+        row = self.s.get(SaleRow, sale_id)
+        if row is not None:
+            row.status = status.value
+
+    def list(
+        self,
+        dealers: Sequence[DealerCode],
+        start: date | None = None,
+        end: date | None = None,
+        statuses: Sequence[SaleStatus] = (SaleStatus.CONFIRMED,),
+        limit: int | None = None,
+    ) -> list[Sale]:
+        q = _sales_query().where(
+            DealerRow.code.in_(list(dealers)), SaleRow.status.in_([s.value for s in statuses])
+        )
+        if start is not None:
+            q = q.where(SaleRow.sold_on >= start)
+        if end is not None:
+            q = q.where(SaleRow.sold_on <= end)
+        q = q.order_by(SaleRow.sold_on, SaleRow.id)
+        if limit is not None:
+            q = q.limit(limit)
+        return [_sale(*r) for r in self.s.execute(q)]
+
+    def record_stock(self, level: StockLevel, reported_by: int | None, now: datetime) -> None:
+        dealer_id, product_id = self.ids.dealer(level.dealer), self.ids.product(level.sku)
+        row = self.s.scalar(
+            select(StockRow).where(
+                StockRow.dealer_id == dealer_id,
+                StockRow.product_id == product_id,
+                StockRow.as_of == level.as_of,
+            )
+        )
+        if row is None:
+            row = StockRow(dealer_id=dealer_id, product_id=product_id, as_of=level.as_of)
+            self.s.add(row)
+        row.qty = level.qty
+        row.reported_by = reported_by
+        row.created_at = now
+        self.s.flush()
+
+    def stock(self, dealer: DealerCode) -> list[StockLevel]:
+        rows = self.s.execute(
+            select(StockRow.qty, StockRow.as_of, ProductRow.sku)
+            .join(ProductRow, StockRow.product_id == ProductRow.id)
+            .join(DealerRow, StockRow.dealer_id == DealerRow.id)
+            .where(DealerRow.code == dealer)
+            .order_by(ProductRow.sku, StockRow.as_of)
+        )
+        latest: dict[str, StockLevel] = {}
+        for qty, as_of, sku in rows:
+            latest[sku] = StockLevel(dealer, Sku(sku), qty, as_of)
+        return list(latest.values())
+
+    def price_exceptions(self, dealer: DealerCode, sku: Sku) -> list[PriceException]:
+        rows = self.s.execute(
+            select(PriceExceptionRow, DealerRow.code)
+            .join(ProductRow, PriceExceptionRow.product_id == ProductRow.id)
+            .outerjoin(DealerRow, PriceExceptionRow.dealer_id == DealerRow.id)
+            .where(ProductRow.sku == sku)
+            .where((DealerRow.code == dealer) | PriceExceptionRow.dealer_id.is_(None))
+        )
+        return [
+            PriceException(
+                sku=sku,
+                min_price=r.min_price,
+                validity=Validity(r.valid_from, r.valid_to),
+                approved_by=r.approved_by,
+                dealer=DealerCode(code) if code else None,
+            )
+            for r, code in rows
+        ]
+
+    def add_price_exception(self, exception: PriceException, now: datetime) -> None:
+        self.s.add(
+            PriceExceptionRow(
+                dealer_id=self.ids.dealer(exception.dealer) if exception.dealer else None,
+                product_id=self.ids.product(exception.sku),
+                min_price=exception.min_price,
+                valid_from=exception.validity.valid_from,
+                valid_to=exception.validity.valid_to,
+                approved_by=exception.approved_by,
+                created_at=now,
+            )
+        )
+        self.s.flush()
+
+    def contracts(self, dealer: DealerCode) -> list[Contract]:
+        rows = self.s.scalars(
+            select(ContractRow)
+            .join(DealerRow, ContractRow.dealer_id == DealerRow.id)
+            .where(DealerRow.code == dealer)
+        )
+        return [
+            Contract(dealer, r.start, r.end, r.annual_target, r.deposit, r.franchise_fee)
+            for r in rows
+        ]
+
+    def save_draft(self, dealer: DealerCode, data: dict[str, Any], now: datetime) -> Draft:
+        row = SaleDraftRow(dealer_id=self.ids.dealer(dealer), data=data, created_at=now)
+        self.s.add(row)
+        self.s.flush()
+        return Draft(row.id, dealer, dict(data), now)
+
+    def draft(self, draft_id: int) -> Draft | None:
+        found = self.s.execute(
+            select(SaleDraftRow, DealerRow.code)
+            .join(DealerRow, SaleDraftRow.dealer_id == DealerRow.id)
+            .where(SaleDraftRow.id == draft_id)
+        ).first()
+        if found is None:
+            return None
+        row, code = found
+        return Draft(row.id, DealerCode(code), dict(row.data), row.created_at)
+
+    def update_draft(self, draft_id: int, data: dict[str, Any]) -> None:
+        row = self.s.get(SaleDraftRow, draft_id)
+        if row is not None:
+            row.data = dict(data)
+
+
+def _violation(row: ViolationRow, dealer: str) -> Violation:
+    return Violation(
+        id=ViolationId(row.id),
+        dealer=DealerCode(dealer),
+        sale_id=SaleId(row.sale_id) if row.sale_id else None,
+        type=ViolationType(row.type),
+        severity=Severity(row.severity),
+        evidence=dict(row.evidence or {}),
+        status=ViolationStatus(row.status),
+        created_at=row.created_at,
+        penalty=Penalty(row.penalty) if row.penalty else None,
+        note=row.note,
+        decided_by=row.decided_by,
+        decided_at=row.decided_at,
+    )
+
+
+class SqlViolationRepository:
+    def __init__(self, session: Session, ids: _Ids | None = None) -> None:
+        self.s = session
+        self.ids = ids or _Ids(session)
+
+    def _query(self) -> Select:
+        return select(ViolationRow, DealerRow.code).join(
+            DealerRow, ViolationRow.dealer_id == DealerRow.id
+        )
+
+    def add(
+        self, dealer: DealerCode, sale_id: SaleId | None, breach: Breach, now: datetime
+    ) -> Violation:
+        row = ViolationRow(
+            dealer_id=self.ids.dealer(dealer),
+            sale_id=sale_id,
+            type=breach.type.value,
+            severity=breach.severity.value,
+            evidence=breach.evidence,
+            status=ViolationStatus.OPEN.value,
+            note="",
+            created_at=now,
+        )
+        self.s.add(row)
+        self.s.flush()
+        return _violation(row, dealer)
+
+    def get(self, violation_id: ViolationId) -> Violation | None:
+        found = self.s.execute(self._query().where(ViolationRow.id == violation_id)).first()
+        return _violation(*found) if found else None
+
+    def list(
+        self,
+        dealers: Sequence[DealerCode],
+        statuses: Sequence[ViolationStatus] | None = None,
+        start: datetime | None = None,
+        end: datetime | None = None,
+        limit: int | None = None,
+    ) -> list[Violation]:
+        q = self._query().where(DealerRow.code.in_(list(dealers)))
+        if statuses is not None:
+            q = q.where(ViolationRow.status.in_([s.value for s in statuses]))
+        if start is not None:
+            q = q.where(ViolationRow.created_at >= start)
+        if end is not None:
+            q = q.where(ViolationRow.created_at < end)
+        q = q.order_by(ViolationRow.created_at.desc(), ViolationRow.id.desc())
+        if limit is not None:
+            q = q.limit(limit)
+        return [_violation(*r) for r in self.s.execute(q)]
+
+    def for_sale(self, sale_id: SaleId) -> list[Violation]:
+        q = self._query().where(ViolationRow.sale_id == sale_id).order_by(ViolationRow.id)
+        return [_violation(*r) for r in self.s.execute(q)]
+
+    def decide(
+        self,
+        violation_id: ViolationId,
+        status: ViolationStatus,
+        penalty: Penalty | None,
+        note: str,
+        decided_by: str,
+        at: datetime,
+    ) -> Violation:
+        row = self.s.get(ViolationRow, violation_id)
+        if row is None:
+            raise LookupError(violation_id)
+        row.status = status.value
+        row.penalty = penalty.value if penalty else None
+        row.note = note[:2000]
+        row.decided_by = decided_by
+        row.decided_at = at
+        self.s.flush()
+        found = self.get(violation_id)
+        assert found is not None
+        return found

@@ -47,7 +47,12 @@ state = State()
 def main_options(
     config: Annotated[
         Path | None,
-        typer.Option("--config", "-c", help="TOML config file (default ./config.toml)."),
+        typer.Option(
+            "--config",
+            "-c",
+            envvar="DEALERBOT_CONFIG",
+            help="TOML config file (default ./config.toml).",
+        ),
     ] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Debug logging.")] = False,
 ) -> None:

@@ -25,6 +25,7 @@ from domain.achievement import TargetRepository
 from domain.identity import Actor, Invite
 from domain.jobs import ContractCalendar, JobRunRepository, RecipientRepository
 from domain.outbox import OutboxItem, OutboxStatus, OutgoingMessage
+from domain.policy import PolicyRepository
 from domain.sales import SalesRepository, ViolationRepository
 from domain.territory import RegionTree
 
@@ -156,6 +157,7 @@ class UnitOfWork(Protocol):
     inbound: InboundRepository
     audit: AuditRepository
     outbox: OutboxRepository
+    policy: PolicyRepository
     sales: SalesRepository
     violations: ViolationRepository
     targets: TargetRepository

@@ -23,6 +23,12 @@ from storage.models.conversation import (
     OutboxRow,
 )
 from storage.models.jobs import JobRunRow
+from storage.models.policy import (
+    PolicyClauseRow,
+    PolicyDocumentRow,
+    PolicyFaqRow,
+    PolicyQuestionRow,
+)
 from storage.models.sales import (
     PriceExceptionRow,
     SaleDraftRow,
@@ -46,6 +52,10 @@ __all__ = [
     "ManagerRegionRow",
     "ManagerRow",
     "OutboxRow",
+    "PolicyClauseRow",
+    "PolicyDocumentRow",
+    "PolicyFaqRow",
+    "PolicyQuestionRow",
     "PriceExceptionRow",
     "PriceRow",
     "ProductRow",

@@ -1,0 +1,283 @@
+"""Policy Q&A: ask, the governing clause with its citation, manager answers, FAQ, ratings."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import uuid
+
+from domain.identity import Role
+from domain.policy import PolicyQuestion, QuestionStatus, Rating
+from domain.policy_answers import Found, KnowledgeBase
+from domain.policy_search import looks_like_question, question_lang
+from handlers.context import Ctx
+from handlers.conversation import text_handler
+from handlers.errors import UserError
+from handlers.i18n import Translator
+from handlers.messages import Button, Reply
+from handlers.policy_kb import KNOWLEDGE
+from handlers.registry import LINKED, MANAGER, command
+
+QUOTE_CHARS = 320
+LABEL_CHARS = 24
+
+
+def _locale(lang: str) -> str:
+    return "en" if lang == "en" else "zh_CN"
+
+
+def trim(text: str, limit: int = QUOTE_CHARS) -> str:
+    """The clause's opening up to `limit` characters, cut at a sentence end when possible."""
+    text = text.strip()
+    if len(text) <= limit:
+        return text
+    head = text[:limit]
+    ends = [m.end() for m in re.finditer(r"[。；;！？!?]|\.(\s|$)|\n", head)]
+    cut = ends[-1] if ends and ends[-1] >= limit // 2 else limit
+    return head[:cut].rstrip() + " …"
+
+
+def citation(found: Found, t: Translator) -> str:
+    if found.faq is not None:
+        return t("policy.faq_source", id=found.faq.id)
+    assert found.document is not None and found.clause is not None
+    return found.clause.citation(found.document.title)
+
+
+def short_label(found: Found, t: Translator) -> str:
+    if found.faq is not None:
+        return t("policy.faq_source", id=found.faq.id)
+    assert found.clause is not None
+    c = found.clause
+    text = " ".join(p for p in (c.label, c.title) if p) or c.section or c.text
+    return text if len(text) <= LABEL_CHARS else text[: LABEL_CHARS - 1] + "…"
+
+
+def quote(found: Found, t: Translator) -> str:
+    if found.faq is not None:
+        return t("policy.faq_quote", question=found.faq.question, answer=trim(found.faq.answer))
+    assert found.clause is not None
+    return t("policy.clause_quote", citation=citation(found, t), text=trim(found.clause.text))
+
+
+def rating_buttons(qid: int, t: Translator) -> tuple[Button, ...]:
+    return (
+        Button(t("policy.btn_helpful"), f"c:rate {qid} up"),
+        Button(t("policy.btn_not_helpful"), f"c:rate {qid} down"),
+    )
+
+
+def _knowledge(ctx: Ctx) -> KnowledgeBase:
+    return KNOWLEDGE.current(ctx.uow)
+
+
+def answer_question(ctx: Ctx, text: str, *, from_plain_text: bool = False) -> Reply | None:
+    kb = _knowledge(ctx)
+    if kb.empty:
+        if from_plain_text:
+            return None
+        return Reply(ctx.t("policy.no_documents"))
+    lang = question_lang(text) or ("en" if ctx.t.locale == "en" else "zh")
+    found, result = kb.find(text, lang)
+    if from_plain_text and not result.confident and not looks_like_question(text):
+        return None  # not a question and nothing in the policy: let the caller say so
+    t = Translator(_locale(lang))
+    dealer = ctx.actor.dealer_code
+    forward = not result.confident and dealer is not None
+    q = PolicyQuestion(
+        platform=ctx.inbound.platform,
+        chat_id=ctx.inbound.chat_id,
+        user_id=ctx.inbound.user_id,
+        dealer_code=dealer,
+        text=text[:1000],
+        lang=lang,
+        asked_at=ctx.now,
+        status=QuestionStatus.PENDING if forward else QuestionStatus.ANSWERED,
+        confidence=round(result.confidence, 3),
+        refs=[f.ref for f in found],
+    )
+    qid = ctx.uow.policy.add_question(q)
+    ctx.audit("policy.ask", f"Q{qid} conf={q.confidence} {text[:100]}")
+    if result.confident:
+        best = found[0]
+        more = [
+            Button(short_label(f, t), f"c:clause {qid} {n}")
+            for n, f in enumerate(found[1:3], start=1)
+        ]
+        rows = (tuple(more),) if more else ()
+        body = quote(best, t)
+        if more:
+            body += "\n" + t("policy.see_also")
+        return Reply(body, (*rows, rating_buttons(qid, t)))
+    closest = quote(found[0], t) if found else t("policy.nothing_close")
+    if forward:
+        assert dealer is not None
+        _forward_to_managers(ctx, q, found[0] if found else None)
+        return Reply(t("policy.not_sure_forwarded", qid=qid, closest=closest))
+    return Reply(t("policy.not_sure", closest=closest))
+
+
+def _forward_to_managers(ctx: Ctx, q: PolicyQuestion, closest: Found | None) -> None:
+    assert q.dealer_code is not None and q.id is not None
+    dealer = ctx.uow.catalog.dealer(q.dealer_code)
+    name = dealer.name if dealer else q.dealer_code
+
+    def build(t: Translator) -> Reply:
+        near = citation(closest, t) if closest else t("policy.nothing_close")
+        return Reply(
+            t(
+                "policy.forwarded",
+                qid=q.id,
+                dealer=name,
+                code=q.dealer_code,
+                text=q.text,
+                closest=near,
+            )
+        )
+
+    for manager in ctx.uow.identities.managers_of_dealer(q.dealer_code):
+        ctx.notify(manager, f"policy-question:{q.id}", build)
+
+
+def _question(ctx: Ctx, raw: str) -> PolicyQuestion:
+    qid = raw.lstrip("Qq#")
+    q = ctx.uow.policy.question(int(qid)) if qid.isdigit() and len(qid) < 10 else None
+    if q is None:
+        raise UserError("policy.question_not_found", id=raw[:20])
+    return q
+
+
+def _managed_question(ctx: Ctx, raw: str) -> PolicyQuestion:
+    q = _question(ctx, raw)
+    if q.dealer_code is None or not ctx.can_see_dealer(q.dealer_code):
+        raise UserError("policy.question_not_found", id=raw[:20])
+    return q
+
+
+@command("ask", roles=LINKED, example="/ask 窜货会怎么处罚？", aliases=("问", "提问"))
+def ask(ctx: Ctx) -> Reply:
+    """Ask a policy question; the answer quotes the governing clause."""
+    assert ctx.command is not None
+    text = ctx.command.rest.strip()
+    if not text:
+        return Reply(ctx.t("policy.ask_usage"))
+    reply = answer_question(ctx, text)
+    assert reply is not None
+    return reply
+
+
+@text_handler(priority=50)
+def policy_text(ctx: Ctx, text: str) -> Reply | None:
+    if ctx.actor.role is Role.ANONYMOUS:
+        return None
+    return answer_question(ctx, text, from_plain_text=True)
+
+
+@command("clause", roles=LINKED, example="/clause 12 1")
+def clause(ctx: Ctx) -> Reply:
+    """Show another clause offered with an answer."""
+    if len(ctx.args) != 2 or not ctx.args[1].isdigit():
+        return Reply(ctx.t("policy.clause_usage"))
+    q = _question(ctx, ctx.args[0])
+    n = int(ctx.args[1])
+    if n >= len(q.refs):
+        raise UserError("policy.clause_gone")
+    found = _knowledge(ctx).resolve(q.refs[n], q.lang)
+    if found is None:
+        raise UserError("policy.clause_gone")
+    t = Translator(_locale(q.lang))
+    return Reply(quote(found, t))
+
+
+@command("rate", roles=LINKED, example="/rate 12 up")
+def rate(ctx: Ctx) -> Reply:
+    """Tell whether an answer helped: up or down."""
+    if len(ctx.args) != 2 or ctx.args[1] not in ("up", "down"):
+        return Reply(ctx.t("policy.rate_usage"))
+    q = _question(ctx, ctx.args[0])
+    if (q.platform, q.user_id) != (ctx.inbound.platform, ctx.inbound.user_id):
+        raise UserError("policy.question_not_found", id=ctx.args[0][:20])
+    q.rating = Rating(ctx.args[1])
+    ctx.uow.policy.save_question(q)
+    ctx.audit("policy.rate", f"Q{q.id} {q.rating.value}")
+    key = "policy.rated_helpful" if q.rating is Rating.HELPFUL else "policy.rated_not_helpful"
+    return Reply(ctx.t(key))
+
+
+@command(
+    "answer", roles=MANAGER, example="/answer 12 可以，需先提交价格例外申请", aliases=("答复",)
+)
+def answer(ctx: Ctx) -> Reply:
+    """Answer a dealer's question; the answer is sent to the dealer."""
+    assert ctx.command is not None
+    qid, _, text = ctx.command.rest.partition(" ")
+    text = text.strip()
+    if not qid or not text:
+        return Reply(ctx.t("policy.answer_usage"))
+    q = _managed_question(ctx, qid)
+    q.answer = text[:2000]
+    q.answered_by = ctx.actor.label
+    q.answered_at = ctx.now
+    q.status = QuestionStatus.MANAGER_ANSWERED
+    q.rating = None  # a fresh answer deserves a fresh rating
+    ctx.uow.policy.save_question(q)
+    ctx.audit("policy.answer", f"Q{q.id}")
+    asker = ctx.uow.identities.find(q.platform, q.user_id)
+    if asker is None:
+        raise UserError("policy.asker_gone", qid=q.id)
+    assert q.id is not None
+    digest = hashlib.sha1(q.answer.encode()).hexdigest()[:8]
+
+    def build(t: Translator) -> Reply:
+        return Reply(
+            t("policy.manager_answered", qid=q.id, question=q.text, answer=q.answer),
+            (rating_buttons(q.id, t),),
+        )
+
+    ctx.notify(asker, f"policy-answer:{q.id}:{digest}", build)
+    return Reply(
+        ctx.t("policy.answer_sent", qid=q.id),
+        ((Button(ctx.t("policy.btn_save_faq"), f"c:faq {q.id}"),),),
+    )
+
+
+@command("faq", roles=MANAGER, example="/faq 12")
+def faq(ctx: Ctx) -> Reply:
+    """Save a question and its answer as an FAQ entry that ranks first next time."""
+    if len(ctx.args) != 1:
+        return Reply(ctx.t("policy.faq_usage"))
+    q = _managed_question(ctx, ctx.args[0])
+    if not q.answer:
+        raise UserError("policy.faq_needs_answer", qid=q.id)
+    if q.faq_id is not None:
+        return Reply(ctx.t("policy.faq_exists", qid=q.id, id=q.faq_id))
+    q.faq_id = ctx.uow.policy.add_faq(q, q.answer, ctx.actor.label, uuid.uuid4().hex, ctx.now)
+    ctx.uow.policy.save_question(q)
+    ctx.audit("policy.faq", f"Q{q.id} F{q.faq_id}")
+    return Reply(ctx.t("policy.faq_saved", qid=q.id, id=q.faq_id))
+
+
+@command("questions", roles=MANAGER, example="/questions", aliases=("问题",))
+def questions(ctx: Ctx) -> Reply:
+    """Questions waiting for an answer or rated not helpful."""
+    dealers = None if ctx.actor.is_admin else [str(d) for d in ctx.scoped_dealers()]
+    items = ctx.uow.policy.open_questions(dealers)
+    if not items:
+        return Reply(ctx.t("policy.no_open_questions"))
+    lines = [ctx.t("policy.open_questions_title", n=len(items))]
+    for q in items:
+        state = (
+            "policy.state_pending" if q.status is QuestionStatus.PENDING else "policy.state_down"
+        )
+        lines.append(
+            ctx.t(
+                "policy.open_question_line",
+                qid=q.id,
+                state=ctx.t(state),
+                dealer=q.dealer_code or "-",
+                date=ctx.t.date(q.asked_at.astimezone(ctx.options.tz).date()),
+                text=trim(q.text, 80),
+            )
+        )
+    lines.append(ctx.t("policy.open_questions_hint"))
+    return Reply("\n".join(lines))

@@ -1,0 +1,192 @@
+"""Policy Q&A on SQLite and PostgreSQL: loading, citations, not-sure path, manager answers, FAQ."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.policy_files import PolicyFileError, load_policy_files, sample_policy_files
+from handlers.conversation import Conversation
+from tests.support import Chat, invite, seed_catalog
+
+ARTICLES_TXT = """公司经销商管理制度
+
+第一章 总则
+第一条 为规范经销商管理，制定本制度。
+第二条 本制度适用于所有经销商。
+第二章 价格
+第三条 经销商不得低于最低终端售价销售。
+第十条 投标价格不得低于最低中标价，否则没收保证金。
+"""
+
+HEADINGS_MD = """# 售后手册
+
+## 一、售后服务
+经销商负责维修和退换货。
+
+## 二、投诉处理
+1. 收到投诉后48小时内响应。
+2. 处理完毕后回访客户。
+"""
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def documents(uow_factory):
+    with uow_factory() as uow:
+        return {d.name: d for d in uow.policy.documents()}
+
+
+def linked(uow_factory, clock, conv, user, **who) -> Chat:
+    chat = Chat(conv, user)
+    chat.say(f"/start {invite(uow_factory, clock, **who)}")
+    return chat
+
+
+@pytest.fixture
+def world(uow_factory, clock):
+    """The sample policy loaded, a dealer contact of D001 and its manager M01 linked."""
+    seed_catalog(uow_factory)
+    load_policy_files(uow_factory, sample_policy_files(), clock)
+    conv = Conversation(uow_factory, clock)
+    dealer = linked(uow_factory, clock, conv, "dealer1", dealer="D001")
+    manager = linked(uow_factory, clock, conv, "boss", manager="M01")
+    return conv, dealer, manager
+
+
+def outbox_texts(uow_factory, chat_id: str) -> list[str]:
+    with uow_factory() as uow:
+        return [i.payload["text"] for i in uow.outbox.list() if i.chat_id == chat_id]
+
+
+def test_plain_text_with_chinese_articles_loads_one_clause_per_article(uow_factory, tmp_path):
+    loaded = load_policy_files(uow_factory, [write(tmp_path, "rules.txt", ARTICLES_TXT)])
+    assert [(d.name, d.lang, d.clauses) for d in loaded] == [("rules", "zh", 4)]
+    doc = documents(uow_factory)["rules"]
+    assert doc.title == "公司经销商管理制度"
+    assert [c.key for c in doc.clauses] == ["a1", "a2", "a3", "a10"]
+    tenth = doc.clause("a10")
+    assert tenth.label == "第十条" and tenth.section == "第二章 价格"
+    assert "没收保证金" in tenth.text
+
+
+def test_markdown_headings_and_numbered_items_become_clauses(uow_factory, tmp_path):
+    load_policy_files(uow_factory, [write(tmp_path, "service.md", HEADINGS_MD)])
+    doc = documents(uow_factory)["service"]
+    assert [c.key for c in doc.clauses] == ["s1", "s2.1", "s2.2"]
+    assert doc.clause("s2.1").citation(doc.title) == "《售后手册》二、投诉处理 · 1."
+
+
+def test_reloading_a_document_replaces_its_previous_version(uow_factory, tmp_path):
+    path = write(tmp_path, "rules.txt", ARTICLES_TXT)
+    load_policy_files(uow_factory, [path])
+    path.write_text("第一条 新版本只有一条。\n", encoding="utf-8")
+    [again] = load_policy_files(uow_factory, [path])
+    assert again.replaced
+    doc = documents(uow_factory)["rules"]
+    assert [c.text for c in doc.clauses] == ["新版本只有一条。"]
+
+
+def test_a_bad_file_rejects_the_whole_load(uow_factory, tmp_path):
+    good = write(tmp_path, "rules.txt", ARTICLES_TXT)
+    bad = tmp_path / "bad.md"
+    bad.write_bytes("第一条 价格".encode("gbk"))
+    with pytest.raises(PolicyFileError, match="not UTF-8"):
+        load_policy_files(uow_factory, [good, bad])
+    assert documents(uow_factory) == {}
+
+
+def test_the_answer_quotes_and_cites_the_governing_clause_with_two_more(world):
+    _, dealer, _ = world
+    text = dealer.say("窜货了会被怎么处罚？")
+    assert "《经销商管理政策》第二十四条 窜货处罚" in text
+    assert "没收保证金" in text
+    labels = [label for label, _ in dealer.buttons()]
+    assert len(labels) == 4 and "👍 有帮助" in labels
+    more = dealer.press(labels[0])
+    assert "《经销商管理政策》" in more
+
+
+def test_ask_command_and_a_typo_find_the_deposit_clause(world):
+    _, dealer, _ = world
+    assert "第三十五条 加盟费和保证金" in dealer.say("/ask 保正金什么时候能退？")
+
+
+def test_an_english_question_is_answered_from_the_english_version(world):
+    _, dealer, _ = world
+    text = dealer.say("What is the penalty for cross-region selling?")
+    assert "Article 24 Penalties for cross-region selling" in text
+    assert "Helpful" in " ".join(label for label, _ in dealer.buttons())
+
+
+def test_unsure_answer_shows_the_closest_clause_and_forwards_to_managers(world, uow_factory):
+    _, dealer, manager = world
+    text = dealer.say("/ask 公司年会在哪里举办？")
+    assert "不太确定" in text and "Q1" in text
+    [forwarded] = outbox_texts(uow_factory, "boss")
+    assert "华西医疗" in forwarded and "公司年会在哪里举办" in forwarded
+    assert "/answer 1" in forwarded
+    assert "Q1 [待答复]" in manager.say("/questions")
+
+
+def test_manager_answer_reaches_the_dealer_and_can_become_a_faq(world, uow_factory):
+    _, dealer, manager = world
+    dealer.say("/ask 公司年会在哪里举办？")
+    assert "已发送" in manager.say("/answer 1 今年年会在成都举办，时间另行通知。")
+    assert "F1" in manager.press("保存为常见问题")
+    [answer] = outbox_texts(uow_factory, "dealer1")
+    assert "成都" in answer and "Q1" in answer
+    assert "Q1 [待答复]" not in manager.say("/questions")
+    assert "已经保存" in manager.say("/faq 1")
+    again = dealer.say("今年的年会在哪里举办？")
+    assert again.startswith("💡 常见问题") and "成都" in again
+
+
+def test_a_faq_ranks_before_the_clause_it_competes_with(world):
+    _, dealer, manager = world
+    dealer.say("/ask 押金可以分期交吗？")
+    manager.say("/answer 1 保证金可以分两期缴纳，第二期在签约后三个月内交齐。")
+    manager.say("/faq 1")
+    text = dealer.say("/ask 押金可以分期交吗")
+    assert text.startswith("💡 常见问题") and "分两期" in text
+
+
+def test_dealer_rates_answers_and_managers_see_the_unhelpful_ones(world):
+    _, dealer, manager = world
+    dealer.say("返利怎么算？")
+    assert "谢谢" in dealer.press("没帮助")
+    listing = manager.say("/questions")
+    assert "Q1 [没帮助] D001" in listing and "返利怎么算" in listing
+
+
+def test_a_manager_cannot_answer_another_regions_dealer(world, uow_factory, clock):
+    conv, _, _ = world
+    other = linked(uow_factory, clock, conv, "dealer2", dealer="D002")
+    other.say("/ask 公司年会在哪里举办？")
+    with uow_factory() as uow:
+        assert uow.policy.question(1).dealer_code == "D002"
+    manager = Chat(conv, "boss")
+    assert "找不到问题" in manager.say("/answer 1 在上海")
+    assert "Q1" not in manager.say("/questions")
+
+
+def test_small_talk_is_not_taken_for_a_policy_question(world):
+    _, dealer, _ = world
+    assert "不太确定" not in dealer.say("你好")
+
+
+def test_reloading_the_policy_is_seen_by_the_next_question(world, uow_factory, tmp_path):
+    _, dealer, _ = world
+    assert "投标价格" in dealer.say("/ask 投标价格有下限吗？")
+    path = write(
+        tmp_path,
+        "dealer_policy.zh.md",
+        "# 经销商管理政策\n\n### 第十九条 投标价格\n投标须经营销总监同意。\n",
+    )
+    load_policy_files(uow_factory, [path])
+    assert "营销总监同意" in dealer.say("/ask 投标价格有下限吗？")

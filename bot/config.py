@@ -6,7 +6,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, PositiveInt, SecretStr, ValidationError
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -64,6 +64,16 @@ class SlackSettings(Section):
 class PolicySettings(Section):
     target_growth: Decimal = Field(default=Decimal("0.30"), ge=0)
     complaint_sla_hours: int = Field(default=48, gt=0)
+    # Overrides of complaint_sla_hours: an urgency entry wins over a category entry.
+    complaint_sla_hours_by_category: dict[
+        Literal["quality", "delivery", "service", "return_exchange", "pricing", "other"],
+        PositiveInt,
+    ] = {}
+    complaint_sla_hours_by_urgency: dict[Literal["low", "normal", "high"], PositiveInt] = {
+        "high": 24
+    }
+    complaint_sla_warn_fraction: float = Field(default=0.8, gt=0, lt=1)
+    complaint_sla_warn_hours: float = Field(default=4, ge=0)
     contract_notice_days: int = Field(default=30, gt=0)
     severe_price_gap: Decimal = Field(default=Decimal("0.10"), ge=0)
     report_edit_hours: int = Field(default=24, ge=0)

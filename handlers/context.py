@@ -26,6 +26,11 @@ class CoreOptions:
     default_locale: str = "zh_CN"
     target_growth: Decimal = Decimal("0.30")
     complaint_sla_hours: int = 48
+    # (key, hours) pairs: tuples keep the options hashable.
+    complaint_sla_by_category: tuple[tuple[str, int], ...] = ()
+    complaint_sla_by_urgency: tuple[tuple[str, int], ...] = (("high", 24),)
+    complaint_sla_warn_fraction: float = 0.8
+    complaint_sla_warn_hours: float = 4.0
     contract_notice_days: int = 30
     severe_price_gap: Decimal = Decimal("0.10")
     report_edit_hours: int = 24

@@ -1,0 +1,296 @@
+"""Ticket use cases with their notifications: open, assign/resolve/close/reopen, rate.
+
+The status rules are `domain.tickets`; this module checks who may act, records the event
+and tells the people concerned through the outbox, each in their own language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import datetime
+
+from domain.catalog import ManagerCode, ManagerRole
+from domain.identity import Actor, Role
+from domain.outbox import OutgoingMessage
+from domain.ports import UnitOfWork
+from domain.tickets import (
+    FollowUp,
+    NewTicket,
+    SlaPolicy,
+    Ticket,
+    TicketAction,
+    TicketEvent,
+    TicketId,
+    TicketStatus,
+    TransitionRefused,
+    apply,
+    rating_reopens,
+)
+from handlers.context import CoreOptions, Ctx
+from handlers.errors import UserError
+from handlers.i18n import Translator
+from handlers.messages import Button, Reply, button_rows
+
+
+def sla_policy(options: CoreOptions) -> SlaPolicy:
+    return SlaPolicy(
+        default_hours=options.complaint_sla_hours,
+        by_category=dict(options.complaint_sla_by_category),
+        by_urgency=dict(options.complaint_sla_by_urgency),
+        warn_fraction=options.complaint_sla_warn_fraction,
+        warn_hours=options.complaint_sla_warn_hours,
+    )
+
+
+def queue(
+    uow: UnitOfWork,
+    recipient: Actor,
+    key: str,
+    build: Callable[[Translator], Reply],
+    now: datetime,
+    options: CoreOptions,
+) -> bool:
+    """Queue a message to `recipient` in their language, once per key and chat."""
+    t = Translator(recipient.locale or options.default_locale)
+    return uow.outbox.enqueue(
+        OutgoingMessage(
+            dedupe_key=f"{key}:{recipient.platform}:{recipient.chat_id}",
+            platform=recipient.platform,
+            chat_id=recipient.chat_id,
+            payload=build(t).to_dict(),
+            identity_id=recipient.identity_id,
+        ),
+        now,
+    )
+
+
+def _unique(actors: Iterable[Actor]) -> list[Actor]:
+    seen, out = set(), []
+    for a in actors:
+        if (a.platform, a.chat_id) not in seen:
+            seen.add((a.platform, a.chat_id))
+            out.append(a)
+    return out
+
+
+def handlers_of(uow: UnitOfWork, ticket: Ticket) -> list[Actor]:
+    """Who works the ticket: its assignee, else the region's agents and sales managers."""
+    if ticket.assignee:
+        found = uow.tickets.manager_contacts(ticket.assignee)
+        if found:
+            return found
+    staff = uow.tickets.staff_for_region(ticket.region_code)
+    working = [
+        a for a in staff if a.manager_role in (ManagerRole.SERVICE_AGENT, ManagerRole.SALES_MANAGER)
+    ]
+    return working or [a for a in staff if a.is_admin]
+
+
+def escalation_of(uow: UnitOfWork, ticket: Ticket) -> list[Actor]:
+    """The region's sales managers (else its regional directors, else admins)."""
+    staff = uow.tickets.staff_for_region(ticket.region_code)
+    for role in (ManagerRole.SALES_MANAGER, ManagerRole.REGIONAL_DIRECTOR, ManagerRole.ADMIN):
+        found = [a for a in staff if a.manager_role is role]
+        if found:
+            return found
+    return []
+
+
+# -- visibility -----------------------------------------------------------------------
+
+
+def can_see(ctx: Ctx, ticket: Ticket) -> bool:
+    a = ctx.actor
+    if a.role is Role.DEALER:
+        return ticket.dealer_code == a.dealer_code
+    if a.role is not Role.MANAGER:
+        return False
+    if a.is_admin or (a.manager_code and ticket.assignee == a.manager_code):
+        return True
+    tree = ctx.uow.catalog.region_tree()
+    return ticket.region_code is not None and any(
+        tree.is_within(ticket.region_code, r) for r in a.manager_regions
+    )
+
+
+def load_ticket(ctx: Ctx, ticket_id: TicketId | None, raw: str) -> Ticket:
+    ticket = ctx.uow.tickets.get(ticket_id) if ticket_id is not None else None
+    # The same answer for "not yours" and "does not exist": no probing other dealers.
+    if ticket is None or not can_see(ctx, ticket):
+        raise UserError("tickets.not_found", id=raw[:20])
+    return ticket
+
+
+def manager_scope(ctx: Ctx):
+    """Regions whose tickets this manager sees (None: every region)."""
+    return None if ctx.actor.is_admin else list(ctx.actor.manager_regions)
+
+
+# -- use cases ------------------------------------------------------------------------
+
+
+def open_ticket(ctx: Ctx, new: NewTicket) -> Ticket:
+    due = ctx.now + sla_policy(ctx.options).duration(new.category, new.urgency)
+    ticket = ctx.uow.tickets.add(new, ctx.now, due)
+    ctx.uow.tickets.record_event(
+        TicketEvent(ticket.id, ctx.now, ctx.actor.label, TicketAction.CREATE, None, ticket.status)
+    )
+    ctx.audit("ticket.create", ticket.number)
+    for staff in _unique(handlers_of(ctx.uow, ticket)):
+        ctx.notify(staff, f"ticket:{ticket.id}:new", lambda t: new_ticket_alert(t, ticket, ctx))
+    return ticket
+
+
+def transition(
+    ctx: Ctx,
+    ticket: Ticket,
+    action: TicketAction,
+    *,
+    note: str = "",
+    assignee: ManagerCode | None = None,
+    notify_dealer: bool = True,
+) -> TicketEvent:
+    try:
+        event = apply(
+            ticket,
+            action,
+            ctx.actor.label,
+            ctx.now,
+            sla_policy(ctx.options),
+            note=note,
+            assignee=assignee,
+        )
+    except TransitionRefused as refused:
+        raise UserError(
+            "tickets.refused",
+            number=ticket.number,
+            action=ctx.t(f"tickets.action.{refused.action}"),
+            status=ctx.t(f"tickets.status.{refused.status}"),
+        ) from None
+    ctx.uow.tickets.save(ticket)
+    event = ctx.uow.tickets.record_event(event)
+    ctx.audit(f"ticket.{action}", f"{ticket.number} {note}"[:200])
+    if notify_dealer:
+        for contact in ctx.uow.identities.dealer_contacts(ticket.dealer_code):
+            ctx.notify(
+                contact,
+                f"ticket:{ticket.id}:event:{event.id}",
+                lambda t: dealer_update(t, ticket, event),
+            )
+    return event
+
+
+def assign(ctx: Ctx, ticket: Ticket, agent_code: str | None) -> TicketEvent:
+    code = ManagerCode(agent_code.upper()) if agent_code else ctx.actor.manager_code
+    agent = ctx.uow.catalog.manager(code) if code else None
+    if agent is None:
+        raise UserError("tickets.unknown_agent", code=(agent_code or "")[:40])
+    tree = ctx.uow.catalog.region_tree()
+    covers = agent.role is ManagerRole.ADMIN or (
+        ticket.region_code is not None
+        and any(tree.is_within(ticket.region_code, r) for r in agent.region_codes)
+    )
+    if not covers:
+        raise UserError("tickets.agent_outside_region", code=agent.code, number=ticket.number)
+    event = transition(ctx, ticket, TicketAction.ASSIGN, note=agent.code, assignee=agent.code)
+    if agent.code != ctx.actor.manager_code:
+        for contact in ctx.uow.tickets.manager_contacts(agent.code):
+            ctx.notify(
+                contact,
+                f"ticket:{ticket.id}:assigned:{event.id}",
+                lambda t: Reply(
+                    t(
+                        "tickets.assigned_to_you",
+                        number=ticket.number,
+                        summary=summary(t, ticket, ctx.options),
+                    ),
+                    ((Button(t("tickets.button.details"), f"c:ticket {ticket.id}"),),),
+                ),
+            )
+    return event
+
+
+def rate(ctx: Ctx, ticket: Ticket, rating: int) -> bool:
+    """Record the dealer's follow-up rating; True when it reopened the ticket."""
+    if ticket.status not in (TicketStatus.RESOLVED, TicketStatus.CLOSED):
+        raise UserError("tickets.rate_not_resolved", number=ticket.number)
+    followup = FollowUp(ticket.id, ctx.now, ctx.actor.label, rating, ticket.reopen_count)
+    if not ctx.uow.tickets.add_followup(followup):
+        raise UserError("tickets.already_rated", number=ticket.number)
+    ctx.uow.tickets.record_event(
+        TicketEvent(
+            ticket.id,
+            ctx.now,
+            ctx.actor.label,
+            TicketAction.RATE,
+            ticket.status,
+            ticket.status,
+            str(rating),
+        )
+    )
+    ctx.audit("ticket.rate", f"{ticket.number} {rating}")
+    if rating_reopens(rating):
+        note = ctx.t("tickets.low_rating_note", rating=rating)
+        transition(ctx, ticket, TicketAction.REOPEN, note=note, notify_dealer=False)
+        for staff in _unique(handlers_of(ctx.uow, ticket) + escalation_of(ctx.uow, ticket)):
+            ctx.notify(
+                staff,
+                f"ticket:{ticket.id}:low_rating:{ticket.reopen_count}",
+                lambda t: Reply(
+                    t("tickets.reopened_by_rating", number=ticket.number, rating=rating),
+                    ((Button(t("tickets.button.details"), f"c:ticket {ticket.id}"),),),
+                ),
+            )
+        return True
+    if ticket.status is TicketStatus.RESOLVED:
+        transition(ctx, ticket, TicketAction.CLOSE, note=f"{rating}/5", notify_dealer=False)
+    return False
+
+
+# -- texts ----------------------------------------------------------------------------
+
+
+def summary(t: Translator, ticket: Ticket, options: CoreOptions) -> str:
+    where = ticket.terminal_code or ticket.customer or "-"
+    return t(
+        "tickets.summary",
+        number=ticket.number,
+        dealer=ticket.dealer_code,
+        category=t(f"tickets.category.{ticket.category}"),
+        urgency=t(f"tickets.urgency.{ticket.urgency}"),
+        status=t(f"tickets.status.{ticket.status}"),
+        customer=where,
+        due=t.datetime(ticket.due_at, options.tz),
+    )
+
+
+def new_ticket_alert(t: Translator, ticket: Ticket, ctx: Ctx) -> Reply:
+    return Reply(
+        t("tickets.new_alert", summary=summary(t, ticket, ctx.options)),
+        (
+            (
+                Button(t("tickets.button.take"), f"c:ticket {ticket.id} assign"),
+                Button(t("tickets.button.details"), f"c:ticket {ticket.id}"),
+            ),
+        ),
+    )
+
+
+def rating_buttons(t: Translator, ticket: Ticket):
+    return button_rows(
+        [
+            Button(t("tickets.button.rate", n=n), f"c:ticket {ticket.id} rate {n}")
+            for n in range(1, 6)
+        ],
+        per_row=5,
+    )
+
+
+def dealer_update(t: Translator, ticket: Ticket, event: TicketEvent) -> Reply:
+    key = f"tickets.dealer_update.{event.action}"
+    text = t(
+        key, number=ticket.number, note=event.note, status=t(f"tickets.status.{ticket.status}")
+    )
+    if event.action is TicketAction.RESOLVE:
+        return Reply(text + "\n" + t("tickets.rate_prompt"), rating_buttons(t, ticket))
+    return Reply(text)

@@ -14,7 +14,7 @@ import contextlib
 import logging
 import re
 import socket
-from collections.abc import AsyncIterator, Awaitable
+from collections.abc import AsyncIterator
 from typing import Any
 
 from aiohttp import web
@@ -25,6 +25,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.app import App
 from bot.config import ConfigError, SlackSettings
+from bot.lanes import Lanes
 from bot.outbox import OutboxDispatcher
 from bot.slack_blocks import ACTION_PREFIX, pressed
 from bot.slack_inbound import (
@@ -37,7 +38,7 @@ from bot.slack_inbound import (
     from_file_shared,
     from_message,
 )
-from bot.slack_sender import Destination, FileTooLarge, SlackSender, gather_quietly
+from bot.slack_sender import Destination, FileTooLarge, SlackSender
 from bot.transport import PermanentFailure, Undeliverable
 from domain.outbox import OutgoingMessage
 from handlers.conversation import Conversation
@@ -67,7 +68,9 @@ def check_settings(s: SlackSettings) -> None:
 class SlackService:
     name = PLATFORM
 
-    def __init__(self, app: App, *, conversation: Conversation | None = None) -> None:
+    def __init__(
+        self, app: App, *, conversation: Conversation | None = None, dispatch: bool = True
+    ) -> None:
         s = app.settings.slack
         check_settings(s)
         self.settings = s
@@ -92,42 +95,32 @@ class SlackService:
         self.dispatcher = OutboxDispatcher(
             PLATFORM, self.sender.send, app.uow_factory, app.clock, rate=20, per_chat_interval=1.0
         )
+        self.dispatch = dispatch  # False: another task or process delivers the outbox
         self.port: int | None = None
         self.ready = asyncio.Event()
-        self._tasks: set[asyncio.Task] = set()
+        self.lanes = Lanes()
         self._inflight: set[str] = set()
 
     # -- Bolt listeners: acknowledge, then work in the background ------------------------
 
     async def _on_command(self, ack, body: dict[str, Any]) -> None:
         await ack()
-        self._spawn(self._handle(from_command(body)))
+        self._submit(from_command(body))
 
     async def _on_action(self, ack, body: dict[str, Any]) -> None:
         await ack()
-        request = from_action(body)
-        if request is not None:
-            self._spawn(self._handle(request))
+        self._submit(from_action(body))
 
     async def _on_message(self, body: dict[str, Any]) -> None:  # events are acked by Bolt
-        request = from_message(body)
-        if request is not None:
-            self._spawn(self._handle(request))
+        self._submit(from_message(body))
 
     async def _on_file_shared(self, body: dict[str, Any]) -> None:
-        request = from_file_shared(body)
+        self._submit(from_file_shared(body))
+
+    def _submit(self, request: Request | None) -> None:
+        """Handle in the background, one user's requests in the order they arrived."""
         if request is not None:
-            self._spawn(self._handle(request))
-
-    def _spawn(self, work: Awaitable[None]) -> None:
-        task = asyncio.ensure_future(work)
-        self._tasks.add(task)
-        task.add_done_callback(self._done)
-
-    def _done(self, task: asyncio.Task) -> None:
-        self._tasks.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            log.error("slack request failed", exc_info=task.exception())
+            self.lanes.submit(request.user_id, lambda: self._handle(request))
 
     # -- handling ------------------------------------------------------------------------
 
@@ -240,7 +233,9 @@ class SlackService:
         )
 
     async def run(self, stop: asyncio.Event) -> None:
-        pump = asyncio.create_task(self.dispatcher.run(stop), name="slack-outbox")
+        pump = None
+        if self.dispatch:
+            pump = asyncio.create_task(self.dispatcher.run(stop), name="slack-outbox")
         try:
             if self.settings.mode == "socket":
                 await self._run_socket(stop)
@@ -248,8 +243,10 @@ class SlackService:
                 await self._run_http(stop)
         finally:
             stop.set()
-            await gather_quietly(self._tasks, SHUTDOWN_GRACE)
-            await pump
+            if not await self.lanes.join(SHUTDOWN_GRACE):
+                log.warning("slack stopped with %d requests in progress", self.lanes.pending)
+            if pump is not None:
+                await pump
             if self.client.session is not None:
                 await self.client.session.close()
 

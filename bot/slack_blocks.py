@@ -8,8 +8,10 @@ button `value` is the Button payload.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
+from handlers import registry
 from handlers.messages import Reply
 
 ACTION_PREFIX = "dealerbot:"
@@ -34,6 +36,20 @@ def unescape(text: str) -> str:
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
+@lru_cache(maxsize=4)
+def _command_pattern(names: frozenset[str]) -> re.Pattern[str]:
+    words = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    return re.compile(rf"(?<![\w/:.])[/／]({words})(?![\w-])", re.IGNORECASE)
+
+
+def slack_commands(text: str, command: str = "/dealer") -> str:
+    """The core writes `/report ...`; on Slack the user types `/dealer report ...`."""
+    names = registry.known_names()
+    if not names:
+        return text
+    return _command_pattern(names).sub(lambda m: f"{command} {m.group(1)}", text)
+
+
 def _chunks(text: str, size: int) -> list[str]:
     """Split at line ends where possible so a section never breaks a line in two."""
     out: list[str] = []
@@ -49,7 +65,7 @@ def _chunks(text: str, size: int) -> list[str]:
 
 def render(reply: Reply) -> dict[str, Any]:
     """Keyword arguments for chat.postMessage / a response_url body: text and blocks."""
-    text = reply.text.strip() or "…"
+    text = slack_commands(reply.text.strip()) or "…"
     blocks: list[dict[str, Any]] = [
         {"type": "section", "text": {"type": "plain_text", "text": chunk, "emoji": True}}
         for chunk in _chunks(text, SECTION_LIMIT)

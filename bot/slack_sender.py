@@ -7,7 +7,6 @@ response_url. Errors are mapped to the outbox's RetryLater / Undeliverable / Per
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from dataclasses import dataclass
 from typing import Any
@@ -18,7 +17,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
-from bot.slack_blocks import escape, render
+from bot.slack_blocks import escape, render, slack_commands
 from bot.transport import PermanentFailure, RetryLater, SendError, Undeliverable
 from handlers.messages import Reply
 
@@ -137,7 +136,7 @@ class SlackSender:
                 file_uploads=[
                     {"file": a.content, "filename": a.filename, "title": a.filename} for a in files
                 ],
-                initial_comment=None if posted else escape(reply.text),
+                initial_comment=None if posted else escape(slack_commands(reply.text)),
             )
         except (SlackApiError, aiohttp.ClientError, TimeoutError) as exc:
             if posted:
@@ -185,11 +184,3 @@ class SlackSender:
                 if len(data) > limit:
                     raise FileTooLarge(file.get("name", ""))
             return bytes(data)
-
-
-async def gather_quietly(tasks: set[asyncio.Task], timeout: float) -> None:
-    """Let in-flight handlers finish (they hold database transactions) before shutting down."""
-    if tasks:
-        _, pending = await asyncio.wait(tasks, timeout=timeout)
-        for task in pending:
-            task.cancel()

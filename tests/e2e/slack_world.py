@@ -217,13 +217,13 @@ class SlackUser:
         return await self.answer(self.press_request(label_part))
 
 
-async def start_world(db, clock, *, conversation=None, **slack: Any):
+async def start_world(db, clock, *, conversation=None, dispatch: bool = True, **slack: Any):
     """Returns (world, stop) with the service serving on a random port."""
     fake = FakeSlack()
     await fake.start()
     settings = slack_settings(db.url, fake, **slack)
     app = build_app(settings, clock=clock, migrate=False, engine=db.engine)
-    service = SlackService(app, conversation=conversation)
+    service = SlackService(app, conversation=conversation, dispatch=dispatch)
     stop = asyncio.Event()
     task = asyncio.create_task(service.run(stop))
     await asyncio.wait_for(service.ready.wait(), 10)

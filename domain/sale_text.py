@@ -37,9 +37,7 @@ _CN = rf"[{CN_NUMBER_CHARS}]+"
 # Arabic digits glued to letters are part of a SKU or code (A100, T-0012); Chinese ones not.
 _N = rf"((?<![A-Za-z0-9.\-])\d[\d,]*(?:\.\d+)?\s*[万千kKwW]?|{_CN})"
 # 九十九块五 is 99.5: a digit after 块/元 counts tenths.
-_TENTHS = re.compile(
-    rf"\s*[块元]([1-9一二两三四五六七八九])(?![\d{CN_NUMBER_CHARS}{UNITS_ZH}])"
-)
+_TENTHS = re.compile(rf"\s*[块元]([1-9一二两三四五六七八九])(?![\d{CN_NUMBER_CHARS}{UNITS_ZH}])")
 _CURRENCY = r"(?:[¥$]|rmb|cny)?\s*"
 _YUAN = r"\s*(?:元|块|rmb|cny|yuan)?"
 
@@ -73,7 +71,10 @@ _QTY = [
     re.compile(rf"[x×*]\s*{_N}", re.I),
 ]
 _TERMINAL_CODE = re.compile(r"(?<![A-Za-z0-9])([Tt]-?\d{2,8})(?![A-Za-z0-9])")
-_STOP_ZH = rf"卖|售|销|出|供|采购|买|购|，|,|。|;|；|\s|\d|单价|每|共|{_CN}[{UNITS_ZH}]"
+_STOP_ZH = (
+    rf"卖|售|销|出|供|采购|买|购|投标|中标|招标|，|,|。|;|；|\s|\d|[A-Za-z]+-?\d|单价|每|共"
+    rf"|{_CN}[{UNITS_ZH}]"
+)
 _TERMINAL_ZH = re.compile(
     rf"(?:卖给|售给|销给|供给|供应给|销往|发往|发给|给|向|在|帮)\s*(.+?)(?={_STOP_ZH}|$)"
 )

@@ -65,12 +65,14 @@ class TelegramService:
         poll_timeout: float = 10.0,
         dispatcher_options: dict[str, Any] | None = None,
         drain_timeout: float = 10.0,
+        concurrency: int = 8,
     ) -> None:
         self.app = app
         self.settings = app.settings.telegram
         self.handle = handle or app.conversation.handle
         self.poll_timeout = poll_timeout
         self.drain_timeout = drain_timeout
+        self.concurrency = concurrency  # updates handled at once (database threads in use)
         self.application = self._build_application()
         self.lanes: Lanes | None = None
         self.dispatcher = OutboxDispatcher(
@@ -109,7 +111,7 @@ class TelegramService:
     async def run(self, stop: asyncio.Event) -> None:
         if not await self._initialize(stop):
             return
-        self.lanes = Lanes()
+        self.lanes = Lanes(self.concurrency)
         self.bot_id = self.bot.id
         await self._set_menu()
         await self.application.start()

@@ -11,6 +11,7 @@ import time
 import pytest
 from openpyxl import Workbook
 
+import handlers.commands  # noqa: F401  (registers every command)
 from domain.clock import SystemClock
 from domain.outbox import OutboxStatus, OutgoingMessage
 from handlers import registry

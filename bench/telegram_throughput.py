@@ -1,0 +1,208 @@
+"""Telegram throughput against the fake Bot API server (tests/e2e/fake_telegram.py).
+
+1. A bare python-telegram-bot echo bot and dealerbot's Telegram transport each answer the
+   same backlog of messages from many chats; prints both rates and their ratio
+   (target: dealerbot >= 0.8 of echo): once with a no-op core (the transport's own cost)
+   and once end to end, handling sales reports when the `report` command exists, else
+   /help, on a fresh SQLite file (the default backend).
+2. A broadcast to 1,000 chats through the outbox dispatcher while the fake server enforces
+   Telegram's limits (30 messages/s overall, 1/s per chat); prints the rate achieved
+   (target: >= 27 msg/s), messages lost and messages doubled (target: 0 and 0).
+
+Run: `.venv/bin/python bench/telegram_throughput.py [--messages 1000] [--chats 100]`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+import tempfile
+import time
+from collections import Counter
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from telegram import Update  # noqa: E402
+from telegram.ext import Application, ContextTypes, MessageHandler, filters  # noqa: E402
+
+import handlers.commands  # noqa: E402, F401  (registers every command)
+from bot.telegram import TelegramService  # noqa: E402
+from domain.catalog import DealerCode  # noqa: E402
+from domain.invites import issue_invite  # noqa: E402
+from domain.outbox import OutgoingMessage  # noqa: E402
+from handlers import registry  # noqa: E402
+from handlers.messages import Inbound, Reply  # noqa: E402
+from tests.e2e.fake_telegram import FakeTelegram  # noqa: E402
+from tests.e2e.telegram_harness import telegram_app  # noqa: E402
+from tests.support import seed_catalog  # noqa: E402
+
+FIRST_CHAT = 100_000
+
+
+async def backlog_rate(fake: FakeTelegram, chats: list[int], messages: list[str], done) -> float:
+    """Queue every message at once; messages answered per second until `done()`."""
+    for n, text in enumerate(messages):
+        fake.say(chats[n % len(chats)], text)
+    started = time.perf_counter()
+    await fake.wait_for(done, timeout=300, what="the backlog")
+    return len(messages) / (time.perf_counter() - started)
+
+
+async def echo_rate(fake: FakeTelegram, chats: list[int], count: int) -> float:
+    async def echo(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+        assert update.message is not None
+        await update.message.reply_text(update.message.text or "")
+
+    application = (
+        Application.builder()
+        .token(fake.token)
+        .base_url(fake.base_url)
+        .base_file_url(fake.file_url)
+        .build()
+    )
+    application.add_handler(MessageHandler(filters.TEXT, echo))
+    await application.initialize()
+    await application.start()
+    assert application.updater is not None
+    await application.updater.start_polling(timeout=1)
+    try:
+        before = len(fake.sent)
+        messages = [f"hello {n}" for n in range(count)]
+        return await backlog_rate(fake, chats, messages, lambda: len(fake.sent) >= before + count)
+    finally:
+        await application.updater.stop()
+        await application.stop()
+        await application.shutdown()
+
+
+def link_dealers(app, chats: list[int]) -> None:
+    with app.uow_factory() as uow:
+        now = app.clock.now()
+        for chat in chats:
+            invite = issue_invite(uow, now, timedelta(hours=1), dealer=DealerCode("D001"))
+            uow.identities.link("telegram", str(chat), str(chat), f"User{chat}", invite, now)
+        uow.commit()
+
+
+async def dealerbot_rate(
+    app, fake: FakeTelegram, chats: list[int], messages: list[str], handle=None
+):
+    service = TelegramService(
+        app, handle=handle, poll_timeout=1, dispatcher_options={"idle_sleep": 0.05}
+    )
+    stop = asyncio.Event()
+    task = asyncio.create_task(service.run(stop))
+    await service.ready.wait()
+    chat_set = set(chats)
+    before = sum(1 for s in fake.sent if s.chat_id in chat_set)
+
+    def done() -> bool:
+        answered = sum(1 for s in fake.sent if s.chat_id in chat_set) - before
+        return answered >= len(messages) and fake.pending_updates() == 0 and service.lanes.idle
+
+    try:
+        return await backlog_rate(fake, chats, messages, done)
+    finally:
+        stop.set()
+        await task
+
+
+def core_ms(app, chat: int, text: str, count: int = 100) -> float:
+    """Milliseconds the conversation core alone spends on one message (no transport)."""
+    started = time.perf_counter()
+    for n in range(count):
+        app.conversation.handle(
+            Inbound("telegram", str(chat), str(chat), text=text, dedupe_key=f"bench-core:{n}")
+        )
+    return (time.perf_counter() - started) / count * 1000
+
+
+async def broadcast(app, fake: FakeTelegram, count: int) -> dict[str, float]:
+    first = FIRST_CHAT + 10_000
+    with app.uow_factory() as uow:
+        now = app.clock.now()
+        for n in range(count):
+            reply = Reply(f"promotion for chat {first + n}")
+            uow.outbox.enqueue(
+                OutgoingMessage(f"bench:{n}", "telegram", str(first + n), reply.to_dict()), now
+            )
+        uow.commit()
+    fake.enforce_limits()
+    before = len(fake.sent)
+    rejected = fake.rejected_429
+    service = TelegramService(app, poll_timeout=1, dispatcher_options={"idle_sleep": 0.05})
+    stop = asyncio.Event()
+    task = asyncio.create_task(service.run(stop))
+    try:
+        await fake.wait_for(lambda: len(fake.sent) >= before + count, timeout=120, what="all")
+        await asyncio.sleep(1.0)  # anything sent twice would show up now
+    finally:
+        stop.set()
+        await task
+    sent = [s for s in fake.sent[before:] if s.chat_id >= first]
+    elapsed = sent[-1].at - sent[0].at
+    per_text = Counter(s.text for s in sent)
+    return {
+        "rate": (len(sent) - 1) / elapsed if elapsed > 0 else float("inf"),
+        "seconds": elapsed,
+        "lost": sum(1 for n in range(count) if f"promotion for chat {first + n}" not in per_text),
+        "doubled": sum(c - 1 for c in per_text.values() if c > 1),
+        "rejected_429": fake.rejected_429 - rejected,
+    }
+
+
+async def main(messages: int, chat_count: int, broadcast_count: int) -> None:
+    fake = await FakeTelegram().start()
+    chats = [FIRST_CHAT + n for n in range(chat_count)]
+    reports = "report" in registry.COMMANDS
+    kind = "sales reports" if reports else "/help"
+    texts = [
+        f"/report A100 {1 + n % 5} {3500 + n % 50} T-0001" if reports else "/help"
+        for n in range(messages)
+    ]
+    with tempfile.TemporaryDirectory() as tmp:
+        app = telegram_app(f"sqlite:///{tmp}/bench.db", fake)
+        seed_catalog(app.uow_factory)
+        link_dealers(app, chats)
+        try:
+            await echo_rate(fake, chats, min(200, messages))  # warm-up
+            echo = await echo_rate(fake, chats, messages)
+            bare = await dealerbot_rate(
+                app, fake, chats, ["hello"] * messages, handle=lambda i: [Reply(i.text)]
+            )
+            full = await dealerbot_rate(app, fake, chats, texts)
+            core = core_ms(app, chats[0], texts[0])
+            print(f"echo bot (bare python-telegram-bot, {messages} msgs / {chat_count} chats):")
+            print(f"  {echo:8.1f} msg/s")
+            print("dealerbot transport with a no-op core (lanes, dedupe keys, mapping):")
+            print(f"  {bare:8.1f} msg/s  ratio {bare / echo:.2f} (target >= 0.80)")
+            print(f"dealerbot end to end, {kind} on SQLite:")
+            print(f"  {full:8.1f} msg/s  ratio {full / echo:.2f} (target >= 0.80)")
+            print(
+                f"  the core alone spends {core:.1f} ms per message ({1000 / core:.0f} msg/s max)"
+            )
+            b = await broadcast(app, fake, broadcast_count)
+            print(
+                f"broadcast to {broadcast_count} chats via the outbox, fake enforcing 30 msg/s"
+                f" + 1/s per chat:\n  {b['rate']:.1f} msg/s over {b['seconds']:.1f} s"
+                f" (target >= 27), lost {b['lost']}, doubled {b['doubled']},"
+                f" 429s answered {b['rejected_429']}"
+            )
+        finally:
+            app.close()
+            await fake.close()
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--messages", type=int, default=1000)
+    parser.add_argument("--chats", type=int, default=100)
+    parser.add_argument("--broadcast", type=int, default=1000)
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.WARNING)
+    asyncio.run(main(args.messages, args.chats, args.broadcast))

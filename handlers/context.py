@@ -34,7 +34,6 @@ class CoreOptions:
     contract_notice_days: int = 30
     severe_price_gap: Decimal = Decimal("0.10")
     report_edit_hours: int = 24
-    report_edit_hours: int = 24
     form_ttl_minutes: int = 30
     invite_ttl_hours: int = 72
     invite_attempts_per_hour: int = 5

@@ -23,13 +23,6 @@ from storage.models.conversation import (
     OutboxRow,
 )
 from storage.models.jobs import JobRunRow
-from storage.models.sales import (
-    PriceExceptionRow,
-    SaleDraftRow,
-    SaleRow,
-    StockRow,
-    ViolationRow,
-)
 from storage.models.policy import (
     PolicyClauseRow,
     PolicyDocumentRow,
@@ -64,18 +57,13 @@ __all__ = [
     "PolicyFaqRow",
     "PolicyQuestionRow",
     "PriceExceptionRow",
-    "PriceExceptionRow",
     "PriceRow",
     "ProductRow",
     "RegionRow",
     "SaleDraftRow",
     "SaleRow",
     "StockRow",
-    "SaleDraftRow",
-    "SaleRow",
-    "StockRow",
     "TargetRow",
     "TerminalRow",
-    "ViolationRow",
     "ViolationRow",
 ]

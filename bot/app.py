@@ -32,7 +32,6 @@ def core_options(settings: Settings) -> CoreOptions:
         contract_notice_days=p.contract_notice_days,
         severe_price_gap=Decimal(p.severe_price_gap),
         report_edit_hours=p.report_edit_hours,
-        report_edit_hours=p.report_edit_hours,
         form_ttl_minutes=p.form_ttl_minutes,
         invite_ttl_hours=p.invite_ttl_hours,
         invite_attempts_per_hour=p.invite_attempts_per_hour,

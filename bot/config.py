@@ -77,7 +77,6 @@ class PolicySettings(Section):
     contract_notice_days: int = Field(default=30, gt=0)
     severe_price_gap: Decimal = Field(default=Decimal("0.10"), ge=0)
     report_edit_hours: int = Field(default=24, ge=0)
-    report_edit_hours: int = Field(default=24, ge=0)
     form_ttl_minutes: int = Field(default=30, gt=0)
     invite_ttl_hours: int = Field(default=72, gt=0)
     invite_attempts_per_hour: int = Field(default=5, gt=0)

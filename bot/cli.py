@@ -27,8 +27,6 @@ jobs_app = typer.Typer(help="Scheduled jobs.", no_args_is_help=True)
 app.add_typer(jobs_app, name="jobs")
 policy_app = typer.Typer(help="Policy Q&A knowledge base.", no_args_is_help=True)
 app.add_typer(policy_app, name="policy")
-policy_app = typer.Typer(help="Policy Q&A knowledge base.", no_args_is_help=True)
-app.add_typer(policy_app, name="policy")
 
 
 class State:
@@ -161,7 +159,7 @@ def import_file(
 @app.command()
 def demo() -> None:
     """Seed demo data: regions, terminals, products, prices, dealers, targets, managers."""
-    from bot.demo import seed_demo
+    from bot.demo import seed_demo, seed_demo_policy
 
     application = build()
     try:
@@ -171,6 +169,8 @@ def demo() -> None:
                 f"{result.kind.value:<15} {result.created:>4} created {result.updated:>4} updated "
                 f"{result.unchanged:>4} unchanged"
             )
+        loaded = seed_demo_policy(application.uow_factory, application.clock)
+        typer.echo(f"policy          {', '.join(loaded) if loaded else 'already loaded'}")
     finally:
         application.close()
     typer.echo("demo data is in place; link a chat user with `dealerbot invite dealer D001`")
@@ -193,9 +193,11 @@ def run(
 ) -> None:
     """Serve chat: configured transports, outbox dispatchers and the scheduler."""
     from bot.runner import run_services
+    from bot.policy_files import warm_up_policy
     from bot.serving import UnknownTransport, build_run_services, choose_transports
 
     application = build()
+    warm_up_policy(application.uow_factory)
     try:
         names = choose_transports(application, transport or [])
         scheduler = application.settings.scheduler.enabled and not no_scheduler
@@ -224,8 +226,10 @@ def chat(
 ) -> None:
     """Talk to the bot in this terminal (stdin lines in, replies out; works piped)."""
     from bot.console import ConsoleTransport, console_dispatcher
+    from bot.policy_files import warm_up_policy
 
     application = build()
+    warm_up_policy(application.uow_factory)
     console = ConsoleTransport(application.conversation, user, files_dir=files_dir)
     dispatcher = console_dispatcher(console, application.uow_factory, application.clock)
     try:
@@ -304,26 +308,6 @@ def scheduler() -> None:
         pass
     finally:
         application.close()
-
-
-@policy_app.command("load")
-def policy_load(
-    files: Annotated[list[Path], typer.Argument(help="Markdown or UTF-8 text policy files.")],
-) -> None:
-    """Load policy documents (clause = heading or numbered article); reloading replaces."""
-    from bot.policy_files import PolicyFileError, load_policy_files
-
-    application = build()
-    try:
-        loaded = load_policy_files(application.uow_factory, files, application.clock)
-    except PolicyFileError as exc:
-        typer.echo(f"error: {exc}; nothing was loaded", err=True)
-        raise typer.Exit(1) from None
-    finally:
-        application.close()
-    for d in loaded:
-        verb = "replaced" if d.replaced else "loaded"
-        typer.echo(f"{verb} {d.name} ({d.lang}, {d.title}): {d.clauses} clauses")
 
 
 @policy_app.command("load")

@@ -1,4 +1,5 @@
-"""Demo data: a small but realistic catalog, stored through the same path as a file import.
+"""Demo data: a small but realistic catalog, stored through the same path as a file import,
+and the sample dealer policy for Q&A.
 
 The tables below are written as the CSV a user would import, so they double as examples of
 every import format. Seeding twice changes nothing (imports are idempotent by natural key).
@@ -188,6 +189,17 @@ def seed_demo(uow_factory, today: date) -> list[ImportResult]:
     return results
 
 
+def seed_demo_policy(uow_factory, clock) -> list[str]:
+    """Load the sample dealer policy into the Q&A knowledge base unless one is loaded."""
+    from bot.policy_files import load_policy_files, sample_policy_files
+
+    files = sample_policy_files()
+    with uow_factory() as uow:
+        if not files or uow.policy.documents():
+            return []
+    return [doc.name for doc in load_policy_files(uow_factory, files, clock)]
+
+
 def is_empty(uow_factory) -> bool:
     with uow_factory() as uow:
         s = uow.session
@@ -202,4 +214,5 @@ def seed_demo_if_empty(app) -> bool:
         return False
     today = app.clock.now().astimezone(app.options.tz).date()
     seed_demo(app.uow_factory, today)
+    seed_demo_policy(app.uow_factory, app.clock)
     return True

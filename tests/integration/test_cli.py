@@ -41,8 +41,10 @@ def test_demo_seeds_once_and_a_second_run_changes_nothing(cli):
     first = cli("demo")
     assert first.exit_code == 0, first.output
     assert re.search(r"dealers\s+6 created", first.stdout)
+    assert "dealer_policy.zh" in first.stdout  # the sample policy for Q&A
     second = cli("demo")
     assert re.search(r"dealers\s+0 created\s+0 updated\s+6 unchanged", second.stdout)
+    assert "policy          already loaded" in second.stdout
 
 
 def test_invite_prints_the_code_alone_on_the_last_line(cli):

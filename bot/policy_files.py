@@ -85,3 +85,11 @@ def load_policy_files(
             )
         uow.commit()
     return loaded
+
+
+def warm_up_policy(uow_factory: Callable[[], UnitOfWork]) -> None:
+    """Load the segmenter's dictionary (about a second) and build the index in the
+    background, so that serving starts at once and the first question is answered fast."""
+    from handlers.policy_kb import KNOWLEDGE
+
+    KNOWLEDGE.warm_up_in_background(uow_factory)

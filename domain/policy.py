@@ -30,9 +30,14 @@ class Clause:
     text: str
     ordinal: int = 0
 
-    def citation(self, document_title: str) -> str:
-        """`《Title》 Section · Label Title` — the words of the document, no UI text."""
-        head = f"《{document_title}》" if document_title else ""
+    def citation(self, document_title: str, lang: str = "zh") -> str:
+        """`《Title》Label Title` (zh) or `Title · Label Title` (en): the document's own words."""
+        if not document_title:
+            head = ""
+        elif lang == "zh":
+            head = f"《{document_title}》"
+        else:
+            head = f"{document_title} · "
         parts = [p for p in (self.label, self.title) if p]
         where = " ".join(parts) or self.section
         if self.key.startswith(("a", "ch")) or not self.section or where == self.section:

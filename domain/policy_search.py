@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import bm25s
 import jieba
 import numpy as np
+from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from domain.policy_terms import EXTRA_WORDS, STOP_WORDS, SYNONYMS
@@ -93,7 +94,8 @@ class Segmenter:
         synonyms: Sequence[Sequence[str]] = SYNONYMS,
         extra_words: Iterable[str] = EXTRA_WORDS,
     ) -> None:
-        logging.getLogger("jieba").setLevel(logging.WARNING)
+        for name in ("jieba", "bm25s"):  # both log their progress at INFO/DEBUG
+            logging.getLogger(name).setLevel(logging.WARNING)
         self._jieba = jieba.Tokenizer()
         self._jieba.initialize()
         self._canon: dict[str, str] = {}
@@ -131,7 +133,7 @@ class Segmenter:
         latin: list[str] = []
         for piece in self._jieba.lcut(text, HMM=True):
             if _LATIN_WORD.match(piece):
-                latin.append(stem(piece))
+                latin.append(piece)
                 continue
             if piece.isspace():
                 continue
@@ -143,22 +145,25 @@ class Segmenter:
         self._flush_latin(latin, out)
         return out
 
-    def _flush_latin(self, words: list[str], out: list[str]) -> None:
+    def _flush_latin(self, raw: list[str], out: list[str]) -> None:
+        """English words: synonym phrases first, then single words (stop words checked on
+        the word as written: "does" is a stop word, its stem "doe" is not)."""
+        words = [stem(w) for w in raw]
         i = 0
         while i < len(words):
             for n in range(min(self._longest_phrase, len(words) - i), 1, -1):
                 head = self._phrases.get(tuple(words[i : i + n]))
                 if head is not None:
                     out.append(head)
-                    out.extend(w for w in words[i : i + n] if w not in STOP_WORDS)
+                    span = zip(raw[i : i + n], words[i : i + n], strict=True)
+                    out.extend(w for r, w in span if r not in STOP_WORDS)
                     i += n
                     break
             else:
-                w = words[i]
-                if w not in STOP_WORDS:
-                    out.append(self._canon.get(w, w))
+                if raw[i] not in STOP_WORDS:
+                    out.append(self._canon.get(raw[i]) or self._canon.get(words[i], words[i]))
                 i += 1
-        words.clear()
+        raw.clear()
 
     def _add_cjk(self, word: str, out: list[str]) -> None:
         if word in STOP_WORDS:
@@ -283,10 +288,10 @@ class PolicyIndex:
             # A word most clauses use ("company", 经销商) says nothing about which one governs.
             self._domain = {t for t in self._domain if df.get(t, 0) <= max(2, n // 5)}
         self._unknown_weight = sum(self._idf.values()) / len(self._idf) if self._idf else 1.0
-        self._vocab_by_len: dict[int, list[str]] = {}
-        for t in self._idf:
-            if t.isascii() and t.isalpha() and len(t) >= 4:
-                self._vocab_by_len.setdefault(len(t), []).append(t)
+        self._latin_vocab = sorted(
+            t for t in self._idf if t.isascii() and t.isalpha() and len(t) >= 4
+        )
+        self._corrections: dict[str, str] = {}
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -295,13 +300,16 @@ class PolicyIndex:
         """An unknown English word one or two edits from an indexed word becomes that word."""
         if token in self._idf or not (token.isascii() and token.isalpha()) or len(token) < 5:
             return token
+        known = self._corrections.get(token)
+        if known is not None:
+            return known
         limit = 1 if len(token) < 7 else 2
-        best, best_d = token, limit + 1
-        for n in range(len(token) - limit, len(token) + limit + 1):
-            for cand in self._vocab_by_len.get(n, ()):
-                d = OSA.distance(token, cand, score_cutoff=limit)
-                if d < best_d:
-                    best, best_d = cand, d
+        match = process.extractOne(
+            token, self._latin_vocab, scorer=OSA.distance, score_cutoff=limit
+        )
+        best = match[0] if match else token
+        if len(self._corrections) < 10_000:
+            self._corrections[token] = best
         return best
 
     def _weight(self, token: str) -> float:

@@ -17,7 +17,7 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
      "minimum terminal price", "minimum retail price", "price floor", "floor price",
      "lowest price", "minimum price"),
     ("最低中标价", "最低投标价", "中标底价", "minimum bid price", "lowest bid", "bid floor"),
-    ("投标", "招投标", "竞标", "中标", "tender", "bid", "bidding"),
+    ("投标", "招投标", "招标", "竞标", "中标", "报价", "tender", "bid", "bidding"),
     ("罚款", "罚金", "处罚", "惩罚", "罚", "后果", "consequence", "consequences", "fine",
      "penalty", "penalize", "punish", "punishment"),
     ("没收", "扣除", "扣掉", "confiscate", "forfeit", "seize", "keep"),

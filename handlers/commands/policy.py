@@ -41,7 +41,7 @@ def citation(found: Found, t: Translator) -> str:
     if found.faq is not None:
         return t("policy.faq_source", id=found.faq.id)
     assert found.document is not None and found.clause is not None
-    return found.clause.citation(found.document.title)
+    return found.clause.citation(found.document.title, found.document.lang)
 
 
 def short_label(found: Found, t: Translator) -> str:

@@ -29,6 +29,12 @@ from storage.models.policy import (
     PolicyFaqRow,
     PolicyQuestionRow,
 )
+from storage.models.policy import (
+    PolicyClauseRow,
+    PolicyDocumentRow,
+    PolicyFaqRow,
+    PolicyQuestionRow,
+)
 from storage.models.sales import (
     PriceExceptionRow,
     SaleDraftRow,
@@ -52,6 +58,10 @@ __all__ = [
     "ManagerRegionRow",
     "ManagerRow",
     "OutboxRow",
+    "PolicyClauseRow",
+    "PolicyDocumentRow",
+    "PolicyFaqRow",
+    "PolicyQuestionRow",
     "PolicyClauseRow",
     "PolicyDocumentRow",
     "PolicyFaqRow",

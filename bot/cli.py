@@ -27,8 +27,6 @@ jobs_app = typer.Typer(help="Scheduled jobs.", no_args_is_help=True)
 app.add_typer(jobs_app, name="jobs")
 policy_app = typer.Typer(help="Policy Q&A knowledge base.", no_args_is_help=True)
 app.add_typer(policy_app, name="policy")
-policy_app = typer.Typer(help="Policy Q&A knowledge base.", no_args_is_help=True)
-app.add_typer(policy_app, name="policy")
 
 
 class State:
@@ -312,26 +310,6 @@ def scheduler() -> None:
         pass
     finally:
         application.close()
-
-
-@policy_app.command("load")
-def policy_load(
-    files: Annotated[list[Path], typer.Argument(help="Markdown or UTF-8 text policy files.")],
-) -> None:
-    """Load policy documents (clause = heading or numbered article); reloading replaces."""
-    from bot.policy_files import PolicyFileError, load_policy_files
-
-    application = build()
-    try:
-        loaded = load_policy_files(application.uow_factory, files, application.clock)
-    except PolicyFileError as exc:
-        typer.echo(f"error: {exc}; nothing was loaded", err=True)
-        raise typer.Exit(1) from None
-    finally:
-        application.close()
-    for d in loaded:
-        verb = "replaced" if d.replaced else "loaded"
-        typer.echo(f"{verb} {d.name} ({d.lang}, {d.title}): {d.clauses} clauses")
 
 
 @policy_app.command("load")

@@ -26,7 +26,6 @@ from domain.identity import Actor, Invite
 from domain.jobs import ContractCalendar, JobRunRepository, RecipientRepository
 from domain.outbox import OutboxItem, OutboxStatus, OutgoingMessage
 from domain.policy import PolicyRepository
-from domain.policy import PolicyRepository
 from domain.sales import SalesRepository, ViolationRepository
 from domain.territory import RegionTree
 
@@ -158,7 +157,6 @@ class UnitOfWork(Protocol):
     inbound: InboundRepository
     audit: AuditRepository
     outbox: OutboxRepository
-    policy: PolicyRepository
     policy: PolicyRepository
     sales: SalesRepository
     violations: ViolationRepository

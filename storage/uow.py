@@ -21,7 +21,6 @@ from storage.repositories.jobs import (
 )
 from storage.repositories.outbox import SqlOutboxRepository
 from storage.repositories.policy import SqlPolicyRepository
-from storage.repositories.policy import SqlPolicyRepository
 from storage.repositories.sales import SqlSalesRepository, SqlViolationRepository
 from storage.repositories.targets import SqlTargetRepository
 
@@ -40,7 +39,6 @@ class SqlAlchemyUnitOfWork:
         self.inbound = SqlInboundRepository(s)
         self.audit = SqlAuditRepository(s)
         self.outbox = SqlOutboxRepository(s)
-        self.policy = SqlPolicyRepository(s)
         self.policy = SqlPolicyRepository(s)
         self.sales = SqlSalesRepository(s)
         self.violations = SqlViolationRepository(s, self.sales.ids)

@@ -29,12 +29,6 @@ from storage.models.policy import (
     PolicyFaqRow,
     PolicyQuestionRow,
 )
-from storage.models.policy import (
-    PolicyClauseRow,
-    PolicyDocumentRow,
-    PolicyFaqRow,
-    PolicyQuestionRow,
-)
 from storage.models.sales import (
     PriceExceptionRow,
     SaleDraftRow,
@@ -58,10 +52,6 @@ __all__ = [
     "ManagerRegionRow",
     "ManagerRow",
     "OutboxRow",
-    "PolicyClauseRow",
-    "PolicyDocumentRow",
-    "PolicyFaqRow",
-    "PolicyQuestionRow",
     "PolicyClauseRow",
     "PolicyDocumentRow",
     "PolicyFaqRow",

@@ -194,11 +194,9 @@ def run(
     """Serve chat: configured transports, outbox dispatchers and the scheduler."""
     from bot.runner import run_services
     from bot.policy_files import warm_up_policy
-    from bot.policy_files import warm_up_policy
     from bot.serving import UnknownTransport, build_run_services, choose_transports
 
     application = build()
-    warm_up_policy(application.uow_factory)
     warm_up_policy(application.uow_factory)
     try:
         names = choose_transports(application, transport or [])

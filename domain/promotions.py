@@ -139,6 +139,10 @@ class PromotionRepository(Protocol):
         """Remember that this contact was queued this promotion; False if already."""
         ...
 
+    def record_deliveries(self, rows: Sequence[tuple[int, DealerCode, int, str]]) -> int:
+        """Bulk record_delivery: (promotion id, dealer, identity id, outbox key) rows."""
+        ...
+
     def deliveries(self, promo_id: int) -> list[Delivery]: ...
     def acknowledge(self, promo_id: int, dealer: DealerCode, at: datetime) -> bool:
         """Mark the dealer's deliveries acknowledged; False if there were none."""

@@ -6,6 +6,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from domain.catalog import DealerCode, ManagerCode
+from domain.identity import Actor
 from domain.outbox import OutgoingMessage
 from domain.ports import UnitOfWork
 from domain.promotions import PromoKind, PromoStatus, Promotion, select_dealers
@@ -31,10 +32,14 @@ def sender_scope(uow: UnitOfWork, manager: str) -> list[DealerCode]:
 
 
 def reach(uow: UnitOfWork, promo: Promotion) -> Reach:
+    return _reach(uow, promo)[0]
+
+
+def _reach(uow: UnitOfWork, promo: Promotion) -> tuple[Reach, dict[DealerCode, list[Actor]]]:
     profiles = uow.promotions.dealer_profiles(sender_scope(uow, promo.created_by))
     dealers = select_dealers(promo.audience, profiles, uow.catalog.region_tree())
-    contacts = sum(len(uow.identities.dealer_contacts(d)) for d in dealers)
-    return Reach(dealers, contacts)
+    contacts = uow.identities.contacts_of_dealers(dealers)
+    return Reach(dealers, sum(len(c) for c in contacts.values())), contacts
 
 
 def render(promo: Promotion, t: Translator, tz=None, *, correction: bool = False) -> Reply:
@@ -66,23 +71,30 @@ def queue(
     uow: UnitOfWork, promo: Promotion, now: datetime, options: CoreOptions, *, correction=False
 ) -> Reach:
     """Queue `promo` for every contact of every targeted dealer; safe to run again."""
-    target = reach(uow, promo)
+    target, contacts = _reach(uow, promo)
+    rendered: dict[str, dict] = {}  # one rendering per language, not per contact
+    messages: list[OutgoingMessage] = []
+    deliveries: list[tuple[int, DealerCode, int, str]] = []
     for dealer in target.dealers:
-        for contact in uow.identities.dealer_contacts(dealer):
+        for contact in contacts[dealer]:
+            locale = contact.locale or options.default_locale
+            if locale not in rendered:
+                t = Translator(locale)
+                rendered[locale] = render(promo, t, options.tz, correction=correction).to_dict()
             key = f"promo:{promo.id}:v{promo.version}:{contact.identity_id}"
-            t = Translator(contact.locale or options.default_locale)
-            uow.outbox.enqueue(
+            messages.append(
                 OutgoingMessage(
                     dedupe_key=key,
                     platform=contact.platform,
                     chat_id=contact.chat_id,
-                    payload=render(promo, t, options.tz, correction=correction).to_dict(),
+                    payload=rendered[locale],
                     identity_id=contact.identity_id,
-                ),
-                now,
+                )
             )
             if contact.identity_id is not None:
-                uow.promotions.record_delivery(promo.id, dealer, contact.identity_id, key)
+                deliveries.append((promo.id, dealer, contact.identity_id, key))
+    uow.outbox.enqueue_many(messages, now)
+    uow.promotions.record_deliveries(deliveries)
     return target
 
 

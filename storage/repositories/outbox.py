@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -56,6 +59,35 @@ class SqlOutboxRepository:
         except IntegrityError:
             return False
         return True
+
+    def enqueue_many(self, messages: Sequence[OutgoingMessage], now: datetime) -> int:
+        if not messages:
+            return 0
+        rows = [
+            {
+                "dedupe_key": m.dedupe_key,
+                "platform": m.platform,
+                "chat_id": m.chat_id,
+                "identity_id": m.identity_id,
+                "payload": m.payload,
+                "status": OutboxStatus.PENDING.value,
+                "attempts": 0,
+                "not_before": m.not_before or now,
+                "created_at": now,
+                "last_error": "",
+            }
+            for m in messages
+        ]
+        insert = pg_insert if self.s.bind.dialect.name == "postgresql" else sqlite_insert
+        stored = 0
+        for start in range(0, len(rows), 500):
+            result = self.s.execute(
+                insert(OutboxRow)
+                .values(rows[start : start + 500])
+                .on_conflict_do_nothing(index_elements=["dedupe_key"])
+            )
+            stored += max(result.rowcount, 0)
+        return stored
 
     def claim_due(
         self,

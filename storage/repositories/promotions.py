@@ -4,7 +4,9 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session, aliased
 
 from domain.catalog import DealerCode, ProductLine, RegionCode
 from domain.outbox import OutboxStatus
@@ -17,7 +19,7 @@ from domain.promotions import (
     PromoStatus,
     Promotion,
 )
-from storage.models import DealerRow, OutboxRow
+from storage.models import AuthorizationRow, DealerRow, OutboxRow, RegionRow, TerminalRow
 from storage.models.promotions import PromotionDeliveryRow, PromotionRow
 from storage.repositories.catalog import SqlCatalogRepository, dealer_from_row
 
@@ -106,19 +108,54 @@ class SqlPromotionRepository:
         return [_promo(r) for r in self.s.scalars(q)]
 
     def dealer_profiles(self, codes: Sequence[DealerCode]) -> list[DealerProfile]:
-        rows = self.s.scalars(select(DealerRow).where(DealerRow.code.in_(list(codes))))
-        profiles = []
-        for row in rows:
-            code = DealerCode(row.code)
-            auths = self.catalog.authorizations(code)
-            profiles.append(
-                DealerProfile(
-                    dealer_from_row(row),
-                    frozenset(a.line for a in auths),
-                    tuple(self.catalog.dealer_regions(code)),
-                )
+        dealers: dict[str, DealerRow] = {}
+        lines: dict[str, set[ProductLine]] = {}
+        regions: dict[str, set[RegionCode]] = {}
+        region = aliased(RegionRow)
+        term_region = aliased(RegionRow)
+        for start in range(0, len(codes), 500):
+            chunk = list(codes[start : start + 500])
+            for row in self.s.scalars(select(DealerRow).where(DealerRow.code.in_(chunk))):
+                dealers[row.code] = row
+            auths = self.s.execute(
+                select(DealerRow.code, AuthorizationRow.line, region.code, term_region.code)
+                .join(AuthorizationRow, AuthorizationRow.dealer_id == DealerRow.id)
+                .outerjoin(region, AuthorizationRow.region_id == region.id)
+                .outerjoin(TerminalRow, AuthorizationRow.terminal_id == TerminalRow.id)
+                .outerjoin(term_region, TerminalRow.region_id == term_region.id)
+                .where(DealerRow.code.in_(chunk))
             )
-        return profiles
+            for code, line, rc, trc in auths:
+                lines.setdefault(code, set()).add(ProductLine(line))
+                if rc or trc:
+                    regions.setdefault(code, set()).add(RegionCode(rc or trc))
+        return [
+            DealerProfile(
+                dealer_from_row(row),
+                frozenset(lines.get(code, ())),
+                tuple(sorted(regions.get(code, ()))),
+            )
+            for code, row in sorted(dealers.items())
+        ]
+
+    def record_deliveries(self, rows: Sequence[tuple[int, DealerCode, int, str]]) -> int:
+        """(promotion id, dealer, identity id, outbox key) rows; existing pairs are kept."""
+        if not rows:
+            return 0
+        insert = pg_insert if self.s.bind.dialect.name == "postgresql" else sqlite_insert
+        values = [
+            {"promotion_id": p, "dealer_code": d, "identity_id": i, "dedupe_key": k}
+            for p, d, i, k in rows
+        ]
+        stored = 0
+        for start in range(0, len(values), 500):
+            result = self.s.execute(
+                insert(PromotionDeliveryRow)
+                .values(values[start : start + 500])
+                .on_conflict_do_nothing(index_elements=["promotion_id", "identity_id"])
+            )
+            stored += max(result.rowcount, 0)
+        return stored
 
     def record_delivery(
         self, promo_id: int, dealer: DealerCode, identity_id: int, dedupe_key: str

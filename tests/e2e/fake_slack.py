@@ -49,8 +49,12 @@ def blocks_text(body: dict[str, Any]) -> str:
 
 
 class FakeSlack:
-    def __init__(self, token: str = "xoxb-test") -> None:
+    def __init__(self, token: str = "xoxb-test", app_token: str = "xapp-test") -> None:
         self.token = token
+        self.app_token = app_token
+        self.socket: web.WebSocketResponse | None = None  # Socket Mode connection
+        self.socket_acks: list[dict[str, Any]] = []
+        self._connected = asyncio.Event()
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self.messages: list[Message] = []
         self.uploads: dict[str, bytes] = {}
@@ -70,6 +74,7 @@ class FakeSlack:
         app.router.add_post("/upload/{file_id}", self._upload)
         app.router.add_post("/respond/{channel}/{n}", self._respond)
         app.router.add_get("/files/{name}", self._file)
+        app.router.add_get("/socket", self._socket)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         sock = socket.create_server(("127.0.0.1", 0))
@@ -132,7 +137,8 @@ class FakeSlack:
         method = request.match_info["method"]
         params = await self._params(request)
         self.calls.append((method, params))
-        if request.headers.get("Authorization") != f"Bearer {self.token}":
+        token = self.app_token if method == "apps.connections.open" else self.token
+        if request.headers.get("Authorization") != f"Bearer {token}":
             return web.json_response({"ok": False, "error": "invalid_auth"})
         failures = self._fail.get(method)
         if failures:
@@ -162,10 +168,35 @@ class FakeSlack:
                 text = str(params.get("initial_comment") or "")
                 self.messages.append(Message("file", channel, text, body))
             return {"ok": True, "files": [{"id": f["id"], "title": f["title"]} for f in files]}
+        if method == "apps.connections.open":
+            return {"ok": True, "url": self.base.replace("http", "ws", 1) + "/socket"}
         if method == "files.info":
             name = next(iter(self.hosted), "file")
             return {"ok": True, "file": self.host(name, self.hosted.get(name, b""))}
         return {"ok": True}
+
+    async def push(self, kind: str, payload: dict[str, Any], envelope_id: str) -> None:
+        """Send one Socket Mode envelope (slash_commands, events_api, interactive)."""
+        await asyncio.wait_for(self._connected.wait(), 10)
+        assert self.socket is not None
+        envelope = {
+            "envelope_id": envelope_id,
+            "type": kind,
+            "payload": payload,
+            "accepts_response_payload": kind != "events_api",
+        }
+        await self.socket.send_json(envelope)
+
+    async def _socket(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        self.socket = ws
+        await ws.send_json({"type": "hello", "num_connections": 1})
+        self._connected.set()
+        async for msg in ws:
+            if msg.type == web.WSMsgType.TEXT:
+                self.socket_acks.append(json.loads(msg.data))
+        return ws
 
     async def _upload(self, request: web.Request) -> web.Response:
         self.uploads[request.match_info["file_id"]] = await request.read()

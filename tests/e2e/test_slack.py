@@ -246,3 +246,28 @@ async def test_a_dealer_cannot_use_manager_commands(world, clock):
     dealer = await _linked(world, clock, "UDLR", dealer="D001")
     said = await dealer.command("violations")
     assert world.audit_count("refused") == 1 and said
+
+
+async def test_socket_mode_takes_a_slash_command_acks_it_and_answers(db, clock):
+    seed_catalog(db.uow_factory)
+    world, shutdown = await start_world(db, clock, mode="socket", app_token="xapp-test")
+    try:
+        manager = world.user("UMGR", channel="CGENERAL")
+        code = invite(world.app.uow_factory, clock, manager="M01")
+        body = {
+            "team_id": "T1",
+            "channel_id": "CGENERAL",
+            "user_id": "UMGR",
+            "user_name": "umgr",
+            "command": "/dealer",
+            "text": f"start {code}",
+            "response_url": world.fake.response_url("CGENERAL", 1),
+            "trigger_id": "trig.socket",
+        }
+        await world.fake.push("slash_commands", body, envelope_id="env-1")
+
+        await world.fake.wait_for(lambda: len(manager.shown()) == 1)
+        assert "王经理" in manager.shown()[0].text
+        assert [a["envelope_id"] for a in world.fake.socket_acks] == ["env-1"]
+    finally:
+        await shutdown()

@@ -29,8 +29,8 @@ class ConsoleTransport:
     ) -> None:
         self.conversation = conversation
         self.user_id = user_id
-        self.stdin = stdin or sys.stdin
-        self.stdout = stdout or sys.stdout
+        self.stdin = stdin or _tolerant(sys.stdin)
+        self.stdout = stdout or _tolerant(sys.stdout)
         self.files_dir = files_dir
         self._buttons: list[Button] = []
         self._saved = 0
@@ -45,24 +45,34 @@ class ConsoleTransport:
         path.write_bytes(attachment.content)
         return path
 
-    def render(self, reply: Reply, *, proactive: bool = False) -> None:
+    def render(self, reply: Reply, *, proactive: bool = False, first_button: int = 1) -> int:
+        """Print one reply; its buttons are numbered from `first_button`. Returns the count."""
         out = self.stdout
         prefix = "[!] " if proactive else ""
         out.write(f"{prefix}{reply.text}\n")
         buttons = [b for row in reply.buttons for b in row]
-        if buttons:
-            self._buttons = buttons
-            for n, b in enumerate(buttons, 1):
-                out.write(f"  [{n}] {b.label}\n")
+        for n, b in enumerate(buttons, first_button):
+            out.write(f"  [{n}] {b.label}\n")
         if reply.image:
             out.write(f"  (image: {self._save(reply.image)})\n")
         if reply.document:
             out.write(f"  (document: {self._save(reply.document)})\n")
         out.flush()
+        return len(buttons)
+
+    def show(self, replies: list[Reply], *, proactive: bool = False) -> None:
+        """Print replies with their buttons numbered 1..n across all of them; a number typed
+        next presses one of these (a batch without buttons keeps the previous ones)."""
+        buttons = [b for r in replies for row in r.buttons for b in row]
+        n = 1
+        for reply in replies:
+            n += self.render(reply, proactive=proactive, first_button=n)
+        if buttons:
+            self._buttons = buttons
 
     async def send(self, chat_id: str, reply: Reply) -> None:
         if chat_id == self.user_id:
-            self.render(reply, proactive=True)
+            self.show([reply], proactive=True)
 
     # -- input ---------------------------------------------------------------------------
 
@@ -84,9 +94,8 @@ class ConsoleTransport:
 
     async def handle_line(self, line: str) -> list[Reply]:
         inbound = self.to_inbound(line)
-        replies = await asyncio.to_thread(self.conversation.handle, inbound)
-        for reply in replies:
-            self.render(reply)
+        replies = await self.conversation.handle_async(inbound)
+        self.show(replies)
         return replies
 
     async def serve(self, dispatcher: OutboxDispatcher | None = None) -> None:
@@ -109,6 +118,14 @@ class ConsoleTransport:
                 await pump
             if dispatcher:
                 await dispatcher.drain_once()
+
+
+def _tolerant(stream: TextIO) -> TextIO:
+    """Undecodable bytes on stdin become U+FFFD instead of ending the session."""
+    reconfigure = getattr(stream, "reconfigure", None)
+    if reconfigure is not None:
+        reconfigure(errors="replace")
+    return stream
 
 
 def console_dispatcher(transport: ConsoleTransport, uow_factory, clock: Clock) -> OutboxDispatcher:

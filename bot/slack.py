@@ -114,8 +114,10 @@ class SlackService:
     async def _on_message(self, body: dict[str, Any]) -> None:  # events are acked by Bolt
         self._submit(from_message(body))
 
-    async def _on_file_shared(self, body: dict[str, Any]) -> None:
-        self._submit(from_file_shared(body))
+    async def _on_file_shared(self, body: dict[str, Any], context) -> None:
+        request = from_file_shared(body)
+        if request is not None and request.user != context.bot_user_id:  # not our own uploads
+            self._submit(request)
 
     def _submit(self, request: Request | None) -> None:
         """Handle in the background, one user's requests in the order they arrived."""

@@ -42,6 +42,8 @@ async def test_a_manager_links_with_the_slash_command_and_is_answered_privately(
         actor = uow.identities.find("slack", "T1:UMGR")
     assert actor is not None and actor.manager_code == "M01"
     assert actor.chat_id == "DUMGR"  # proactive messages go to the DM channel
+    if registry.lookup("violations"):
+        assert "/dealer violations" in await manager.command("")
 
 
 async def test_a_bare_slash_command_lists_what_this_user_may_do(world):
@@ -197,6 +199,15 @@ async def test_a_file_shared_in_a_channel_is_ignored(world, clock):
     )
     await asyncio.sleep(0.4)
     assert world.fake.downloads == [] and world.fake.messages == []
+
+
+async def test_the_bots_own_uploads_are_not_taken_as_requests(world):
+    await world.user("UBOT").event_request(
+        {"type": "file_shared", "file_id": "FUP1", "user_id": "UBOT", "channel_id": "DU1"},
+        event_id="EvOWN",
+    )
+    await asyncio.sleep(0.4)
+    assert world.fake.called("conversations.open") == [] and world.fake.messages == []
 
 
 # -- business flows across roles (commands written by other engineers) -------------------

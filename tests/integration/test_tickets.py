@@ -76,9 +76,7 @@ def outbox_keys(uow_factory) -> list[str]:
         return [i.dedupe_key for i in uow.outbox.list(limit=500)]
 
 
-def test_dealer_files_a_complaint_with_photos_and_gets_a_numbered_ticket(
-    world, uow_factory, clock
-):
+def test_dealer_files_a_complaint_with_photos_and_gets_a_numbered_ticket(world, uow_factory, clock):
     done = file_complaint(world["dealer1"], photos=2, urgency="紧急")
     assert "C00001" in done and "附照片 2 张" in done
     with uow_factory() as uow:
@@ -314,7 +312,9 @@ def test_export_complaints_as_xlsx_scoped_to_the_manager(world, uow_factory, clo
     empty = world["agent_sh"].send("/export complaints 2026-07")[0].document
     assert len(list(load_workbook(io.BytesIO(empty.content)).active.iter_rows())) == 1
     assert "complaints" in world["boss_sc"].say("/export")
-    assert load_workbook(io.BytesIO(world["boss_sc"].send("/export complaints")[0].document.content))
+    assert load_workbook(
+        io.BytesIO(world["boss_sc"].send("/export complaints")[0].document.content)
+    )
 
 
 def test_redelivered_rating_button_counts_once(world, uow_factory):
@@ -326,3 +326,17 @@ def test_redelivered_rating_button_counts_once(world, uow_factory):
     assert first == again and "感谢评分" in first
     with uow_factory() as uow:
         assert sum(e.action is TicketAction.RATE for e in uow.tickets.events(TicketId(1))) == 1
+
+
+def test_the_complaint_sla_job_runs_through_the_scheduler_registry(world, uow_factory, clock):
+    from domain.jobs import RunOutcome
+    from handlers.jobs import JOBS, run_job
+    from handlers.jobs.hooks import install_hooks
+
+    install_hooks()
+    assert "complaint_sla" in JOBS
+    file_complaint(world["dealer1"])
+    clock.advance(hours=49)
+    run = run_job(uow_factory, clock, CoreOptions(), "complaint_sla", clock.now())
+    assert run.outcome is RunOutcome.OK
+    assert "complaint_sla:overdue:1:console:boss_sc" in outbox_keys(uow_factory)

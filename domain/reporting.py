@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
 
+from domain.catalog import Product, Terminal
 from domain.compliance import SaleFacts, check_sale, report_evidence
 from domain.ports import UnitOfWork
 from domain.sales import Sale, SaleDraft, SaleId, SaleStatus, Violation
@@ -55,24 +56,17 @@ class RecordedSale:
     sale: Sale
     violations: list[Violation]
     duplicate: bool = False  # the dedupe key was already stored: nothing new was recorded
+    product: Product | None = None  # as checked (None for a duplicate)
+    terminal: Terminal | None = None
 
 
 def gather_facts(uow: UnitOfWork, draft: SaleDraft) -> SaleFacts:
-    product = uow.catalog.product(draft.sku)
+    product, terminal, facts = uow.sales.facts(draft.dealer, draft.sku, draft.terminal)
     if product is None:
         raise SaleRejected(SaleProblem.UNKNOWN_PRODUCT)
-    terminal = uow.catalog.terminal(draft.terminal)
-    if terminal is None:
+    if terminal is None or facts is None:
         raise SaleRejected(SaleProblem.UNKNOWN_TERMINAL)
-    return SaleFacts(
-        product=product,
-        terminal=terminal,
-        prices=tuple(uow.catalog.prices(draft.sku)),
-        exceptions=tuple(uow.sales.price_exceptions(draft.dealer, draft.sku)),
-        authorizations=tuple(uow.catalog.authorizations(draft.dealer)),
-        contracts=tuple(uow.sales.contracts(draft.dealer)),
-        tree=uow.catalog.region_tree(),
-    )
+    return facts
 
 
 def record_sale(
@@ -108,7 +102,7 @@ def record_sale(
         violations.append(
             uow.violations.add(draft.dealer, sale.id, replace(breach, evidence=evidence), now)
         )
-    return RecordedSale(sale, violations)
+    return RecordedSale(sale, violations, product=facts.product, terminal=facts.terminal)
 
 
 class EditProblem(StrEnum):

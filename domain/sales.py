@@ -7,9 +7,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any, NewType, Protocol
+from typing import TYPE_CHECKING, Any, NewType, Protocol
 
-from domain.catalog import Contract, DealerCode, Sku, TerminalCode, Validity
+from domain.catalog import Contract, DealerCode, Product, Sku, Terminal, TerminalCode, Validity
+
+if TYPE_CHECKING:
+    from domain.compliance import SaleFacts
 
 SaleId = NewType("SaleId", int)
 ViolationId = NewType("ViolationId", int)
@@ -186,6 +189,13 @@ class SalesRepository(Protocol):
         ...
 
     def add_price_exception(self, exception: PriceException, now: datetime) -> None: ...
+    def facts(
+        self, dealer: DealerCode, sku: Sku, terminal: TerminalCode
+    ) -> tuple[Product | None, Terminal | None, SaleFacts | None]:
+        """The product and terminal (None when unknown) and, when both are known, everything
+        the policy checks of a sale look at: prices, exceptions, authorizations, contracts."""
+        ...
+
     def contracts(self, dealer: DealerCode) -> list[Contract]: ...
 
     def save_draft(self, dealer: DealerCode, data: dict[str, Any], now: datetime) -> Draft: ...

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 
-from domain.catalog import DealerCode, Terminal
+from domain.catalog import DealerCode, Sku, Terminal, TerminalCode
 from domain.money import to_money
 from domain.numerals import normalize, parse_number, parse_quantity
 from domain.sales import SaleKind
@@ -61,11 +61,23 @@ def read_kind(text: str) -> SaleKind | None:
     return None
 
 
+def as_code(text: str) -> str:
+    """How a typed SKU or terminal code is stored: half-width, upper case."""
+    return normalize(text).strip().upper()
+
+
 def resolve_product(ctx: Ctx, text: str) -> Resolution:
+    # The common case, an exact SKU, is one indexed lookup; names and typos need the list.
+    code = as_code(text)
+    if code and ctx.uow.catalog.product(Sku(code)) is not None:
+        return Resolution(code)
     return resolve(text, product_names(ctx.uow.catalog.products()))
 
 
 def resolve_terminal(ctx: Ctx, text: str) -> Resolution:
+    code = as_code(text)
+    if code and ctx.uow.catalog.terminal(TerminalCode(code)) is not None:
+        return Resolution(code)
     return resolve(text, terminal_names(ctx.uow.catalog.terminals()))
 
 

@@ -75,16 +75,19 @@ def violation_text(t: Translator, v: Violation) -> str:
 def receipt(ctx: Ctx, recorded: RecordedSale) -> Reply:
     sale = recorded.sale
     key = "sale.already_recorded" if recorded.duplicate else "sale.recorded"
+    product, terminal = recorded.product, recorded.terminal
     lines = [
         ctx.t(
             key,
             id=sale.id,
             kind=ctx.t(f"sale.kind.{sale.kind.value}"),
-            product=product_label(ctx, sale.sku),
+            product=f"{product.name} ({sale.sku})" if product else product_label(ctx, sale.sku),
             qty=ctx.t.number(sale.qty),
             price=ctx.t.money(sale.unit_price),
             amount=ctx.t.money(sale.amount),
-            terminal=terminal_label(ctx, sale.terminal),
+            terminal=f"{terminal.name} ({sale.terminal})"
+            if terminal
+            else terminal_label(ctx, sale.terminal),
             day=ctx.t.date(sale.sold_on),
         )
     ]
@@ -137,10 +140,22 @@ def alert_severe(ctx: Ctx, recorded: RecordedSale) -> None:
             _alert(ctx, manager, recorded.sale, v)
 
 
+UNKNOWN = frozenset({SaleProblem.UNKNOWN_PRODUCT, SaleProblem.UNKNOWN_TERMINAL})
+
+
 def record(
-    ctx: Ctx, draft: SaleDraft, dedupe_key: str, corrects: SaleId | None = None
+    ctx: Ctx,
+    draft: SaleDraft,
+    dedupe_key: str,
+    corrects: SaleId | None = None,
+    *,
+    pass_unknown: bool = False,
 ) -> RecordedSale:
-    """Check and store the sale, alert managers of severe breaches; bad input -> UserError."""
+    """Check and store the sale, alert managers of severe breaches; bad input -> UserError.
+
+    With `pass_unknown`, an unknown product or terminal raises SaleRejected instead, for a
+    caller that tried the typed codes first and will now look for close matches.
+    """
     try:
         recorded = record_sale(
             ctx.uow,
@@ -153,10 +168,10 @@ def record(
             corrects=corrects,
         )
     except SaleRejected as err:
+        if pass_unknown and err.problem in UNKNOWN:
+            raise
         raise UserError(problem_key(err.problem), max_days=366) from err
     alert_severe(ctx, recorded)
-    if not recorded.duplicate:
-        ctx.audit("sale.recorded", f"#{recorded.sale.id} {draft.sku} x{draft.qty}")
     return recorded
 
 

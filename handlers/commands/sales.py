@@ -7,7 +7,7 @@ from datetime import date
 
 from domain.catalog import DealerCode, Sku, TerminalCode
 from domain.identity import Role
-from domain.reporting import EditProblem, check_edit
+from domain.reporting import EditProblem, SaleRejected, check_edit
 from domain.sales import SaleDraft, SaleId, SaleKind, SaleStatus, StockLevel
 from handlers import sale_inputs as inputs
 from handlers.context import Ctx
@@ -55,6 +55,22 @@ def report(ctx: Ctx) -> Reply:
         " ".join(words[3:]),
     )
     qty, price = inputs.read_qty(qty_text), inputs.read_price(price_text)
+    if terminal_text:
+        # The usual report names exact codes: try them as typed, one round of lookups.
+        typed = SaleDraft(
+            dealer,
+            Sku(inputs.as_code(sku_text)),
+            qty,
+            price,
+            TerminalCode(inputs.as_code(terminal_text)),
+            ctx.today,
+            kind,
+            ctx.inbound.text,
+        )
+        try:
+            return receipt(ctx, record(ctx, typed, dedupe_key_for(ctx), pass_unknown=True))
+        except SaleRejected:
+            pass  # a name, an alias or a typo: find what was meant below
     product = inputs.resolve_product(ctx, sku_text)
     if product.key is None:
         return inputs.pick_reply(

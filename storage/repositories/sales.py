@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, bindparam, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -38,6 +38,7 @@ from storage.models.sales import (
     StockRow,
     ViolationRow,
 )
+from storage.repositories.sale_facts import load_sale_facts
 
 
 class _Ids:
@@ -64,6 +65,13 @@ class _Ids:
 
     def terminal(self, code: str) -> int:
         return self._id(TerminalRow, TerminalRow.code, code)
+
+
+_ID_BY_KEY = select(SaleRow.id).where(SaleRow.dedupe_key == bindparam("key"))
+
+
+def _id_of(model, column, code: str):
+    return select(model.id).where(column == code).scalar_subquery()
 
 
 def _sales_query() -> Select:
@@ -109,28 +117,49 @@ class SqlSalesRepository:
         now: datetime,
         corrects: SaleId | None = None,
     ) -> Sale:
-        row = SaleRow(
-            dealer_id=self.ids.dealer(draft.dealer),
-            product_id=self.ids.product(draft.sku),
-            terminal_id=self.ids.terminal(draft.terminal),
+        amount = multiply(draft.unit_price, draft.qty)
+        # One INSERT with the codes looked up inside it: this is the hot path of every report.
+        stmt = (
+            insert(SaleRow)
+            .values(
+                dealer_id=_id_of(DealerRow, DealerRow.code, draft.dealer),
+                product_id=_id_of(ProductRow, ProductRow.sku, draft.sku),
+                terminal_id=_id_of(TerminalRow, TerminalRow.code, draft.terminal),
+                qty=draft.qty,
+                unit_price=draft.unit_price,
+                amount=amount,
+                kind=draft.kind.value,
+                sold_on=draft.sold_on,
+                status=SaleStatus.CONFIRMED.value,
+                reported_by=reported_by,
+                created_at=now,
+                dedupe_key=dedupe_key,
+                corrects_id=corrects,
+                source_text=draft.source_text[:2000],
+            )
+            .returning(SaleRow.id)
+        )
+        try:
+            sale_id = self.s.execute(stmt).scalar_one()
+        except IntegrityError as exc:  # the same report stored by a concurrent handler
+            raise DuplicateUpdate(dedupe_key) from exc
+        return Sale(
+            id=SaleId(sale_id),
+            dealer=draft.dealer,
+            sku=draft.sku,
             qty=draft.qty,
             unit_price=draft.unit_price,
-            amount=multiply(draft.unit_price, draft.qty),
-            kind=draft.kind.value,
+            amount=amount,
+            kind=draft.kind,
+            terminal=draft.terminal,
             sold_on=draft.sold_on,
-            status=SaleStatus.CONFIRMED.value,
+            status=SaleStatus.CONFIRMED,
             reported_by=reported_by,
             created_at=now,
             dedupe_key=dedupe_key,
-            corrects_id=corrects,
+            corrects=corrects,
             source_text=draft.source_text[:2000],
         )
-        self.s.add(row)
-        try:
-            self.s.flush()
-        except IntegrityError as exc:  # the same report stored by a concurrent handler
-            raise DuplicateUpdate(dedupe_key) from exc
-        return _sale(row, draft.dealer, draft.sku, draft.terminal)
 
     def _one(self, where) -> Sale | None:
         found = self.s.execute(_sales_query().where(where)).first()
@@ -140,7 +169,13 @@ class SqlSalesRepository:
         return self._one(SaleRow.id == sale_id)
 
     def by_dedupe_key(self, key: str) -> Sale | None:
+        # Almost always a miss: look at the unique index alone before loading anything.
+        if self.s.connection().execute(_ID_BY_KEY, {"key": key}).first() is None:
+            return None
         return self._one(SaleRow.dedupe_key == key)
+
+    def facts(self, dealer: DealerCode, sku: Sku, terminal: TerminalCode):
+        return load_sale_facts(self.s, dealer, sku, terminal)
 
     def set_status(self, sale_id: SaleId, status: SaleStatus) -> None:
         row = self.s.get(SaleRow, sale_id)
@@ -294,19 +329,31 @@ class SqlViolationRepository:
     def add(
         self, dealer: DealerCode, sale_id: SaleId | None, breach: Breach, now: datetime
     ) -> Violation:
-        row = ViolationRow(
-            dealer_id=self.ids.dealer(dealer),
+        stmt = (
+            insert(ViolationRow)
+            .values(
+                dealer_id=_id_of(DealerRow, DealerRow.code, dealer),
+                sale_id=sale_id,
+                type=breach.type.value,
+                severity=breach.severity.value,
+                evidence=breach.evidence,
+                status=ViolationStatus.OPEN.value,
+                note="",
+                created_at=now,
+            )
+            .returning(ViolationRow.id)
+        )
+        violation_id = self.s.execute(stmt).scalar_one()
+        return Violation(
+            id=ViolationId(violation_id),
+            dealer=dealer,
             sale_id=sale_id,
-            type=breach.type.value,
-            severity=breach.severity.value,
-            evidence=breach.evidence,
-            status=ViolationStatus.OPEN.value,
-            note="",
+            type=breach.type,
+            severity=breach.severity,
+            evidence=dict(breach.evidence),
+            status=ViolationStatus.OPEN,
             created_at=now,
         )
-        self.s.add(row)
-        self.s.flush()
-        return _violation(row, dealer)
 
     def get(self, violation_id: ViolationId) -> Violation | None:
         found = self.s.execute(self._query().where(ViolationRow.id == violation_id)).first()

@@ -25,7 +25,6 @@ from domain.achievement import TargetRepository
 from domain.identity import Actor, Invite
 from domain.jobs import ContractCalendar, JobRunRepository, RecipientRepository
 from domain.outbox import OutboxItem, OutboxStatus, OutgoingMessage
-from domain.sales import SalesRepository, ViolationRepository
 from domain.policy import PolicyRepository
 from domain.sales import SalesRepository, ViolationRepository
 from domain.territory import RegionTree
@@ -158,8 +157,6 @@ class UnitOfWork(Protocol):
     inbound: InboundRepository
     audit: AuditRepository
     outbox: OutboxRepository
-    sales: SalesRepository
-    violations: ViolationRepository
     policy: PolicyRepository
     sales: SalesRepository
     violations: ViolationRepository

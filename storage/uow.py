@@ -20,7 +20,6 @@ from storage.repositories.jobs import (
     SqlRecipientRepository,
 )
 from storage.repositories.outbox import SqlOutboxRepository
-from storage.repositories.sales import SqlSalesRepository, SqlViolationRepository
 from storage.repositories.policy import SqlPolicyRepository
 from storage.repositories.sales import SqlSalesRepository, SqlViolationRepository
 from storage.repositories.targets import SqlTargetRepository
@@ -40,8 +39,6 @@ class SqlAlchemyUnitOfWork:
         self.inbound = SqlInboundRepository(s)
         self.audit = SqlAuditRepository(s)
         self.outbox = SqlOutboxRepository(s)
-        self.sales = SqlSalesRepository(s)
-        self.violations = SqlViolationRepository(s, self.sales.ids)
         self.policy = SqlPolicyRepository(s)
         self.sales = SqlSalesRepository(s)
         self.violations = SqlViolationRepository(s, self.sales.ids)

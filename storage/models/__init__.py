@@ -23,13 +23,6 @@ from storage.models.conversation import (
     OutboxRow,
 )
 from storage.models.jobs import JobRunRow
-from storage.models.sales import (
-    PriceExceptionRow,
-    SaleDraftRow,
-    SaleRow,
-    StockRow,
-    ViolationRow,
-)
 from storage.models.policy import (
     PolicyClauseRow,
     PolicyDocumentRow,

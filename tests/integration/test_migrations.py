@@ -35,10 +35,12 @@ def test_upgrade_builds_every_table_on_an_empty_database_and_is_repeatable(empty
     try:
         upgrade(empty_url)
         upgrade(empty_url)  # nothing left to do the second time
-        heads = set(ScriptDirectory.from_config(alembic_config(empty_url)).get_heads())
+        script = ScriptDirectory.from_config(alembic_config(empty_url))
         with engine.connect() as conn:
-            applied = set(MigrationContext.configure(conn).get_current_heads())
-        assert applied == heads  # features add their own branches; every head is applied
+            applied = tuple(MigrationContext.configure(conn).get_current_heads())
+        # Features add their own branches (and depend on each other): none may be pending.
+        assert applied
+        assert list(script.iterate_revisions("heads", applied)) == []
         tables = set(inspect(engine).get_table_names())
         assert set(Base.metadata.tables) <= tables
     finally:

@@ -139,6 +139,7 @@ class Ticket:
     near_alerted_at: datetime | None = None
     overdue_alerted_at: datetime | None = None
     photo_count: int = 0
+    rating: int | None = None  # the latest follow-up rating
 
     @property
     def number(self) -> str:
@@ -321,7 +322,6 @@ class TicketRepository(Protocol):
         """Store the rating; False when this resolution round was already rated."""
         ...
 
-    def last_rating(self, ticket_id: TicketId) -> int | None: ...
     def stats(
         self,
         by: str,

@@ -42,7 +42,7 @@ def export_complaints(ctx: Ctx, window: Window) -> Sheet:
                 t("tickets.export.yes") if overdue else "",
                 when(k.resolved_at),
                 on_time,
-                ctx.uow.tickets.last_rating(k.id) or "",
+                k.rating or "",
                 k.photo_count,
                 k.description,
                 k.resolution,

@@ -149,6 +149,7 @@ def transition(
     note: str = "",
     assignee: ManagerCode | None = None,
     notify_dealer: bool = True,
+    dealer_note: str | None = None,
 ) -> TicketEvent:
     try:
         event = apply(
@@ -175,7 +176,7 @@ def transition(
             ctx.notify(
                 contact,
                 f"ticket:{ticket.id}:event:{event.id}",
-                lambda t: dealer_update(t, ticket, event),
+                lambda t: dealer_update(t, ticket, event, dealer_note),
             )
     return event
 
@@ -192,7 +193,14 @@ def assign(ctx: Ctx, ticket: Ticket, agent_code: str | None) -> TicketEvent:
     )
     if not covers:
         raise UserError("tickets.agent_outside_region", code=agent.code, number=ticket.number)
-    event = transition(ctx, ticket, TicketAction.ASSIGN, note=agent.code, assignee=agent.code)
+    event = transition(
+        ctx,
+        ticket,
+        TicketAction.ASSIGN,
+        note=agent.code,
+        assignee=agent.code,
+        dealer_note=agent.name,  # the dealer sees a name, not an internal staff code
+    )
     if agent.code != ctx.actor.manager_code:
         for contact in ctx.uow.tickets.manager_contacts(agent.code):
             ctx.notify(
@@ -251,7 +259,13 @@ def rate(ctx: Ctx, ticket: Ticket, rating: int) -> bool:
 
 
 def summary(t: Translator, ticket: Ticket, options: CoreOptions) -> str:
-    where = ticket.terminal_code or ticket.customer or "-"
+    where = ticket.customer or "-"
+    if ticket.terminal_code:
+        where = (
+            f"{ticket.customer} ({ticket.terminal_code})"
+            if ticket.customer
+            else ticket.terminal_code
+        )
     return t(
         "tickets.summary",
         number=ticket.number,
@@ -286,10 +300,15 @@ def rating_buttons(t: Translator, ticket: Ticket):
     )
 
 
-def dealer_update(t: Translator, ticket: Ticket, event: TicketEvent) -> Reply:
+def dealer_update(
+    t: Translator, ticket: Ticket, event: TicketEvent, note: str | None = None
+) -> Reply:
     key = f"tickets.dealer_update.{event.action}"
     text = t(
-        key, number=ticket.number, note=event.note, status=t(f"tickets.status.{ticket.status}")
+        key,
+        number=ticket.number,
+        note=event.note if note is None else note,
+        status=t(f"tickets.status.{ticket.status}"),
     )
     if event.action is TicketAction.RESOLVE:
         return Reply(text + "\n" + t("tickets.rate_prompt"), rating_buttons(t, ticket))

@@ -144,9 +144,8 @@ def _details(ctx: Ctx, t: Ticket) -> list[Reply]:
     ]
     if t.resolution:
         lines.append(tt("tickets.detail.resolution", text=t.resolution))
-    rating = ctx.uow.tickets.last_rating(t.id)
-    if rating is not None:
-        lines.append(tt("tickets.detail.rating", rating=rating))
+    if t.rating is not None:
+        lines.append(tt("tickets.detail.rating", rating=t.rating))
     lines.append(tt("tickets.detail.photos", n=t.photo_count))
     lines.append(tt("tickets.detail.history"))
     for e in ctx.uow.tickets.events(t.id):
@@ -180,10 +179,7 @@ def _action_buttons(ctx: Ctx, t: Ticket):
             continue  # needs a note: typed, not pressed
         if action is TicketAction.ASSIGN and t.assignee == ctx.actor.manager_code:
             continue
-        label = (
-            "tickets.button.take" if action is TicketAction.ASSIGN else f"tickets.action.{action}"
-        )
-        buttons.append(Button(ctx.t(label), f"c:ticket {t.id} {action.value}"))
+        buttons.append(Button(ctx.t(f"tickets.button.{action}"), f"c:ticket {t.id} {action}"))
     return button_rows(buttons)
 
 

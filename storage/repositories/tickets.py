@@ -64,6 +64,13 @@ class SqlTicketRepository:
             .where(TicketPhotoRow.ticket_id == TicketRow.id)
             .scalar_subquery()
         )
+        rating = (
+            select(TicketFollowUpRow.rating)
+            .where(TicketFollowUpRow.ticket_id == TicketRow.id)
+            .order_by(TicketFollowUpRow.id.desc())
+            .limit(1)
+            .scalar_subquery()
+        )
         return (
             select(
                 TicketRow,
@@ -73,6 +80,7 @@ class SqlTicketRepository:
                 ProductRow.sku,
                 assignee.code,
                 photos,
+                rating,
             )
             .join(DealerRow, TicketRow.dealer_id == DealerRow.id)
             .outerjoin(region, TicketRow.region_id == region.id)
@@ -83,7 +91,7 @@ class SqlTicketRepository:
 
     @staticmethod
     def _ticket(row) -> Ticket:
-        r, dealer, region, terminal, sku, assignee, photos = row
+        r, dealer, region, terminal, sku, assignee, photos, rating = row
         return Ticket(
             id=TicketId(r.id),
             dealer_code=DealerCode(dealer),
@@ -106,6 +114,7 @@ class SqlTicketRepository:
             near_alerted_at=r.near_alerted_at,
             overdue_alerted_at=r.overdue_alerted_at,
             photo_count=photos or 0,
+            rating=rating,
         )
 
     def add(self, new: NewTicket, now: datetime, due_at: datetime) -> Ticket:
@@ -272,14 +281,6 @@ class SqlTicketRepository:
         except IntegrityError:
             return False
         return True
-
-    def last_rating(self, ticket_id: TicketId) -> int | None:
-        return self.s.scalar(
-            select(TicketFollowUpRow.rating)
-            .where(TicketFollowUpRow.ticket_id == ticket_id)
-            .order_by(TicketFollowUpRow.id.desc())
-            .limit(1)
-        )
 
     # -- statistics --------------------------------------------------------------------
 

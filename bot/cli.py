@@ -192,8 +192,8 @@ def run(
     ] = False,
 ) -> None:
     """Serve chat: configured transports, outbox dispatchers and the scheduler."""
-    from bot.runner import run_services
     from bot.policy_files import warm_up_policy
+    from bot.runner import run_services
     from bot.serving import UnknownTransport, build_run_services, choose_transports
 
     application = build()

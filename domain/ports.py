@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Protocol, Self
 
+from domain.achievement import TargetRepository
 from domain.catalog import (
     Authorization,
     Contract,
@@ -21,7 +22,6 @@ from domain.catalog import (
     Terminal,
     TerminalCode,
 )
-from domain.achievement import TargetRepository
 from domain.identity import Actor, Invite
 from domain.jobs import ContractCalendar, JobRunRepository, RecipientRepository
 from domain.outbox import OutboxItem, OutboxStatus, OutgoingMessage

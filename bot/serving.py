@@ -54,8 +54,14 @@ class ConsoleService:
 
     name = CONSOLE
 
-    def __init__(self, app: App, user_id: str = CONSOLE_USER, stdin: TextIO | None = None):
-        self.console = ConsoleTransport(app.conversation, user_id, stdin=stdin)
+    def __init__(
+        self,
+        app: App,
+        user_id: str = CONSOLE_USER,
+        stdin: TextIO | None = None,
+        stdout: TextIO | None = None,
+    ) -> None:
+        self.console = ConsoleTransport(app.conversation, user_id, stdin=stdin, stdout=stdout)
         self.dispatcher = console_dispatcher(self.console, app.uow_factory, app.clock)
 
     async def run(self, stop: asyncio.Event) -> None:

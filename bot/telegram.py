@@ -72,7 +72,8 @@ class TelegramService:
         self.handle = handle or app.conversation.handle
         self.poll_timeout = poll_timeout
         self.drain_timeout = drain_timeout
-        self.concurrency = concurrency  # updates handled at once (database threads in use)
+        self.concurrency = concurrency  # updates in the core (database threads) at once
+        self._core: asyncio.Semaphore | None = None
         self.application = self._build_application()
         self.lanes: Lanes | None = None
         self.dispatcher = OutboxDispatcher(
@@ -111,7 +112,8 @@ class TelegramService:
     async def run(self, stop: asyncio.Event) -> None:
         if not await self._initialize(stop):
             return
-        self.lanes = Lanes(self.concurrency)
+        self.lanes = Lanes(concurrency=64)  # sending overlaps freely
+        self._core = asyncio.Semaphore(self.concurrency)
         self.bot_id = self.bot.id
         await self._set_menu()
         await self.application.start()
@@ -239,7 +241,9 @@ class TelegramService:
             if inbound.payload is None and inbound.file is None and not inbound.text:
                 await self.reply(inbound.chat_id, [Reply(self._t(locale)("telegram.unsupported"))])
                 return
-            replies = await asyncio.to_thread(self.handle, inbound)
+            assert self._core is not None
+            async with self._core:
+                replies = await asyncio.to_thread(self.handle, inbound)
             await self.reply(inbound.chat_id, replies)
         except Exception:
             ref_id = uuid.uuid4().hex[:8]

@@ -190,3 +190,30 @@ def test_reloading_the_policy_is_seen_by_the_next_question(world, uow_factory, t
     )
     load_policy_files(uow_factory, [path])
     assert "营销总监同意" in dealer.say("/ask 投标价格有下限吗？")
+
+
+def test_policy_load_command_loads_and_reloads_files(db, tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from bot.cli import app
+
+    monkeypatch.chdir(tmp_path)
+    config = tmp_path / "config.toml"
+    config.write_text(f'[database]\nurl = "{db.url}"\n', encoding="utf-8")
+    path = write(tmp_path, "rules.txt", ARTICLES_TXT)
+    runner = CliRunner()
+    first = runner.invoke(app, ["--config", str(config), "policy", "load", str(path)])
+    assert (
+        first.exit_code == 0 and "loaded rules (zh, 公司经销商管理制度): 4 clauses" in first.stdout
+    )
+    again = runner.invoke(app, ["--config", str(config), "policy", "load", str(path)])
+    assert "replaced rules" in again.stdout
+    missing = runner.invoke(app, ["--config", str(config), "policy", "load", "nope.md"])
+    assert missing.exit_code == 1 and "no such file" in missing.output
+
+
+def test_help_lists_the_policy_commands_for_each_role(world):
+    _, dealer, manager = world
+    assert "/ask" in dealer.say("/help") and "/answer" not in dealer.say("/help")
+    listing = manager.say("/help")
+    assert "/answer" in listing and "/questions" in listing and "/faq" in listing

@@ -127,6 +127,9 @@ def _invite(dealer: str | None = None, manager: str | None = None) -> None:
 def import_file(
     kind: Annotated[str, typer.Argument(help="What the file holds (see above).")],
     file: Annotated[Path, typer.Argument(help="CSV or XLSX file with a header row.")],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Check the file and report; store nothing.")
+    ] = False,
 ) -> None:
     from rich.console import Console
 
@@ -144,7 +147,9 @@ def import_file(
         raise typer.Exit(2)
     application = build()
     try:
-        result = run_import(application.uow_factory, what, file, Console(stderr=True))
+        result = run_import(
+            application.uow_factory, what, file, Console(stderr=True), dry_run=dry_run
+        )
     finally:
         application.close()
     if not result.ok:
@@ -153,7 +158,7 @@ def import_file(
             typer.echo(f"  {describe(error, what)}", err=True)
         typer.echo(f"columns for {what.value}: {','.join(columns_of(what))}", err=True)
         raise typer.Exit(1)
-    typer.echo(summary(result))
+    typer.echo(summary(result, dry_run))
 
 
 @app.command()

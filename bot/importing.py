@@ -56,14 +56,16 @@ def describe(error: RowError, kind: ImportKind) -> str:
     return f"{where}: {text}"
 
 
-def run_import(uow_factory, kind: ImportKind, path: Path, console: Console) -> ImportResult:
+def run_import(
+    uow_factory, kind: ImportKind, path: Path, console: Console, *, dry_run: bool = False
+) -> ImportResult:
     """Import `path`; the returned result carries every error (nothing is stored then)."""
     try:
         table = read_table_file(path)
     except SpreadsheetError as exc:
         return ImportResult(kind, 0, errors=[exc.error])
     if len(table.rows) < PROGRESS_FROM_ROWS:
-        return import_table(uow_factory, kind, table)
+        return import_table(uow_factory, kind, table, dry_run=dry_run)
     with Progress(
         TextColumn(f"importing {kind.value}"),
         BarColumn(),
@@ -73,11 +75,15 @@ def run_import(uow_factory, kind: ImportKind, path: Path, console: Console) -> I
         transient=True,
     ) as bar:
         task = bar.add_task(kind.value, total=len(table.rows))
-        return import_table(uow_factory, kind, table, lambda n: bar.advance(task, n))
+        return import_table(
+            uow_factory, kind, table, lambda n: bar.advance(task, n), dry_run=dry_run
+        )
 
 
-def summary(result: ImportResult) -> str:
+def summary(result: ImportResult, dry_run: bool = False) -> str:
+    verb = "checked" if dry_run else "imported"
+    tail = " (dry run: nothing stored)" if dry_run else ""
     return (
-        f"imported {result.rows} {result.kind.value} rows: {result.created} created, "
-        f"{result.updated} updated, {result.unchanged} unchanged"
+        f"{verb} {result.rows} {result.kind.value} rows: {result.created} created, "
+        f"{result.updated} updated, {result.unchanged} unchanged{tail}"
     )

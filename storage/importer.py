@@ -65,12 +65,20 @@ class ImportResult:
         return not self.errors
 
 
-def import_table(uow_factory, kind: ImportKind, table: Table, progress: Progress | None = None):
-    """Parse, check and store `table` as `kind`; commits only when every row is good."""
+def import_table(
+    uow_factory,
+    kind: ImportKind,
+    table: Table,
+    progress: Progress | None = None,
+    *,
+    dry_run: bool = False,
+) -> ImportResult:
+    """Parse, check and store `table` as `kind`; commits only when every row is good (and
+    never on a dry run, which reports what would change)."""
     parsed = parse_table(kind, table)
     with uow_factory() as uow:
         result = import_parsed(uow.session, parsed, progress)
-        if result.ok:
+        if result.ok and not dry_run:
             uow.commit()
     return result
 

@@ -64,6 +64,10 @@ def test_import_reports_counts_and_a_bad_file_lists_every_bad_row(cli, tmp_path)
     assert result.exit_code == 0, result.output
     assert "2 created, 0 updated, 0 unchanged" in result.stdout
     assert "0 created, 0 updated, 2 unchanged" in cli("import", "regions", str(good)).stdout
+    good.write_text("code,name,parent_code\nCN,中华人民共和国,\nCN-CQ,重庆市,CN\n", "utf-8")
+    checked = cli("import", "regions", str(good), "--dry-run")
+    assert "1 created, 1 updated, 0 unchanged (dry run: nothing stored)" in checked.stdout
+    assert "1 created, 1 updated" in cli("import", "regions", str(good)).stdout
 
     bad = tmp_path / "terminals.csv"
     bad.write_text(

@@ -91,7 +91,7 @@ def import_parsed(
     errors = parsed.errors + importer.check(parsed.kind, parsed.records)
     result = ImportResult(parsed.kind, len(parsed.records) + _bad_rows(parsed.errors))
     if errors:
-        result.errors = sorted(errors, key=lambda e: (e.row, e.column))
+        result.errors = sorted(errors, key=lambda e: e.row)  # stable: columns stay in order
         return result
     apply = getattr(importer, f"apply_{parsed.kind.value}")
     for outcome in apply([r for _, r in parsed.records]):

@@ -26,8 +26,10 @@ from domain.identity import Actor, Invite
 from domain.jobs import ContractCalendar, JobRunRepository, RecipientRepository
 from domain.outbox import OutboxItem, OutboxStatus, OutgoingMessage
 from domain.policy import PolicyRepository
+from domain.promotions import PromotionRepository
 from domain.sales import SalesRepository, ViolationRepository
 from domain.territory import RegionTree
+from domain.tickets import TicketRepository
 
 
 class CatalogRepository(Protocol):
@@ -72,6 +74,10 @@ class IdentityRepository(Protocol):
     def set_locale(self, platform: str, user_id: str, locale: str) -> None: ...
     def set_undeliverable(self, platform: str, chat_id: str, value: bool = True) -> None: ...
     def dealer_contacts(self, dealer: DealerCode) -> list[Actor]: ...
+    def contacts_of_dealers(self, dealers: Sequence[DealerCode]) -> dict[DealerCode, list[Actor]]:
+        """Linked contacts of many dealers in one query (broadcasts)."""
+        ...
+
     def managers_of_dealer(self, dealer: DealerCode) -> list[Actor]:
         """Linked managers whose regions cover the dealer, plus admins."""
         ...
@@ -129,6 +135,10 @@ class OutboxRepository(Protocol):
         """Store the message unless its dedupe key exists; True when stored."""
         ...
 
+    def enqueue_many(self, messages: Sequence[OutgoingMessage], now: datetime) -> int:
+        """Store every message whose dedupe key is new, in bulk; returns how many."""
+        ...
+
     def claim_due(
         self,
         platform: str,
@@ -164,6 +174,8 @@ class UnitOfWork(Protocol):
     jobs: JobRunRepository
     recipients: RecipientRepository
     contract_calendar: ContractCalendar
+    tickets: TicketRepository
+    promotions: PromotionRepository
 
     def __enter__(self) -> Self: ...
     def __exit__(self, *exc: object) -> None: ...

@@ -21,8 +21,10 @@ from storage.repositories.jobs import (
 )
 from storage.repositories.outbox import SqlOutboxRepository
 from storage.repositories.policy import SqlPolicyRepository
+from storage.repositories.promotions import SqlPromotionRepository
 from storage.repositories.sales import SqlSalesRepository, SqlViolationRepository
 from storage.repositories.targets import SqlTargetRepository
+from storage.repositories.tickets import SqlTicketRepository
 
 
 class SqlAlchemyUnitOfWork:
@@ -46,6 +48,8 @@ class SqlAlchemyUnitOfWork:
         self.jobs = SqlJobRunRepository(s)
         self.recipients = SqlRecipientRepository(s, self.identities)
         self.contract_calendar = SqlContractCalendar(s)
+        self.tickets = SqlTicketRepository(s, self.catalog, self.identities)
+        self.promotions = SqlPromotionRepository(s, self.catalog)
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -29,12 +29,19 @@ from storage.models.policy import (
     PolicyFaqRow,
     PolicyQuestionRow,
 )
+from storage.models.promotions import PromotionDeliveryRow, PromotionRow
 from storage.models.sales import (
     PriceExceptionRow,
     SaleDraftRow,
     SaleRow,
     StockRow,
     ViolationRow,
+)
+from storage.models.tickets import (
+    TicketEventRow,
+    TicketFollowUpRow,
+    TicketPhotoRow,
+    TicketRow,
 )
 
 __all__ = [
@@ -58,6 +65,8 @@ __all__ = [
     "PolicyQuestionRow",
     "PriceExceptionRow",
     "PriceRow",
+    "PromotionDeliveryRow",
+    "PromotionRow",
     "ProductRow",
     "RegionRow",
     "SaleDraftRow",
@@ -65,5 +74,9 @@ __all__ = [
     "StockRow",
     "TargetRow",
     "TerminalRow",
+    "TicketEventRow",
+    "TicketFollowUpRow",
+    "TicketPhotoRow",
+    "TicketRow",
     "ViolationRow",
 ]

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -118,6 +119,28 @@ class SqlIdentityRepository:
             .order_by(ChatIdentityRow.id)
         )
         return [self._actor(r) for r in rows]
+
+    def contacts_of_dealers(self, dealers: Sequence[DealerCode]) -> dict[DealerCode, list[Actor]]:
+        found: dict[DealerCode, list[Actor]] = {d: [] for d in dealers}
+        for chunk in range(0, len(dealers), 500):
+            rows = self.s.execute(
+                select(ChatIdentityRow, DealerRow.code)
+                .join(DealerRow, ChatIdentityRow.dealer_id == DealerRow.id)
+                .where(DealerRow.code.in_(list(dealers[chunk : chunk + 500])))
+                .order_by(ChatIdentityRow.id)
+            )
+            for row, code in rows:
+                found[DealerCode(code)].append(
+                    Actor(
+                        platform=row.platform,
+                        user_id=row.user_id,
+                        chat_id=row.chat_id,
+                        identity_id=row.id,
+                        locale=row.locale,
+                        dealer_code=DealerCode(code),
+                    )
+                )
+        return found
 
     def managers_of_dealer(self, dealer: DealerCode) -> list[Actor]:
         tree = self.catalog.region_tree()

@@ -113,8 +113,12 @@ def can_see(ctx: Ctx, ticket: Ticket) -> bool:
     )
 
 
-def load_ticket(ctx: Ctx, ticket_id: TicketId | None, raw: str) -> Ticket:
-    ticket = ctx.uow.tickets.get(ticket_id) if ticket_id is not None else None
+def load_ticket(
+    ctx: Ctx, ticket_id: TicketId | None, raw: str, *, for_update: bool = False
+) -> Ticket:
+    ticket = None
+    if ticket_id is not None:
+        ticket = ctx.uow.tickets.get(ticket_id, for_update=for_update)
     # The same answer for "not yours" and "does not exist": no probing other dealers.
     if ticket is None or not can_see(ctx, ticket):
         raise UserError("tickets.not_found", id=raw[:20])

@@ -82,7 +82,8 @@ def ticket(ctx: Ctx) -> Reply | list[Reply]:
     """A ticket's details and history; managers: assign AGENT | resolve NOTE | close | reopen."""
     if not ctx.args:
         raise UserError("tickets.ticket_usage")
-    found = load_ticket(ctx, parse_ticket_id(ctx.args[0]), ctx.args[0])
+    acting = len(ctx.args) > 1
+    found = load_ticket(ctx, parse_ticket_id(ctx.args[0]), ctx.args[0], for_update=acting)
     if len(ctx.args) == 1:
         return _details(ctx, found)
     action = ACTION_WORDS.get(ctx.args[1].lower())

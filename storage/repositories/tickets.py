@@ -152,8 +152,11 @@ class SqlTicketRepository:
         assert ticket is not None
         return ticket
 
-    def get(self, ticket_id: TicketId) -> Ticket | None:
-        row = self.s.execute(self._select().where(TicketRow.id == ticket_id)).first()
+    def get(self, ticket_id: TicketId, *, for_update: bool = False) -> Ticket | None:
+        q = self._select().where(TicketRow.id == ticket_id)
+        if for_update:  # two managers acting at once: the second waits, then sees the change
+            q = q.with_for_update(of=TicketRow)
+        row = self.s.execute(q).first()
         return self._ticket(row) if row else None
 
     def save(self, ticket: Ticket) -> None:

@@ -340,3 +340,26 @@ def test_the_complaint_sla_job_runs_through_the_scheduler_registry(world, uow_fa
     run = run_job(uow_factory, clock, CoreOptions(), "complaint_sla", clock.now())
     assert run.outcome is RunOutcome.OK
     assert "complaint_sla:overdue:1:console:boss_sc" in outbox_keys(uow_factory)
+
+
+def test_two_managers_resolving_at_once_record_one_resolution(world, uow_factory):
+    import threading
+
+    file_complaint(world["dealer1"])
+    answers: list[str] = []
+    start = threading.Barrier(2)
+
+    def resolve(who: str) -> None:
+        start.wait()
+        answers.append(world[who].say(f"/ticket 1 resolve 由{who}处理"))
+
+    threads = [threading.Thread(target=resolve, args=(w,)) for w in ("boss_sc", "agent_sc")]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert sum("已标记为已解决" in a for a in answers) == 1
+    assert sum("不能执行“解决”" in a for a in answers) == 1
+    with uow_factory() as uow:
+        events = uow.tickets.events(TicketId(1))
+    assert sum(e.action is TicketAction.RESOLVE for e in events) == 1

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from domain.clock import Clock, SystemClock
-from domain.policy import PolicyDocument, PolicyFormatError, parse_policy
+from domain.policy import PolicyDocument, PolicyFormatError
+from domain.policy_text import parse_policy
 from domain.ports import UnitOfWork
 
 SUFFIXES = (".md", ".markdown", ".txt")

@@ -11,7 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from domain.policy import Clause, FaqEntry, PolicyDocument
-from domain.policy_search import FAQ_BOOST, Entry, Group, PolicyIndex, SearchResult, Segmenter
+from domain.policy_search import FAQ_BOOST, Entry, Group, PolicyIndex, SearchResult
+from domain.policy_segmenter import Segmenter
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable
 
 from domain.policy_answers import KnowledgeBase
-from domain.policy_search import Segmenter
+from domain.policy_segmenter import Segmenter
 from domain.ports import UnitOfWork
 
 log = logging.getLogger(__name__)

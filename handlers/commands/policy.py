@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import re
 import uuid
 
 from domain.identity import Role
@@ -16,55 +15,8 @@ from handlers.errors import UserError
 from handlers.i18n import Translator
 from handlers.messages import Button, Reply
 from handlers.policy_kb import KNOWLEDGE
+from handlers.policy_replies import citation, locale_of, quote, rating_buttons, short_label, trim
 from handlers.registry import LINKED, MANAGER, command
-
-QUOTE_CHARS = 320
-LABEL_CHARS = 24
-
-
-def _locale(lang: str) -> str:
-    return "en" if lang == "en" else "zh_CN"
-
-
-def trim(text: str, limit: int = QUOTE_CHARS) -> str:
-    """The clause's opening up to `limit` characters, cut at a sentence end when possible."""
-    text = text.strip()
-    if len(text) <= limit:
-        return text
-    head = text[:limit]
-    ends = [m.end() for m in re.finditer(r"[。；;！？!?]|\.(\s|$)|\n", head)]
-    cut = ends[-1] if ends and ends[-1] >= limit // 2 else limit
-    return head[:cut].rstrip() + " …"
-
-
-def citation(found: Found, t: Translator) -> str:
-    if found.faq is not None:
-        return t("policy.faq_source", id=found.faq.id)
-    assert found.document is not None and found.clause is not None
-    return found.clause.citation(found.document.title, found.document.lang)
-
-
-def short_label(found: Found, t: Translator) -> str:
-    if found.faq is not None:
-        return t("policy.faq_source", id=found.faq.id)
-    assert found.clause is not None
-    c = found.clause
-    text = " ".join(p for p in (c.label, c.title) if p) or c.section or c.text
-    return text if len(text) <= LABEL_CHARS else text[: LABEL_CHARS - 1] + "…"
-
-
-def quote(found: Found, t: Translator) -> str:
-    if found.faq is not None:
-        return t("policy.faq_quote", question=found.faq.question, answer=trim(found.faq.answer))
-    assert found.clause is not None
-    return t("policy.clause_quote", citation=citation(found, t), text=trim(found.clause.text))
-
-
-def rating_buttons(qid: int, t: Translator) -> tuple[Button, ...]:
-    return (
-        Button(t("policy.btn_helpful"), f"c:rate {qid} up"),
-        Button(t("policy.btn_not_helpful"), f"c:rate {qid} down"),
-    )
 
 
 def _knowledge(ctx: Ctx) -> KnowledgeBase:
@@ -81,7 +33,7 @@ def answer_question(ctx: Ctx, text: str, *, from_plain_text: bool = False) -> Re
     found, result = kb.find(text, lang)
     if from_plain_text and not result.confident and not looks_like_question(text):
         return None  # not a question and nothing in the policy: let the caller say so
-    t = Translator(_locale(lang))
+    t = Translator(locale_of(lang))
     dealer = ctx.actor.dealer_code
     forward = not result.confident and dealer is not None
     q = PolicyQuestion(
@@ -185,7 +137,7 @@ def clause(ctx: Ctx) -> Reply:
     found = _knowledge(ctx).resolve(q.refs[n], q.lang)
     if found is None:
         raise UserError("policy.clause_gone")
-    t = Translator(_locale(q.lang))
+    t = Translator(locale_of(q.lang))
     return Reply(quote(found, t))
 
 

@@ -8,9 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from domain.policy import FaqEntry, parse_policy
+from domain.policy import FaqEntry
 from domain.policy_answers import KnowledgeBase
-from domain.policy_search import Segmenter, question_lang
+from domain.policy_search import question_lang
+from domain.policy_segmenter import Segmenter
+from domain.policy_text import parse_policy
 
 ROOT = Path(__file__).resolve().parents[2]
 TOP1_TARGET, TOP3_TARGET = 0.75, 0.90

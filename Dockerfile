@@ -15,6 +15,8 @@ COPY domain ./domain
 COPY handlers ./handlers
 COPY storage ./storage
 RUN pip install . && rm -rf /src
+# The sample dealer policy `demo` loads into policy Q&A (bot/policy_files.py finds it here).
+COPY policies /usr/local/share/dealerbot/policies
 
 RUN useradd --system --uid 10001 --user-group --home-dir /data --create-home dealerbot \
     && mkdir -p /config && chown dealerbot:dealerbot /config

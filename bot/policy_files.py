@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -14,7 +15,11 @@ from domain.ports import UnitOfWork
 
 SUFFIXES = (".md", ".markdown", ".txt")
 MAX_BYTES = 5_000_000
-SAMPLE_POLICY_DIR = Path(__file__).resolve().parent.parent / "policies"
+# The checkout's policies/, or the copy an installed image keeps (see the Dockerfile).
+SAMPLE_POLICY_DIRS = (
+    Path(__file__).resolve().parent.parent / "policies",
+    Path(sys.prefix) / "share" / "dealerbot" / "policies",
+)
 
 
 class PolicyFileError(Exception):
@@ -33,7 +38,11 @@ class LoadedDocument:
 
 def sample_policy_files() -> list[Path]:
     """The dealer policy the project ships (Chinese and English), for `demo`."""
-    return sorted(SAMPLE_POLICY_DIR.glob("*.md"))
+    for directory in SAMPLE_POLICY_DIRS:
+        files = sorted(directory.glob("*.md"))
+        if files:
+            return files
+    return []
 
 
 def document_name(path: Path) -> str:

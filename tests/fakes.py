@@ -1,0 +1,305 @@
+"""In-memory implementations of the conversation core's ports, for unit tests without a
+database. They implement the contracts in domain/ports.py (not SQLAlchemy's behaviour):
+`commit` keeps the changes, leaving the unit of work without it throws them away."""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from typing import Any, Self
+
+from domain.catalog import (
+    Authorization,
+    Contract,
+    Dealer,
+    DealerCode,
+    Manager,
+    ManagerCode,
+    ProductLine,
+    RegionCode,
+    Terminal,
+    TerminalCode,
+    Validity,
+)
+from domain.identity import Actor, Invite, InviteAlreadyUsed
+from domain.outbox import OutboxItem, OutboxStatus, OutgoingMessage
+from domain.ports import AuditEntry, DuplicateUpdate, FormState
+from domain.territory import RegionTree
+
+
+@dataclass
+class Store:
+    """Everything the fake unit of work reads and writes."""
+
+    regions: dict[RegionCode, tuple[str, RegionCode | None]] = field(default_factory=dict)
+    terminals: dict[TerminalCode, Terminal] = field(default_factory=dict)
+    dealers: dict[DealerCode, Dealer] = field(default_factory=dict)
+    contracts: list[Contract] = field(default_factory=list)
+    authorizations: list[Authorization] = field(default_factory=list)
+    managers: dict[ManagerCode, Manager] = field(default_factory=dict)
+    identities: dict[tuple[str, str], Actor] = field(default_factory=dict)
+    invites: dict[str, Invite] = field(default_factory=dict)
+    failed_tries: list[tuple[str, str, datetime]] = field(default_factory=list)
+    forms: dict[tuple[str, str, str], FormState] = field(default_factory=dict)
+    seen: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    audit: list[AuditEntry] = field(default_factory=list)
+    outbox: list[OutboxItem] = field(default_factory=list)
+
+
+class FakeCatalog:
+    def __init__(self, s: Store) -> None:
+        self.s = s
+
+    def dealer(self, code: DealerCode) -> Dealer | None:
+        return self.s.dealers.get(code)
+
+    def dealers(self, codes=None) -> list[Dealer]:
+        wanted = set(codes) if codes is not None else set(self.s.dealers)
+        return [d for c, d in sorted(self.s.dealers.items()) if c in wanted]
+
+    def terminal(self, code: TerminalCode) -> Terminal | None:
+        return self.s.terminals.get(code)
+
+    def terminals(self) -> list[Terminal]:
+        return sorted(self.s.terminals.values(), key=lambda t: t.code)
+
+    def region_tree(self) -> RegionTree:
+        return RegionTree({c: p for c, (_, p) in self.s.regions.items()})
+
+    def region_name(self, code: RegionCode) -> str | None:
+        found = self.s.regions.get(code)
+        return found[0] if found else None
+
+    def authorizations(self, dealer: DealerCode) -> list[Authorization]:
+        return [a for a in self.s.authorizations if a.dealer_code == dealer]
+
+    def contracts(self, dealer: DealerCode) -> list[Contract]:
+        return sorted(
+            (c for c in self.s.contracts if c.dealer_code == dealer), key=lambda c: c.start
+        )
+
+    def manager(self, code: ManagerCode) -> Manager | None:
+        return self.s.managers.get(code)
+
+    def dealer_regions(self, dealer: DealerCode) -> list[RegionCode]:
+        places = set()
+        for a in self.authorizations(dealer):
+            if a.region_code:
+                places.add(a.region_code)
+            elif a.terminal_code and a.terminal_code in self.s.terminals:
+                places.add(self.s.terminals[a.terminal_code].region_code)
+        return sorted(places)
+
+    def dealers_in_regions(self, regions) -> list[DealerCode]:
+        tree, wanted = self.region_tree(), set(regions)
+        return sorted(
+            code
+            for code in self.s.dealers
+            if any(
+                wanted & set(tree.ancestors_and_self(place)) for place in self.dealer_regions(code)
+            )
+        )
+
+
+class FakeIdentities:
+    def __init__(self, s: Store) -> None:
+        self.s = s
+
+    def find(self, platform: str, user_id: str) -> Actor | None:
+        return self.s.identities.get((platform, user_id))
+
+    def link(self, platform, user_id, chat_id, display_name, invite: Invite, now) -> Actor:
+        current = self.s.invites[invite.code]
+        if current.used_at is not None:
+            raise InviteAlreadyUsed(invite.code)
+        self.s.invites[invite.code] = replace(current, used_at=now)
+        old = self.s.identities.get((platform, user_id))
+        manager = self.s.managers.get(invite.manager_code) if invite.manager_code else None
+        actor = Actor(
+            platform,
+            user_id,
+            chat_id,
+            identity_id=old.identity_id if old else len(self.s.identities) + 1,
+            locale=old.locale if old else None,
+            dealer_code=invite.dealer_code,
+            manager_code=invite.manager_code,
+            manager_role=manager.role if manager else None,
+            manager_regions=manager.region_codes if manager else (),
+        )
+        self.s.identities[(platform, user_id)] = actor
+        return actor
+
+    def set_locale(self, platform: str, user_id: str, locale: str) -> None:
+        if (platform, user_id) in self.s.identities:
+            actor = self.s.identities[(platform, user_id)]
+            self.s.identities[(platform, user_id)] = replace(actor, locale=locale)
+
+    def set_undeliverable(self, platform: str, chat_id: str, value: bool = True) -> None:
+        pass
+
+    def dealer_contacts(self, dealer: DealerCode) -> list[Actor]:
+        return [a for a in self.s.identities.values() if a.dealer_code == dealer]
+
+    def managers_of_dealer(self, dealer: DealerCode) -> list[Actor]:
+        tree = FakeCatalog(self.s).region_tree()
+        places = FakeCatalog(self.s).dealer_regions(dealer)
+        return [
+            a
+            for a in self.s.identities.values()
+            if a.manager_code
+            and (a.is_admin or any(tree.is_within(p, r) for p in places for r in a.manager_regions))
+        ]
+
+
+class FakeInvites:
+    def __init__(self, s: Store) -> None:
+        self.s = s
+
+    def create(self, invite: Invite, created_at: datetime) -> None:
+        self.s.invites[invite.code] = invite
+
+    def get(self, code: str) -> Invite | None:
+        return self.s.invites.get(code)
+
+    def failed_tries_since(self, platform: str, user_id: str, since: datetime) -> int:
+        return sum(
+            1 for p, u, at in self.s.failed_tries if (p, u) == (platform, user_id) and at >= since
+        )
+
+    def record_failed_try(self, platform: str, user_id: str, at: datetime) -> None:
+        self.s.failed_tries.append((platform, user_id, at))
+
+
+class FakeForms:
+    def __init__(self, s: Store) -> None:
+        self.s = s
+
+    def get(self, platform: str, chat_id: str, user_id: str) -> FormState | None:
+        found = self.s.forms.get((platform, chat_id, user_id))
+        return copy.deepcopy(found)
+
+    def save(self, state: FormState) -> None:
+        self.s.forms[(state.platform, state.chat_id, state.user_id)] = copy.deepcopy(state)
+
+    def clear(self, platform: str, chat_id: str, user_id: str) -> None:
+        self.s.forms.pop((platform, chat_id, user_id), None)
+
+
+class FakeInbound:
+    def __init__(self, s: Store) -> None:
+        self.s = s
+
+    def replies_for(self, key: str) -> list[dict[str, Any]] | None:
+        return self.s.seen.get(key)
+
+    def remember(self, key: str, replies: list[dict[str, Any]], at: datetime) -> None:
+        if key in self.s.seen:
+            raise DuplicateUpdate(key)
+        self.s.seen[key] = replies
+
+
+class FakeAudit:
+    def __init__(self, s: Store) -> None:
+        self.s = s
+
+    def record(self, entry: AuditEntry) -> None:
+        self.s.audit.append(entry)
+
+    def recent(self, limit: int = 50) -> list[AuditEntry]:
+        return list(reversed(self.s.audit))[:limit]
+
+
+class FakeOutbox:
+    def __init__(self, s: Store) -> None:
+        self.s = s
+
+    def enqueue(self, message: OutgoingMessage, now: datetime) -> bool:
+        if any(i.dedupe_key == message.dedupe_key for i in self.s.outbox):
+            return False
+        self.s.outbox.append(
+            OutboxItem(
+                id=len(self.s.outbox) + 1,
+                dedupe_key=message.dedupe_key,
+                platform=message.platform,
+                chat_id=message.chat_id,
+                payload=message.payload,
+                status=OutboxStatus.PENDING,
+                attempts=0,
+                created_at=now,
+                not_before=message.not_before or now,
+                identity_id=message.identity_id,
+            )
+        )
+        return True
+
+    def list(self, status: OutboxStatus | None = None, limit: int = 100) -> list[OutboxItem]:
+        return [i for i in reversed(self.s.outbox) if status is None or i.status is status][:limit]
+
+
+class FakeUnitOfWork:
+    """A transaction over a Store: work happens on a copy that `commit` makes the truth."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.commits = 0
+
+    def __enter__(self) -> Self:
+        self._attach(copy.deepcopy(self.store))
+        return self
+
+    def _attach(self, work: Store) -> None:
+        self.work = work
+        self.catalog = FakeCatalog(work)
+        self.identities = FakeIdentities(work)
+        self.invites = FakeInvites(work)
+        self.forms = FakeForms(work)
+        self.inbound = FakeInbound(work)
+        self.audit = FakeAudit(work)
+        self.outbox = FakeOutbox(work)
+
+    def __exit__(self, *exc: object) -> None:
+        self.rollback()
+
+    def commit(self) -> None:
+        self.store.__dict__.update(copy.deepcopy(self.work).__dict__)
+        self.commits += 1
+
+    def rollback(self) -> None:
+        self._attach(copy.deepcopy(self.store))
+
+
+def small_world() -> Store:
+    """The same little catalog as tests.support.seed_catalog, in memory."""
+    s = Store()
+    s.regions = {
+        RegionCode("CN"): ("中国", None),
+        RegionCode("SC"): ("四川", RegionCode("CN")),
+        RegionCode("SH"): ("上海", RegionCode("CN")),
+    }
+    for code, name, region in (("T-0001", "华西医院", "SC"), ("T-0012", "瑞金医院", "SH")):
+        s.terminals[TerminalCode(code)] = Terminal(TerminalCode(code), name, RegionCode(region))
+    s.dealers = {
+        DealerCode("D001"): Dealer(
+            DealerCode("D001"), "华西医疗", tier="A", since=date(2020, 3, 1)
+        ),
+        DealerCode("D002"): Dealer(
+            DealerCode("D002"), "申城器械", tier="B", since=date(2026, 2, 1)
+        ),
+    }
+    since = Validity(date(2026, 1, 1))
+    s.authorizations = [
+        Authorization(DealerCode("D001"), ProductLine("IMG"), since, region_code=RegionCode("SC")),
+        Authorization(
+            DealerCode("D002"), ProductLine("MON"), since, terminal_code=TerminalCode("T-0012")
+        ),
+    ]
+    from domain.catalog import ManagerRole
+
+    s.managers = {
+        ManagerCode("M01"): Manager(
+            ManagerCode("M01"), "王经理", ManagerRole.SALES_MANAGER, (RegionCode("SC"),)
+        ),
+        ManagerCode("M02"): Manager(ManagerCode("M02"), "李总", ManagerRole.ADMIN),
+    }
+    return s

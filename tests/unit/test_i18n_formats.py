@@ -1,0 +1,65 @@
+"""One translation function; dates, money and numbers in the user's locale."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from handlers.i18n import Translator, normalize_locale
+
+zh, en = Translator("zh_CN"), Translator("en")
+
+
+def test_money_is_yuan_with_grouping_and_two_decimals():
+    assert zh.money(Decimal("1234567.5")) == "¥1,234,567.50"
+    assert en.money(Decimal("1234567.5")) == "¥1,234,567.50"
+    assert en.money(Decimal("-3.456")) == "-¥3.46"
+    assert zh.money(Decimal("0")) == "¥0.00"
+
+
+def test_dates_and_times_read_naturally_in_each_language():
+    day = date(2026, 7, 17)
+    assert zh.date(day) == "2026年7月17日"
+    assert en.date(day) == "Jul 17, 2026"
+    moment = datetime(2026, 7, 17, 2, 0, tzinfo=UTC)
+    assert "10:00" in zh.datetime(moment, ZoneInfo("Asia/Shanghai"))
+    assert "10:00" in en.datetime(moment, ZoneInfo("Asia/Shanghai"))
+
+
+def test_numbers_and_percentages():
+    assert zh.number(Decimal("12345.5")) == "12,345.5"
+    assert en.number(20) == "20"
+    assert en.percent(Decimal("0.305")) == "30.5%"
+
+
+def test_placeholders_are_filled_and_unknown_keys_show_the_key():
+    assert zh("error.too_long", got=10000, max=2000).startswith("消息太长（10000 个字符")
+    assert en("no.such.key") == "no.such.key"
+    # A missing parameter never raises: the text is shown unformatted.
+    assert "{got}" in en("error.too_long")
+
+
+def test_an_unsupported_locale_falls_back_to_chinese():
+    assert Translator("fr").locale == "zh_CN"
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("zh", "zh_CN"),
+        ("zh-CN", "zh_CN"),
+        ("zh-Hant-TW", "zh_CN"),
+        ("中文", "zh_CN"),
+        ("EN", "en"),
+        ("en-US", "en"),
+        ("English", "en"),
+        ("fr", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_language_names_and_client_codes_are_understood(given, expected):
+    assert normalize_locale(given) == expected

@@ -37,7 +37,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-async def wait_for_port(port: int, proc, timeout: float = 60.0) -> None:
+async def wait_for_port(port: int, proc, timeout: float = 120.0) -> None:
     loop = asyncio.get_running_loop()
     end = loop.time() + timeout
     while loop.time() < end:
@@ -48,7 +48,9 @@ async def wait_for_port(port: int, proc, timeout: float = 60.0) -> None:
             writer.close()
             return
         await asyncio.sleep(0.1)
-    raise AssertionError("dealerbot run did not start serving Slack")
+    proc.kill()
+    err = (await proc.stderr.read()).decode()[-2000:]
+    raise AssertionError(f"dealerbot run did not start serving Slack in {timeout} s: {err}")
 
 
 @pytest.fixture

@@ -158,6 +158,23 @@ def test_a_new_user_links_reads_help_switches_to_english_and_is_refused(bot):
     assert "申城器械" not in transcript and "D002" not in transcript
 
 
+def test_a_dealer_is_refused_every_manager_command_in_a_piped_session(bot):
+    import handlers.commands  # noqa: F401  (the same registry the CLI builds)
+    from domain.identity import Role
+    from handlers.registry import COMMANDS
+
+    names = sorted(
+        c.name for c in COMMANDS.values() if Role.MANAGER in c.roles and Role.DEALER not in c.roles
+    )
+    assert {"dealers", "dealer", "invite"} <= set(names)
+    lines = [f"/start {bot.quick_invite(dealer='D001')}", "/lang en"]
+    lines += [f"/{name} D002" for name in names]
+    transcript = bot.chat("u8", lines)
+    refusal = "Sorry, you are not allowed to use this command. Send /help"
+    assert transcript.count(refusal) == len(names), transcript
+    assert not any(s in transcript for s in ("申城器械", "瑞金医院", "李四", "13900000000"))
+
+
 def test_a_dealer_never_reaches_another_dealers_data(bot):
     code = bot.quick_invite(dealer="D001")
     lines = [f"/start {code}", "/dealer D002", "/dealers", "/invite D002", "/dealer", "c:dealer"]

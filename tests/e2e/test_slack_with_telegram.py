@@ -13,6 +13,7 @@ import os
 import signal
 import socket
 import sys
+from pathlib import Path
 from types import SimpleNamespace
 
 import aiohttp
@@ -37,20 +38,19 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-async def wait_for_port(port: int, proc, timeout: float = 120.0) -> None:
+async def wait_for_port(port: int, proc, log: Path, timeout: float = 120.0) -> None:
     loop = asyncio.get_running_loop()
     end = loop.time() + timeout
     while loop.time() < end:
         if proc.returncode is not None:
-            raise AssertionError(f"dealerbot run exited: {(await proc.stderr.read()).decode()}")
+            raise AssertionError(f"dealerbot run exited: {log.read_text()[-2000:]}")
         with contextlib.suppress(OSError):
             _, writer = await asyncio.open_connection("127.0.0.1", port)
             writer.close()
             return
         await asyncio.sleep(0.1)
-    proc.kill()
-    err = (await proc.stderr.read()).decode()[-2000:]
-    raise AssertionError(f"dealerbot run did not start serving Slack in {timeout} s: {err}")
+    tail = log.read_text()[-2000:]
+    raise AssertionError(f"dealerbot run did not serve Slack in {timeout} s: {tail}")
 
 
 @pytest.fixture
@@ -80,6 +80,7 @@ async def running(db, fakes, tmp_path):
         "DEALERBOT_SLACK__API_BASE_URL": slack.api_base,
         "DEALERBOT_SLACK__LISTEN": f"127.0.0.1:{port}",
     }
+    log = tmp_path / "dealerbot-run.log"  # a file, not a pipe: a full pipe would block the bot
     proc = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
@@ -88,12 +89,12 @@ async def running(db, fakes, tmp_path):
         "--no-scheduler",
         cwd=tmp_path,
         env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=log.open("wb"),
     )
     http = aiohttp.ClientSession()
     try:
-        await wait_for_port(port, proc)
+        await wait_for_port(port, proc, log)
         world = SlackWorld(slack, None, SimpleNamespace(port=port), http)  # type: ignore[arg-type]
         yield SimpleNamespace(proc=proc, world=world, telegram=telegram, slack=slack)
     finally:

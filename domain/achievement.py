@@ -2,37 +2,39 @@
 
 Achievement counts the amounts of confirmed sales, retail and tender alike: the policy sets
 one sales task per dealer ("销售任务") and makes no exception for bids won, so a tender sale
-counts in full on its sale day. Withdrawn reports and reports replaced by a correction count
-for nothing (only the correcting sale, itself confirmed, does).
+counts in full on its sale day (so no query filters on the kind). Withdrawn reports and
+reports replaced by a correction count for nothing (only the correcting sale, itself
+confirmed, does).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cache
 from typing import Protocol
 
 from domain.catalog import Dealer, DealerCode
 from domain.money import CENT
 from domain.periods import Period, PeriodKind
-from domain.targets import TargetDecision, TargetSource, target_for
+from domain.targets import TargetDecision, TargetSource, in_first_year, target_for
 
 COUNTED_STATUS = "confirmed"
-COUNTED_KINDS = ("retail", "tender")
 YEARS_BACK = 5  # how far a derived target looks for the last one that was set
 RATIO = Decimal("0.0001")
 
 
-def sub_periods(period: Period) -> list[Period]:
+@cache
+def sub_periods(period: Period) -> tuple[Period, ...]:
     """The quarters of a year or the months of a quarter; nothing below a month."""
     if period.kind is PeriodKind.YEAR:
-        return [Period(PeriodKind.QUARTER, period.year, q) for q in range(1, 5)]
+        return tuple(Period(PeriodKind.QUARTER, period.year, q) for q in range(1, 5))
     if period.kind is PeriodKind.QUARTER:
         first = 3 * (period.index - 1) + 1
-        return [Period(PeriodKind.MONTH, period.year, m) for m in range(first, first + 3)]
-    return []
+        return tuple(Period(PeriodKind.MONTH, period.year, m) for m in range(first, first + 3))
+    return ()
 
 
 def periods_containing(day: date) -> list[Period]:
@@ -43,10 +45,16 @@ def periods_containing(day: date) -> list[Period]:
 def _set_or_rolled_up(period: Period, explicit: Mapping[Period, Decimal]) -> Decimal | None:
     if period in explicit:
         return explicit[period]
-    parts = [_set_or_rolled_up(p, explicit) for p in sub_periods(period)]
-    if parts and all(p is not None for p in parts):
-        return sum(parts, Decimal(0))
-    return None
+    parts = sub_periods(period)
+    if not parts:
+        return None
+    total = Decimal(0)
+    for part in parts:
+        amount = _set_or_rolled_up(part, explicit)
+        if amount is None:
+            return None
+        total += amount
+    return total
 
 
 def resolve_target(
@@ -61,6 +69,8 @@ def resolve_target(
     of them is set; last year's target of the same period plus `growth` (looking back up to
     YEARS_BACK years, each year growing again); else none.
     """
+    if period in explicit:  # the common case, kept cheap: alerts resolve every dealer
+        return target_for(period, explicit[period], None, growth, since)
     amount = _set_or_rolled_up(period, explicit)
     if amount is not None:
         decision = target_for(period, amount, None, growth, since)
@@ -152,8 +162,10 @@ class Standing:
     @property
     def behind(self) -> bool:
         """Assessed and short of the pace expected by today."""
-        expected = self.expected
-        return self.assessed and expected is not None and self.achieved < expected
+        if not self.target.assessed or self.target.amount is None:
+            return False
+        # achieved < amount * elapsed / days, without rounding on the way
+        return self.achieved * self.period.days < self.target.amount * self.elapsed_days
 
 
 def standings(
@@ -172,6 +184,90 @@ def standings(
         amount = achieved.get(dealer.code, {}).get(period, zero)
         result.append(Standing(dealer.code, dealer.name, period, decision, amount, today))
     return result
+
+
+def behind(
+    dealers: Iterable[Dealer],
+    period: Period,
+    explicit: Mapping[DealerCode, Mapping[Period, Decimal]],
+    achieved: Mapping[DealerCode, Mapping[Period, Decimal]],
+    growth: Decimal,
+    today: date,
+) -> list[Standing]:
+    """The standings behind pace only; the same judgement as `Standing.behind`, made lean.
+
+    Alerts judge every dealer at once, so the common case (a target set for the period) is
+    a dict lookup and one comparison per dealer; only the others resolve a target fully.
+    """
+    zero = Decimal("0.00")
+    start, days = period.start, period.days
+    elapsed = min(max((today - start).days + 1, 0), days)
+    empty: dict[Period, Decimal] = {}
+    found = []
+    for dealer in dealers:
+        targets = explicit.get(dealer.code, empty)
+        amount = targets.get(period)
+        decision = None
+        if amount is None:
+            decision = resolve_target(period, targets, growth, dealer.since)
+            amount = decision.amount
+            if amount is None:
+                continue
+        if in_first_year(dealer.since, start):
+            continue
+        got = achieved.get(dealer.code, empty).get(period, zero)
+        if got * days < amount * elapsed:
+            decision = decision or TargetDecision(amount, TargetSource.SET, True)
+            found.append(Standing(dealer.code, dealer.name, period, decision, got, today))
+    return found
+
+
+def assessed_through(on: date) -> date:
+    """The latest first-cooperation date (`since`) of a dealer assessed on `on`."""
+    try:
+        day = on.replace(year=on.year - 1)
+    except ValueError:  # 29 February
+        day = date(on.year - 1, 2, 28)
+    while not in_first_year(day + timedelta(days=1), on):
+        day += timedelta(days=1)
+    while in_first_year(day, on):
+        day -= timedelta(days=1)
+    return day
+
+
+def descendants(period: Period) -> list[Period]:
+    """Quarters and months of a year, months of a quarter."""
+    found = []
+    for part in sub_periods(period):
+        found.append(part)
+        found.extend(descendants(part))
+    return found
+
+
+def fallback_periods(period: Period) -> list[Period]:
+    """Periods other than `period` and last year's, whose targets may still decide it.
+
+    `resolve_target` reads them only when neither of those two is set (or, for the parts of
+    `period`, when its own is not); a query that pre-selects dealers uses this list to know
+    when it must hand a dealer to `resolve_target` whole.
+    """
+    older = list(descendants(period.previous_year()))
+    back = period.previous_year()
+    for _ in range(YEARS_BACK - 1):
+        back = back.previous_year()
+        older.append(back)
+        older.extend(descendants(back))
+    return older
+
+
+@dataclass(frozen=True, slots=True)
+class PaceCandidate:
+    """A dealer a pace query could not rule out: its sums and the targets it read."""
+
+    dealer: Dealer
+    achieved: dict[Period, Decimal]
+    explicit: dict[Period, Decimal]
+    complete: bool  # False: `explicit` may lack targets `resolve_target` needs
 
 
 def ranked(items: Iterable[Standing]) -> list[Standing]:

@@ -21,7 +21,7 @@ def load_standings(
 ) -> dict[Period, list[Standing]]:
     """Standings of `dealers` (None: every active dealer) for each period, as of `today`."""
     if dealers is None:
-        dealers = [d for d in uow.catalog.dealers() if d.status == "active"]
+        dealers = uow.targets.active_dealers()
         codes = None
     else:
         codes = [d.code for d in dealers]

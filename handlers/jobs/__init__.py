@@ -152,4 +152,10 @@ def run_job(
         return run
 
 
-from handlers.jobs import contracts, hooks  # noqa: E402,F401
+from handlers.jobs import (  # noqa: E402,F401
+    contracts,
+    hooks,
+    reminders,
+    target_alerts,
+    violations,
+)

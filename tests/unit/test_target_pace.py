@@ -71,9 +71,7 @@ def test_quarter_and_year_targets_roll_up_from_their_parts_when_all_are_set():
     q3 = resolve_target(Period.parse("2026-Q3"), months, GROWTH, None)
     assert q3.amount == Decimal("30000") and q3.source is TargetSource.ROLLUP
     quarters = {Period.parse(f"2026-Q{q}"): Decimal("25000") for q in range(1, 5)}
-    assert resolve_target(Period.parse("2026"), quarters, GROWTH, None).amount == Decimal(
-        "100000"
-    )
+    assert resolve_target(Period.parse("2026"), quarters, GROWTH, None).amount == Decimal("100000")
     partial = {Period.parse("2026-Q1"): Decimal("25000")}
     assert resolve_target(Period.parse("2026"), partial, GROWTH, None).amount is None
 
@@ -83,8 +81,11 @@ def test_ranking_puts_the_best_pace_first_and_unassessed_dealers_last():
     a = standing("17000", today)
     b = Standing(DealerCode("D003"), "x", JULY, a.target, Decimal("5000"), today)
     c = standing("99999", today, assessed=False)
-    assert [s.achieved for s in ranked([b, c, a])] == [Decimal("17000"), Decimal("5000"),
-                                                        Decimal("99999")]
+    assert [s.achieved for s in ranked([b, c, a])] == [
+        Decimal("17000"),
+        Decimal("5000"),
+        Decimal("99999"),
+    ]
 
 
 def test_month_end_cron_fires_on_the_last_day_and_weekday_numbers_follow_crontab():
@@ -94,5 +95,6 @@ def test_month_end_cron_fires_on_the_last_day_and_weekday_numbers_follow_crontab
     sunday = parse_cron("0 9 * * 0", SHANGHAI)
     assert previous_fire(sunday, now).astimezone(SHANGHAI).weekday() == 6
     monday = parse_cron("0 9 * * 1", SHANGHAI)
-    assert previous_fire(monday, now).astimezone(SHANGHAI) == datetime(2026, 7, 13, 9, 0,
-                                                                        tzinfo=SHANGHAI)
+    assert previous_fire(monday, now).astimezone(SHANGHAI) == datetime(
+        2026, 7, 13, 9, 0, tzinfo=SHANGHAI
+    )

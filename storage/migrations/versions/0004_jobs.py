@@ -1,7 +1,8 @@
-"""job runs
+"""job runs; the covering index of target achievement on sales
 
 Revision ID: 0004
 Revises: 0001
+Depends on: 0002 (the sales table)
 """
 
 import sqlalchemy as sa
@@ -10,7 +11,7 @@ from alembic import op
 revision = "0004"
 down_revision = "0001"
 branch_labels = None
-depends_on = None
+depends_on = "0002"
 
 
 def upgrade() -> None:
@@ -28,8 +29,10 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_job_runs")),
     )
     op.create_index("ix_job_runs_job_occasion", "job_runs", ["job", "occasion"])
+    op.create_index("ix_sales_achievement", "sales", ["dealer_id", "sold_on", "status", "amount"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_sales_achievement", table_name="sales")
     op.drop_index("ix_job_runs_job_occasion", table_name="job_runs")
     op.drop_table("job_runs")

@@ -191,7 +191,7 @@ class Conversation:
             return self._payload(ctx, i.payload)
         if i.file is not None:
             return self._file(ctx)
-        text = clean_text(i.text)
+        text = clean_text(i.text or "")
         if not text:
             return [Reply(ctx.t("error.empty"))]
         if len(text) > MAX_TEXT:

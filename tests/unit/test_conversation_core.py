@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -168,3 +169,25 @@ def test_handle_async_answers_in_order(conv, store, clock):
 
     linked, switched = asyncio.run(both())
     assert "华西医疗" in linked[0].text and "English" in switched[0].text
+
+
+def test_a_code_redeemed_by_someone_else_a_moment_ago_is_reported_used(conv, store, clock):
+    code = code_for(store, clock, dealer="D001")
+
+    class StaleUow(FakeUnitOfWork):
+        """Reads the invite as it was before the other user's commit."""
+
+        def __enter__(self):
+            super().__enter__()
+            current = self.invites.get
+            self.invites.get = lambda c: current(c) and replace(current(c), used_at=None)
+            return self
+
+    assert "华西医疗" in Chat(conv, "u1").say(f"/start {code}")
+    late = Chat(Conversation(lambda: StaleUow(store), clock), "u2")
+    assert "邀请码已被使用过" in late.say(f"/start {code}")
+    assert ("console", "u2") not in store.identities
+
+
+def test_a_transport_that_sends_no_text_gets_the_empty_message_reply(conv):
+    assert "空消息" in conv.handle(Inbound("console", "u1", "u1", text=None))[0].text

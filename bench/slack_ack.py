@@ -41,6 +41,9 @@ class SlowCore:
         time.sleep(self.delay)
         return self.inner.handle(inbound)
 
+    async def handle_async(self, inbound):
+        return await asyncio.to_thread(self.handle, inbound)
+
 
 def pct(values: list[float], q: float) -> float:
     values = sorted(values)

@@ -184,7 +184,7 @@ class SlackService:
             self._inflight.discard(key)
 
     async def _answer(self, inbound: Inbound, dest: Destination) -> None:
-        replies = await asyncio.to_thread(self.conversation.handle, inbound)
+        replies = await self.conversation.handle_async(inbound)  # the core, in a thread
         for n, reply in enumerate(replies):
             await self._deliver(reply, dest, f"{inbound.dedupe_key}:reply:{n}")
 

@@ -151,6 +151,9 @@ class SlowConversation:
         time.sleep(self.delay)
         return self.inner.handle(inbound)
 
+    async def handle_async(self, inbound: Inbound) -> list[Reply]:
+        return await asyncio.to_thread(self.handle, inbound)
+
 
 async def test_a_slow_handler_still_acks_within_three_seconds(db, clock):
     seed_catalog(db.uow_factory)

@@ -18,7 +18,7 @@ Job = Callable[[], Awaitable[None]]
 
 
 class Lanes:
-    def __init__(self, concurrency: int = 32) -> None:
+    def __init__(self, concurrency: int = 8) -> None:
         self._lanes: dict[str, deque[Job]] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         self._sem = asyncio.Semaphore(concurrency)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 
 import pytest
@@ -10,7 +11,7 @@ import pytest
 from handlers import registry
 from handlers.conversation import Conversation
 from handlers.messages import Inbound, Reply
-from tests.e2e.slack_world import start_world
+from tests.e2e.slack_world import signed, start_world
 from tests.support import invite, seed_catalog
 
 
@@ -138,6 +139,14 @@ async def test_a_request_older_than_five_minutes_is_refused_without_effect(world
     assert world.fake.messages == []
     with world.app.uow_factory() as uow:
         assert uow.identities.find("slack", "T1:UDLR") is None
+
+
+async def test_the_events_url_answers_slacks_verification_challenge(world):
+    body = json.dumps({"token": "legacy", "challenge": "c-123", "type": "url_verification"})
+    posted = await world.post(body, "application/json", signed(body))
+    assert posted.status == 200 and "c-123" in posted.text
+    forged = await world.post(body, "application/json", signed(body, secret="guess"))
+    assert forged.status == 401
 
 
 class SlowConversation:

@@ -9,7 +9,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, NewType, Protocol
 
-from domain.catalog import Contract, DealerCode, Product, Sku, Terminal, TerminalCode, Validity
+from domain.catalog import DealerCode, Product, Sku, Terminal, TerminalCode, Validity
 
 if TYPE_CHECKING:
     from domain.compliance import SaleFacts
@@ -196,7 +196,6 @@ class SalesRepository(Protocol):
         the policy checks of a sale look at: prices, exceptions, authorizations, contracts."""
         ...
 
-    def contracts(self, dealer: DealerCode) -> list[Contract]: ...
 
     def save_draft(self, dealer: DealerCode, data: dict[str, Any], now: datetime) -> Draft: ...
     def draft(self, draft_id: int) -> Draft | None: ...

@@ -13,7 +13,7 @@ from domain.identity import Role
 from domain.sale_text import parse_sale_text
 from domain.sales import Draft
 from handlers import sale_inputs as inputs
-from handlers.commands.sales import draft_from
+from handlers.commands.sale_form import draft_from
 from handlers.context import Ctx
 from handlers.conversation import text_handler
 from handlers.errors import UserError

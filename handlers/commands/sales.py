@@ -1,31 +1,24 @@
-"""report, stock, withdraw, correct: dealers report what they sold and hold."""
+"""report, stock: dealers report what they sold and what they hold."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-from datetime import date
-
-from domain.catalog import DealerCode, Sku, TerminalCode
-from domain.identity import Role
-from domain.reporting import EditProblem, SaleRejected, check_edit
-from domain.sales import SaleDraft, SaleId, SaleKind, SaleStatus, StockLevel
+from domain.catalog import Sku, TerminalCode
+from domain.reporting import SaleRejected
+from domain.sales import SaleDraft, SaleKind, StockLevel
 from handlers import sale_inputs as inputs
+from handlers.commands.sale_form import draft_from  # noqa: F401  (registers the form)
 from handlers.context import Ctx
 from handlers.errors import UserError
-from handlers.forms import END, Form, Step, register_form, start_form
-from handlers.messages import Button, Reply
-from handlers.registry import DEALER, LINKED, command
+from handlers.forms import start_form
+from handlers.messages import Reply
+from handlers.registry import DEALER, command
 from handlers.sale_reports import (
     dedupe_key_for,
-    describe_draft,
-    edit_window,
     product_label,
     receipt,
     record,
     terminal_label,
 )
-
-YES_WORDS = frozenset({"yes", "y", "ok", "confirm", "确认", "是", "好", "对"})
 
 
 def _kind_and_rest(args: tuple[str, ...]) -> tuple[SaleKind, list[str]]:
@@ -113,119 +106,6 @@ def report(ctx: Ctx) -> Reply:
     return receipt(ctx, record(ctx, draft, dedupe_key_for(ctx)))
 
 
-# -- the guided form -----------------------------------------------------------------------
-
-
-def draft_from(ctx: Ctx, data: dict) -> SaleDraft:
-    return SaleDraft(
-        dealer=ctx.require_dealer(),
-        sku=Sku(data["sku"]),
-        qty=int(data["qty"]),
-        unit_price=inputs.read_price(data["price"]),
-        terminal=TerminalCode(data["terminal"]),
-        sold_on=date.fromisoformat(data["sold_on"]) if data.get("sold_on") else ctx.today,
-        kind=SaleKind(data.get("kind", "retail")),
-        source_text=data.get("text", ""),
-    )
-
-
-def _keep(ctx: Ctx, data: dict, field: str, label: str | None = None) -> list[Button]:
-    """A button keeping the value a draft being edited already has."""
-    if data.get(field) in (None, ""):
-        return []
-    value = str(data[field])
-    return [Button(ctx.t("sale.form.keep", value=label or value)[:40], f"f:{value}")]
-
-
-def _ask_product(ctx: Ctx, data: dict) -> Reply:
-    products = ctx.uow.catalog.products()[: inputs.MAX_BUTTONS]
-    keep = _keep(ctx, data, "sku")
-    rows = inputs.choice_buttons([(f"{p.name} ({p.sku})", f"f:{p.sku}") for p in products])
-    return Reply(ctx.t("sale.form.product"), ((*keep,), *rows) if keep else rows)
-
-
-def _answer_product(ctx: Ctx, data: dict, value: str) -> str:
-    found = inputs.resolve_product(ctx, value)
-    if found.key is None:
-        names = ", ".join(product_label(ctx, k) for k in found.candidates)
-        raise UserError("sale.form.product_unclear", query=value[:40], options=names or "-")
-    data["sku"] = found.key
-    return "qty"
-
-
-def _ask_qty(ctx: Ctx, data: dict) -> Reply:
-    keep = _keep(ctx, data, "qty")
-    return Reply(
-        ctx.t("sale.form.qty", product=product_label(ctx, data["sku"])), ((*keep,),) if keep else ()
-    )
-
-
-def _answer_qty(ctx: Ctx, data: dict, value: str) -> str:
-    data["qty"] = inputs.read_qty(value)
-    return "price"
-
-
-def _ask_price(ctx: Ctx, data: dict) -> Reply:
-    keep = _keep(ctx, data, "price")
-    key = "sale.form.price_tender" if data.get("kind") == "tender" else "sale.form.price"
-    return Reply(ctx.t(key), ((*keep,),) if keep else ())
-
-
-def _answer_price(ctx: Ctx, data: dict, value: str) -> str:
-    data["price"] = str(inputs.read_price(value))
-    return "terminal"
-
-
-def _ask_terminal(ctx: Ctx, data: dict) -> Reply:
-    terminals = inputs.authorized_terminals(ctx, ctx.require_dealer())
-    keep = _keep(ctx, data, "terminal")
-    rows = inputs.choice_buttons([(f"{t.name} ({t.code})", f"f:{t.code}") for t in terminals])
-    return Reply(ctx.t("sale.form.terminal"), ((*keep,), *rows) if keep else rows)
-
-
-def _answer_terminal(ctx: Ctx, data: dict, value: str) -> str:
-    found = inputs.resolve_terminal(ctx, value)
-    if found.key is None:
-        names = ", ".join(terminal_label(ctx, k) for k in found.candidates)
-        raise UserError("sale.form.terminal_unclear", query=value[:40], options=names or "-")
-    data["terminal"] = found.key
-    return "confirm"
-
-
-def _ask_confirm(ctx: Ctx, data: dict) -> Reply:
-    text = ctx.t("sale.form.confirm", summary=describe_draft(ctx, draft_from(ctx, data)))
-    return Reply(text, ((Button(ctx.t("sale.button.confirm"), "f:yes"),),))
-
-
-def _answer_confirm(ctx: Ctx, data: dict, value: str) -> str:
-    if value.strip().lower() not in YES_WORDS:
-        raise UserError("sale.form.say_yes")
-    return END
-
-
-def _finish(ctx: Ctx, data: dict) -> Reply:
-    return receipt(ctx, record(ctx, draft_from(ctx, data), dedupe_key_for(ctx)))
-
-
-register_form(
-    Form(
-        name="report",
-        first="product",
-        steps={
-            "product": Step(_ask_product, _answer_product),
-            "qty": Step(_ask_qty, _answer_qty),
-            "price": Step(_ask_price, _answer_price),
-            "terminal": Step(_ask_terminal, _answer_terminal),
-            "confirm": Step(_ask_confirm, _answer_confirm),
-        },
-        finish=_finish,
-    )
-)
-
-
-# -- stock ---------------------------------------------------------------------------------
-
-
 @command("stock", roles=DEALER, example="/stock A100 35", aliases=("库存",))
 def stock(ctx: Ctx) -> Reply:
     """Report stock on hand: SKU QTY [DATE]; without arguments, show what you reported."""
@@ -275,68 +155,3 @@ def stock(ctx: Ctx) -> Reply:
             day=ctx.t.date(as_of),
         )
     )
-
-
-# -- withdraw and correct ------------------------------------------------------------------
-
-
-def _editable_sale(ctx: Ctx, text: str):
-    try:
-        sale_id = SaleId(int(text.lstrip("#")))
-    except ValueError as exc:
-        raise UserError("sale.not_found", id=text[:20]) from exc
-    sale = ctx.uow.sales.get(sale_id)
-    if sale is not None and not ctx.can_see_dealer(sale.dealer):
-        sale = None  # someone else's report reads as missing
-    by_manager = ctx.actor.role is Role.MANAGER
-    problem = check_edit(sale, by_manager=by_manager, now=ctx.now, window=edit_window(ctx))
-    if problem is EditProblem.NOT_FOUND:
-        raise UserError("sale.not_found", id=text[:20])
-    if problem is EditProblem.NOT_CONFIRMED:
-        raise UserError("sale.not_editable", id=sale.id, status=ctx.t(f"sale.status.{sale.status}"))
-    if problem is EditProblem.WINDOW_CLOSED:
-        raise UserError("sale.window_closed", id=sale.id, hours=ctx.options.report_edit_hours)
-    return sale
-
-
-@command("withdraw", roles=LINKED, example="/withdraw 12", aliases=("撤回",))
-def withdraw(ctx: Ctx) -> Reply:
-    """Withdraw a sales report (kept on file as withdrawn)."""
-    if not ctx.args:
-        raise UserError("sale.withdraw_usage")
-    sale = _editable_sale(ctx, ctx.args[0])
-    ctx.uow.sales.set_status(sale.id, SaleStatus.WITHDRAWN)
-    ctx.audit("sale.withdrawn", f"#{sale.id}")
-    return Reply(ctx.t("sale.withdrawn", id=sale.id))
-
-
-@command("correct", roles=LINKED, example="/correct 12 20 3600 T-0012", aliases=("更正",))
-def correct(ctx: Ctx) -> Reply:
-    """Correct a sales report: ID QTY PRICE [TERMINAL]; the old one is kept as corrected."""
-    if len(ctx.args) < 3:
-        raise UserError("sale.correct_usage")
-    sale = _editable_sale(ctx, ctx.args[0])
-    qty, price = inputs.read_qty(ctx.args[1]), inputs.read_price(ctx.args[2])
-    terminal = sale.terminal
-    if len(ctx.args) > 3:
-        found = inputs.resolve_terminal(ctx, " ".join(ctx.args[3:]))
-        if found.key is None:
-            names = ", ".join(terminal_label(ctx, k) for k in found.candidates)
-            raise UserError(
-                "sale.form.terminal_unclear", query=ctx.args[3][:40], options=names or "-"
-            )
-        terminal = TerminalCode(found.key)
-    draft = SaleDraft(
-        DealerCode(sale.dealer),
-        sale.sku,
-        qty,
-        price,
-        terminal,
-        sale.sold_on,
-        sale.kind,
-        ctx.inbound.text,
-    )
-    recorded = record(ctx, draft, f"correct:{sale.id}", corrects=sale.id)
-    ctx.uow.sales.set_status(sale.id, SaleStatus.CORRECTED)
-    reply = receipt(ctx, recorded)
-    return replace(reply, text=ctx.t("sale.corrected", old=sale.id) + "\n" + reply.text)

@@ -10,7 +10,7 @@ from sqlalchemy import Select, bindparam, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from domain.catalog import Contract, DealerCode, Sku, TerminalCode, Validity
+from domain.catalog import DealerCode, Sku, TerminalCode, Validity
 from domain.money import multiply
 from domain.ports import DuplicateUpdate
 from domain.sales import (
@@ -30,7 +30,7 @@ from domain.sales import (
     ViolationStatus,
     ViolationType,
 )
-from storage.models import ContractRow, DealerRow, ProductRow, TerminalRow
+from storage.models import DealerRow, ProductRow, TerminalRow
 from storage.models.sales import (
     PriceExceptionRow,
     SaleDraftRow,
@@ -264,17 +264,6 @@ class SqlSalesRepository:
             )
         )
         self.s.flush()
-
-    def contracts(self, dealer: DealerCode) -> list[Contract]:
-        rows = self.s.scalars(
-            select(ContractRow)
-            .join(DealerRow, ContractRow.dealer_id == DealerRow.id)
-            .where(DealerRow.code == dealer)
-        )
-        return [
-            Contract(dealer, r.start, r.end, r.annual_target, r.deposit, r.franchise_fee)
-            for r in rows
-        ]
 
     def save_draft(self, dealer: DealerCode, data: dict[str, Any], now: datetime) -> Draft:
         row = SaleDraftRow(dealer_id=self.ids.dealer(dealer), data=data, created_at=now)

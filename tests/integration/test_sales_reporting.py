@@ -306,3 +306,34 @@ def test_an_approved_price_exception_exempts_a_later_sale(dealer, boss, uow_fact
     assert "符合" in dealer.say("/report A100 1 2500 T-0001")
     assert "低于最低终端售价" in dealer.say("/report A100 1 2499 T-0001")
     assert "管理员" in boss.say("/exception A100 2500 all")
+
+
+def test_sales_in_scope_lists_a_dealer_its_own_and_a_manager_their_regions(
+    conv, dealer, boss, uow_factory, clock
+):
+    from datetime import date
+
+    from domain.sales import SaleStatus
+    from handlers.context import CoreOptions, Ctx
+    from handlers.i18n import Translator
+    from handlers.messages import Inbound
+    from handlers.sales_scope import sales_in_scope
+
+    other = linked(conv, uow_factory, clock, "d2", dealer="D002")
+    other.say("/report X200 1 120 T-0012")
+    dealer.say("/report A100 1 3000 T-0001")
+    dealer.say("/report A100 2 3000 T-0001")
+    dealer.say("/withdraw 3")
+    with uow_factory() as uow:
+
+        def scope(user: str, **kw) -> list[int]:
+            actor = uow.identities.find("console", user)
+            ctx = Ctx(
+                Inbound("console", user, user), actor, uow, clock, CoreOptions(), Translator()
+            )
+            return [s.id for s in sales_in_scope(ctx, date(2026, 7, 1), date(2026, 7, 31), **kw)]
+
+        assert scope("d1") == [2]
+        assert scope("d1", statuses=tuple(SaleStatus)) == [2, 3]
+        assert scope("boss") == [2]
+        assert scope("d2") == [1]

@@ -294,3 +294,18 @@ async def test_socket_mode_takes_a_slash_command_acks_it_and_answers(db, clock):
         assert [a["envelope_id"] for a in world.fake.socket_acks] == ["env-1"]
     finally:
         await shutdown()
+
+
+async def test_a_guided_form_runs_on_buttons_privately_in_a_channel(world, clock):
+    needs("complaint")
+    dealer = await _linked(world, clock, "UDLR", "CSALES", dealer="D001")
+
+    await dealer.command("complaint")
+    assert dealer.last[-1].kind == "respond" and dealer.last[-1].buttons
+    await dealer.press("质量")  # a form answer (f:...) from an ephemeral message
+    assert any("T-0001" in label for label, _ in dealer.last[-1].buttons)
+    await dealer.press("取消")
+
+    with world.app.uow_factory() as uow:
+        assert uow.forms.get("slack", "DUDLR", "T1:UDLR") is None
+    assert all(m.kind == "respond" for m in dealer.shown()[1:])  # nothing public in #sales

@@ -54,6 +54,7 @@ class SqlTicketRepository:
         self.s = session
         self.catalog = catalog
         self.identities = identities
+        self._staff: list[Actor] | None = None  # linked managers, read once per transaction
 
     # -- tickets ---------------------------------------------------------------------
 
@@ -333,28 +334,25 @@ class SqlTicketRepository:
 
     # -- who to tell -------------------------------------------------------------------
 
+    def _linked_staff(self) -> list[Actor]:
+        # The SLA job asks for the same few people for every ticket: read them once.
+        if self._staff is None:
+            rows = self.s.scalars(
+                select(ChatIdentityRow)
+                .where(ChatIdentityRow.manager_id.is_not(None))
+                .order_by(ChatIdentityRow.id)
+            )
+            self._staff = [self.identities._actor(r) for r in rows]
+        return self._staff
+
     def staff_for_region(self, region: RegionCode | None) -> list[Actor]:
         tree = self.catalog.region_tree()
-        rows = self.s.scalars(
-            select(ChatIdentityRow)
-            .where(ChatIdentityRow.manager_id.is_not(None))
-            .order_by(ChatIdentityRow.id)
-        )
-        found = []
-        for row in rows:
-            actor = self.identities._actor(row)
-            covers = region is not None and any(
-                tree.is_within(region, mr) for mr in actor.manager_regions
-            )
-            if actor.is_admin or covers:
-                found.append(actor)
-        return found
+        return [
+            a
+            for a in self._linked_staff()
+            if a.is_admin
+            or (region is not None and any(tree.is_within(region, r) for r in a.manager_regions))
+        ]
 
     def manager_contacts(self, code: ManagerCode) -> list[Actor]:
-        rows = self.s.scalars(
-            select(ChatIdentityRow)
-            .join(ManagerRow, ChatIdentityRow.manager_id == ManagerRow.id)
-            .where(ManagerRow.code == code)
-            .order_by(ChatIdentityRow.id)
-        )
-        return [self.identities._actor(r) for r in rows]
+        return [a for a in self._linked_staff() if a.manager_code == code]

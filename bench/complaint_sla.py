@@ -66,7 +66,9 @@ def seed(uow_factory, n: int) -> None:
     with uow_factory() as uow:
         s = uow.session
         root = RegionRow(code="CN", name="中国")
-        regions = [RegionRow(code=f"R{i:02d}", name=f"区域{i}", parent=root) for i in range(REGIONS)]
+        regions = [
+            RegionRow(code=f"R{i:02d}", name=f"区域{i}", parent=root) for i in range(REGIONS)
+        ]
         s.add_all([root, *regions])
         dealers = []
         for i in range(DEALERS):
@@ -90,9 +92,7 @@ def seed(uow_factory, n: int) -> None:
         s.flush()
         for m in people:
             s.add(
-                ChatIdentityRow(
-                    platform="console", user_id=m.code, chat_id=m.code, manager_id=m.id
-                )
+                ChatIdentityRow(platform="console", user_id=m.code, chat_id=m.code, manager_id=m.id)
             )
         uow.commit()
     sla = sla_policy(CoreOptions())

@@ -38,8 +38,8 @@ from bot.slack_inbound import (
     from_file_shared,
     from_message,
 )
-from bot.slack_sender import Destination, FileTooLarge, SlackSender
-from bot.transport import PermanentFailure, Undeliverable
+from bot.slack_sender import Destination, FileTooLarge, PartlySent, SlackSender, classify
+from bot.transport import PermanentFailure, RetryLater, Undeliverable
 from domain.outbox import OutgoingMessage
 from handlers.conversation import Conversation
 from handlers.i18n import Translator
@@ -189,14 +189,25 @@ class SlackService:
             await self._deliver(reply, dest, f"{inbound.dedupe_key}:reply:{n}")
 
     async def _deliver(self, reply: Reply, dest: Destination, key: str) -> None:
-        """Answer now; if Slack cannot take it now, the outbox delivers it later."""
+        """Answer now; what Slack cannot take now, the outbox delivers later."""
         try:
             await self.sender.post(dest, reply)
+            return
+        except PartlySent as exc:  # the text is out: only the files are still owed
+            later: Reply | None = Reply("", image=reply.image, document=reply.document)
+            key, error = f"{key}:files", exc.__cause__ or exc
+        except SlackApiError as exc:
+            error = classify(exc)
+            later = reply if isinstance(error, RetryLater) else None
         except (PermanentFailure, Undeliverable) as exc:
-            log.warning("slack reply %s not delivered: %r", key, exc)
-        except Exception as exc:
-            log.warning("slack reply %s deferred to the outbox: %r", key, exc)
-            await asyncio.to_thread(self._enqueue, dest.channel, reply, key)
+            later, error = None, exc
+        except Exception as exc:  # network: try again through the outbox
+            later, error = reply, exc
+        if later is None:
+            log.warning("slack reply %s not delivered: %r", key, error)
+            return
+        log.warning("slack reply %s deferred to the outbox: %r", key, error)
+        await asyncio.to_thread(self._enqueue, dest.channel, later, key)
 
     async def _mark_pressed(self, request: Request) -> None:
         """Replace the pressed buttons with the choice, so a second press is not offered."""

@@ -145,3 +145,41 @@ async def test_an_answer_slack_cannot_take_now_is_delivered_later_by_the_outbox(
     await world.service.dispatcher.drain_once()
     assert len(world.fake.shown_to("DUDLR")) == 1
     assert [i.status for i in outbox(world)] == [OutboxStatus.SENT]
+
+
+def needs(name: str) -> None:
+    import handlers.commands  # noqa: F401  (registers what exists so far)
+    from handlers import registry
+
+    if registry.lookup(name) is None:
+        pytest.skip(f"command {name} not registered yet (being written)")
+
+
+async def test_an_export_answers_privately_and_sends_the_workbook_to_the_dm(world, clock):
+    needs("export")
+    manager = world.user("UMGR", channel="CGENERAL")
+    await manager.command(f"start {invite(world.app.uow_factory, clock, manager='M02')}")
+
+    await manager.command("export violations")
+
+    assert [(m.kind, m.channel) for m in manager.last] == [
+        ("respond", "CGENERAL"),
+        ("file", "DUMGR"),
+    ]
+    (upload,) = world.fake.uploads.values()
+    assert upload.startswith(b"PK")  # an XLSX (zip) workbook
+
+
+async def test_a_failed_upload_is_retried_by_the_outbox_without_repeating_the_text(world, clock):
+    needs("export")
+    manager = world.user("UMGR", channel="CGENERAL")
+    await manager.command(f"start {invite(world.app.uow_factory, clock, manager='M02')}")
+    world.fake.fail("files.completeUploadExternal", 500, "internal_error")
+
+    await manager.command("export violations")
+    await world.fake.wait_for(lambda: len(outbox(world)) == 1)
+    await world.service.dispatcher.drain_once()
+
+    kinds = [(m.kind, m.channel) for m in manager.shown()[1:]]
+    assert kinds == [("respond", "CGENERAL"), ("file", "DUMGR")]
+    assert [i.status for i in outbox(world)] == [OutboxStatus.SENT]

@@ -46,7 +46,7 @@ def _set_or_rolled_up(period: Period, explicit: Mapping[Period, Decimal]) -> Dec
     if period in explicit:
         return explicit[period]
     parts = sub_periods(period)
-    if not parts:
+    if not parts or len(explicit) < len(parts):  # too few targets set to cover every part
         return None
     total = Decimal(0)
     for part in parts:
@@ -83,7 +83,7 @@ def resolve_target(
     for _ in range(YEARS_BACK):
         back = back.previous_year()
         chain += 1
-        last_year = _set_or_rolled_up(back, explicit)
+        last_year = explicit[back] if back in explicit else _set_or_rolled_up(back, explicit)
         if last_year is not None:
             break
     if last_year is not None:
@@ -268,6 +268,7 @@ class PaceCandidate:
     achieved: dict[Period, Decimal]
     explicit: dict[Period, Decimal]
     complete: bool  # False: `explicit` may lack targets `resolve_target` needs
+    periods: tuple[Period, ...] = ()  # the periods it may be behind on (the others: surely not)
 
 
 def ranked(items: Iterable[Standing]) -> list[Standing]:

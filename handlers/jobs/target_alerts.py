@@ -36,9 +36,9 @@ def behind_pace(ctx: JobContext) -> dict[DealerCode, list[Standing]]:
         for c in candidates
     }
     achieved = {c.dealer.code: c.achieved for c in candidates}
-    dealers = [c.dealer for c in candidates]
     found: dict[DealerCode, list[Standing]] = {}
     for period in periods:
+        dealers = [c.dealer for c in candidates if period in c.periods]
         for s in behind(dealers, period, explicit, achieved, growth, ctx.today):
             found.setdefault(s.dealer, []).append(s)
     return found

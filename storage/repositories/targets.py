@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from sqlalchemy import and_, case, exists, false, func, or_, select, text
+from sqlalchemy import and_, case, exists, false, func, or_, select
 from sqlalchemy.orm import Session
 
 from domain.achievement import (
@@ -90,7 +90,7 @@ class SqlTargetRepository:
                     (
                         and_(SaleRow.sold_on >= p.start, SaleRow.sold_on <= min(p.end, through)),
                         SaleRow.amount,
-                    ),
+                    )
                 )
             ).label(f"p{i}")
             for i, p in enumerate(periods)
@@ -167,7 +167,7 @@ class SqlTargetRepository:
                 or_(DealerRow.since.is_(None), DealerRow.since <= assessed_through(p.start)),
                 got * p.days < (target + slack) * elapsed,
             )
-            maybe += [incomplete, behind]
+            maybe.append(or_(incomplete, behind))
         q = (
             select(
                 DealerRow.code,
@@ -175,6 +175,7 @@ class SqlTargetRepository:
                 DealerRow.since,
                 *(sum_of[p] for p in periods),
                 *(targets.c[f"{x}{i}"] for i in range(len(periods)) for x in "tuso"),
+                *(case((m, 1), else_=0) for m in maybe),
             )
             .select_from(DealerRow)
             .join(targets, targets.c.dealer_id == DealerRow.id)
@@ -186,7 +187,7 @@ class SqlTargetRepository:
         found = []
         for row in self.s.connection().execute(q).all():
             code, name, since = row[0], row[1], row[2]
-            sums, rest = row[3 : 3 + n], row[3 + n :]
+            sums, rest, flags = row[3 : 3 + n], row[3 + n : 3 + 5 * n], row[3 + 5 * n :]
             explicit: dict[Period, Decimal] = {}
             complete = True
             for i, p in enumerate(periods):
@@ -204,6 +205,7 @@ class SqlTargetRepository:
                     {p: zero if v is None else v for p, v in zip(periods, sums, strict=True)},
                     explicit,
                     complete,
+                    tuple(p for p, flag in zip(periods, flags, strict=True) if flag),
                 )
             )
         return found
@@ -211,45 +213,29 @@ class SqlTargetRepository:
     def _sums(self, periods: list[Period], today: date):
         """Counted sales per dealer of each period through `today`, as one subquery.
 
-        Periods containing today differ only in their first day. PostgreSQL groups rows by
-        dealer and by which first days they follow (one SUM per row, as cheap as a plain
-        aggregate) and adds the buckets up; SQLite, scanning the covering index in dealer
-        order, sums conditionally instead (a second GROUP BY key would make it sort).
+        Periods containing today differ only in their first day: a plain SUM for the
+        earliest, and for each later first day a SUM of a CASE without ELSE, whose NULLs the
+        aggregate skips for free, so the scan costs about what a single SUM does.
         """
         lo = min(p.start for p in periods)
         starts = sorted({p.start for p in periods})
-        counted = and_(
-            SaleRow.status == COUNTED_STATUS, SaleRow.sold_on >= lo, SaleRow.sold_on <= today
-        )
-        if self.s.bind.dialect.name == "postgresql":
-            self.s.execute(text("SET LOCAL work_mem = '64MB'"))  # keeps the hash in memory
-            bucket = case(
-                *((SaleRow.sold_on >= day, k) for k, day in reversed(list(enumerate(starts)))),
-                else_=0,
-            ).label("b")
-            buckets = (
-                select(SaleRow.dealer_id, bucket, func.sum(SaleRow.amount).label("x"))
-                .where(counted)
-                .group_by(SaleRow.dealer_id, bucket)
-                .subquery("b")
+        cols = [
+            (
+                func.sum(SaleRow.amount)
+                if day == lo
+                else func.sum(case((SaleRow.sold_on >= day, SaleRow.amount)))
+            ).label(f"a{k}")
+            for k, day in enumerate(starts)
+        ]
+        sales = (
+            select(SaleRow.dealer_id, *cols)
+            .where(
+                SaleRow.status == COUNTED_STATUS, SaleRow.sold_on >= lo, SaleRow.sold_on <= today
             )
-            cols = [
-                func.sum(case((buckets.c.b >= k, buckets.c.x), else_=0)).label(f"a{k}")
-                for k in range(len(starts))
-            ]
-            sales = select(buckets.c.dealer_id, *cols).group_by(buckets.c.dealer_id)
-        else:
-            cols = [
-                (
-                    func.sum(SaleRow.amount)
-                    if day == lo
-                    else func.sum(case((SaleRow.sold_on >= day, SaleRow.amount), else_=0))
-                ).label(f"a{k}")
-                for k, day in enumerate(starts)
-            ]
-            sales = select(SaleRow.dealer_id, *cols).where(counted).group_by(SaleRow.dealer_id)
-        sub = sales.subquery("s")
-        return sub, {p: sub.c[f"a{starts.index(p.start)}"] for p in periods}
+            .group_by(SaleRow.dealer_id)
+            .subquery("s")
+        )
+        return sales, {p: sales.c[f"a{starts.index(p.start)}"] for p in periods}
 
     def daily(
         self, dealer: DealerCode, period: Period, through: date

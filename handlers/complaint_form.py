@@ -11,7 +11,7 @@ from handlers.errors import UserError
 from handlers.form_files import accepts_file
 from handlers.forms import END, Data, Form, Step, register_form
 from handlers.i18n import Translator
-from handlers.messages import Attachment, Button, Reply, button_rows
+from handlers.messages import MAX_PAYLOAD_BYTES, Attachment, Button, Reply, button_rows
 from handlers.ticket_flow import open_ticket, summary
 
 MAX_PHOTOS = 5
@@ -75,8 +75,8 @@ def _dealer_terminals(ctx: Ctx):
 
 
 def ask_customer(ctx: Ctx, data: Data) -> Reply:
-    terms = _dealer_terminals(ctx)[:BUTTON_TERMINALS]
-    buttons = [Button(f"{t.name} ({t.code})", f"f:{t.code}") for t in terms]
+    fits = [t for t in _dealer_terminals(ctx) if len(t.code.encode()) <= MAX_PAYLOAD_BYTES - 2]
+    buttons = [Button(f"{t.name} ({t.code})", f"f:{t.code}") for t in fits[:BUTTON_TERMINALS]]
     return Reply(ctx.t("tickets.form.customer"), button_rows(buttons, per_row=2))
 
 

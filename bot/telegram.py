@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 from aiohttp import web
 from telegram import Update
 from telegram.error import Forbidden, InvalidToken, NetworkError, RetryAfter, TelegramError
-from telegram.ext import Application, ContextTypes, TypeHandler
+from telegram.ext import Application, ContextTypes, ExtBot, TypeHandler
 
 from bot.app import App
 from bot.lanes import Lanes
@@ -90,7 +90,7 @@ class TelegramService:
         self.ready = asyncio.Event()  # set once updates are being received
 
     @property
-    def bot(self):
+    def bot(self) -> ExtBot:
         return self.application.bot
 
     def _build_application(self) -> Application:
@@ -113,12 +113,12 @@ class TelegramService:
     async def run(self, stop: asyncio.Event) -> None:
         if not await self._initialize(stop):
             return
-        self.lanes = Lanes(self.concurrency)
-        self.bot_id = self.bot.id
-        await self._set_menu()
-        await self.application.start()
         pump: asyncio.Task[None] | None = None
         try:
+            self.lanes = Lanes(self.concurrency)
+            self.bot_id = self.bot.id
+            await self._set_menu()
+            await self.application.start()
             if self.settings.mode == "webhook":
                 await self._start_webhook()
             else:

@@ -27,6 +27,19 @@ def _kind_and_rest(args: tuple[str, ...]) -> tuple[SaleKind, list[str]]:
     return SaleKind.RETAIL, list(args)
 
 
+def _split(words: list[str]) -> tuple[str, str, str, str]:
+    """PRODUCT QTY PRICE [TERMINAL], where product and terminal names may have spaces: the
+    quantity and price are the first two neighbouring words that read as such."""
+    for i in range(1, len(words) - 1):
+        try:
+            inputs.read_qty(words[i])
+            inputs.read_price(words[i + 1])
+        except UserError:
+            continue
+        return " ".join(words[:i]), words[i], words[i + 1], " ".join(words[i + 2 :])
+    return words[0], words[1], words[2], " ".join(words[3:])  # reports the bad number
+
+
 def _command_line(kind: SaleKind, sku: str, qty: str, price: str, terminal: str) -> str:
     words = ["report", *(["tender"] if kind is SaleKind.TENDER else []), sku, qty, price]
     return "c:" + " ".join([*words, terminal] if terminal else words)
@@ -41,12 +54,7 @@ def report(ctx: Ctx) -> Reply:
         return start_form(ctx, "report", {"kind": kind.value})
     if len(words) < 3:
         raise UserError("sale.usage")
-    sku_text, qty_text, price_text, terminal_text = (
-        words[0],
-        words[1],
-        words[2],
-        " ".join(words[3:]),
-    )
+    sku_text, qty_text, price_text, terminal_text = _split(words)
     qty, price = inputs.read_qty(qty_text), inputs.read_price(price_text)
     if terminal_text:
         # The usual report names exact codes: try them as typed, one round of lookups.

@@ -337,3 +337,9 @@ def test_sales_in_scope_lists_a_dealer_its_own_and_a_manager_their_regions(
         assert scope("d1", statuses=tuple(SaleStatus)) == [2, 3]
         assert scope("boss") == [2]
         assert scope("d2") == [1]
+
+
+def test_a_report_may_name_the_product_and_terminal_with_spaces(dealer, uow_factory):
+    answer = dealer.say("/report 超声诊断仪 A100 2 3,000 华西医院")
+    assert "#1" in answer and "华西医院 (T-0001)" in answer
+    assert "不是有效的数量" in dealer.say("/report A100 two 3000 T-0001")

@@ -111,9 +111,9 @@ async def main(requests: int, users: int, channels: int) -> None:
             for person in people:
                 await person.command(f"start {invite(world.app.uow_factory, clock, dealer='D001')}")
             await ack_round(world, people, requests, "real core")
-            world.service.conversation = SlowCore(world.app.conversation, 2.0)
+            world.service.requests.conversation = SlowCore(world.app.conversation, 2.0)
             await ack_round(world, people, min(requests, users), "core taking 2 s")
-            world.service.conversation = world.app.conversation
+            world.service.requests.conversation = world.app.conversation
             await outbox_round(world, channels)
         finally:
             await shutdown()

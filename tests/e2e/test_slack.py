@@ -167,7 +167,7 @@ class SlowConversation:
 async def test_a_slow_handler_still_acks_within_three_seconds(db, clock):
     seed_catalog(db.uow_factory)
     world, shutdown = await start_world(db, clock)
-    world.service.conversation = SlowConversation(world.app.conversation)
+    world.service.requests.conversation = SlowConversation(world.app.conversation)
     try:
         user = world.user("USLOW", channel="CGENERAL")
         command = await user.command_request("help")

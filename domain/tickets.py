@@ -236,6 +236,18 @@ class SlaPolicy:
         total = due - started
         return min(started + total * self.warn_fraction, due - timedelta(hours=self.warn_hours))
 
+    def horizon(self, now: datetime) -> datetime:
+        """No ticket due after this can be "near" now (for any configured SLA length).
+
+        A ticket whose SLA is longer than every configured one (the config changed since)
+        is warned a little later than its own share would say, never not at all.
+        """
+        longest = max([self.default_hours, *self.by_category.values(), *self.by_urgency.values()])
+        lead = max(
+            timedelta(hours=longest) * (1 - self.warn_fraction), timedelta(hours=self.warn_hours)
+        )
+        return now + lead
+
     def state(self, ticket: Ticket, now: datetime) -> SlaState:
         if not ticket.active:
             return SlaState.STOPPED
@@ -321,6 +333,11 @@ class TicketRepository(Protocol):
         ...
 
     def active(self) -> list[Ticket]: ...
+    def due_for_sla(self, now: datetime, horizon: datetime) -> list[Ticket]:
+        """Open tickets that may need an alert: no "near" alert yet and due by `horizon`,
+        or no "overdue" alert yet and due by `now` (the SLA policy decides exactly)."""
+        ...
+
     def add_followup(self, followup: FollowUp) -> bool:
         """Store the rating; False when this resolution round was already rated."""
         ...

@@ -23,7 +23,7 @@ def run_complaint_sla(uow: UnitOfWork, now: datetime, options: CoreOptions) -> i
     """
     sla = sla_policy(options)
     queued = 0
-    for ticket in uow.tickets.active():
+    for ticket in uow.tickets.due_for_sla(now, sla.horizon(now)):
         alert = sla_alert_due(ticket, now, sla)
         if alert is None:
             continue

@@ -209,6 +209,16 @@ class SqlTicketRepository:
         q = self._select().where(TicketRow.status.in_(_ACTIVE)).order_by(TicketRow.due_at)
         return [self._ticket(r) for r in self.s.execute(q)]
 
+    def due_for_sla(self, now: datetime, horizon: datetime) -> list[Ticket]:
+        near = TicketRow.near_alerted_at.is_(None) & (TicketRow.due_at <= horizon)
+        overdue = TicketRow.overdue_alerted_at.is_(None) & (TicketRow.due_at <= now)
+        q = (
+            self._select()
+            .where(TicketRow.status.in_(_ACTIVE), near | overdue)
+            .order_by(TicketRow.due_at)
+        )
+        return [self._ticket(r) for r in self.s.execute(q)]
+
     def for_export(
         self, regions: Sequence[RegionCode] | None, start: datetime, end: datetime
     ) -> list[Ticket]:

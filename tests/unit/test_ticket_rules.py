@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from domain.catalog import DealerCode, ManagerCode
 from domain.tickets import (
@@ -139,3 +141,20 @@ def test_ratings_of_two_or_less_reopen_and_others_do_not():
 )
 def test_ticket_ids_are_read_with_or_without_their_prefix(text, expected):
     assert parse_ticket_id(text) == expected
+
+
+@given(
+    category=st.sampled_from(list(TicketCategory)),
+    urgency=st.sampled_from(list(Urgency)),
+    minutes=st.integers(min_value=0, max_value=72 * 60),
+    fraction=st.floats(min_value=0.05, max_value=0.95),
+    warn_hours=st.floats(min_value=0, max_value=30),
+)
+def test_every_ticket_near_its_due_time_falls_inside_the_sla_job_horizon(
+    category, urgency, minutes, fraction, warn_hours
+):
+    policy = SlaPolicy(48, {"delivery": 12}, {"high": 24}, fraction, warn_hours)
+    t = ticket(hours=policy.duration(category, urgency).total_seconds() / 3600)
+    now = T0 + timedelta(minutes=minutes)
+    if policy.state(t, now) in (SlaState.NEAR, SlaState.OVERDUE):
+        assert t.due_at <= policy.horizon(now)

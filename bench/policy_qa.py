@@ -43,14 +43,17 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
-def accuracy(kb: KnowledgeBase, questions: list[dict]) -> tuple[float, float]:
-    top1 = top3 = 0
+def accuracy(kb: KnowledgeBase, questions: list[dict]) -> tuple[float, float, float]:
+    """Top-1, top-3, and the share answered with confidence (not sent to a manager)."""
+    top1 = top3 = confident = 0
     for item in questions:
-        found, _ = kb.find(item["q"], question_lang(item["q"]) or "zh")
+        found, result = kb.find(item["q"], question_lang(item["q"]) or "zh")
         ranked = [f.clause.key for f in found if f.clause]
         top1 += bool(ranked) and ranked[0] in item["expect"]
         top3 += any(k in item["expect"] for k in ranked[:3])
-    return top1 / len(questions), top3 / len(questions)
+        confident += result.confident
+    n = len(questions)
+    return top1 / n, top3 / n, confident / n
 
 
 def end_to_end(questions: list[str], rounds: int) -> list[float]:
@@ -110,10 +113,10 @@ def main() -> None:
     all_questions: list[str] = []
     for path in SETS:
         data = json.loads(path.read_text(encoding="utf-8"))
-        top1, top3 = accuracy(kb, data["questions"])
+        top1, top3, confident = accuracy(kb, data["questions"])
         all_questions += [item["q"] for item in data["questions"]]
         print(f"{path.name}: {len(data['questions'])} questions, "
-              f"top-1 {top1:.1%}, top-3 {top3:.1%}")  # fmt: skip
+              f"top-1 {top1:.1%}, top-3 {top3:.1%}, confident {confident:.1%}")  # fmt: skip
 
     timings: list[float] = []
     cpu_timings: list[float] = []  # CPU time of this thread: what a busy machine does not inflate

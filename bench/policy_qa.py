@@ -38,6 +38,15 @@ SETS = [
 ]
 
 
+# Questions the policy does not answer: none should be answered with confidence.
+OFF_TOPIC = [
+    "明天天气怎么样", "who won the football match", "what's your name",
+    "what is the company's phone number", "帮我订一张去北京的机票", "公司年会在哪里举办？",
+    "今天股市怎么样", "how do I cook rice", "能帮我写个周报吗", "where is your office",
+    "公司地址在哪里", "今年的年终奖什么时候发",
+]  # fmt: skip
+
+
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
@@ -117,6 +126,9 @@ def main() -> None:
         all_questions += [item["q"] for item in data["questions"]]
         print(f"{path.name}: {len(data['questions'])} questions, "
               f"top-1 {top1:.1%}, top-3 {top3:.1%}, confident {confident:.1%}")  # fmt: skip
+
+    wrong = [q for q in OFF_TOPIC if kb.find(q, question_lang(q) or "zh")[1].confident]
+    print(f"off-topic questions answered with confidence: {len(wrong)} of {len(OFF_TOPIC)}")
 
     timings: list[float] = []
     cpu_timings: list[float] = []  # CPU time of this thread: what a busy machine does not inflate

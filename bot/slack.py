@@ -42,6 +42,9 @@ log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
 SHUTDOWN_GRACE = 10.0
+# chat.postMessage: about 1 message/s per channel and "several hundred per minute" per
+# workspace; staying under 300/min leaves room for interactive answers and avoids 429 storms.
+OUTBOX_RATE = 5.0
 
 
 def parse_listen(listen: str) -> tuple[str, int]:
@@ -89,7 +92,12 @@ class SlackService:
         self.bolt.event("message")(self._on_message)
         self.bolt.event("file_shared")(self._on_file_shared)
         self.dispatcher = OutboxDispatcher(
-            PLATFORM, self.sender.send, app.uow_factory, app.clock, rate=20, per_chat_interval=1.0
+            PLATFORM,
+            self.sender.send,
+            app.uow_factory,
+            app.clock,
+            rate=OUTBOX_RATE,
+            per_chat_interval=1.0,
         )
         self.dispatch = dispatch  # False: another task or process delivers the outbox
         self.port: int | None = None

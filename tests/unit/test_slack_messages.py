@@ -135,3 +135,19 @@ def test_slack_errors_map_to_what_the_outbox_should_do(status, error, expected):
 def test_a_429_waits_as_long_as_slack_asks():
     mapped = classify(_error(429, "ratelimited", {"Retry-After": "30"}))
     assert isinstance(mapped, RetryLater) and mapped.retry_after == 30.0
+
+
+def test_slack_settings_name_what_is_missing_for_the_mode():
+    from pydantic import SecretStr
+
+    from bot.config import ConfigError, SlackSettings
+    from bot.slack import check_settings, parse_listen
+
+    token = SecretStr("xoxb-1")
+    with pytest.raises(ConfigError, match="signing_secret"):
+        check_settings(SlackSettings(bot_token=token))
+    with pytest.raises(ConfigError, match="app_token"):
+        check_settings(SlackSettings(bot_token=token, mode="socket"))
+    check_settings(SlackSettings(bot_token=token, signing_secret=SecretStr("s")))
+    assert parse_listen("0.0.0.0:3000") == ("0.0.0.0", 3000)
+    assert parse_listen("[::1]:8080") == ("::1", 8080)

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from pydantic import SecretStr
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
+from bot.config import ConfigError, SlackSettings
+from bot.slack import check_settings, parse_listen
 from bot.slack_blocks import SECTION_LIMIT, pressed, render, unescape
 from bot.slack_inbound import file_key, from_action, from_command, from_file_shared, from_message
 from bot.slack_sender import classify
@@ -138,11 +141,6 @@ def test_a_429_waits_as_long_as_slack_asks():
 
 
 def test_slack_settings_name_what_is_missing_for_the_mode():
-    from pydantic import SecretStr
-
-    from bot.config import ConfigError, SlackSettings
-    from bot.slack import check_settings, parse_listen
-
     token = SecretStr("xoxb-1")
     with pytest.raises(ConfigError, match="signing_secret"):
         check_settings(SlackSettings(bot_token=token))

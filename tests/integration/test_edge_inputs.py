@@ -25,15 +25,15 @@ def no_apology(replies) -> None:
 
 
 CASES = [
-    ("unknown command", "/frobnicate now", "没有“frobnicate”这个命令", "no command \"frobnicate\""),
+    ("unknown command", "/frobnicate now", "没有“frobnicate”这个命令", 'no command "frobnicate"'),
     ("typo of a command", "/hlep", "您是不是想用 /help", "Did you mean /help"),
-    ("a lone slash", "/", "没有“/”这个命令", "no command \"/\""),
+    ("a lone slash", "/", "没有“/”这个命令", 'no command "/"'),
     ("empty", "", "空消息", "empty"),
     ("only spaces and newlines", "  \n\t ", "空消息", "empty"),
     ("only control characters", "\x00\x07\x1b\u200b", "空消息", "empty"),
     ("10,000 characters", "啊" * 10_000, "消息太长（10000 个字符", "too long (10000 characters"),
     ("emoji", "👍🎉🚀", "没能理解", "did not understand"),
-    ("emoji command", "/👍", "没有“👍”这个命令", "no command \"👍\""),
+    ("emoji command", "/👍", "没有“👍”这个命令", 'no command "👍"'),
 ]
 
 

@@ -41,7 +41,7 @@ from domain.tickets import (  # noqa: E402
 from handlers.context import CoreOptions  # noqa: E402
 from handlers.conversation import Conversation  # noqa: E402
 from handlers.messages import Inbound  # noqa: E402
-from handlers.ticket_flow import sla_policy  # noqa: E402
+from handlers.ticket_recipients import sla_policy  # noqa: E402
 from handlers.ticket_sla import run_complaint_sla  # noqa: E402
 from storage.db import make_engine, make_session_factory, upgrade  # noqa: E402
 from storage.models import (  # noqa: E402

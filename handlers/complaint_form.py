@@ -12,7 +12,8 @@ from handlers.form_files import accepts_file
 from handlers.forms import END, Data, Form, Step, register_form
 from handlers.i18n import Translator
 from handlers.messages import MAX_PAYLOAD_BYTES, Attachment, Button, Reply, button_rows
-from handlers.ticket_flow import open_ticket, summary
+from handlers.ticket_flow import open_ticket
+from handlers.ticket_texts import summary
 
 MAX_PHOTOS = 5
 MAX_PHOTO_BYTES = 5 * 1024 * 1024

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from domain.tickets import SlaState
+from domain.sla import SlaState
 from handlers.context import Ctx
 from handlers.exports import Sheet, Window, exporter
-from handlers.ticket_flow import manager_scope, sla_policy
+from handlers.ticket_flow import manager_scope
+from handlers.ticket_recipients import sla_policy
 
 
 @exporter("complaints", label_key="tickets.export.label")

@@ -6,17 +6,11 @@ and tells the people concerned through the outbox, each in their own language.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from datetime import datetime
-
 from domain.catalog import ManagerCode, ManagerRole
-from domain.identity import Actor, Role
-from domain.outbox import OutgoingMessage
-from domain.ports import UnitOfWork
+from domain.identity import Role
 from domain.tickets import (
     FollowUp,
     NewTicket,
-    SlaPolicy,
     Ticket,
     TicketAction,
     TicketEvent,
@@ -26,75 +20,11 @@ from domain.tickets import (
     apply,
     rating_reopens,
 )
-from handlers.context import CoreOptions, Ctx
+from handlers.context import Ctx
 from handlers.errors import UserError
-from handlers.i18n import Translator
-from handlers.messages import Button, Reply, button_rows
-
-
-def sla_policy(options: CoreOptions) -> SlaPolicy:
-    return SlaPolicy(
-        default_hours=options.complaint_sla_hours,
-        by_category=dict(options.complaint_sla_by_category),
-        by_urgency=dict(options.complaint_sla_by_urgency),
-        warn_fraction=options.complaint_sla_warn_fraction,
-        warn_hours=options.complaint_sla_warn_hours,
-    )
-
-
-def queue(
-    uow: UnitOfWork,
-    recipient: Actor,
-    key: str,
-    build: Callable[[Translator], Reply],
-    now: datetime,
-    options: CoreOptions,
-) -> bool:
-    """Queue a message to `recipient` in their language, once per key and chat."""
-    t = Translator(recipient.locale or options.default_locale)
-    return uow.outbox.enqueue(
-        OutgoingMessage(
-            dedupe_key=f"{key}:{recipient.platform}:{recipient.chat_id}",
-            platform=recipient.platform,
-            chat_id=recipient.chat_id,
-            payload=build(t).to_dict(),
-            identity_id=recipient.identity_id,
-        ),
-        now,
-    )
-
-
-def _unique(actors: Iterable[Actor]) -> list[Actor]:
-    seen, out = set(), []
-    for a in actors:
-        if (a.platform, a.chat_id) not in seen:
-            seen.add((a.platform, a.chat_id))
-            out.append(a)
-    return out
-
-
-def handlers_of(uow: UnitOfWork, ticket: Ticket) -> list[Actor]:
-    """Who works the ticket: its assignee, else the region's agents and sales managers."""
-    if ticket.assignee:
-        found = uow.tickets.manager_contacts(ticket.assignee)
-        if found:
-            return found
-    staff = uow.tickets.staff_for_region(ticket.region_code)
-    working = [
-        a for a in staff if a.manager_role in (ManagerRole.SERVICE_AGENT, ManagerRole.SALES_MANAGER)
-    ]
-    return working or [a for a in staff if a.is_admin]
-
-
-def escalation_of(uow: UnitOfWork, ticket: Ticket) -> list[Actor]:
-    """The region's sales managers (else its regional directors, else admins)."""
-    staff = uow.tickets.staff_for_region(ticket.region_code)
-    for role in (ManagerRole.SALES_MANAGER, ManagerRole.REGIONAL_DIRECTOR, ManagerRole.ADMIN):
-        found = [a for a in staff if a.manager_role is role]
-        if found:
-            return found
-    return []
-
+from handlers.messages import Button, Reply
+from handlers.ticket_recipients import escalation_of, handlers_of, sla_policy, unique_chats
+from handlers.ticket_texts import dealer_update, new_ticket_alert, summary
 
 # -- visibility -----------------------------------------------------------------------
 
@@ -140,8 +70,10 @@ def open_ticket(ctx: Ctx, new: NewTicket) -> Ticket:
         TicketEvent(ticket.id, ctx.now, ctx.actor.label, TicketAction.CREATE, None, ticket.status)
     )
     ctx.audit("ticket.create", ticket.number)
-    for staff in _unique(handlers_of(ctx.uow, ticket)):
-        ctx.notify(staff, f"ticket:{ticket.id}:new", lambda t: new_ticket_alert(t, ticket, ctx))
+    for staff in unique_chats(handlers_of(ctx.uow, ticket)):
+        ctx.notify(
+            staff, f"ticket:{ticket.id}:new", lambda t: new_ticket_alert(t, ticket, ctx.options)
+        )
     return ticket
 
 
@@ -244,7 +176,7 @@ def rate(ctx: Ctx, ticket: Ticket, rating: int) -> bool:
     if rating_reopens(rating):
         note = ctx.t("tickets.low_rating_note", rating=rating)
         transition(ctx, ticket, TicketAction.REOPEN, note=note, notify_dealer=False)
-        for staff in _unique(handlers_of(ctx.uow, ticket) + escalation_of(ctx.uow, ticket)):
+        for staff in unique_chats(handlers_of(ctx.uow, ticket) + escalation_of(ctx.uow, ticket)):
             ctx.notify(
                 staff,
                 f"ticket:{ticket.id}:low_rating:{ticket.reopen_count}",
@@ -257,63 +189,3 @@ def rate(ctx: Ctx, ticket: Ticket, rating: int) -> bool:
     if ticket.status is TicketStatus.RESOLVED:
         transition(ctx, ticket, TicketAction.CLOSE, note=f"{rating}/5", notify_dealer=False)
     return False
-
-
-# -- texts ----------------------------------------------------------------------------
-
-
-def summary(t: Translator, ticket: Ticket, options: CoreOptions) -> str:
-    where = ticket.customer or "-"
-    if ticket.terminal_code:
-        where = (
-            f"{ticket.customer} ({ticket.terminal_code})"
-            if ticket.customer
-            else ticket.terminal_code
-        )
-    return t(
-        "tickets.summary",
-        number=ticket.number,
-        dealer=ticket.dealer_code,
-        category=t(f"tickets.category.{ticket.category}"),
-        urgency=t(f"tickets.urgency.{ticket.urgency}"),
-        status=t(f"tickets.status.{ticket.status}"),
-        customer=where,
-        due=t.datetime(ticket.due_at, options.tz),
-    )
-
-
-def new_ticket_alert(t: Translator, ticket: Ticket, ctx: Ctx) -> Reply:
-    return Reply(
-        t("tickets.new_alert", summary=summary(t, ticket, ctx.options)),
-        (
-            (
-                Button(t("tickets.button.take"), f"c:ticket {ticket.id} assign"),
-                Button(t("tickets.button.details"), f"c:ticket {ticket.id}"),
-            ),
-        ),
-    )
-
-
-def rating_buttons(t: Translator, ticket: Ticket):
-    return button_rows(
-        [
-            Button(t("tickets.button.rate", n=n), f"c:ticket {ticket.id} rate {n}")
-            for n in range(1, 6)
-        ],
-        per_row=5,
-    )
-
-
-def dealer_update(
-    t: Translator, ticket: Ticket, event: TicketEvent, note: str | None = None
-) -> Reply:
-    key = f"tickets.dealer_update.{event.action}"
-    text = t(
-        key,
-        number=ticket.number,
-        note=event.note if note is None else note,
-        status=t(f"tickets.status.{ticket.status}"),
-    )
-    if event.action is TicketAction.RESOLVE:
-        return Reply(text + "\n" + t("tickets.rate_prompt"), rating_buttons(t, ticket))
-    return Reply(text)

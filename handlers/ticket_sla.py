@@ -5,11 +5,19 @@ from __future__ import annotations
 from datetime import datetime
 
 from domain.ports import UnitOfWork
-from domain.tickets import SlaAlert, Ticket, sla_alert_due, sla_dedupe_key
+from domain.sla import SlaAlert, sla_alert_due, sla_dedupe_key
+from domain.tickets import Ticket
 from handlers.context import CoreOptions
 from handlers.i18n import Translator
 from handlers.messages import Button, Reply
-from handlers.ticket_flow import _unique, escalation_of, handlers_of, queue, sla_policy, summary
+from handlers.ticket_recipients import (
+    escalation_of,
+    handlers_of,
+    queue,
+    sla_policy,
+    unique_chats,
+)
+from handlers.ticket_texts import summary
 
 
 def run_complaint_sla(uow: UnitOfWork, now: datetime, options: CoreOptions) -> int:
@@ -33,7 +41,7 @@ def run_complaint_sla(uow: UnitOfWork, now: datetime, options: CoreOptions) -> i
             recipients = workers
             ticket.near_alerted_at = now
         else:
-            recipients = _unique(workers + escalation_of(uow, ticket))
+            recipients = unique_chats(workers + escalation_of(uow, ticket))
             ticket.overdue_alerted_at = now
             ticket.near_alerted_at = ticket.near_alerted_at or now  # no "near" after overdue
         for person in recipients:

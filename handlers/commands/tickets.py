@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from domain.identity import Role
 from domain.periods import PeriodKind
+from domain.sla import SlaState
 from domain.tickets import (
     MAX_RATING,
     MIN_RATING,
-    SlaState,
     Ticket,
     TicketAction,
     allowed_actions,
@@ -20,15 +20,9 @@ from handlers.exports import period_window
 from handlers.forms import start_form
 from handlers.messages import Attachment, Button, Reply, button_rows
 from handlers.registry import DEALER, LINKED, MANAGER, command
-from handlers.ticket_flow import (
-    assign,
-    load_ticket,
-    manager_scope,
-    rate,
-    sla_policy,
-    summary,
-    transition,
-)
+from handlers.ticket_flow import assign, load_ticket, manager_scope, rate, transition
+from handlers.ticket_recipients import sla_policy
+from handlers.ticket_texts import summary
 
 # Action words in both languages -> the action they name.
 ACTION_WORDS = {

@@ -9,10 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from domain.catalog import DealerCode, ManagerCode
+from domain.sla import SlaAlert, SlaPolicy, SlaState, sla_alert_due, sla_dedupe_key
 from domain.tickets import (
-    SlaAlert,
-    SlaPolicy,
-    SlaState,
     Ticket,
     TicketAction,
     TicketCategory,
@@ -25,8 +23,6 @@ from domain.tickets import (
     next_status,
     parse_ticket_id,
     rating_reopens,
-    sla_alert_due,
-    sla_dedupe_key,
 )
 
 T0 = datetime(2026, 7, 17, 2, 0, tzinfo=UTC)

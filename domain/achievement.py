@@ -19,7 +19,7 @@ from typing import Protocol
 from domain.catalog import Dealer, DealerCode
 from domain.money import CENT
 from domain.periods import Period, PeriodKind
-from domain.targets import TargetDecision, TargetSource, in_first_year, target_for
+from domain.targets import TargetDecision, TargetSource, grow, in_first_year, target_for
 
 COUNTED_STATUS = "confirmed"
 YEARS_BACK = 5  # how far a derived target looks for the last one that was set
@@ -196,30 +196,42 @@ def behind(
 ) -> list[Standing]:
     """The standings behind pace only; the same judgement as `Standing.behind`, made lean.
 
-    Alerts judge every dealer at once, so the common case (a target set for the period) is
-    a dict lookup and one comparison per dealer; only the others resolve a target fully.
+    Alerts judge every dealer at once, so the common cases (a target set for the period,
+    or last year's grown) cost a few dict lookups; the others resolve a target in full.
     """
     zero = Decimal("0.00")
     start, days = period.start, period.days
     elapsed = min(max((today - start).days + 1, 0), days)
+    assessed_until = assessed_through(start)
+    last_year = period.previous_year()
+    parts = sub_periods(period)
     empty: dict[Period, Decimal] = {}
     found = []
     for dealer in dealers:
+        if dealer.since is not None and dealer.since > assessed_until:
+            continue  # first cooperation year: shown elsewhere, never alerted
         targets = explicit.get(dealer.code, empty)
         amount = targets.get(period)
-        decision = None
-        if amount is None:
+        if amount is not None:
+            decision = None
+        elif last_year in targets and not _may_roll_up(parts, targets):
+            decision = TargetDecision(grow(targets[last_year], growth), TargetSource.GROWTH, True)
+            amount = decision.amount
+        else:
             decision = resolve_target(period, targets, growth, dealer.since)
             amount = decision.amount
             if amount is None:
                 continue
-        if in_first_year(dealer.since, start):
-            continue
         got = achieved.get(dealer.code, empty).get(period, zero)
         if got * days < amount * elapsed:
             decision = decision or TargetDecision(amount, TargetSource.SET, True)
             found.append(Standing(dealer.code, dealer.name, period, decision, got, today))
     return found
+
+
+def _may_roll_up(parts: tuple[Period, ...], targets: Mapping[Period, Decimal]) -> bool:
+    """Whether every part is set or has parts of its own (a necessary condition)."""
+    return bool(parts) and all(p in targets or sub_periods(p) for p in parts)
 
 
 def assessed_through(on: date) -> date:

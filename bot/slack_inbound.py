@@ -33,6 +33,7 @@ class Request:
     pressed_label: str = ""
     message: dict[str, Any] | None = None  # the message whose button was pressed
     in_dm: bool = False  # `channel` is the user's DM with the bot
+    language: str | None = None  # the user's Slack locale, e.g. "en-US"
 
     @property
     def user_id(self) -> str:
@@ -49,6 +50,7 @@ class Request:
             payload=self.payload,
             file=file,
             dedupe_key=key or self.key,
+            language_hint=self.language,
         )
 
 

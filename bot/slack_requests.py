@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Callable
+from dataclasses import replace
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
@@ -47,6 +48,12 @@ class SlackRequests:
 
     async def handle(self, request: Request) -> None:
         dm = request.channel if request.in_dm else await self.sender.dm_channel(request.user)
+        profile = await self.sender.profile(request.user)
+        request = replace(
+            request,
+            display_name=request.display_name or profile.name,
+            language=profile.locale,
+        )
         if request.files:
             await self._handle_files(request, dm)
             return

@@ -62,6 +62,12 @@ class PartlySent(PermanentFailure):
 
 
 @dataclass(frozen=True, slots=True)
+class Profile:
+    name: str = ""
+    locale: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Destination:
     channel: str  # the user's DM channel with the bot: messages and files
     response_url: str | None = None  # answer privately where a command was typed
@@ -94,7 +100,9 @@ class SlackSender:
         self.client = client
         self._token = token
         self._api_host = urlsplit(api_base_url).hostname or ""
-        self._dm: dict[str, str] = {}  # Slack user id -> DM channel id (a cache of Slack's fact)
+        # Caches of Slack's facts about a user (not business state): DM channel, name, locale.
+        self._dm: dict[str, str] = {}
+        self._profiles: dict[str, Profile] = {}
 
     async def dm_channel(self, user: str) -> str:
         channel = self._dm.get(user)
@@ -102,6 +110,24 @@ class SlackSender:
             resp = await self.client.conversations_open(users=user)
             channel = self._dm[user] = resp["channel"]["id"]
         return channel
+
+    async def profile(self, user: str) -> Profile:
+        """Name and locale (users.info, scope users:read); empty when Slack will not say."""
+        found = self._profiles.get(user)
+        if found is not None:
+            return found
+        try:
+            resp = await self.client.users_info(user=user, include_locale=True)
+        except SlackApiError as exc:  # e.g. missing_scope: do without, and do not ask again
+            log.info("slack users.info for %s: %s", user, exc.response.get("error"))
+            self._profiles[user] = Profile()
+            return self._profiles[user]
+        except (aiohttp.ClientError, TimeoutError):
+            return Profile()
+        info = resp.get("user") or {}
+        name = (info.get("profile") or {}).get("display_name") or info.get("real_name") or ""
+        self._profiles[user] = Profile(str(name), info.get("locale"))
+        return self._profiles[user]
 
     async def send(self, chat_id: str, reply: Reply) -> None:
         """The outbox's sender: one proactive message to a Slack DM channel (or user id)."""

@@ -55,6 +55,7 @@ class FakeSlack:
         self.socket: web.WebSocketResponse | None = None  # Socket Mode connection
         self.socket_acks: list[dict[str, Any]] = []
         self._connected = asyncio.Event()
+        self.locales: dict[str, str] = {}  # user -> Slack locale; others: users.info refused
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self.messages: list[Message] = []
         self.uploads: dict[str, bytes] = {}
@@ -168,6 +169,13 @@ class FakeSlack:
                 text = str(params.get("initial_comment") or "")
                 self.messages.append(Message("file", channel, text, body))
             return {"ok": True, "files": [{"id": f["id"], "title": f["title"]} for f in files]}
+        if method == "users.info":
+            user = str(params["user"])
+            if user not in self.locales:
+                return {"ok": False, "error": "missing_scope"}
+            profile = {"display_name": f"{user.lower()}-name"}
+            info = {"id": user, "locale": self.locales[user], "profile": profile}
+            return {"ok": True, "user": info}
         if method == "apps.connections.open":
             return {"ok": True, "url": self.base.replace("http", "ws", 1) + "/socket"}
         if method == "files.info":

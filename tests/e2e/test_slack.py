@@ -71,6 +71,18 @@ async def test_an_unlinked_user_is_asked_to_link_first(world):
     assert world.audit_count("cmd:help") == 0
 
 
+async def test_a_new_user_is_answered_in_their_slack_language(world, clock):
+    world.fake.locales["UEN"] = "en-US"
+    newcomer = world.user("UEN")
+    said = await newcomer.say("hello")
+    assert said.isascii()  # not the default Chinese
+    code = invite(world.app.uow_factory, clock, dealer="D001")
+    await newcomer.say(f"start {code}")
+    with world.app.uow_factory() as uow:
+        assert uow.identities.find("slack", "T1:UEN") is not None
+    assert len(world.fake.called("users.info")) == 1  # asked once
+
+
 async def test_lang_shows_buttons_and_pressing_one_switches_the_language(world, clock):
     dealer = world.user("UDLR")
     code = invite(world.app.uow_factory, clock, dealer="D001")

@@ -70,8 +70,48 @@ class _Ids:
 _ID_BY_KEY = select(SaleRow.id).where(SaleRow.dedupe_key == bindparam("key"))
 
 
-def _id_of(model, column, code: str):
-    return select(model.id).where(column == code).scalar_subquery()
+def _id_of(model, column, param: str):
+    return select(model.id).where(column == bindparam(param)).scalar_subquery()
+
+
+def _params(model, *names: str) -> dict:
+    return {n: bindparam(n, type_=model.__table__.c[n].type) for n in names}
+
+
+# The hot path of every report: built once, one INSERT each with the codes looked up inside.
+_INSERT_SALE = (
+    insert(SaleRow)
+    .values(
+        dealer_id=_id_of(DealerRow, DealerRow.code, "dealer"),
+        product_id=_id_of(ProductRow, ProductRow.sku, "sku"),
+        terminal_id=_id_of(TerminalRow, TerminalRow.code, "terminal"),
+        **_params(
+            SaleRow,
+            "qty",
+            "unit_price",
+            "amount",
+            "kind",
+            "sold_on",
+            "status",
+            "reported_by",
+            "created_at",
+            "dedupe_key",
+            "corrects_id",
+            "source_text",
+        ),
+    )
+    .returning(SaleRow.id)
+)
+_INSERT_VIOLATION = (
+    insert(ViolationRow)
+    .values(
+        dealer_id=_id_of(DealerRow, DealerRow.code, "dealer"),
+        **_params(
+            ViolationRow, "sale_id", "type", "severity", "evidence", "status", "note", "created_at"
+        ),
+    )
+    .returning(ViolationRow.id)
+)
 
 
 def _sales_query() -> Select:
@@ -118,29 +158,24 @@ class SqlSalesRepository:
         corrects: SaleId | None = None,
     ) -> Sale:
         amount = multiply(draft.unit_price, draft.qty)
-        # One INSERT with the codes looked up inside it: this is the hot path of every report.
-        stmt = (
-            insert(SaleRow)
-            .values(
-                dealer_id=_id_of(DealerRow, DealerRow.code, draft.dealer),
-                product_id=_id_of(ProductRow, ProductRow.sku, draft.sku),
-                terminal_id=_id_of(TerminalRow, TerminalRow.code, draft.terminal),
-                qty=draft.qty,
-                unit_price=draft.unit_price,
-                amount=amount,
-                kind=draft.kind.value,
-                sold_on=draft.sold_on,
-                status=SaleStatus.CONFIRMED.value,
-                reported_by=reported_by,
-                created_at=now,
-                dedupe_key=dedupe_key,
-                corrects_id=corrects,
-                source_text=draft.source_text[:2000],
-            )
-            .returning(SaleRow.id)
-        )
+        values = {
+            "dealer": draft.dealer,
+            "sku": draft.sku,
+            "terminal": draft.terminal,
+            "qty": draft.qty,
+            "unit_price": draft.unit_price,
+            "amount": amount,
+            "kind": draft.kind.value,
+            "sold_on": draft.sold_on,
+            "status": SaleStatus.CONFIRMED.value,
+            "reported_by": reported_by,
+            "created_at": now,
+            "dedupe_key": dedupe_key,
+            "corrects_id": corrects,
+            "source_text": draft.source_text[:2000],
+        }
         try:
-            sale_id = self.s.execute(stmt).scalar_one()
+            sale_id = self.s.connection().execute(_INSERT_SALE, values).scalar_one()
         except IntegrityError as exc:  # the same report stored by a concurrent handler
             raise DuplicateUpdate(dedupe_key) from exc
         return Sale(
@@ -318,21 +353,17 @@ class SqlViolationRepository:
     def add(
         self, dealer: DealerCode, sale_id: SaleId | None, breach: Breach, now: datetime
     ) -> Violation:
-        stmt = (
-            insert(ViolationRow)
-            .values(
-                dealer_id=_id_of(DealerRow, DealerRow.code, dealer),
-                sale_id=sale_id,
-                type=breach.type.value,
-                severity=breach.severity.value,
-                evidence=breach.evidence,
-                status=ViolationStatus.OPEN.value,
-                note="",
-                created_at=now,
-            )
-            .returning(ViolationRow.id)
-        )
-        violation_id = self.s.execute(stmt).scalar_one()
+        values = {
+            "dealer": dealer,
+            "sale_id": sale_id,
+            "type": breach.type.value,
+            "severity": breach.severity.value,
+            "evidence": breach.evidence,
+            "status": ViolationStatus.OPEN.value,
+            "note": "",
+            "created_at": now,
+        }
+        violation_id = self.s.connection().execute(_INSERT_VIOLATION, values).scalar_one()
         return Violation(
             id=ViolationId(violation_id),
             dealer=dealer,

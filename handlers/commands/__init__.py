@@ -8,6 +8,7 @@ from handlers.commands import tickets  # noqa: F401
 from handlers.commands import targets  # noqa: F401
 from handlers.commands import sales  # noqa: F401
 from handlers.commands import sale_edits  # noqa: F401
+from handlers.commands import stock  # noqa: F401
 from handlers.commands import sale_drafts  # noqa: F401
 from handlers.commands import sale_upload  # noqa: F401
 from handlers.commands import violations  # noqa: F401

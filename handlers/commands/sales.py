@@ -1,10 +1,10 @@
-"""report, stock: dealers report what they sold and what they hold."""
+"""report: dealers report what they sold."""
 
 from __future__ import annotations
 
 from domain.catalog import Sku, TerminalCode
 from domain.reporting import SaleRejected
-from domain.sales import SaleDraft, SaleKind, StockLevel
+from domain.sales import SaleDraft, SaleKind
 from handlers import sale_inputs as inputs
 from handlers.commands.sale_form import draft_from  # noqa: F401  (registers the form)
 from handlers.context import Ctx
@@ -112,54 +112,3 @@ def report(ctx: Ctx) -> Reply:
         ctx.inbound.text,
     )
     return receipt(ctx, record(ctx, draft, dedupe_key_for(ctx)))
-
-
-@command("stock", roles=DEALER, example="/stock A100 35", aliases=("库存",))
-def stock(ctx: Ctx) -> Reply:
-    """Report stock on hand: SKU QTY [DATE]; without arguments, show what you reported."""
-    dealer = ctx.require_dealer()
-    if not ctx.args:
-        levels = ctx.uow.sales.stock(dealer)
-        if not levels:
-            return Reply(ctx.t("stock.none"))
-        lines = [ctx.t("stock.title")]
-        lines += [
-            ctx.t(
-                "stock.line",
-                product=product_label(ctx, s.sku),
-                qty=ctx.t.number(s.qty),
-                day=ctx.t.date(s.as_of),
-            )
-            for s in levels
-        ]
-        return Reply("\n".join(lines))
-    if len(ctx.args) < 2:
-        raise UserError("stock.usage")
-    qty_text = ctx.args[1]
-    qty = 0 if qty_text.strip() in {"0", "零"} else inputs.read_qty(qty_text)
-    as_of = inputs.read_day(ctx.args[2], ctx.today) if len(ctx.args) > 2 else ctx.today
-    if as_of > ctx.today:
-        raise UserError("sale.problem.future_date")
-    product = inputs.resolve_product(ctx, ctx.args[0])
-    if product.key is None:
-        rest = " ".join(ctx.args[1:])
-        return inputs.pick_reply(
-            ctx,
-            "sale.product",
-            ctx.args[0],
-            product.candidates,
-            lambda k: product_label(ctx, k),
-            lambda k: f"c:stock {k} {rest}",
-        )
-    ctx.uow.sales.record_stock(
-        StockLevel(dealer, Sku(product.key), qty, as_of), ctx.actor.identity_id, ctx.now
-    )
-    ctx.audit("stock.recorded", f"{product.key} {qty} {as_of}")
-    return Reply(
-        ctx.t(
-            "stock.recorded",
-            product=product_label(ctx, product.key),
-            qty=ctx.t.number(qty),
-            day=ctx.t.date(as_of),
-        )
-    )

@@ -229,8 +229,15 @@ def test_stock_is_recorded_for_today_or_a_given_day_and_replaced_the_same_day(de
     dealer.say("/stock A100 30")
     dealer.say("/stock X200 5 2026-07-10")
     assert count(uow_factory, StockRow) == 2
-    assert "30" in dealer.say("/stock")
     assert "不能晚于今天" in dealer.say("/stock A100 3 2026-07-18")
+    listing = dealer.say("/stock")  # a bare /stock shows the levels and asks for a product
+    assert "30" in listing and ("超声诊断仪 A100 (A100)", "f:A100") in dealer.buttons()
+    dealer.press("A100")
+    assert "12" in dealer.say("12")
+    assert count(uow_factory, StockRow) == 2
+    with uow_factory() as uow:
+        levels = {s.sku: s.qty for s in uow.sales.stock("D001")}
+    assert levels == {"A100": 12, "X200": 5}
 
 
 def test_a_dealer_withdraws_within_the_window_and_needs_a_manager_after_it(

@@ -183,3 +183,16 @@ async def test_a_failed_upload_is_retried_by_the_outbox_without_repeating_the_te
     kinds = [(m.kind, m.channel) for m in manager.shown()[1:]]
     assert kinds == [("respond", "CGENERAL"), ("file", "DUMGR")]
     assert [i.status for i in outbox(world)] == [OutboxStatus.SENT]
+
+
+async def test_a_proactive_message_half_sent_is_not_sent_again(world):
+    reply = Reply("导出完成", ((Button("再导出", "c:help"),),), document=Attachment("a.xlsx", XLSX))
+    world.fake.fail("files.completeUploadExternal", 500, "internal_error")
+    enqueue(world, "DU1", reply)
+
+    await world.service.dispatcher.drain_once()
+    await world.service.dispatcher.drain_once()
+
+    (item,) = outbox(world)
+    assert item.status is OutboxStatus.FAILED and "files failed" in item.last_error
+    assert [m.kind for m in world.fake.shown_to("DU1")] == ["post"]  # the text, once

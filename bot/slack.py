@@ -158,7 +158,8 @@ class SlackService:
         runner = web.AppRunner(web_app, access_log=None)
         await runner.setup()
         host, port = parse_listen(self.settings.listen)
-        sock = socket.create_server((host, port), reuse_port=False)
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        sock = socket.create_server((host, port), family=family)
         self.port = sock.getsockname()[1]
         await web.SockSite(runner, sock).start()
         log.info("slack: serving %s on %s:%s", EVENTS_PATH, host, self.port)

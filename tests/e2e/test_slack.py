@@ -8,8 +8,10 @@ import time
 
 import pytest
 
+from bot.slack_blocks import slack_commands
 from handlers import registry
 from handlers.conversation import Conversation
+from handlers.i18n import Translator
 from handlers.messages import Inbound, Reply
 from tests.e2e.slack_world import signed, start_world
 from tests.support import invite, seed_catalog
@@ -67,8 +69,8 @@ async def test_a_dealer_links_and_talks_by_dm_without_slashes(world, clock):
 async def test_an_unlinked_user_is_asked_to_link_first(world):
     stranger = world.user("UNEW")
     said = await stranger.say("卖了20台A100")
-    assert said  # a localized "link first" message, not silence
-    assert world.audit_count("cmd:help") == 0
+    assert said == slack_commands(Translator("zh_CN")("error.link_first"))
+    assert "/dealer start" in said
 
 
 async def test_a_new_user_is_answered_in_their_slack_language(world, clock):

@@ -10,7 +10,7 @@ from enum import StrEnum
 from domain.catalog import Product, Terminal
 from domain.compliance import SaleFacts, check_sale, report_evidence
 from domain.ports import UnitOfWork
-from domain.sales import Sale, SaleDraft, SaleId, SaleStatus, Violation
+from domain.sales import DuplicateSale, Sale, SaleDraft, SaleId, SaleStatus, Violation
 
 MAX_QTY = 1_000_000
 MAX_AMOUNT = Decimal("999999999999.99")  # what a Numeric(14, 2) column holds
@@ -93,9 +93,15 @@ def record_sale(
         raise SaleRejected(problem)
     facts = gather_facts(uow, draft)
     breaches = check_sale(draft, facts, severe_gap)
-    sale = uow.sales.add(
-        draft, dedupe_key=dedupe_key, reported_by=reported_by, now=now, corrects=corrects
-    )
+    try:
+        sale = uow.sales.add(
+            draft, dedupe_key=dedupe_key, reported_by=reported_by, now=now, corrects=corrects
+        )
+    except DuplicateSale:
+        winner = uow.sales.by_dedupe_key(dedupe_key)
+        if winner is None:
+            raise
+        return RecordedSale(winner, uow.violations.for_sale(winner.id), duplicate=True)
     violations = []
     for breach in breaches:
         evidence = {**breach.evidence, "report": report_evidence(draft), "sale_id": sale.id}

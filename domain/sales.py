@@ -18,6 +18,10 @@ SaleId = NewType("SaleId", int)
 ViolationId = NewType("ViolationId", int)
 
 
+class DuplicateSale(Exception):
+    """A sale with this dedupe key was stored first (by a concurrent handler)."""
+
+
 class SaleKind(StrEnum):
     RETAIL = "retail"  # a sale to a terminal, checked against the minimum terminal price
     TENDER = "tender"  # a bid won, checked against the minimum bid price
@@ -159,7 +163,7 @@ class SalesRepository(Protocol):
         now: datetime,
         corrects: SaleId | None = None,
     ) -> Sale:
-        """Store a confirmed sale; its dedupe key is unique (DuplicateUpdate if taken)."""
+        """Store a confirmed sale; its dedupe key is unique (DuplicateSale if taken)."""
         ...
 
     def get(self, sale_id: SaleId) -> Sale | None: ...
@@ -195,7 +199,6 @@ class SalesRepository(Protocol):
         """The product and terminal (None when unknown) and, when both are known, everything
         the policy checks of a sale look at: prices, exceptions, authorizations, contracts."""
         ...
-
 
     def save_draft(self, dealer: DealerCode, data: dict[str, Any], now: datetime) -> Draft: ...
     def draft(self, draft_id: int) -> Draft | None: ...

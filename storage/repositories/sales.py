@@ -12,10 +12,10 @@ from sqlalchemy.orm import Session
 
 from domain.catalog import DealerCode, Sku, TerminalCode, Validity
 from domain.money import multiply
-from domain.ports import DuplicateUpdate
 from domain.sales import (
     Breach,
     Draft,
+    DuplicateSale,
     Penalty,
     PriceException,
     Sale,
@@ -174,10 +174,13 @@ class SqlSalesRepository:
             "corrects_id": corrects,
             "source_text": draft.source_text[:2000],
         }
+        # A savepoint, so that losing a race on the dedupe key (two workers, one double tap)
+        # leaves the transaction usable and the caller can answer with the winner's sale.
         try:
-            sale_id = self.s.connection().execute(_INSERT_SALE, values).scalar_one()
-        except IntegrityError as exc:  # the same report stored by a concurrent handler
-            raise DuplicateUpdate(dedupe_key) from exc
+            with self.s.begin_nested():
+                sale_id = self.s.connection().execute(_INSERT_SALE, values).scalar_one()
+        except IntegrityError as exc:
+            raise DuplicateSale(dedupe_key) from exc
         return Sale(
             id=SaleId(sale_id),
             dealer=draft.dealer,

@@ -350,3 +350,29 @@ def test_a_report_may_name_the_product_and_terminal_with_spaces(dealer, uow_fact
     answer = dealer.say("/report 超声诊断仪 A100 2 3,000 华西医院")
     assert "#1" in answer and "华西医院 (T-0001)" in answer
     assert "不是有效的数量" in dealer.say("/report A100 two 3000 T-0001")
+
+
+def test_two_workers_confirming_the_same_draft_at_once_record_one_sale(dealer, uow_factory):
+    import threading
+
+    from handlers.messages import Inbound
+
+    dealer.say("给华西医院卖了2台A100，单价3500")
+    confirm = dict(dealer.buttons())["确认"]
+    barrier = threading.Barrier(2)
+    answers: list[str] = []
+
+    def tap(n: int) -> None:
+        barrier.wait()
+        replies = dealer.conversation.handle(
+            Inbound("console", "d1", "d1", payload=confirm, dedupe_key=f"tap:{n}")
+        )
+        answers.append(" ".join(r.text for r in replies))
+
+    threads = [threading.Thread(target=tap, args=(n,)) for n in (1, 2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert count(uow_factory, SaleRow) == 1
+    assert all("#1" in a for a in answers), answers

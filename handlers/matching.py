@@ -6,6 +6,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
@@ -23,10 +24,13 @@ class Resolution:
     candidates: tuple[str, ...] = ()
 
 
+_DROP = str.maketrans("", "", " -_·.\u3000")
+
+
+@lru_cache(maxsize=65536)  # catalog names recur in every lookup
 def squash(text: str) -> str:
     """Case, width, spaces and hyphens do not matter when matching names."""
-    text = unicodedata.normalize("NFKC", text).casefold()
-    return "".join(ch for ch in text if ch not in " -_·.\u3000")
+    return unicodedata.normalize("NFKC", text).casefold().translate(_DROP)
 
 
 def product_names(products: Iterable[Product]) -> dict[str, tuple[str, ...]]:
@@ -37,15 +41,16 @@ def terminal_names(terminals: Iterable[Terminal]) -> dict[str, tuple[str, ...]]:
     return {t.code: (t.code, t.name) for t in terminals}
 
 
-def resolve(query: str, names: dict[str, tuple[str, ...]]) -> Resolution:
-    """Match `query` against every entry's names (key -> its code, name, aliases)."""
+def resolve(query: str, names: dict[str, tuple[str, ...]], *, fuzzy: bool = True) -> Resolution:
+    """Match `query` against every entry's names (key -> its code, name, aliases); with
+    `fuzzy`, a query matching none exactly gets the close ones as candidates."""
     q = squash(query)
     if not q:
         return Resolution(None)
     exact = [key for key, ns in names.items() if any(squash(n) == q for n in ns)]
     if len(exact) == 1:
         return Resolution(exact[0])
-    if exact:
+    if exact or not fuzzy:
         return Resolution(None, tuple(sorted(exact))[:MAX_CHOICES])
     flat = [(key, squash(n)) for key, ns in names.items() for n in ns if squash(n)]
     hits = process.extract(

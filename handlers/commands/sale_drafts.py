@@ -29,7 +29,7 @@ DRAFT_TTL = timedelta(hours=24)
 def _match(text: str, hint: str | None, names: dict[str, tuple[str, ...]]) -> Resolution:
     """A name mentioned in the sentence, else the words where one should be, fuzzily."""
     if hint:
-        exact = resolve(hint, names)
+        exact = resolve(hint, names, fuzzy=False)
         if exact.key is not None:
             return exact
     mentioned = find_in_text(text, names)

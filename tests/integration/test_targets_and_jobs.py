@@ -339,9 +339,7 @@ def test_the_pace_query_and_the_domain_agree_on_who_is_behind(uow_factory, clock
     )
 
 
-def test_jobs_of_other_features_are_found_by_name_and_run_under_the_same_guard(
-    uow_factory, clock
-):
+def test_jobs_of_other_features_are_found_by_name_and_run_under_the_same_guard(uow_factory, clock):
     from handlers.jobs import JOBS
     from handlers.jobs.hooks import install_hooks
 

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from domain.catalog import DealerCode
+from domain.catalog import DealerCode, Sku, TerminalCode
 from domain.identity import Role
+from domain.reporting import validate_sale
 from domain.sale_text import parse_sale_text
-from domain.sales import Draft
+from domain.sales import Draft, SaleDraft
 from handlers import sale_inputs as inputs
 from handlers.commands.sale_form import draft_from
 from handlers.context import Ctx
@@ -21,7 +22,14 @@ from handlers.forms import start_form
 from handlers.matching import Resolution, find_in_text, product_names, resolve, terminal_names
 from handlers.messages import Button, Reply
 from handlers.registry import DEALER, command
-from handlers.sale_reports import describe_draft, product_label, receipt, record, terminal_label
+from handlers.sale_reports import (
+    describe_draft,
+    problem_key,
+    product_label,
+    receipt,
+    record,
+    terminal_label,
+)
 
 DRAFT_TTL = timedelta(hours=24)
 
@@ -47,13 +55,19 @@ def sale_sentence(ctx: Ctx, text: str) -> Reply | None:
     if parsed is None:
         return None
     dealer = ctx.require_dealer()
+    sold_on = parsed.sold_on or ctx.today
+    placeholder = SaleDraft(
+        dealer, Sku(""), parsed.qty, parsed.unit_price, TerminalCode(""), sold_on
+    )
+    if (problem := validate_sale(placeholder, ctx.today)) is not None:
+        raise UserError(problem_key(problem), max_days=366)  # say so before any draft exists
     product = _match(text, parsed.product_hint, product_names(ctx.uow.catalog.products()))
     terminal = _match(text, parsed.terminal_hint, terminal_names(ctx.uow.catalog.terminals()))
     data = {
         "kind": parsed.kind.value,
         "qty": parsed.qty,
         "price": str(parsed.unit_price),
-        "sold_on": (parsed.sold_on or ctx.today).isoformat(),
+        "sold_on": sold_on.isoformat(),
         "sku": product.key,
         "sku_options": list(product.candidates),
         "product_hint": parsed.product_hint or "",

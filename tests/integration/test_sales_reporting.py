@@ -376,3 +376,8 @@ def test_two_workers_confirming_the_same_draft_at_once_record_one_sale(dealer, u
         t.join()
     assert count(uow_factory, SaleRow) == 1
     assert all("#1" in a for a in answers), answers
+
+
+def test_a_sentence_dated_in_the_future_is_refused_before_any_draft(dealer, uow_factory):
+    assert "不能晚于今天" in dealer.say("7月20日给华西医院卖了2台A100，单价3500")
+    assert count(uow_factory, SaleDraftRow) == 0

@@ -40,6 +40,7 @@ class SchedulerSettings(Section):
     complaint_sla: str = "*/15 * * * *"
     contract_expiry: str = "0 8 * * *"
     promotion_dispatch: str = "* * * * *"
+    housekeeping: str = "30 3 * * *"
 
 
 class TelegramSettings(Section):

@@ -32,8 +32,11 @@ def save(cat: Catalog, locale: str, feature: str) -> None:
 def put(feature: str, entries: list[tuple[str, str, str]]) -> None:
     zh, en = load("zh_CN", feature), load("en", feature)
     for key, zh_text, en_text in entries:
-        zh.add(key, zh_text)
-        en.add(key, en_text)
+        for cat, text in ((zh, zh_text), (en, en_text)):
+            if key in cat:
+                cat[key].string = text  # Catalog.add keeps an existing translation
+            else:
+                cat.add(key, text)
     save(zh, "zh_CN", feature)
     save(en, "en", feature)
 

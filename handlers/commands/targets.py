@@ -9,7 +9,6 @@ from domain.money import MoneyError, to_money
 from domain.periods import Period, PeriodError, PeriodKind
 from domain.targets import TargetSource
 from handlers import sales_export  # noqa: F401  (registers the sales exporter)
-from handlers.charts import cumulative_chart, ranking_chart
 from handlers.context import Ctx
 from handlers.errors import UserError
 from handlers.i18n import Translator
@@ -73,6 +72,8 @@ def dealer_progress(ctx: Ctx, code: DealerCode, asked: Period | None) -> Reply:
     charted = next((found[p][0] for p in periods if found[p][0].target.amount is not None), None)
     charted = charted or found[periods[0]][0]
     daily = ctx.uow.targets.daily(code, charted.period, ctx.today)
+    from handlers.charts import cumulative_chart  # matplotlib loads on first chart only
+
     png = cumulative_chart(charted, daily, ctx.t)
     return Reply("\n".join(lines), image=Attachment(f"target-{code}.png", png, "image/png"))
 
@@ -168,6 +169,8 @@ def targets(ctx: Ctx) -> Reply:
             )
     if len(items) > RANKING_LINES:
         lines.append(t("targets.more", count=len(items) - RANKING_LINES))
+    from handlers.charts import ranking_chart  # matplotlib loads on first chart only
+
     png = ranking_chart(items, t)
     return Reply(
         "\n".join(lines),

@@ -155,6 +155,7 @@ def run_job(
 from handlers.jobs import (  # noqa: E402,F401
     contracts,
     hooks,
+    housekeeping,
     reminders,
     target_alerts,
     violations,

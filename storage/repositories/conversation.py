@@ -209,6 +209,9 @@ class SqlInviteRepository:
     def record_failed_try(self, platform: str, user_id: str, at: datetime) -> None:
         self.s.add(InviteAttemptRow(platform=platform, user_id=user_id, at=at))
 
+    def forget_tries_before(self, cutoff: datetime) -> int:
+        return self.s.execute(delete(InviteAttemptRow).where(InviteAttemptRow.at < cutoff)).rowcount
+
 
 class SqlFormRepository:
     def __init__(self, session: Session) -> None:
@@ -259,6 +262,9 @@ class SqlFormRepository:
             )
         )
 
+    def purge_expired(self, now: datetime) -> int:
+        return self.s.execute(delete(FormStateRow).where(FormStateRow.expires_at < now)).rowcount
+
 
 class SqlInboundRepository:
     def __init__(self, session: Session) -> None:
@@ -274,6 +280,9 @@ class SqlInboundRepository:
             self.s.flush()  # a concurrent duplicate fails here, inside the same transaction
         except IntegrityError as exc:
             raise DuplicateUpdate(key) from exc
+
+    def forget_before(self, cutoff: datetime) -> int:
+        return self.s.execute(delete(InboundSeenRow).where(InboundSeenRow.at < cutoff)).rowcount
 
 
 class SqlAuditRepository:

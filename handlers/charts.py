@@ -19,6 +19,7 @@ matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt
 from matplotlib import font_manager
+from matplotlib.ticker import FuncFormatter
 
 from domain.achievement import Standing
 from handlers.i18n import Translator
@@ -45,6 +46,17 @@ def chart_translator(t: Translator) -> Translator:
     if t.locale.startswith("zh") and cjk_font() is None:
         return Translator("en")
     return t
+
+
+def _axis_money(value: float, locale: str) -> str:
+    """Axis ticks read as money: 250万 in Chinese, 2.5M in English (never 1e6)."""
+    if locale == "zh_CN" and abs(value) >= 10_000:
+        return f"{value / 10_000:,.0f}万"
+    if abs(value) >= 1_000_000:
+        return f"{value / 1_000_000:,.1f}M"
+    if abs(value) >= 1_000:
+        return f"{value / 1_000:,.0f}k"
+    return f"{value:,.0f}"
 
 
 def _png(fig) -> bytes:
@@ -87,6 +99,7 @@ def cumulative_chart(
             )
         ax.set_title(t("target.chart.title", dealer=standing.dealer, period=str(period)))
         ax.set_ylabel(t("target.chart.amount"))
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: _axis_money(v, t.locale)))
         ax.grid(alpha=0.3)
         ax.legend(loc="upper left")
         fig.autofmt_xdate()

@@ -78,7 +78,8 @@ class ConsoleTransport:
 
     def to_inbound(self, line: str) -> Inbound:
         stripped = line.strip()
-        if stripped.isdigit() and self._buttons and 1 <= int(stripped) <= len(self._buttons):
+        number = stripped.isascii() and stripped.isdigit()  # "²" and "３" are digits to isdigit
+        if number and self._buttons and 1 <= int(stripped) <= len(self._buttons):
             payload = self._buttons[int(stripped) - 1].payload
             return Inbound(PLATFORM, self.user_id, self.user_id, payload=payload)
         if stripped.startswith("@file "):

@@ -81,3 +81,13 @@ async def test_proactive_messages_for_this_user_only_are_printed_marked(tmp_path
     await transport.send("u2", Reply("not mine"))
     assert out.getvalue() == "[!] 促销\n  [1] 看看\n"
     assert transport.to_inbound("1").payload == "c:promos"
+
+
+async def test_a_superscript_or_fullwidth_digit_is_sent_as_text_and_does_not_stop_the_console(
+    tmp_path,
+):
+    answers = {"/lang": [Reply("choose", ((Button("中文", "c:lang zh"),),))]}
+    transport, core, _out = console(answers, "/lang\n²\n３\n1\n", tmp_path)
+    await transport.serve()
+    assert [i.text for i in core.seen[1:3]] == ["²", "３"]
+    assert core.seen[3].payload == "c:lang zh"

@@ -26,7 +26,7 @@ CN_NUM = "零〇一二三四五六七八九十百千两"
 
 def cn_to_int(text: str) -> int:
     """`十二` -> 12, `一百零五` -> 105, `23` -> 23."""
-    if text.isdigit():
+    if text.isdecimal():
         return int(text)
     total, digit = 0, 0
     for ch in text:

@@ -163,7 +163,7 @@ def parse_ticket_id(text: str) -> TicketId | None:
     t = text.strip().lstrip("#").upper()
     if t.startswith("C"):
         t = t[1:]
-    return TicketId(int(t)) if t.isdigit() and 0 < int(t) < 2**31 else None
+    return TicketId(int(t)) if t.isdecimal() and 0 < int(t) < 2**31 else None
 
 
 @dataclass(frozen=True, slots=True)

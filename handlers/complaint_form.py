@@ -28,7 +28,7 @@ def _choice(value: str, options: list[str], prefix: str) -> str | None:
     v = value.strip().lower()
     if v in options:
         return v
-    if v.isdigit() and 1 <= int(v) <= len(options):
+    if v.isdecimal() and 1 <= int(v) <= len(options):
         return options[int(v) - 1]
     for locale in ("zh_CN", "en"):
         t = Translator(locale)

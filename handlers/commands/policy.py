@@ -9,6 +9,7 @@ from domain.identity import Role
 from domain.policy import PolicyQuestion, QuestionStatus, Rating
 from domain.policy_answers import Found, KnowledgeBase
 from domain.policy_search import looks_like_question, question_lang
+from domain.record_ids import parse_record_id
 from handlers.context import Ctx
 from handlers.conversation import text_handler
 from handlers.errors import UserError
@@ -92,8 +93,8 @@ def _forward_to_managers(ctx: Ctx, q: PolicyQuestion, closest: Found | None) -> 
 
 
 def _question(ctx: Ctx, raw: str) -> PolicyQuestion:
-    qid = raw.lstrip("Qq#")
-    q = ctx.uow.policy.question(int(qid)) if qid.isdigit() and len(qid) < 10 else None
+    qid = parse_record_id(raw, "Qq#")
+    q = None if qid is None else ctx.uow.policy.question(qid)
     if q is None:
         raise UserError("policy.question_not_found", id=raw[:20])
     return q
@@ -128,7 +129,7 @@ def policy_text(ctx: Ctx, text: str) -> Reply | None:
 @command("clause", roles=LINKED, example="/clause 12 1")
 def clause(ctx: Ctx) -> Reply:
     """Show another clause offered with an answer."""
-    if len(ctx.args) != 2 or not ctx.args[1].isdigit():
+    if len(ctx.args) != 2 or not ctx.args[1].isdecimal():
         return Reply(ctx.t("policy.clause_usage"))
     q = _question(ctx, ctx.args[0])
     n = int(ctx.args[1])

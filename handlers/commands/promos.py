@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 from domain.catalog import ProductLine, RegionCode
 from domain.promotions import Audience, PromoKind, PromoStatus, Promotion, is_targeted
+from domain.record_ids import parse_record_id
 from handlers import promotions as delivery
 from handlers.context import Ctx
 from handlers.errors import UserError
@@ -39,9 +40,10 @@ def _parse_when(ctx: Ctx, text: str) -> datetime:
 
 def _id(ctx: Ctx, text: str | None) -> Promotion:
     raw = (text or "").lstrip("#Pp")
-    if not raw.isdigit():
+    if not raw.isdecimal():
         raise UserError("promo.need_id")
-    promo = ctx.uow.promotions.get(int(raw))
+    promo_id = parse_record_id(raw)
+    promo = None if promo_id is None else ctx.uow.promotions.get(promo_id)
     if promo is None or ctx.actor.manager_code is None:
         raise UserError("promo.not_found", id=raw)
     if not ctx.actor.is_admin and promo.created_by != ctx.actor.manager_code:
@@ -304,7 +306,7 @@ def promo_cmd(ctx: Ctx) -> Reply:
             for p in mine
         ]
         return Reply("\n".join([ctx.t("promo.list_title"), *rows]))
-    if sub.lstrip("#").isdigit():
+    if sub.lstrip("#").isdecimal():
         return _show(ctx, _id(ctx, sub))
     promo = _id(ctx, args[1] if len(args) > 1 else None)
     if sub == "send":
@@ -349,7 +351,7 @@ def _edit(ctx: Ctx, promo: Promotion, rest: tuple[str, ...]) -> Reply:
 
 
 def _remind(ctx: Ctx, promo: Promotion, rest: tuple[str, ...], *, send: bool) -> Reply:
-    hours = int(rest[0]) if rest and rest[0].isdigit() else 24
+    hours = int(rest[0]) if rest and rest[0].isdecimal() and len(rest[0]) <= 4 else 24
     pending = ctx.uow.promotions.unacknowledged_dealers(promo.id, ctx.now - timedelta(hours=hours))
     if not pending:
         return Reply(ctx.t("promo.all_acked", id=promo.id, hours=hours))
@@ -423,9 +425,10 @@ def ack(ctx: Ctx) -> Reply:
     """Acknowledge a promotion or notice."""
     dealer = ctx.require_dealer()
     raw = (ctx.args[0] if ctx.args else "").lstrip("#Pp")
-    if not raw.isdigit():
+    if not raw.isdecimal():
         raise UserError("promo.need_id")
-    if not ctx.uow.promotions.acknowledge(int(raw), dealer, ctx.now):
+    promo_id = parse_record_id(raw)
+    if promo_id is None or not ctx.uow.promotions.acknowledge(promo_id, dealer, ctx.now):
         raise UserError("promo.not_found", id=raw)
     ctx.audit("promo.ack", raw)
     return Reply(ctx.t("promo.acked", id=raw))

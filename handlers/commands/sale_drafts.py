@@ -10,6 +10,7 @@ from datetime import timedelta
 
 from domain.catalog import DealerCode, Sku, TerminalCode
 from domain.identity import Role
+from domain.record_ids import parse_record_id
 from domain.reporting import validate_sale
 from domain.sale_text import parse_sale_text
 from domain.sales import Draft, SaleDraft
@@ -119,10 +120,8 @@ def _next_question(ctx: Ctx, draft_id: int, data: dict) -> Reply:
 
 
 def _own_draft(ctx: Ctx, dealer: DealerCode, text: str) -> Draft:
-    try:
-        draft = ctx.uow.sales.draft(int(text.lstrip("#")))
-    except ValueError:
-        draft = None
+    draft_id = parse_record_id(text)
+    draft = None if draft_id is None else ctx.uow.sales.draft(draft_id)
     if draft is None or draft.dealer != dealer:
         raise UserError("draft.not_found")
     return draft

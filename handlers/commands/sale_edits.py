@@ -6,6 +6,7 @@ from dataclasses import replace
 
 from domain.catalog import DealerCode, TerminalCode
 from domain.identity import Role
+from domain.record_ids import parse_record_id
 from domain.reporting import EditProblem, check_edit
 from domain.sales import SaleDraft, SaleId, SaleStatus
 from handlers import sale_inputs as inputs
@@ -22,11 +23,10 @@ from handlers.sale_reports import (
 
 
 def _editable_sale(ctx: Ctx, text: str):
-    try:
-        sale_id = SaleId(int(text.lstrip("#")))
-    except ValueError as exc:
-        raise UserError("sale.not_found", id=text[:20]) from exc
-    sale = ctx.uow.sales.get(sale_id)
+    sale_id = parse_record_id(text)
+    if sale_id is None:
+        raise UserError("sale.not_found", id=text[:20])
+    sale = ctx.uow.sales.get(SaleId(sale_id))
     if sale is not None and not ctx.can_see_dealer(sale.dealer):
         sale = None  # someone else's report reads as missing
     by_manager = ctx.actor.role is Role.MANAGER

@@ -104,7 +104,7 @@ def ticket(ctx: Ctx) -> Reply | list[Reply]:
 def _rate(ctx: Ctx, found: Ticket, value: str) -> Reply:
     if ctx.actor.role is not Role.DEALER:
         raise UserError("tickets.rate_dealer_only")
-    if not value.isdigit() or not MIN_RATING <= int(value) <= MAX_RATING:
+    if not value.isdecimal() or not MIN_RATING <= int(value) <= MAX_RATING:
         raise UserError("tickets.bad_rating", value=value[:10])
     rating = int(value)
     if rate(ctx, found, rating):

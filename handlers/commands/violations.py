@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from domain.catalog import DealerCode, Sku, Validity
+from domain.record_ids import parse_record_id
 from domain.sales import PriceException, ViolationId, ViolationStatus
 from domain.violations import STATUS_OF, Decision, may_decide, parse_decision, parse_penalty
 from handlers import sale_inputs as inputs
@@ -47,10 +48,8 @@ def violations(ctx: Ctx) -> Reply:
 
 
 def _visible(ctx: Ctx, text: str):
-    try:
-        violation = ctx.uow.violations.get(ViolationId(int(text.lstrip("#"))))
-    except ValueError:
-        violation = None
+    violation_id = parse_record_id(text)
+    violation = None if violation_id is None else ctx.uow.violations.get(ViolationId(violation_id))
     if violation is None or not ctx.can_see_dealer(violation.dealer):
         raise UserError("violation.not_found", id=text[:20])
     return violation

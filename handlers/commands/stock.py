@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from domain.catalog import Sku
+from domain.reporting import MAX_QTY
 from domain.sales import StockLevel
 from handlers import sale_inputs as inputs
 from handlers.context import Ctx
@@ -16,7 +17,10 @@ from handlers.sale_reports import product_label
 
 
 def _read_stock_qty(text: str) -> int:
-    return 0 if text.strip() in {"0", "零"} else inputs.read_qty(text)
+    qty = 0 if text.strip() in {"0", "零"} else inputs.read_qty(text)
+    if qty > MAX_QTY:  # the same bound as a sale's; the column is an INTEGER
+        raise UserError("sale.problem.qty_too_large")
+    return qty
 
 
 def _record(ctx: Ctx, sku: str, qty: int, as_of: date) -> Reply:

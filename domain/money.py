@@ -27,7 +27,10 @@ def to_money(value: object) -> Decimal:
         raise MoneyError(f"not an amount: {value!r}")
     if not amount.is_finite():
         raise MoneyError(f"not a finite amount: {value!r}")
-    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
+    try:
+        return amount.quantize(CENT, rounding=ROUND_HALF_UP)
+    except InvalidOperation as exc:  # more digits than the decimal context holds, e.g. 1e30
+        raise MoneyError(f"amount too large: {value!r}") from exc
 
 
 def multiply(unit_price: Decimal, quantity: Decimal | int) -> Decimal:

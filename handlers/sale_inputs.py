@@ -10,6 +10,7 @@ from decimal import Decimal
 from domain.catalog import DealerCode, Sku, Terminal, TerminalCode
 from domain.money import to_money
 from domain.numerals import normalize, parse_number, parse_quantity
+from domain.reporting import MAX_AMOUNT
 from domain.sales import SaleKind
 from handlers.context import Ctx
 from handlers.errors import UserError
@@ -33,6 +34,8 @@ def read_price(text: str) -> Decimal:
     value = parse_number(cleaned)
     if value is None or value <= 0:
         raise UserError("sale.bad_price", value=text[:40])
+    if value > MAX_AMOUNT:  # more than a Numeric(14, 2) column holds
+        raise UserError("sale.problem.amount_too_large")
     return to_money(value)
 
 

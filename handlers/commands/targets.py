@@ -7,6 +7,7 @@ from domain.catalog import DealerCode
 from domain.identity import Role
 from domain.money import MoneyError, to_money
 from domain.periods import Period, PeriodError, PeriodKind
+from domain.reporting import MAX_AMOUNT
 from domain.targets import TargetSource
 from handlers import sales_export  # noqa: F401  (registers the sales exporter)
 from handlers.context import Ctx
@@ -88,7 +89,7 @@ def set_target(ctx: Ctx, args: tuple[str, ...]) -> Reply:
         amount = to_money(amount_text)
     except MoneyError:
         raise UserError("target.bad_amount", text=amount_text[:20]) from None
-    if amount <= 0:
+    if amount <= 0 or amount > MAX_AMOUNT:  # MAX_AMOUNT: what a Numeric(14, 2) column holds
         raise UserError("target.bad_amount", text=amount_text[:20])
     ctx.uow.targets.set(code, period, amount)
     ctx.audit("target.set", f"{code} {period} {amount}")

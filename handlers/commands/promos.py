@@ -426,7 +426,7 @@ def ack(ctx: Ctx) -> Reply:
     dealer = ctx.require_dealer()
     raw = (ctx.args[0] if ctx.args else "").lstrip("#Pp")
     if not raw.isdecimal():
-        raise UserError("promo.need_id")
+        raise UserError("promo.ack_usage")
     promo_id = parse_record_id(raw)
     if promo_id is None or not ctx.uow.promotions.acknowledge(promo_id, dealer, ctx.now):
         raise UserError("promo.not_found", id=raw)

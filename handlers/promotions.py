@@ -49,7 +49,10 @@ def render(promo: Promotion, t: Translator, tz=None, *, correction: bool = False
     lines = []
     if correction:
         lines.append(t("promo.correction_mark", version=promo.version))
-    lines.append(t(head, id=promo.id, title=title))
+    if promo.id:
+        lines.append(t(head, id=promo.id, title=title))
+    else:  # the preview in /promo new: not stored yet, so no number
+        lines.append(t("promo.head_preview", title=title))
     lines.append(body)
     if promo.audience.lines:
         lines.append(t("promo.lines", lines=", ".join(promo.audience.lines)))

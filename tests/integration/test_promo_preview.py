@@ -1,0 +1,22 @@
+"""The /promo new preview shows the promotion as dealers will see it, without a number it
+does not have yet."""
+
+from __future__ import annotations
+
+from handlers.conversation import Conversation
+from tests.integration.test_promotions import fill_promo_form, linked
+from tests.support import seed_catalog
+
+
+def test_the_promo_preview_has_no_number_zero_and_the_sent_promotion_has_its_own(
+    uow_factory, clock
+):
+    seed_catalog(uow_factory)
+    boss = linked(Conversation(uow_factory, clock), uow_factory, clock, "boss", manager="M02")
+    preview = fill_promo_form(boss)
+    assert "📣 促销：夏季促销" in preview and "#0" not in preview
+    boss.say("/lang en")
+    boss.say("/cancel")
+    preview = fill_promo_form(boss)
+    assert "📣 Promotion: 夏季促销" in preview and "#0" not in preview
+    assert "#1" in boss.press("Send")

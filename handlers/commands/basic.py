@@ -59,12 +59,20 @@ def help_(ctx: Ctx) -> Reply:
     """List the commands this user may use, with an example each."""
     lines = [ctx.t("help.title")]
     for cmd in commands_for(ctx.actor.role):
-        lines.append(f"{cmd.example} — {ctx.t(cmd.help_key)}")
+        lines.append(f"{_example(ctx, cmd)} — {ctx.t(cmd.help_key)}")
     if ctx.actor.role is Role.ANONYMOUS:
         lines.append(ctx.t("help.anonymous_hint"))
     else:
         lines.append(ctx.t("help.plain_text_hint"))
     return Reply("\n".join(lines))
+
+
+def _example(ctx: Ctx, cmd) -> str:
+    """The catalog's `cmd.<name>.example` where an example has words to translate, else the
+    registered one (codes and numbers read the same in every language)."""
+    key = f"{cmd.help_key}.example"
+    text = ctx.t(key)
+    return cmd.example if text == key else text
 
 
 @command("lang", roles=LINKED, example="/lang en", aliases=("language", "语言"))

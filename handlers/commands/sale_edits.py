@@ -61,11 +61,11 @@ def correct(ctx: Ctx) -> Reply:
     terminal = sale.terminal
     if len(ctx.args) > 3:
         found = inputs.resolve_terminal(ctx, " ".join(ctx.args[3:]))
+        if found.key is None and not found.candidates:
+            raise UserError("sale.terminal.none", query=ctx.args[3][:40])
         if found.key is None:
             names = ", ".join(terminal_label(ctx, k) for k in found.candidates)
-            raise UserError(
-                "sale.form.terminal_unclear", query=ctx.args[3][:40], options=names or "-"
-            )
+            raise UserError("sale.form.terminal_unclear", query=ctx.args[3][:40], options=names)
         terminal = TerminalCode(found.key)
     draft = SaleDraft(
         DealerCode(sale.dealer),

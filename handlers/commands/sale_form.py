@@ -54,8 +54,10 @@ def _ask_product(ctx: Ctx, data: dict) -> Reply:
 def _answer_product(ctx: Ctx, data: dict, value: str) -> str:
     found = inputs.resolve_product(ctx, value)
     if found.key is None:
+        if not found.candidates:
+            raise UserError("sale.form.product_none", query=value[:40])
         names = ", ".join(product_label(ctx, k) for k in found.candidates)
-        raise UserError("sale.form.product_unclear", query=value[:40], options=names or "-")
+        raise UserError("sale.form.product_unclear", query=value[:40], options=names)
     data["sku"] = found.key
     return "qty"
 
@@ -93,8 +95,10 @@ def _ask_terminal(ctx: Ctx, data: dict) -> Reply:
 def _answer_terminal(ctx: Ctx, data: dict, value: str) -> str:
     found = inputs.resolve_terminal(ctx, value)
     if found.key is None:
+        if not found.candidates:
+            raise UserError("sale.form.terminal_none", query=value[:40])
         names = ", ".join(terminal_label(ctx, k) for k in found.candidates)
-        raise UserError("sale.form.terminal_unclear", query=value[:40], options=names or "-")
+        raise UserError("sale.form.terminal_unclear", query=value[:40], options=names)
     data["terminal"] = found.key
     return "confirm"
 

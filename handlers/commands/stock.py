@@ -72,7 +72,7 @@ def stock(ctx: Ctx) -> Reply:
         rest = " ".join(ctx.args[1:])
         return inputs.pick_reply(
             ctx,
-            "sale.product",
+            "stock.product",
             ctx.args[0],
             product.candidates,
             lambda k: product_label(ctx, k),
@@ -90,8 +90,10 @@ def _ask_product(ctx: Ctx, data: dict) -> Reply:
 def _answer_product(ctx: Ctx, data: dict, value: str) -> str:
     found = inputs.resolve_product(ctx, value)
     if found.key is None:
+        if not found.candidates:
+            raise UserError("sale.form.product_none", query=value[:40])
         names = ", ".join(product_label(ctx, k) for k in found.candidates)
-        raise UserError("sale.form.product_unclear", query=value[:40], options=names or "-")
+        raise UserError("sale.form.product_unclear", query=value[:40], options=names)
     data["sku"] = found.key
     return "qty"
 

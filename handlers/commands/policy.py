@@ -133,8 +133,8 @@ def clause(ctx: Ctx) -> Reply:
         return Reply(ctx.t("policy.clause_usage"))
     q = _question(ctx, ctx.args[0])
     n = int(ctx.args[1])
-    if n >= len(q.refs):
-        raise UserError("policy.clause_gone")
+    if n >= len(q.refs):  # not offered with this answer, rather than gone from the documents
+        raise UserError("policy.clause_no_such", id=q.id, n=ctx.args[1][:10])
     found = _knowledge(ctx).resolve(q.refs[n], q.lang)
     if found is None:
         raise UserError("policy.clause_gone")

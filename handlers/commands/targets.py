@@ -44,6 +44,10 @@ def describe(s: Standing, t: Translator, growth) -> list[str]:
     elif s.target.source is TargetSource.ROLLUP:
         line += t("target.source.rollup")
     lines = [line]
+    if not s.days_left:  # a past period: no pace to keep, nothing to sell "a week" any more
+        ended = t("target.ended_short", remaining=t.money(s.remaining)) if s.remaining else None
+        lines.append(ended or t("target.ended_met"))
+        return lines
     status = t("target.behind") if s.behind else t("target.on_pace")
     if not s.target.assessed:
         status = t("target.first_year")

@@ -334,7 +334,11 @@ def _edit(ctx: Ctx, promo: Promotion, rest: tuple[str, ...]) -> Reply:
     field, value = rest[0].lower(), " ".join(rest[1:])
     if field == "end":
         end = _parse_when(ctx, value)
-        changed = replace(promo, ends_at=end + timedelta(days=1) if len(value) == 10 else end)
+        if len(value.strip()) == 10:  # a bare date ends at the end of that day, as in the form
+            end += timedelta(days=1)
+        if promo.starts_at and end <= promo.starts_at:
+            raise UserError("promo.end_before_start")
+        changed = replace(promo, ends_at=end)
     elif field == "fee":
         changed = replace(promo, fee_text=value[:500])
     else:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from domain.catalog import DealerCode, ManagerCode
 from domain.identity import Actor
@@ -42,6 +42,13 @@ def _reach(uow: UnitOfWork, promo: Promotion) -> tuple[Reach, dict[DealerCode, l
     return Reach(dealers, sum(len(c) for c in contacts.values())), contacts
 
 
+def _last_minute(end: datetime, tz) -> datetime:
+    """An end typed as a date is stored as the next midnight; show it as 23:59 of that date
+    ("to 2026/12/31 23:59"), not as the next day's 00:00."""
+    local = end.astimezone(tz) if tz else end
+    return end - timedelta(minutes=1) if (local.hour, local.minute) == (0, 0) else end
+
+
 def render(promo: Promotion, t: Translator, tz=None, *, correction: bool = False) -> Reply:
     """Exactly what a dealer sees, in `t`'s language."""
     title, body = promo.text_for(t.locale)
@@ -58,7 +65,9 @@ def render(promo: Promotion, t: Translator, tz=None, *, correction: bool = False
         lines.append(t("promo.lines", lines=", ".join(promo.audience.lines)))
     if promo.starts_at or promo.ends_at:
         start = t.datetime(promo.starts_at, tz) if promo.starts_at else "—"
-        end = t.datetime(promo.ends_at, tz) if promo.ends_at else t("promo.no_end")
+        end = t("promo.no_end")
+        if promo.ends_at:
+            end = t.datetime(_last_minute(promo.ends_at, tz), tz)
         lines.append(t("promo.window", start=start, end=end))
     if promo.fee_text:
         lines.append(t("promo.fee", text=promo.fee_text))

@@ -192,3 +192,15 @@ def parse_sale_text(text: str, today: date) -> SaleText | None:
         sold_on=_day(t, today),
         from_total=from_total,
     )
+
+
+def reads_as_sale_without_price(text: str, today: date) -> bool:
+    """A sale verb and a quantity but no price ("卖了5台X200给华西医院"): not a sale to draft,
+    but not a policy question either; the dealer should be asked for the price."""
+    t = normalize(text).strip()
+    if not t or is_question(t) or not _VERB.search(t):
+        return False
+    qty_m = _first(_QTY, _without_dates(t))
+    if qty_m is None or parse_quantity(qty_m[1]) is None:
+        return False
+    return parse_sale_text(text, today) is None

@@ -12,7 +12,7 @@ from domain.catalog import DealerCode, Sku, TerminalCode
 from domain.identity import Role
 from domain.record_ids import parse_record_id
 from domain.reporting import validate_sale
-from domain.sale_text import parse_sale_text
+from domain.sale_text import parse_sale_text, reads_as_sale_without_price
 from domain.sales import Draft, SaleDraft
 from handlers import sale_inputs as inputs
 from handlers.commands.sale_form import draft_from
@@ -54,6 +54,8 @@ def sale_sentence(ctx: Ctx, text: str) -> Reply | None:
         return None
     parsed = parse_sale_text(text, ctx.today)
     if parsed is None:
+        if reads_as_sale_without_price(text, ctx.today):
+            return Reply(ctx.t("draft.need_price"))
         return None
     dealer = ctx.require_dealer()
     sold_on = parsed.sold_on or ctx.today

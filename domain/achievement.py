@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from domain.catalog import Dealer, DealerCode
 from domain.money import CENT
@@ -272,15 +272,63 @@ def fallback_periods(period: Period) -> list[Period]:
     return older
 
 
-@dataclass(frozen=True, slots=True)
-class PaceCandidate:
-    """A dealer a pace query could not rule out: its sums and the targets it read."""
+PACE_NO, PACE_MAYBE, PACE_RESOLVE = 0, 1, 2
 
-    dealer: Dealer
-    achieved: dict[Period, Decimal]
-    explicit: dict[Period, Decimal]
-    complete: bool  # False: `explicit` may lack targets `resolve_target` needs
-    periods: tuple[Period, ...] = ()  # the periods it may be behind on (the others: surely not)
+
+class PaceCandidate(NamedTuple):
+    """One dealer and one period a pace statement could not rule out.
+
+    Best given period by period: `judge_pace` works out a period's days when it changes.
+    `flag` is PACE_MAYBE when the dealer is assessed and its target is `set` (the one set
+    for the period) or else `last_year` grown; PACE_RESOLVE when the target may derive from
+    other periods, to be resolved in full.
+    """
+
+    code: DealerCode
+    name: str
+    since: date | None
+    period: Period
+    flag: int
+    achieved: Decimal
+    set: Decimal | None
+    last_year: Decimal | None
+
+
+def judge_pace(
+    candidates: Iterable[PaceCandidate],
+    explicit: Mapping[DealerCode, Mapping[Period, Decimal]],
+    growth: Decimal,
+    today: date,
+) -> dict[DealerCode, list[Standing]]:
+    """The standings behind pace among the candidates, per dealer: `Standing.behind` exactly.
+
+    PACE_MAYBE costs a multiplication and a comparison; PACE_RESOLVE goes through `behind`
+    with `explicit` (every target of that dealer `resolve_target` may read).
+    """
+    current = None
+    found: dict[DealerCode, list[Standing]] = {}
+    for code, name, since, period, flag, got, amount, last_year in candidates:
+        if period is not current:  # candidates come period by period: a new one now and then
+            current, days = period, period.days
+            elapsed = min(max((today - period.start).days + 1, 0), days)
+        if flag == PACE_RESOLVE:
+            dealer = Dealer(code=code, name=name, since=since)
+            late = behind([dealer], period, explicit, {code: {period: got}}, growth, today)
+            if late:
+                found.setdefault(code, []).extend(late)
+            continue
+        if amount is not None:
+            source = TargetSource.SET
+        else:
+            amount, source = grow(last_year, growth), TargetSource.GROWTH
+        if got * days < amount * elapsed:
+            decision = TargetDecision(amount, source, True)
+            standing = Standing(code, name, period, decision, got, today)
+            if code in found:
+                found[code].append(standing)
+            else:
+                found[code] = [standing]
+    return found
 
 
 def ranked(items: Iterable[Standing]) -> list[Standing]:
@@ -315,6 +363,13 @@ class TargetRepository(Protocol):
 
         One aggregate over the rows of the longest period, GROUP BY dealer.
         """
+        ...
+
+    def pace_candidates(
+        self, periods: Sequence[Period], today: date, growth: Decimal
+    ) -> list[PaceCandidate]:
+        """The active dealers possibly behind pace on each of `periods` as of `today` (one
+        statement); `judge_pace` tells exactly. Never leaves out a dealer that is behind."""
         ...
 
     def reported_since(self, since: datetime) -> set[DealerCode]:

@@ -7,7 +7,13 @@ one aggregate over the year's sales (see handlers.standing), not a query per dea
 
 from __future__ import annotations
 
-from domain.achievement import Standing, behind, periods_containing, target_years
+from domain.achievement import (
+    PACE_RESOLVE,
+    Standing,
+    judge_pace,
+    periods_containing,
+    target_years,
+)
 from domain.catalog import DealerCode
 from domain.periods import Period, PeriodKind
 from handlers.i18n import Translator
@@ -20,28 +26,20 @@ LINES = 30
 def behind_pace(ctx: JobContext) -> dict[DealerCode, list[Standing]]:
     """Every assessed dealer behind pace today, with the periods it is behind on.
 
-    One statement (an aggregate of the year's sales per dealer joined to the targets)
-    rules out the dealers surely on pace; the domain judges the rest exactly, reading every
-    target of the few whose target derives from other periods.
+    One statement (per dealer: its targets, and its sales of the year and of the quarter or
+    month as correlated sums over a covering index) returns only the dealers possibly
+    behind; the domain judges those exactly, reading every target of the few whose target
+    derives from other periods.
     """
     periods = periods_containing(ctx.today)
     growth = ctx.options.target_growth
     candidates = ctx.uow.targets.pace_candidates(periods, ctx.today, growth)
-    partial = [c.dealer.code for c in candidates if not c.complete]
+    partial = sorted({c.code for c in candidates if c.flag == PACE_RESOLVE})
+    explicit = {}
     if partial:
         years = sorted({y for p in periods for y in target_years(p)})
-        full = ctx.uow.targets.explicit(years, partial)
-    explicit = {
-        c.dealer.code: (c.explicit if c.complete else full.get(c.dealer.code, {}))
-        for c in candidates
-    }
-    achieved = {c.dealer.code: c.achieved for c in candidates}
-    found: dict[DealerCode, list[Standing]] = {}
-    for period in periods:
-        dealers = [c.dealer for c in candidates if period in c.periods]
-        for s in behind(dealers, period, explicit, achieved, growth, ctx.today):
-            found.setdefault(s.dealer, []).append(s)
-    return found
+        explicit = ctx.uow.targets.explicit(years, partial)
+    return judge_pace(candidates, explicit, growth, ctx.today)
 
 
 @job("target_alerts")

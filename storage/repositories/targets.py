@@ -6,11 +6,15 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from sqlalchemy import and_, case, exists, false, func, or_, select
+from sqlalchemy import and_, case, exists, false, func, or_, select, type_coerce
 from sqlalchemy.orm import Session
+from sqlalchemy.types import NullType
 
 from domain.achievement import (
     COUNTED_STATUS,
+    PACE_MAYBE,
+    PACE_NO,
+    PACE_RESOLVE,
     PaceCandidate,
     assessed_through,
     fallback_periods,
@@ -122,22 +126,107 @@ class SqlTargetRepository:
     def pace_candidates(
         self, periods: Sequence[Period], today: date, growth: Decimal
     ) -> list[PaceCandidate]:
+        """The dealers possibly behind pace on one of `periods` as of `today`, in one statement.
+
+        Per active dealer with targets: its targets for each period, last year's and counts
+        of the others that may decide it (one pivot of the targets), and its counted sales
+        since each first day of the periods, each a correlated SUM over the covering index
+        `ix_sales_achievement` (a range seek per dealer: the rows the floor's GROUP BY reads,
+        plus the month's again, without grouping or joining an aggregate). OFFSET 0 keeps
+        those sums computed once per dealer (SQLite would copy them into the WHERE,
+        PostgreSQL pull them up). The WHERE keeps the dealers behind on a period whose
+        target it knows (a cent of slack where SQLite computes in floats), or whose target
+        derives from other periods; `judge_pace` decides exactly.
+        """
         periods = list(periods)
-        sales, sum_of = self._sums(periods, today)
+        targets = self._target_pivot(periods)
+        starts = sorted({p.start for p in periods})
+        sold = [
+            select(func.sum(SaleRow.amount))
+            .where(
+                SaleRow.dealer_id == targets.c.dealer_id,
+                SaleRow.sold_on >= day,
+                SaleRow.sold_on <= today,
+                SaleRow.status == COUNTED_STATUS,
+            )
+            .scalar_subquery()
+            .label(f"a{k}")
+            for k, day in enumerate(starts)
+        ]
+        per_dealer = (
+            select(DealerRow.code, DealerRow.name, DealerRow.since, *targets.c, *sold)
+            .select_from(targets)
+            .join(DealerRow, DealerRow.id == targets.c.dealer_id)
+            .where(DealerRow.status == DealerStatus.ACTIVE.value)
+            .offset(0)
+            .subquery("d")
+        )
+        d = per_dealer.c
+        slack = Decimal("0.01")
+        flags, maybe = [], []
+        for i, p in enumerate(periods):
+            t, u, sub, old = (d[f"{x}{i}"] for x in "tuso")
+            got = func.coalesce(d[f"a{starts.index(p.start)}"], 0)
+            elapsed = min(max((today - p.start).days + 1, 0), p.days)
+            parts = len(sub_periods(p))
+            may_roll_up = sub >= 3 * parts if parts else false()
+            resolve = and_(t.is_(None), or_(may_roll_up, and_(u.is_(None), old > 0)))
+            target = func.coalesce(t, u * (1 + growth))
+            late = and_(
+                target.is_not(None),
+                or_(d.since.is_(None), d.since <= assessed_through(p.start)),
+                got * p.days < (target + slack) * elapsed,
+            )
+            flags.append(case((resolve, PACE_RESOLVE), (late, PACE_MAYBE), else_=PACE_NO))
+            maybe += [resolve, late]
+        raw = NullType()  # the driver's values, converted below only where a flag asks
+        cols = []
+        for i, p in enumerate(periods):
+            t = d[f"t{i}"]
+            cols += [
+                flags[i],
+                type_coerce(d[f"a{starts.index(p.start)}"], raw),
+                type_coerce(t, raw),
+                type_coerce(case((t.is_(None), d[f"u{i}"])), raw),
+            ]
+        q = select(d.code, d.name, d.since, *cols).where(or_(*maybe))
+        rows = self.s.connection().execute(q).all()
+        found = []
+        for i, p in enumerate(periods):  # period by period, as `judge_pace` likes them
+            at = 3 + 4 * i
+            for row in rows:
+                flag = row[at]
+                if flag:
+                    got, t, u = row[at + 1 : at + 4]
+                    found.append(
+                        PaceCandidate(
+                            DealerCode(row[0]),
+                            row[1],
+                            row[2],
+                            p,
+                            flag,
+                            _cents(got),
+                            _cents(t, None),
+                            _cents(u, None),
+                        )
+                    )
+        return found
+
+    def _target_pivot(self, periods: list[Period]):
+        """Per dealer and period i: t{i} the target set, u{i} last year's, s{i} 3 x its parts
+        set + their parts set (>= 3 x parts when every part is set or may roll up from its
+        own: a necessary condition), o{i} how many older targets may decide it."""
         wanted: set[str] = set()
         cols = []
         for i, p in enumerate(periods):
             own, last = str(p), str(p.previous_year())
             children = [str(x) for x in sub_periods(p)] or ["-"]
             grandchildren = [str(x) for c in sub_periods(p) for x in sub_periods(c)] or ["-"]
-            parts = children + grandchildren
             older = [str(x) for x in fallback_periods(p)]
-            wanted.update([own, last, *parts, *older])
+            wanted.update([own, last, *children, *grandchildren, *older])
             cols += [
                 func.max(case((TargetRow.period == own, TargetRow.amount))).label(f"t{i}"),
                 func.max(case((TargetRow.period == last, TargetRow.amount))).label(f"u{i}"),
-                # 3 x children set + grandchildren set: at least 3 x children when every
-                # child is set or may be rolled up from its own parts (a necessary condition).
                 func.sum(
                     case(
                         (TargetRow.period.in_(children), 3),
@@ -147,95 +236,12 @@ class SqlTargetRepository:
                 ).label(f"s{i}"),
                 func.sum(case((TargetRow.period.in_(older), 1), else_=0)).label(f"o{i}"),
             ]
-        targets = (
+        return (
             select(TargetRow.dealer_id, *cols)
             .where(TargetRow.period.in_(sorted(wanted)))
             .group_by(TargetRow.dealer_id)
             .subquery("t")
         )
-        slack = Decimal("0.01")  # errs towards inclusion where SQLite computes in floats
-        maybe = []
-        for i, p in enumerate(periods):
-            t, u, sub, old = (targets.c[f"{x}{i}"] for x in "tuso")
-            got = func.coalesce(sum_of[p], 0)
-            elapsed = min(max((today - p.start).days + 1, 0), p.days)
-            may_roll_up = sub >= 3 * len(sub_periods(p)) if sub_periods(p) else false()
-            incomplete = and_(t.is_(None), or_(may_roll_up, and_(u.is_(None), old > 0)))
-            target = func.coalesce(t, u * (1 + growth))
-            behind = and_(
-                target.is_not(None),
-                or_(DealerRow.since.is_(None), DealerRow.since <= assessed_through(p.start)),
-                got * p.days < (target + slack) * elapsed,
-            )
-            maybe.append(or_(incomplete, behind))
-        q = (
-            select(
-                DealerRow.code,
-                DealerRow.name,
-                DealerRow.since,
-                *(sum_of[p] for p in periods),
-                *(targets.c[f"{x}{i}"] for i in range(len(periods)) for x in "tuso"),
-                *(case((m, 1), else_=0) for m in maybe),
-            )
-            .select_from(DealerRow)
-            .join(targets, targets.c.dealer_id == DealerRow.id)
-            .outerjoin(sales, sales.c.dealer_id == DealerRow.id)
-            .where(DealerRow.status == DealerStatus.ACTIVE.value, or_(*maybe))
-        )
-        zero = Decimal("0.00")
-        n = len(periods)
-        found = []
-        for row in self.s.connection().execute(q).all():
-            code, name, since = row[0], row[1], row[2]
-            sums, rest, flags = row[3 : 3 + n], row[3 + n : 3 + 5 * n], row[3 + 5 * n :]
-            explicit: dict[Period, Decimal] = {}
-            complete = True
-            for i, p in enumerate(periods):
-                t, u, sub, old = rest[4 * i : 4 * i + 4]
-                if t is not None:
-                    explicit[p] = t
-                if u is not None:
-                    explicit[p.previous_year()] = u
-                parts = len(sub_periods(p))
-                if t is None and ((parts and sub >= 3 * parts) or (u is None and old)):
-                    complete = False
-            found.append(
-                PaceCandidate(
-                    Dealer(code=DealerCode(code), name=name, since=since),
-                    {p: zero if v is None else v for p, v in zip(periods, sums, strict=True)},
-                    explicit,
-                    complete,
-                    tuple(p for p, flag in zip(periods, flags, strict=True) if flag),
-                )
-            )
-        return found
-
-    def _sums(self, periods: list[Period], today: date):
-        """Counted sales per dealer of each period through `today`, as one subquery.
-
-        Periods containing today differ only in their first day: a plain SUM for the
-        earliest, and for each later first day a SUM of a CASE without ELSE, whose NULLs the
-        aggregate skips for free, so the scan costs about what a single SUM does.
-        """
-        lo = min(p.start for p in periods)
-        starts = sorted({p.start for p in periods})
-        cols = [
-            (
-                func.sum(SaleRow.amount)
-                if day == lo
-                else func.sum(case((SaleRow.sold_on >= day, SaleRow.amount)))
-            ).label(f"a{k}")
-            for k, day in enumerate(starts)
-        ]
-        sales = (
-            select(SaleRow.dealer_id, *cols)
-            .where(
-                SaleRow.status == COUNTED_STATUS, SaleRow.sold_on >= lo, SaleRow.sold_on <= today
-            )
-            .group_by(SaleRow.dealer_id)
-            .subquery("s")
-        )
-        return sales, {p: sales.c[f"a{starts.index(p.start)}"] for p in periods}
 
     def daily(
         self, dealer: DealerCode, period: Period, through: date
@@ -266,4 +272,14 @@ class SqlTargetRepository:
 
 
 def _money(value) -> Decimal:
+    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def _cents(value, empty: Decimal | None = Decimal("0.00")) -> Decimal | None:
+    """A driver's money value as Decimal cents: PostgreSQL gives Decimal, SQLite int, or a
+    float for sums of fractional amounts (exact to far below a cent, so rounding is exact)."""
+    if value is None:
+        return empty
+    if type(value) is Decimal:
+        return value
     return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)

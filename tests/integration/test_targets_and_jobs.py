@@ -339,6 +339,47 @@ def test_the_pace_query_and_the_domain_agree_on_who_is_behind(uow_factory, clock
     )
 
 
+def test_the_pace_query_judges_to_the_cent_with_the_same_achieved_and_target(uow_factory, clock):
+    from domain.periods import Period
+    from handlers.jobs import JobContext
+    from handlers.jobs.target_alerts import behind_pace
+    from handlers.standing import load_standings
+
+    seed_catalog(uow_factory)
+    with uow_factory() as uow:
+        for code in ("D003", "D004"):
+            uow.session.add(DealerRow(code=code, name=f"dealer {code}", since=None))
+        uow.commit()
+    # July pace on the 17th: 31,000 x 17 / 31 = 17,000.00. SQLite sums these as floats.
+    for code, first in (("D001", "8500.10"), ("D003", "8500.11")):
+        set_target(uow_factory, code, "2026-07", "31000")
+        add_sale(uow_factory, code, first, date(2026, 7, 3))
+        add_sale(uow_factory, code, "8499.89", date(2026, 7, 16))
+    set_target(uow_factory, "D004", "2025-07", "23846.15")  # grown 30 %: 30,999.995 -> 31,000.00
+    add_sale(uow_factory, "D004", "16999.99", date(2026, 7, 1))
+    ctx = JobContext("target_alerts", None, clock, OPTIONS, clock.now())
+    with uow_factory() as uow:
+        ctx.uow = uow
+        fast = {
+            (d, str(s.period), s.achieved, s.target.amount, s.target.source)
+            for d, found in behind_pace(ctx).items()
+            for s in found
+        }
+        periods = [Period.parse(p) for p in ("2026", "2026-Q3", "2026-07")]
+        every = load_standings(uow, periods, date(2026, 7, 17), OPTIONS.target_growth)
+    slow = {
+        (s.dealer, str(s.period), s.achieved, s.target.amount, s.target.source)
+        for p in periods
+        for s in every[p]
+        if s.behind
+    }
+    assert fast == slow
+    assert {(d, p, str(a), str(t)) for d, p, a, t, _ in fast} == {
+        ("D001", "2026-07", "16999.99", "31000.00"),
+        ("D004", "2026-07", "16999.99", "31000.00"),
+    }
+
+
 def test_jobs_of_other_features_are_found_by_name_and_run_under_the_same_guard(uow_factory, clock):
     from handlers.jobs import JOBS
     from handlers.jobs.hooks import install_hooks

@@ -39,9 +39,12 @@ class ConsoleTransport:
 
     def _save(self, attachment: Attachment) -> Path:
         self.files_dir.mkdir(parents=True, exist_ok=True)
-        self._saved += 1
         name = Path(attachment.filename).name or "file"
-        path = self.files_dir / f"{self._saved:03d}-{name}"
+        while True:  # an earlier session's files keep their numbers; never overwrite one
+            self._saved += 1
+            path = self.files_dir / f"{self._saved:03d}-{name}"
+            if not path.exists():
+                break
         path.write_bytes(attachment.content)
         return path
 

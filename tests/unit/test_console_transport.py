@@ -91,3 +91,15 @@ async def test_a_superscript_or_fullwidth_digit_is_sent_as_text_and_does_not_sto
     await transport.serve()
     assert [i.text for i in core.seen[1:3]] == ["²", "３"]
     assert core.seen[3].payload == "c:lang zh"
+
+
+async def test_a_second_session_in_the_same_folder_does_not_overwrite_the_first_ones_files(
+    tmp_path,
+):
+    for content in (b"first", b"second"):
+        answers = {"/export": [Reply("sheet", document=Attachment("sales.xlsx", content))]}
+        transport, _, _out = console(answers, "/export\n", tmp_path)
+        await transport.serve()
+    files = tmp_path / "files"
+    assert (files / "001-sales.xlsx").read_bytes() == b"first"
+    assert (files / "002-sales.xlsx").read_bytes() == b"second"

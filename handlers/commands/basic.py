@@ -59,7 +59,7 @@ def help_(ctx: Ctx) -> Reply:
     """List the commands this user may use, with an example each."""
     lines = [ctx.t("help.title")]
     for cmd in commands_for(ctx.actor.role):
-        lines.append(f"{_example(ctx, cmd)} — {ctx.t(cmd.help_key)}")
+        lines.append(_help_line(ctx, cmd))
     if ctx.actor.role is Role.ANONYMOUS:
         lines.append(ctx.t("help.anonymous_hint"))
     else:
@@ -67,12 +67,24 @@ def help_(ctx: Ctx) -> Reply:
     return Reply("\n".join(lines))
 
 
-def _example(ctx: Ctx, cmd) -> str:
-    """The catalog's `cmd.<name>.example` where an example has words to translate, else the
-    registered one (codes and numbers read the same in every language)."""
-    key = f"{cmd.help_key}.example"
+def _help_line(ctx: Ctx, cmd) -> str:
+    """`example — what it does`. The catalog may word either per role (`cmd.target.manager`,
+    `cmd.target.example.manager`: a manager names the dealer) and give an example with words
+    to translate (`cmd.ask.example`); otherwise the registered example, which is codes and
+    numbers that read the same in every language."""
+    role = ctx.actor.role.value
+    example = (
+        _known(ctx, f"{cmd.help_key}.example.{role}")
+        or _known(ctx, f"{cmd.help_key}.example")
+        or cmd.example
+    )
+    what = _known(ctx, f"{cmd.help_key}.{role}") or ctx.t(cmd.help_key)
+    return f"{example} — {what}"
+
+
+def _known(ctx: Ctx, key: str) -> str | None:
     text = ctx.t(key)
-    return cmd.example if text == key else text
+    return None if text == key else text
 
 
 @command("lang", roles=LINKED, example="/lang en", aliases=("language", "语言"))

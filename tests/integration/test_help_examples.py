@@ -37,3 +37,13 @@ def test_chinese_help_keeps_the_chinese_examples(chats):
     assert "/violation 5 penalize 罚款 价格低于底价 —" in boss.say("/help")
     assert "违反" in dealer.say("/report A100 1 100 T-0001")  # under the floor: violation #1
     assert "罚款" in boss.say("/violation 1 penalize 罚款 价格低于底价")  # the example works
+
+
+def test_help_words_target_for_a_manager_and_ticket_for_a_dealer_as_each_may_use_them(chats):
+    dealer, boss = chats
+    dealer_help, boss_help = dealer.say("/help"), boss.say("/help")
+    assert "/target 2026-Q3 — 查看销售目标" in dealer_help
+    assert "/target D001 2026-Q3 — 查看一家经销商的目标进度" in boss_help
+    assert "/ticket 12 — 查看工单详情与处理记录" in dealer_help and "resolve" not in dealer_help
+    assert "/ticket 12 resolve 已更换主板 — " in boss_help
+    assert "截至" in boss.say("/target D001 2026-Q3")  # the manager's example works

@@ -3,6 +3,7 @@ and for dealers `promos` and `ack`."""
 
 from __future__ import annotations
 
+import base64
 import re
 from dataclasses import replace
 from datetime import datetime, timedelta
@@ -13,8 +14,9 @@ from domain.record_ids import parse_record_id
 from handlers import promotions as delivery
 from handlers.context import Ctx
 from handlers.errors import UserError
+from handlers.form_files import accepts_file
 from handlers.forms import END, Data, Form, Step, register_form, start_form
-from handlers.messages import Button, Reply, button_rows
+from handlers.messages import Attachment, Button, Reply, button_rows
 from handlers.registry import DEALER, MANAGER, command
 
 SKIP = "__skip__"
@@ -23,6 +25,7 @@ NOW = "__now__"
 SKIP_WORDS = {SKIP, "skip", "跳过", "无", "none", "-"}
 ALL_WORDS = {ALL, "all", "全部", "所有"}
 _SPLIT = re.compile(r"[,，、;；\s]+")
+MAX_IMAGE_BYTES = 5 * 1024 * 1024
 
 
 def _parse_when(ctx: Ctx, text: str) -> datetime:
@@ -158,6 +161,28 @@ def _ask_fee(ctx: Ctx, data: Data) -> Reply:
 
 def _answer_fee(ctx: Ctx, data: Data, value: str) -> str:
     data["fee_text"] = "" if value.lower() in SKIP_WORDS else value[:500]
+    return "image"
+
+
+def _ask_image(ctx: Ctx, data: Data) -> Reply:
+    return Reply(ctx.t("promo.ask_image", max=MAX_IMAGE_BYTES // (1024 * 1024)), _skip_row(ctx))
+
+
+def _answer_image(ctx: Ctx, data: Data, value: str) -> str:
+    if value.lower() in SKIP_WORDS:
+        data.pop("image", None)
+        return "confirm"
+    raise UserError("promo.need_image")
+
+
+@accepts_file("promo_new", "image")
+def _image_file(ctx: Ctx, data: Data, file: Attachment) -> str:
+    named_image = file.filename.lower().endswith((".png", ".jpg", ".jpeg", ".webp", ".gif"))
+    if not (file.mime.startswith("image/") or named_image):
+        raise UserError("promo.not_an_image", name=file.filename[:60])
+    if len(file.content) > MAX_IMAGE_BYTES:
+        raise UserError("promo.image_too_big", max=MAX_IMAGE_BYTES // (1024 * 1024))
+    data["image"] = base64.b64encode(file.content).decode("ascii")
     return "confirm"
 
 
@@ -178,6 +203,7 @@ def _draft(ctx: Ctx, data: Data) -> Promotion:
         starts_at=datetime.fromisoformat(data["starts_at"]),
         ends_at=datetime.fromisoformat(data["ends_at"]) if data.get("ends_at") else None,
         fee_text=data.get("fee_text", ""),
+        image=base64.b64decode(data["image"]) if data.get("image") else None,
     )
 
 
@@ -197,6 +223,7 @@ def _ask_confirm(ctx: Ctx, data: Data) -> Reply:
                 Button(ctx.t("promo.draft_button"), "f:draft"),
             ),
         ),
+        image=preview.image,
     )
 
 
@@ -256,6 +283,7 @@ register_form(
             "start": Step(_ask_start, _answer_start),
             "end": Step(_ask_end, _answer_end),
             "fee": Step(_ask_fee, _answer_fee),
+            "image": Step(_ask_image, _answer_image),
             "confirm": Step(_ask_confirm, _answer_confirm),
         },
         finish=_finish,

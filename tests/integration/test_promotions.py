@@ -5,7 +5,7 @@ from bot.outbox import OutboxDispatcher
 from domain.outbox import OutboxStatus
 from handlers.context import CoreOptions
 from handlers.conversation import Conversation
-from handlers.messages import Reply
+from handlers.messages import Attachment, Reply
 from handlers.promotions import run_promotion_dispatch
 from storage.models import DealerRow
 from tests.support import Chat, invite, seed_catalog
@@ -22,7 +22,9 @@ def outbox(uow_factory, status=None):
         return uow.outbox.list(status, 1000)
 
 
-def fill_promo_form(boss: Chat, *, start="__now__", english="skip", lines="__all__"):
+def fill_promo_form(
+    boss: Chat, *, start="__now__", english="skip", lines="__all__", image: Attachment | None = None
+):
     boss.say("/promo new")
     boss.say("夏季促销")
     boss.say("A100 全系降价 5%")
@@ -32,7 +34,10 @@ def fill_promo_form(boss: Chat, *, start="__now__", english="skip", lines="__all
     boss.say(payload="f:__all__")  # tiers
     boss.say(payload=f"f:{start}") if start.startswith("__") else boss.say(start)
     boss.say("2026-08-31")
-    return boss.say(payload="f:__skip__")  # fee -> preview
+    assert "促销图片" in boss.say(payload="f:__skip__")  # fee
+    if image is not None:
+        return boss.say(file=image)
+    return boss.say(payload="f:__skip__")  # no image -> preview
 
 
 def test_promo_form_previews_reach_and_sends_to_targeted_contacts_once(uow_factory, clock):
@@ -194,3 +199,25 @@ def test_a_crash_mid_send_resumes_and_reaches_each_contact_exactly_once(uow_fact
     expected = sorted(m.chat_id for m in outbox(uow_factory))
     assert sorted(delivered) == expected and len(expected) == 20
     assert all(m.status is OutboxStatus.SENT for m in outbox(uow_factory))
+
+
+def test_a_promotion_image_is_previewed_and_sent_with_the_text(uow_factory, clock):
+    seed_catalog(uow_factory)
+    conv = Conversation(uow_factory, clock)
+    boss = linked(conv, uow_factory, clock, "boss", manager="M02")
+    linked(conv, uow_factory, clock, "d1", dealer="D001")
+    png = b"\x89PNG\r\n\x1a\n" + b"0" * 100
+    boss.say("/promo new")
+    for answer in ("夏季促销", "A100 全系降价 5%", "skip"):
+        boss.say(answer)
+    for payload in ("f:__all__", "f:__all__", "f:__all__", "f:__now__", "f:__skip__"):
+        boss.say(payload=payload)
+    assert "促销图片" in boss.say(payload="f:__skip__")  # fee skipped; the image step asks
+    # A non-image is refused and the step is asked again.
+    refused = boss.say(file=Attachment("price.xlsx", b"PK..", "application/vnd.ms-excel"))
+    assert "不是图片" in refused and "促销图片" in refused
+    preview = boss.send(file=Attachment("offer.png", png, "image/png"))
+    assert preview[-1].image is not None and preview[-1].image.content == png
+    boss.press("立即发送")
+    sent = [Reply.from_dict(m.payload) for m in outbox(uow_factory)]
+    assert len(sent) == 1 and sent[0].image is not None and sent[0].image.content == png

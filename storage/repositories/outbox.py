@@ -6,7 +6,6 @@ from datetime import datetime, timedelta
 from sqlalchemy import or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from domain.outbox import OutboxItem, OutboxStatus, OutgoingMessage
@@ -35,30 +34,9 @@ class SqlOutboxRepository:
         self.s = session
 
     def enqueue(self, message: OutgoingMessage, now: datetime) -> bool:
-        exists = self.s.scalar(
-            select(OutboxRow.id).where(OutboxRow.dedupe_key == message.dedupe_key)
-        )
-        if exists is not None:
-            return False
-        row = OutboxRow(
-            dedupe_key=message.dedupe_key,
-            platform=message.platform,
-            chat_id=message.chat_id,
-            identity_id=message.identity_id,
-            payload=message.payload,
-            status=OutboxStatus.PENDING,
-            attempts=0,
-            not_before=message.not_before or now,
-            created_at=now,
-            last_error="",
-        )
-        # A savepoint keeps a racing duplicate from aborting the caller's transaction.
-        try:
-            with self.s.begin_nested():
-                self.s.add(row)
-        except IntegrityError:
-            return False
-        return True
+        # One INSERT ... ON CONFLICT DO NOTHING: a duplicate (even a racing one) is skipped
+        # without a savepoint and without aborting the caller's transaction.
+        return self.enqueue_many([message], now) == 1
 
     def enqueue_many(self, messages: Sequence[OutgoingMessage], now: datetime) -> int:
         if not messages:
@@ -85,8 +63,9 @@ class SqlOutboxRepository:
                 insert(OutboxRow)
                 .values(rows[start : start + 500])
                 .on_conflict_do_nothing(index_elements=["dedupe_key"])
+                .returning(OutboxRow.id)
             )
-            stored += max(result.rowcount, 0)
+            stored += len(result.all())  # rowcount is not reliable for multi-row inserts
         return stored
 
     def claim_due(

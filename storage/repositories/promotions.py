@@ -153,8 +153,9 @@ class SqlPromotionRepository:
                 insert(PromotionDeliveryRow)
                 .values(values[start : start + 500])
                 .on_conflict_do_nothing(index_elements=["promotion_id", "identity_id"])
+                .returning(PromotionDeliveryRow.id)
             )
-            stored += max(result.rowcount, 0)
+            stored += len(result.all())  # rowcount is not reliable for multi-row inserts
         return stored
 
     def record_delivery(

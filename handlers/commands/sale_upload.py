@@ -3,6 +3,7 @@ recorded whole or not at all. Columns are documented in the README ("Sales sheet
 
 from __future__ import annotations
 
+import hashlib
 from decimal import Decimal
 
 from domain.catalog import Sku, TerminalCode
@@ -16,7 +17,7 @@ from handlers.conversation import file_handler
 from handlers.errors import UserError
 from handlers.matching import product_names, resolve, terminal_names
 from handlers.messages import Reply
-from handlers.sale_reports import dedupe_key_for, problem_key, record, violation_text
+from handlers.sale_reports import problem_key, record, violation_text
 from handlers.sheets import SheetError, is_sheet, read_rows
 
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -103,7 +104,13 @@ def sales_sheet(ctx: Ctx) -> Reply | None:
         )
         head = ctx.t("upload.rejected", bad=len(bad), total=len(rows))
         return Reply("\n".join([head, *shown, *more]))
-    base = dedupe_key_for(ctx)
+    # The same sheet sent again the same day is the same sales, not new ones: the rows are
+    # keyed by the file's content, so a second upload finds them already recorded.
+    digest = hashlib.sha256(upload.content).hexdigest()[:32]
+    base = f"sheet:{ctx.actor.dealer_code}:{ctx.today.isoformat()}:{digest}"
+    earlier = ctx.uow.sales.by_dedupe_key(f"{base}:row1")
+    if earlier is not None:
+        return Reply(ctx.t("upload.already_recorded", count=len(drafts), first=earlier.id))
     recorded = [record(ctx, d, f"{base}:row{i}") for i, d in enumerate(drafts, start=1)]
     total = sum((multiply(d.unit_price, d.qty) for d in drafts), Decimal("0"))
     violations = [v for r in recorded for v in r.violations]

@@ -191,6 +191,17 @@ def test_a_good_sheet_is_recorded_whole_with_total_and_violations(dealer, boss, 
     assert count(uow_factory, SaleRow) == 3
 
 
+def test_the_same_sheet_sent_twice_the_same_day_is_recorded_once(dealer, uow_factory):
+    sheet = "sku,qty,unit_price,terminal_code\nA100,2,3500,T-0001\nA100,1,3600,T-0001\n"
+    assert "2 笔" in dealer.say(file=csv_file(sheet), dedupe_key="tg:1:801")
+    again = dealer.say(file=csv_file(sheet), dedupe_key="tg:1:802")
+    assert "已经上报过了" in again and "#1" in again
+    assert count(uow_factory, SaleRow) == 2
+    changed = sheet + "A100,1,3700,T-0001\n"
+    assert "3 笔" in dealer.say(file=csv_file(changed), dedupe_key="tg:1:803")
+    assert count(uow_factory, SaleRow) == 5
+
+
 def test_an_xlsx_sheet_is_read_like_a_csv(dealer, uow_factory):
     wb = Workbook()
     ws = wb.active

@@ -13,3 +13,4 @@ from handlers.commands import sale_drafts  # noqa: F401
 from handlers.commands import sale_upload  # noqa: F401
 from handlers.commands import violations  # noqa: F401
 from handlers.commands import violation_export  # noqa: F401
+from handlers import intents  # noqa: F401

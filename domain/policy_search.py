@@ -24,6 +24,7 @@ Group = tuple[str, str, str]  # ("clause", family, key) or ("faq", id, "")
 
 CONFIDENT = 0.5  # share of the question's weight (IDF) the best clause must explain
 FAQ_BOOST = 1.5  # a manager's saved answer outranks a clause that matches as well
+FAQ_SAME_QUESTION = 0.8  # an FAQ without domain words answers only (nearly) its own question
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _QUESTION_HINTS = re.compile(
@@ -90,7 +91,8 @@ class PolicyIndex:
         self._domain = set(segmenter.domain_tokens)
         for e in self.entries:
             title = segmenter.tokens(e.title)
-            self._domain.update(title)
+            if e.group[0] != "faq":  # a saved question's everyday words are not the domain's
+                self._domain.update(title)
             docs.append(title + title + segmenter.tokens(e.text))
         self._token_sets = [frozenset(d) for d in docs]
         self._groups: dict[Group, list[int]] = {}
@@ -153,6 +155,7 @@ class PolicyIndex:
         weight = {t: self._weight(t) for t in unique}
         total = sum(weight.values())
         ranked: list[Hit] = []
+        demoted: set[Group] = set()
         for group, members in self._groups.items():
             best = max(members, key=lambda i: scores[i])
             if scores[best] <= 0:
@@ -160,8 +163,12 @@ class PolicyIndex:
             found = set().union(*(self._token_sets[i] for i in members))
             matched = [t for t in unique if t in found]
             coverage = sum(weight[t] for t in matched) / total
-            if not any(t in self._domain for t in matched):
+            faq = group[0] == "faq"
+            everyday = not any(t in self._domain for t in matched)
+            if everyday and not (faq and coverage >= FAQ_SAME_QUESTION):
                 coverage = min(coverage, CONFIDENT / 2)  # only everyday words in common
+                if faq:
+                    demoted.add(group)  # its boost must not push it above the clauses
             ranked.append(Hit(group, float(scores[best]), coverage, best))
-        ranked.sort(key=lambda h: (-h.score, h.group))
+        ranked.sort(key=lambda h: (h.group in demoted, -h.score, h.group))
         return SearchResult(tuple(ranked[:k]), tuple(unique))

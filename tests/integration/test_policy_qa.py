@@ -217,3 +217,15 @@ def test_help_lists_the_policy_commands_for_each_role(world):
     assert "/ask" in dealer.say("/help") and "/answer" not in dealer.say("/help")
     listing = manager.say("/help")
     assert "/answer" in listing and "/questions" in listing and "/faq" in listing
+
+
+def test_a_faq_of_everyday_words_answers_its_own_question_but_not_any_message_sharing_a_word(
+    world,
+):
+    _, dealer, manager = world
+    dealer.say("/ask 今天天气怎么样？")
+    manager.say("/answer 1 我们不提供天气预报。")
+    manager.say("/faq 1")
+    assert dealer.say("今天天气怎么样").startswith("💡 常见问题")
+    other = dealer.say("/ask 今天的返利怎么计算？")
+    assert "天气预报" not in other and "返利" in other

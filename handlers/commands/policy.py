@@ -62,12 +62,15 @@ def answer_question(ctx: Ctx, text: str, *, from_plain_text: bool = False) -> Re
         if more:
             body += "\n" + t("policy.see_also")
         return Reply(body, (*rows, rating_buttons(qid, t)))
-    closest = quote(found[0], t) if found else t("policy.nothing_close")
     if forward:
         assert dealer is not None
         _forward_to_managers(ctx, q, found[0] if found else None)
-        return Reply(t("policy.not_sure_forwarded", qid=qid, closest=closest))
-    return Reply(t("policy.not_sure", closest=closest))
+        if not found:
+            return Reply(t("policy.no_match_forwarded", qid=qid))
+        return Reply(t("policy.not_sure_forwarded", qid=qid, closest=quote(found[0], t)))
+    if not found:
+        return Reply(t("policy.no_match"))
+    return Reply(t("policy.not_sure", closest=quote(found[0], t)))
 
 
 def _forward_to_managers(ctx: Ctx, q: PolicyQuestion, closest: Found | None) -> None:

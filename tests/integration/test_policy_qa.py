@@ -229,3 +229,10 @@ def test_a_faq_of_everyday_words_answers_its_own_question_but_not_any_message_sh
     assert dealer.say("今天天气怎么样").startswith("💡 常见问题")
     other = dealer.say("/ask 今天的返利怎么计算？")
     assert "天气预报" not in other and "返利" in other
+
+
+def test_a_question_nothing_in_the_policy_matches_says_so_plainly(world, uow_factory):
+    _, dealer, _ = world
+    text = dealer.say("/ask 量子纠缠")
+    assert "没有找到与这个问题相关的条款" in text and "Q1" in text
+    assert "最接近的内容" not in text

@@ -19,6 +19,7 @@ from handlers.errors import UserError
 from handlers.exports import period_window
 from handlers.forms import start_form
 from handlers.messages import Attachment, Button, Reply, button_rows
+from handlers.names import actor_name
 from handlers.registry import DEALER, LINKED, MANAGER, command
 from handlers.ticket_flow import assign, load_ticket, manager_scope, rate, transition
 from handlers.ticket_recipients import sla_policy
@@ -148,7 +149,7 @@ def _details(ctx: Ctx, t: Ticket) -> list[Reply]:
             tt(
                 "tickets.detail.event",
                 at=tt.datetime(e.at, tz),
-                actor=e.actor,
+                actor=actor_name(ctx, e.actor),
                 action=tt(f"tickets.action.{e.action}"),
                 status=tt(f"tickets.status.{e.to_status}"),
                 note=f" — {e.note}" if e.note else "",

@@ -11,6 +11,7 @@ from handlers.context import Ctx
 from handlers.errors import UserError
 from handlers.i18n import Translator
 from handlers.messages import Button, Reply, button_rows
+from handlers.names import actor_name
 from handlers.registry import MANAGER, command
 from handlers.sale_reports import product_label, violation_text
 
@@ -70,7 +71,7 @@ def _details(ctx: Ctx, v) -> Reply:
         penalty = ctx.t(f"penalty.{v.penalty.value}") if v.penalty else "-"
         text += "\n" + ctx.t(
             "violation.decided",
-            by=v.decided_by,
+            by=actor_name(ctx, v.decided_by),
             penalty=penalty,
             at=ctx.t.datetime(v.decided_at, ctx.options.tz),
             note=v.note or "-",

@@ -168,7 +168,7 @@ def test_whole_lifecycle_is_recorded_and_each_step_tells_the_dealer(world, uow_f
     # Reopen after close, and the manager's history view shows who did what.
     assert "重新打开" in boss.say("/ticket 1 reopen 客户再次反映")
     details = boss.say("/ticket 1")
-    assert "manager:M03 解决" in details and "客户再次反映" in details
+    assert "赵工 (M03) 解决" in details and "客户再次反映" in details
     assert "回访评分：5 分" in details
 
 

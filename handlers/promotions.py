@@ -63,7 +63,7 @@ def render(promo: Promotion, t: Translator, tz=None, *, correction: bool = False
     lines.append(body)
     if promo.audience.lines:
         lines.append(t("promo.lines", lines=", ".join(promo.audience.lines)))
-    if promo.starts_at or promo.ends_at:
+    if promo.kind is PromoKind.PROMOTION and (promo.starts_at or promo.ends_at):
         start = t.datetime(promo.starts_at, tz) if promo.starts_at else "—"
         end = t("promo.no_end")
         if promo.ends_at:

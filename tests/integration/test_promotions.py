@@ -221,3 +221,13 @@ def test_a_promotion_image_is_previewed_and_sent_with_the_text(uow_factory, cloc
     boss.press("立即发送")
     sent = [Reply.from_dict(m.payload) for m in outbox(uow_factory)]
     assert len(sent) == 1 and sent[0].image is not None and sent[0].image.content == png
+
+
+def test_a_notice_shows_its_text_once_and_no_campaign_period(uow_factory, clock):
+    seed_catalog(uow_factory)
+    conv = Conversation(uow_factory, clock)
+    boss = linked(conv, uow_factory, clock, "boss", manager="M02")
+    linked(conv, uow_factory, clock, "d1", dealer="D001")
+    boss.say("/broadcast 仓库周六休息")
+    [notice] = [m.payload["text"] for m in outbox(uow_factory)]
+    assert notice.count("仓库周六休息") == 1 and "活动时间" not in notice

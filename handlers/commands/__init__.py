@@ -14,3 +14,4 @@ from handlers.commands import sale_upload  # noqa: F401
 from handlers.commands import violations  # noqa: F401
 from handlers.commands import violation_export  # noqa: F401
 from handlers import intents  # noqa: F401
+from handlers.commands import prices  # noqa: F401

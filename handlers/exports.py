@@ -9,7 +9,8 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from typing import Any
 
 from openpyxl import Workbook
@@ -72,6 +73,23 @@ def period_window(ctx: Ctx, text: str | None, default: PeriodKind) -> Window:
     return Window(period, start, end)
 
 
+# Cell formats by value type, so a reader can sum, sort and filter: money is a Decimal
+# (two decimals), a date a date, a moment a naive business-local datetime.
+MONEY_FORMAT = "#,##0.00"
+DATE_FORMAT = "yyyy-mm-dd"
+DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
+
+
+def _number_format(value: Any) -> str | None:
+    if isinstance(value, Decimal):
+        return MONEY_FORMAT
+    if isinstance(value, datetime):
+        return DATETIME_FORMAT
+    if isinstance(value, date):
+        return DATE_FORMAT
+    return None
+
+
 def workbook(title: str, sheet: Sheet) -> bytes:
     wb = Workbook()
     ws = wb.active
@@ -79,6 +97,9 @@ def workbook(title: str, sheet: Sheet) -> bytes:
     ws.append(list(sheet.header))
     for row in sheet.rows:
         ws.append(list(row))
+        for cell, value in zip(ws[ws.max_row], row, strict=False):
+            if (fmt := _number_format(value)) is not None:
+                cell.number_format = fmt
     for i, name in enumerate(sheet.header, start=1):
         ws.column_dimensions[get_column_letter(i)].width = max(10, min(40, len(str(name)) + 4))
     ws.freeze_panes = "A2"

@@ -21,7 +21,7 @@ def export_sales(ctx: Ctx, window: Window) -> Sheet:
     )
     rows = [
         [
-            s.sold_on.isoformat(),
+            s.sold_on,
             s.dealer,
             names.get(s.dealer, ""),
             s.sku,
@@ -31,7 +31,7 @@ def export_sales(ctx: Ctx, window: Window) -> Sheet:
             t(f"export.sales.kind.{s.kind.value}"),
             s.terminal,
             t(f"export.sales.status.{s.status.value}"),
-            s.created_at.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
+            s.created_at.astimezone(tz).replace(tzinfo=None),
         ]
         for s in sales
     ]

@@ -15,8 +15,8 @@ def export_complaints(ctx: Ctx, window: Window) -> Sheet:
     sla = sla_policy(ctx.options)
 
     def when(moment):
-        # Excel has no time zones: business-local wall time, as text it sorts right.
-        return moment.astimezone(tz).strftime("%Y-%m-%d %H:%M") if moment else ""
+        # Excel has no time zones: a naive business-local datetime (a date cell, not text).
+        return moment.astimezone(tz).replace(tzinfo=None) if moment else None
 
     rows = []
     for k in ctx.uow.tickets.for_export(manager_scope(ctx), window.start, window.end):

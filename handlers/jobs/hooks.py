@@ -38,8 +38,9 @@ def _install(name: str) -> None:
         return
 
     def run(ctx: JobContext) -> None:
-        count = func(ctx.uow, ctx.now, ctx.options)
-        ctx.notes.append(f"{count} queued")
+        # The feature's function queues through its own helpers, not ctx.send: count its
+        # messages here, so `jobs run`, `jobs list` and job_runs report them.
+        ctx.sent += int(func(ctx.uow, ctx.now, ctx.options) or 0)
 
     run.__doc__ = (func.__doc__ or name).strip().splitlines()[0]
     job(name)(run)

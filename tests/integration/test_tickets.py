@@ -342,6 +342,21 @@ def test_the_complaint_sla_job_runs_through_the_scheduler_registry(world, uow_fa
     assert "complaint_sla:overdue:1:console:boss_sc" in outbox_keys(uow_factory)
 
 
+def test_a_complaint_sla_run_reports_how_many_messages_it_queued_and_a_rerun_none(
+    world, uow_factory, clock
+):
+    from handlers.jobs import run_job
+    from handlers.jobs.hooks import install_hooks
+
+    install_hooks()
+    file_complaint(world["dealer1"])
+    clock.advance(hours=49)
+    before = len(outbox_keys(uow_factory))
+    run = run_job(uow_factory, clock, CoreOptions(), "complaint_sla", clock.now())
+    assert run.messages == len(outbox_keys(uow_factory)) - before > 0
+    assert run_job(uow_factory, clock, CoreOptions(), "complaint_sla", clock.now()).messages == 0
+
+
 def test_two_managers_resolving_at_once_record_one_resolution(world, uow_factory):
     import threading
 

@@ -27,9 +27,9 @@ def behind_pace(ctx: JobContext) -> dict[DealerCode, list[Standing]]:
     """Every assessed dealer behind pace today, with the periods it is behind on.
 
     One statement (per dealer: its targets, and its sales of the year and of the quarter or
-    month as correlated sums over a covering index) returns only the dealers possibly
-    behind; the domain judges those exactly, reading every target of the few whose target
-    derives from other periods.
+    month from the month sums kept on write) returns only the dealers possibly behind; the
+    domain judges those exactly, reading every target of the few whose target derives from
+    other periods.
     """
     periods = periods_containing(ctx.today)
     growth = ctx.options.target_growth

@@ -37,6 +37,7 @@ from storage.models.sales import (
     StockRow,
     ViolationRow,
 )
+from storage.models.sales_monthly import SalesMonthlyRow
 from storage.models.tickets import (
     TicketEventRow,
     TicketFollowUpRow,
@@ -71,6 +72,7 @@ __all__ = [
     "RegionRow",
     "SaleDraftRow",
     "SaleRow",
+    "SalesMonthlyRow",
     "StockRow",
     "TargetRow",
     "TerminalRow",

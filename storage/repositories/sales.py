@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, bindparam, insert, select
+from sqlalchemy import Select, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -39,6 +39,7 @@ from storage.models.sales import (
     ViolationRow,
 )
 from storage.repositories.sale_facts import load_sale_facts
+from storage.repositories.sales_monthly import add_to_month
 
 
 class _Ids:
@@ -100,7 +101,7 @@ _INSERT_SALE = (
             "source_text",
         ),
     )
-    .returning(SaleRow.id)
+    .returning(SaleRow.id, SaleRow.dealer_id)
 )
 _INSERT_VIOLATION = (
     insert(ViolationRow)
@@ -178,9 +179,10 @@ class SqlSalesRepository:
         # leaves the transaction usable and the caller can answer with the winner's sale.
         try:
             with self.s.begin_nested():
-                sale_id = self.s.connection().execute(_INSERT_SALE, values).scalar_one()
+                sale_id, dealer_id = self.s.connection().execute(_INSERT_SALE, values).one()
         except IntegrityError as exc:
             raise DuplicateSale(dedupe_key) from exc
+        add_to_month(self.s.connection(), dealer_id, draft.sold_on, amount)
         return Sale(
             id=SaleId(sale_id),
             dealer=draft.dealer,
@@ -216,9 +218,29 @@ class SqlSalesRepository:
         return load_sale_facts(self.s, dealer, sku, terminal)
 
     def set_status(self, sale_id: SaleId, status: SaleStatus) -> None:
-        row = self.s.get(SaleRow, sale_id)
-        if row is not None:
-            row.status = status.value
+        """Move a sale to `status`; leaving or entering `confirmed` updates its month's sum.
+
+        One conditional UPDATE decides whether the sale crosses `confirmed` (two withdrawals
+        racing on one sale: the second finds it no longer confirmed and changes no sum).
+        """
+        confirmed = SaleStatus.CONFIRMED.value
+        crossing = (
+            SaleRow.status != confirmed
+            if status.value == confirmed
+            else (SaleRow.status == confirmed)
+        )
+        moved = self.s.execute(
+            update(SaleRow)
+            .where(SaleRow.id == sale_id, crossing)
+            .values(status=status.value)
+            .returning(SaleRow.dealer_id, SaleRow.sold_on, SaleRow.amount)
+        ).first()
+        if moved is not None:
+            dealer_id, sold_on, amount = moved
+            sign = 1 if status.value == confirmed else -1
+            add_to_month(self.s.connection(), dealer_id, sold_on, sign * amount)
+        else:  # not crossing `confirmed` (or no such sale): the status alone, if any
+            self.s.execute(update(SaleRow).where(SaleRow.id == sale_id).values(status=status.value))
 
     def list(
         self,

@@ -6,8 +6,8 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from sqlalchemy import and_, case, exists, false, func, or_, select, type_coerce
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, case, exists, false, func, literal, or_, select, type_coerce
+from sqlalchemy.orm import Session, aliased
 from sqlalchemy.types import NullType
 
 from domain.achievement import (
@@ -22,9 +22,12 @@ from domain.achievement import (
 )
 from domain.catalog import Dealer, DealerCode, DealerStatus
 from domain.money import CENT
-from domain.periods import Period, PeriodError
+from domain.periods import Period, PeriodError, PeriodKind
 from storage.models import DealerRow, TargetRow
+from storage.models.base import Money
 from storage.models.sales import SaleRow
+from storage.models.sales_monthly import SalesMonthlyRow
+from storage.repositories.sales_monthly import month_of
 
 
 class SqlTargetRepository:
@@ -130,43 +133,78 @@ class SqlTargetRepository:
 
         Per active dealer with targets: its targets for each period, last year's and counts
         of the others that may decide it (one pivot of the targets), and its counted sales
-        since each first day of the periods, each a correlated SUM over the covering index
-        `ix_sales_achievement` (a range seek per dealer: the rows the floor's GROUP BY reads,
-        plus the month's again, without grouping or joining an aggregate). OFFSET 0 keeps
-        those sums computed once per dealer (SQLite would copy them into the WHERE,
-        PostgreSQL pull them up). The WHERE keeps the dealers behind on a period whose
-        target it knows (a cent of slack where SQLite computes in floats), or whose target
-        derives from other periods; `judge_pace` decides exactly.
+        since each first day of the periods, read from the month sums `sales_monthly` kept
+        on write: the earlier months of the period as a correlated SUM (a primary-key range
+        seek, a dozen rows at most), today's month joined by its key. Today's month counts
+        up to `today` only: its sales dated after today (possible only when a catch-up run
+        judges an earlier day, since reports cannot be dated ahead) are taken out with a
+        seek in the covering index `ix_sales_achievement`, done only for the dealers whose
+        month has seen such a day (`last_day > today`). OFFSET 0 keeps those sums computed
+        once per dealer (SQLite would copy them into the WHERE, PostgreSQL pull them up).
+        The WHERE keeps the dealers behind on a period whose target it knows (a cent of
+        slack where SQLite computes in floats), or whose target derives from other
+        periods; `judge_pace` decides exactly.
         """
         periods = list(periods)
         targets = self._target_pivot(periods)
         starts = sorted({p.start for p in periods})
-        sold = [
-            select(func.sum(SaleRow.amount))
+        month = month_of(today)
+        assert all(day.day == 1 and day <= month for day in starts), starts
+        this = aliased(SalesMonthlyRow, name="m")
+        earlier = [
+            select(func.sum(SalesMonthlyRow.amount))
             .where(
-                SaleRow.dealer_id == targets.c.dealer_id,
-                SaleRow.sold_on >= day,
-                SaleRow.sold_on <= today,
-                SaleRow.status == COUNTED_STATUS,
+                SalesMonthlyRow.dealer_id == targets.c.dealer_id,
+                SalesMonthlyRow.month >= day,
+                SalesMonthlyRow.month < month,
             )
             .scalar_subquery()
-            .label(f"a{k}")
+            .label(f"e{k}")
             for k, day in enumerate(starts)
+            if day < month
         ]
+        cols = [this.amount.label("m_amount")]
+        # Today's month counts up to today: sales dated later in it (possible when a catch-up
+        # run judges an earlier day) are taken out, sought in the index only for the dealers
+        # whose month has seen a sale dated after today.
+        month_end = Period.containing(today, PeriodKind.MONTH).end
+        if today < month_end:
+            after = (
+                select(func.sum(SaleRow.amount))
+                .where(
+                    SaleRow.dealer_id == targets.c.dealer_id,
+                    SaleRow.sold_on > today,
+                    SaleRow.sold_on <= month_end,
+                    SaleRow.status == COUNTED_STATUS,
+                )
+                .scalar_subquery()
+            )
+            cols.append(case((this.last_day > today, after)).label("later"))
         per_dealer = (
-            select(DealerRow.code, DealerRow.name, DealerRow.since, *targets.c, *sold)
+            select(DealerRow.code, DealerRow.name, DealerRow.since, *targets.c, *earlier, *cols)
             .select_from(targets)
             .join(DealerRow, DealerRow.id == targets.c.dealer_id)
+            .outerjoin(this, and_(this.dealer_id == targets.c.dealer_id, this.month == month))
             .where(DealerRow.status == DealerStatus.ACTIVE.value)
             .offset(0)
             .subquery("d")
         )
         d = per_dealer.c
+        zero = literal(Decimal("0.00"), Money())
+        # Achieved to date: the earlier months since the period's first day, plus today's
+        # month less its sales dated after today.
+        now = func.coalesce(d.m_amount, zero)
+        if today < month_end:
+            now = now - func.coalesce(d.later, zero)
+        achieved = [
+            (func.coalesce(d[f"e{k}"], zero) + now) if day < month else now
+            for k, day in enumerate(starts)
+        ]
         slack = Decimal("0.01")
         flags, maybe = [], []
         for i, p in enumerate(periods):
             t, u, sub, old = (d[f"{x}{i}"] for x in "tuso")
-            got = func.coalesce(d[f"a{starts.index(p.start)}"], 0)
+            got = achieved[starts.index(p.start)]
             elapsed = min(max((today - p.start).days + 1, 0), p.days)
             parts = len(sub_periods(p))
             may_roll_up = sub >= 3 * parts if parts else false()
@@ -185,7 +223,7 @@ class SqlTargetRepository:
             t = d[f"t{i}"]
             cols += [
                 flags[i],
-                type_coerce(d[f"a{starts.index(p.start)}"], raw),
+                type_coerce(achieved[starts.index(p.start)], raw),
                 type_coerce(t, raw),
                 type_coerce(case((t.is_(None), d[f"u{i}"])), raw),
             ]
@@ -280,6 +318,12 @@ def _cents(value, empty: Decimal | None = Decimal("0.00")) -> Decimal | None:
     float for sums of fractional amounts (exact to far below a cent, so rounding is exact)."""
     if value is None:
         return empty
-    if type(value) is Decimal:
+    kind = type(value)
+    if kind is Decimal:
         return value
+    if kind is int:
+        return _ZERO_CENTS + value  # exact, with two places, without a quantize
     return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+_ZERO_CENTS = Decimal("0.00")

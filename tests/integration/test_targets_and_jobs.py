@@ -16,6 +16,7 @@ from handlers.jobs import run_job
 from storage.models import ContractRow, DealerRow, OutboxRow, ProductRow, TargetRow, TerminalRow
 from storage.models.jobs import JobRunRow
 from storage.models.sales import SaleRow, ViolationRow
+from storage.repositories.sales_monthly import add_to_month
 from tests.support import Chat, invite, seed_catalog
 
 OPTIONS = CoreOptions()
@@ -42,6 +43,9 @@ def add_sale(uow_factory, dealer, amount, sold_on, *, kind="retail", status="con
                 source_text="",
             )
         )
+        if status == "confirmed":  # rows written past the repository keep the month sums too
+            dealer_id = s.scalar(select(DealerRow.id).where(DealerRow.code == dealer))
+            add_to_month(s.connection(), dealer_id, sold_on, Decimal(amount))
         uow.commit()
 
 

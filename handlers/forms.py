@@ -122,8 +122,14 @@ def ask_again(ctx: Ctx, state: FormState) -> Reply | None:
         return None
 
 
+# Other things a user may have "in progress" outside a form (a drafted sale awaiting its
+# Confirm button) register here; `cancel` ends them too. Each returns True if it ended any.
+CANCEL_HOOKS: list[Callable[[Ctx], bool]] = []
+
+
 def cancel_form(ctx: Ctx) -> bool:
     i = ctx.inbound
     existing = ctx.uow.forms.get(i.platform, i.chat_id, i.user_id)
     ctx.uow.forms.clear(i.platform, i.chat_id, i.user_id)
-    return existing is not None
+    ended = [hook(ctx) for hook in CANCEL_HOOKS]
+    return existing is not None or any(ended)

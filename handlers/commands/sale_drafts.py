@@ -19,7 +19,7 @@ from handlers.commands.sale_form import draft_from
 from handlers.context import Ctx
 from handlers.conversation import text_handler
 from handlers.errors import UserError
-from handlers.forms import start_form
+from handlers.forms import CANCEL_HOOKS, start_form
 from handlers.matching import Resolution, find_in_text, product_names, resolve, terminal_names
 from handlers.messages import Button, Reply
 from handlers.registry import DEALER, command
@@ -80,6 +80,7 @@ def sale_sentence(ctx: Ctx, text: str) -> Reply | None:
         "text": text[:500],
         "state": "pending",
         "from_total": parsed.from_total,
+        "by": ctx.inbound.user_id,
     }
     draft = ctx.uow.sales.save_draft(dealer, data, ctx.now)
     return _next_question(ctx, draft.id, data)
@@ -173,3 +174,23 @@ def draft_cmd(ctx: Ctx) -> Reply:
             return _next_question(ctx, draft.id, data)
         return receipt(ctx, record(ctx, draft_from(ctx, data), f"draft:{draft.id}"))
     raise UserError("draft.usage")
+
+
+def cancel_pending_drafts(ctx: Ctx) -> bool:
+    """`cancel` also ends this user's drafted sales still waiting for Confirm."""
+    if ctx.actor.dealer_code is None:
+        return False
+    ended = False
+    for draft in ctx.uow.sales.recent_drafts(ctx.actor.dealer_code, ctx.now - DRAFT_TTL):
+        data = dict(draft.data)
+        if data.get("state") != "pending" or data.get("by") != ctx.inbound.user_id:
+            continue
+        if ctx.uow.sales.by_dedupe_key(f"draft:{draft.id}") is not None:
+            continue  # already recorded
+        data["state"] = "cancelled"
+        ctx.uow.sales.update_draft(draft.id, data)
+        ended = True
+    return ended
+
+
+CANCEL_HOOKS.append(cancel_pending_drafts)

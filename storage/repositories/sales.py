@@ -342,6 +342,15 @@ class SqlSalesRepository:
         row, code = found
         return Draft(row.id, DealerCode(code), dict(row.data), row.created_at)
 
+    def recent_drafts(self, dealer: DealerCode, since: datetime) -> list[Draft]:
+        rows = self.s.scalars(
+            select(SaleDraftRow)
+            .join(DealerRow, SaleDraftRow.dealer_id == DealerRow.id)
+            .where(DealerRow.code == dealer, SaleDraftRow.created_at >= since)
+            .order_by(SaleDraftRow.id.desc())
+        )
+        return [Draft(r.id, dealer, dict(r.data), r.created_at) for r in rows]
+
     def update_draft(self, draft_id: int, data: dict[str, Any]) -> None:
         row = self.s.get(SaleDraftRow, draft_id)
         if row is not None:

@@ -159,6 +159,15 @@ def test_a_cancelled_draft_records_nothing_and_edit_opens_the_form(dealer, uow_f
     assert count(uow_factory, SaleRow) == 0
 
 
+def test_typing_cancel_ends_a_drafted_sale_waiting_for_confirm(dealer, uow_factory):
+    dealer.say("给华西医院卖了3台A100，单价3200")
+    confirm = [p for label, p in dealer.buttons() if p.endswith(" ok")]
+    assert "已取消，没有保存任何内容" in dealer.say("取消")
+    assert "这个草稿已取消" in dealer.say(payload=confirm[0])
+    assert count(uow_factory, SaleRow) == 0
+    assert "没有进行中" in dealer.say("/cancel")
+
+
 def test_a_policy_question_is_not_taken_for_a_sale(dealer, uow_factory):
     dealer.say("低于最低价销售会怎样？")
     dealer.say("窜货怎么处罚")

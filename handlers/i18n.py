@@ -78,4 +78,7 @@ class Translator:
         return format_date(day, format="medium", locale=self._babel)
 
     def datetime(self, moment: datetime, tz=None) -> str:
+        if self.locale == "en":
+            # English short dates are US "11/27/26": spell the month, as `date` does.
+            return format_datetime(moment, "MMM d, y, h:mm a", tzinfo=tz, locale=self._babel)
         return format_datetime(moment, format="short", tzinfo=tz, locale=self._babel)

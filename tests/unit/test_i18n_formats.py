@@ -63,3 +63,9 @@ def test_an_unsupported_locale_falls_back_to_chinese():
 )
 def test_language_names_and_client_codes_are_understood(given, expected):
     assert normalize_locale(given) == expected
+
+
+def test_an_english_date_and_time_spells_the_month_like_a_date_does():
+    moment = datetime(2026, 12, 31, 15, 59, tzinfo=UTC)
+    assert en.datetime(moment, ZoneInfo("Asia/Shanghai")) == "Dec 31, 2026, 11:59 PM"
+    assert zh.datetime(moment, ZoneInfo("Asia/Shanghai")) == "2026/12/31 23:59"

@@ -5,8 +5,18 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, PositiveInt, SecretStr, ValidationError
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PositiveInt,
+    SecretStr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -41,6 +51,26 @@ class SchedulerSettings(Section):
     contract_expiry: str = "0 8 * * *"
     promotion_dispatch: str = "* * * * *"
     housekeeping: str = "30 3 * * *"
+
+    # Checked here so a typo stops start-up naming the key, not with a traceback later.
+    @field_validator("timezone")
+    @classmethod
+    def _known_time_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r} (e.g. Asia/Shanghai)") from None
+        return value
+
+    @field_validator("*")
+    @classmethod
+    def _valid_cron(cls, value: object, info: ValidationInfo) -> object:
+        if info.field_name == "timezone" or not isinstance(value, str) or not value.strip():
+            return value
+        from bot.scheduler import parse_cron  # the scheduler's own parser, `L` and all
+
+        parse_cron(value, ZoneInfo("UTC"))
+        return value
 
 
 class TelegramSettings(Section):
@@ -148,5 +178,6 @@ def _describe(exc: ValidationError, path: Path | None) -> str:
         if err["type"] == "extra_forbidden":
             lines.append(f"  {key}: unknown key (env {env}); see config.example.toml")
         else:
-            lines.append(f"  {key}: {err['msg']} (got {err.get('input')!r}; env {env})")
+            msg = err["msg"].removeprefix("Value error, ")
+            lines.append(f"  {key}: {msg} (got {err.get('input')!r}; env {env})")
     return "\n".join(lines)

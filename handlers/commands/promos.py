@@ -386,6 +386,10 @@ def _remind(ctx: Ctx, promo: Promotion, rest: tuple[str, ...], *, send: bool) ->
     hours = int(rest[0]) if rest and rest[0].isdecimal() and len(rest[0]) <= 4 else 24
     pending = ctx.uow.promotions.unacknowledged_dealers(promo.id, ctx.now - timedelta(hours=hours))
     if not pending:
+        # Not "everyone acknowledged" when the only ones left were sent it too recently.
+        recent = ctx.uow.promotions.unacknowledged_dealers(promo.id, ctx.now)
+        if recent:
+            return Reply(ctx.t("promo.unacked_recent", id=promo.id, hours=hours, count=len(recent)))
         return Reply(ctx.t("promo.all_acked", id=promo.id, hours=hours))
     if not send:
         return Reply(

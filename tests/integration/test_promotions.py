@@ -110,6 +110,22 @@ def test_unacknowledged_dealers_are_listed_and_reminded_with_one_tap(uow_factory
     assert [m.chat_id for m in nudges] == ["d2"]
 
 
+def test_a_remind_too_soon_says_dealers_are_pending_not_that_everyone_acknowledged(
+    uow_factory, clock
+):
+    seed_catalog(uow_factory)
+    conv = Conversation(uow_factory, clock)
+    boss = linked(conv, uow_factory, clock, "boss", manager="M02")
+    linked(conv, uow_factory, clock, "d1", dealer="D001")
+    boss.say("/broadcast 新价格表已上线")
+    clock.advance(hours=2)
+    soon = boss.say("/promo remind 1")
+    assert "1 家经销商未确认" in soon and "都已确认" not in soon
+    boss.say("/lang en")
+    assert "1 dealer(s) have not acknowledged #1 yet" in boss.say("/promo remind 1")
+    assert "D001" in boss.say("/promo remind 1 1")
+
+
 def test_each_contact_reads_the_promotion_in_their_language(uow_factory, clock):
     seed_catalog(uow_factory)
     conv = Conversation(uow_factory, clock)

@@ -329,7 +329,10 @@ def promo_cmd(ctx: Ctx) -> Reply:
             return Reply(ctx.t("promo.none_yet"))
         rows = [
             ctx.t(
-                "promo.row", id=p.id, title=p.title, status=ctx.t(f"promo.status.{p.status.value}")
+                "promo.row",
+                id=p.id,
+                title=p.text_for(ctx.t.locale)[0],  # the title `/promo ID` shows
+                status=ctx.t(f"promo.status.{p.status.value}"),
             )
             for p in mine
         ]

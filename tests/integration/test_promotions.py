@@ -126,6 +126,19 @@ def test_a_remind_too_soon_says_dealers_are_pending_not_that_everyone_acknowledg
     assert "D001" in boss.say("/promo remind 1 1")
 
 
+def test_promo_list_shows_the_title_in_the_managers_language_as_the_detail_does(uow_factory, clock):
+    seed_catalog(uow_factory)
+    conv = Conversation(uow_factory, clock)
+    boss = linked(conv, uow_factory, clock, "boss", manager="M02")
+    fill_promo_form(boss, english="Summer offer | 5% off all A100")
+    boss.press("存为草稿")
+    boss.say("/lang en")
+    assert "#1 Summer offer" in boss.say("/promo list")
+    assert "Summer offer" in boss.say("/promo 1")
+    boss.say("/lang zh")
+    assert "#1 夏季促销" in boss.say("/promo list")
+
+
 def test_each_contact_reads_the_promotion_in_their_language(uow_factory, clock):
     seed_catalog(uow_factory)
     conv = Conversation(uow_factory, clock)

@@ -97,7 +97,11 @@ def ticket(ctx: Ctx) -> Reply | list[Reply]:
     else:
         transition(ctx, found, action, note=rest[:1000])
     return Reply(
-        ctx.t(f"tickets.done.{action}", number=found.number, assignee=found.assignee or ""),
+        ctx.t(
+            f"tickets.done.{action}",
+            number=found.number,
+            assignee=actor_name(ctx, f"manager:{found.assignee}") if found.assignee else "",
+        ),
         _action_buttons(ctx, found),
     )
 

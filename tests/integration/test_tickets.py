@@ -133,7 +133,7 @@ def test_photo_step_refuses_other_files_and_text_and_keeps_the_form(world, uow_f
 def test_whole_lifecycle_is_recorded_and_each_step_tells_the_dealer(world, uow_factory, clock):
     file_complaint(world["dealer1"])
     boss = world["boss_sc"]
-    assert "已指派给 M03" in boss.say("/ticket 1 assign M03")
+    assert "已指派给 赵工 (M03)" in boss.say("/ticket 1 assign M03")
     assert any("已指派给您" in t for t in outbox_texts(uow_factory, "agent_sc"))
     agent = world["agent_sc"]
     clock.advance(hours=3)
@@ -340,6 +340,13 @@ def test_the_complaint_sla_job_runs_through_the_scheduler_registry(world, uow_fa
     run = run_job(uow_factory, clock, CoreOptions(), "complaint_sla", clock.now())
     assert run.outcome is RunOutcome.OK
     assert "complaint_sla:overdue:1:console:boss_sc" in outbox_keys(uow_factory)
+
+
+def test_assigning_a_ticket_names_the_assignee_by_name_and_code_in_english_too(world):
+    file_complaint(world["dealer1"])
+    boss = world["boss_sc"]
+    boss.say("/lang en")
+    assert "assigned to 赵工 (M03)" in boss.say("/ticket 1 assign M03")
 
 
 def test_a_complaint_sla_run_reports_how_many_messages_it_queued_and_a_rerun_none(

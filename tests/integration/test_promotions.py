@@ -139,6 +139,18 @@ def test_promo_list_shows_the_title_in_the_managers_language_as_the_detail_does(
     assert "#1 夏季促销" in boss.say("/promo list")
 
 
+def test_an_english_dealer_with_one_promotion_reads_no_broken_plural(uow_factory, clock):
+    seed_catalog(uow_factory)
+    conv = Conversation(uow_factory, clock)
+    boss = linked(conv, uow_factory, clock, "boss", manager="M02")
+    d1 = linked(conv, uow_factory, clock, "d1", dealer="D001")
+    fill_promo_form(boss, english="Summer offer | 5% off all A100")
+    boss.press("立即发送")
+    d1.say("/lang en")
+    listing = d1.say("/promos")
+    assert "Promotions running now (1):" in listing and "1 promotions" not in listing
+
+
 def test_each_contact_reads_the_promotion_in_their_language(uow_factory, clock):
     seed_catalog(uow_factory)
     conv = Conversation(uow_factory, clock)

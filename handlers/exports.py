@@ -7,6 +7,7 @@ context and the period's bounds and returns rows; this module builds the workboo
 from __future__ import annotations
 
 import io
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -90,18 +91,34 @@ def _number_format(value: Any) -> str | None:
     return None
 
 
+def _shown_width(value: Any) -> int:
+    """About how many character widths Excel needs to show `value` (CJK counts two)."""
+    if value is None:
+        return 0
+    if isinstance(value, datetime):
+        return 16
+    if isinstance(value, date):
+        return 10
+    text = f"{value:,.2f}" if isinstance(value, Decimal) else str(value)
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
 def workbook(title: str, sheet: Sheet) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = title[:31]
     ws.append(list(sheet.header))
+    widths = [_shown_width(name) for name in sheet.header]
     for row in sheet.rows:
         ws.append(list(row))
-        for cell, value in zip(ws[ws.max_row], row, strict=False):
+        for i, (cell, value) in enumerate(zip(ws[ws.max_row], row, strict=False)):
             if (fmt := _number_format(value)) is not None:
                 cell.number_format = fmt
-    for i, name in enumerate(sheet.header, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = max(10, min(40, len(str(name)) + 4))
+            if i < len(widths):
+                widths[i] = max(widths[i], _shown_width(value))
+    # Wide enough for the header and the values (a too narrow date cell shows ####).
+    for i, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = max(10, min(40, width + 2))
     ws.freeze_panes = "A2"
     buf = io.BytesIO()
     wb.save(buf)

@@ -69,3 +69,13 @@ def test_complaints_export_has_filed_and_due_times_as_date_cells(uow_factory, cl
     assert isinstance(filed.value, datetime) and filed.number_format == "yyyy-mm-dd hh:mm"
     assert isinstance(due.value, datetime) and due.value > filed.value
     assert ws[2][header.index("解决时间")].value is None
+
+
+def test_export_columns_are_wide_enough_for_their_dates_and_chinese_names(uow_factory, clock):
+    dealer, boss = chats(uow_factory, clock)
+    dealer.say("/report A100 2 3500 T-0001")
+    ws = sheet(boss, "/export sales 2026-07")
+    header = [c.value for c in ws[1]]
+    width = {h: ws.column_dimensions[chr(ord("A") + i)].width for i, h in enumerate(header)}
+    assert width["上报时间"] >= 16  # a date-time cell narrower than its text shows ####
+    assert width["经销商"] >= 2 * len(ws[2][header.index("经销商")].value)

@@ -163,7 +163,8 @@ def import_file(
 
 @app.command()
 def demo() -> None:
-    """Seed demo data: regions, terminals, products, prices, dealers, targets, managers."""
+    """Seed demo data: regions, terminals, products, prices, dealers, contracts, authorizations,
+    targets, managers and the policy documents; running it again changes nothing."""
     from bot.demo import seed_demo, seed_demo_policy
 
     application = build()

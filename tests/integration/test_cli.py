@@ -32,6 +32,12 @@ def test_help_lists_every_command(cli):
         assert command in result.stdout
 
 
+def test_demo_help_names_everything_demo_seeds(cli):
+    text = " ".join(cli("demo", "--help").stdout.split())
+    for kind in ("contracts", "authorizations", "policy documents"):
+        assert kind in text
+
+
 def test_db_upgrade_says_the_database_is_up_to_date(cli):
     result = cli("db", "upgrade")
     assert result.exit_code == 0 and "up to date" in result.stdout

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from handlers.context import Ctx
 from handlers.exports import Sheet, Window, exporter
+from handlers.names import actor_name
 
 HEADER_KEYS = (
     "id",
@@ -52,7 +53,7 @@ def export_violations(ctx: Ctx, window: Window) -> Sheet:
                 ctx.t(f"violation.status.{v.status.value}"),
                 ctx.t(f"penalty.{v.penalty.value}") if v.penalty else "",
                 v.note,
-                v.decided_by or "",
+                actor_name(ctx, v.decided_by) if v.decided_by else "",  # 王经理 (M01)
                 v.decided_at.astimezone(tz).replace(tzinfo=None) if v.decided_at else None,
             ]
         )

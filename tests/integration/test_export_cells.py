@@ -79,3 +79,13 @@ def test_export_columns_are_wide_enough_for_their_dates_and_chinese_names(uow_fa
     width = {h: ws.column_dimensions[chr(ord("A") + i)].width for i, h in enumerate(header)}
     assert width["上报时间"] >= 16  # a date-time cell narrower than its text shows ####
     assert width["经销商"] >= 2 * len(ws[2][header.index("经销商")].value)
+
+
+def test_violations_export_names_who_decided_as_the_chat_does(uow_factory, clock):
+    dealer, boss = chats(uow_factory, clock)
+    dealer.say("/report A100 1 2500 T-0001")
+    boss.say("/violation 1 confirm")
+    ws = sheet(boss, "/export violations 2026-07")
+    header = [c.value for c in ws[1]]
+    decided_by = ws[2][header.index("处理人")].value
+    assert decided_by.endswith("(M01)") and "manager:" not in decided_by

@@ -118,7 +118,15 @@ class OutboxDispatcher:
         """Deliver what is due now; returns how many messages were attempted."""
         items = await asyncio.to_thread(self._claim)
         if items:
-            await asyncio.gather(*(self._deliver(i) for i in items))
+            tasks = [asyncio.create_task(self._deliver(i)) for i in items]
+            try:
+                await asyncio.gather(*tasks)
+            except BaseException:
+                # Cancelled or dying: stop the other sends too, so nothing leased by this
+                # worker goes out after another worker takes its expired lease over.
+                for task in tasks:
+                    task.cancel()
+                raise
         return len(items)
 
     async def run(self, stop: asyncio.Event | None = None) -> None:

@@ -69,3 +69,10 @@ def test_an_english_date_and_time_spells_the_month_like_a_date_does():
     moment = datetime(2026, 12, 31, 15, 59, tzinfo=UTC)
     assert en.datetime(moment, ZoneInfo("Asia/Shanghai")) == "Dec 31, 2026, 11:59 PM"
     assert zh.datetime(moment, ZoneInfo("Asia/Shanghai")) == "2026/12/31 23:59"
+
+
+def test_a_contract_ending_tomorrow_reads_one_day_left_not_in_1_days():
+    text = en("jobs.contract_expiry.dealer", end=en.date(date(2026, 7, 18)), days=1)
+    assert "(1 day(s) left)" in text and "in 1 days" not in text
+    manager = zh("jobs.contract_expiry.manager", dealer="D001", name="x", end="", days=1)
+    assert "还剩 1 天" in manager

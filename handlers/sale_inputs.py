@@ -16,6 +16,7 @@ from handlers.context import Ctx
 from handlers.errors import UserError
 from handlers.matching import Resolution, product_names, resolve, terminal_names
 from handlers.messages import MAX_PAYLOAD_BYTES, Button, Reply, button_rows
+from handlers.sale_reports import product_label
 
 TENDER_WORDS = frozenset({"tender", "bid", "投标", "中标", "招标"})
 RETAIL_WORDS = frozenset({"retail", "零售", "终端", ""})
@@ -126,3 +127,15 @@ def pick_reply(
         ctx.t(f"{key}.pick", query=query[:40]) + "\n" + listing,
         choice_buttons([(label(k), payload(k)) for k in keys]),
     )
+
+
+def take_product(ctx: Ctx, data: dict, value: str) -> None:
+    """A form's product answer: store the one product it names in data["sku"], or refuse
+    with "not found" / the close matches so the step is asked again."""
+    found = resolve_product(ctx, value)
+    if found.key is None:
+        if not found.candidates:
+            raise UserError("sale.form.product_none", query=value[:40])
+        names = ", ".join(product_label(ctx, k) for k in found.candidates)
+        raise UserError("sale.form.product_unclear", query=value[:40], options=names)
+    data["sku"] = found.key

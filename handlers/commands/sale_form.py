@@ -52,13 +52,7 @@ def _ask_product(ctx: Ctx, data: dict) -> Reply:
 
 
 def _answer_product(ctx: Ctx, data: dict, value: str) -> str:
-    found = inputs.resolve_product(ctx, value)
-    if found.key is None:
-        if not found.candidates:
-            raise UserError("sale.form.product_none", query=value[:40])
-        names = ", ".join(product_label(ctx, k) for k in found.candidates)
-        raise UserError("sale.form.product_unclear", query=value[:40], options=names)
-    data["sku"] = found.key
+    inputs.take_product(ctx, data, value)
     return "qty"
 
 

@@ -22,9 +22,10 @@ from storage.repositories.jobs import (
 from storage.repositories.outbox import SqlOutboxRepository
 from storage.repositories.policy import SqlPolicyRepository
 from storage.repositories.promotions import SqlPromotionRepository
-from storage.repositories.sales import SqlSalesRepository, SqlViolationRepository
+from storage.repositories.sales import SqlSalesRepository
 from storage.repositories.targets import SqlTargetRepository
 from storage.repositories.tickets import SqlTicketRepository
+from storage.repositories.violations import SqlViolationRepository
 
 
 class SqlAlchemyUnitOfWork:

@@ -1,4 +1,4 @@
-"""Sales, stock, price exceptions, drafts and violations on SQLAlchemy."""
+"""Sales, stock, price exceptions and drafts on SQLAlchemy (violations: violations.py)."""
 
 from __future__ import annotations
 
@@ -13,22 +13,15 @@ from sqlalchemy.orm import Session
 from domain.catalog import DealerCode, Sku, TerminalCode, Validity
 from domain.money import multiply
 from domain.sales import (
-    Breach,
     Draft,
     DuplicateSale,
-    Penalty,
     PriceException,
     Sale,
     SaleDraft,
     SaleId,
     SaleKind,
     SaleStatus,
-    Severity,
     StockLevel,
-    Violation,
-    ViolationId,
-    ViolationStatus,
-    ViolationType,
 )
 from storage.models import DealerRow, ProductRow, TerminalRow
 from storage.models.sales import (
@@ -36,57 +29,22 @@ from storage.models.sales import (
     SaleDraftRow,
     SaleRow,
     StockRow,
-    ViolationRow,
 )
+from storage.repositories.row_ids import RowIds, id_of, params
 from storage.repositories.sale_facts import load_sale_facts
 from storage.repositories.sales_monthly import add_to_month
 
-
-class _Ids:
-    """Code -> row id lookups, remembered for the life of the session."""
-
-    def __init__(self, session: Session) -> None:
-        self.s = session
-        self._cache: dict[tuple[type, str], int] = {}
-
-    def _id(self, model, column, code: str) -> int:
-        key = (model, code)
-        if key not in self._cache:
-            found = self.s.scalar(select(model.id).where(column == code))
-            if found is None:
-                raise LookupError(f"{model.__tablename__}: no {code!r}")
-            self._cache[key] = found
-        return self._cache[key]
-
-    def dealer(self, code: str) -> int:
-        return self._id(DealerRow, DealerRow.code, code)
-
-    def product(self, sku: str) -> int:
-        return self._id(ProductRow, ProductRow.sku, sku)
-
-    def terminal(self, code: str) -> int:
-        return self._id(TerminalRow, TerminalRow.code, code)
-
-
 _ID_BY_KEY = select(SaleRow.id).where(SaleRow.dedupe_key == bindparam("key"))
-
-
-def _id_of(model, column, param: str):
-    return select(model.id).where(column == bindparam(param)).scalar_subquery()
-
-
-def _params(model, *names: str) -> dict:
-    return {n: bindparam(n, type_=model.__table__.c[n].type) for n in names}
 
 
 # The hot path of every report: built once, one INSERT each with the codes looked up inside.
 _INSERT_SALE = (
     insert(SaleRow)
     .values(
-        dealer_id=_id_of(DealerRow, DealerRow.code, "dealer"),
-        product_id=_id_of(ProductRow, ProductRow.sku, "sku"),
-        terminal_id=_id_of(TerminalRow, TerminalRow.code, "terminal"),
-        **_params(
+        dealer_id=id_of(DealerRow, DealerRow.code, "dealer"),
+        product_id=id_of(ProductRow, ProductRow.sku, "sku"),
+        terminal_id=id_of(TerminalRow, TerminalRow.code, "terminal"),
+        **params(
             SaleRow,
             "qty",
             "unit_price",
@@ -102,16 +60,6 @@ _INSERT_SALE = (
         ),
     )
     .returning(SaleRow.id, SaleRow.dealer_id)
-)
-_INSERT_VIOLATION = (
-    insert(ViolationRow)
-    .values(
-        dealer_id=_id_of(DealerRow, DealerRow.code, "dealer"),
-        **_params(
-            ViolationRow, "sale_id", "type", "severity", "evidence", "status", "note", "created_at"
-        ),
-    )
-    .returning(ViolationRow.id)
 )
 
 
@@ -147,7 +95,7 @@ def _sale(row: SaleRow, dealer: str, sku: str, terminal: str) -> Sale:
 class SqlSalesRepository:
     def __init__(self, session: Session) -> None:
         self.s = session
-        self.ids = _Ids(session)
+        self.ids = RowIds(session)
 
     def add(
         self,
@@ -355,106 +303,3 @@ class SqlSalesRepository:
         row = self.s.get(SaleDraftRow, draft_id)
         if row is not None:
             row.data = dict(data)
-
-
-def _violation(row: ViolationRow, dealer: str) -> Violation:
-    return Violation(
-        id=ViolationId(row.id),
-        dealer=DealerCode(dealer),
-        sale_id=SaleId(row.sale_id) if row.sale_id else None,
-        type=ViolationType(row.type),
-        severity=Severity(row.severity),
-        evidence=dict(row.evidence or {}),
-        status=ViolationStatus(row.status),
-        created_at=row.created_at,
-        penalty=Penalty(row.penalty) if row.penalty else None,
-        note=row.note,
-        decided_by=row.decided_by,
-        decided_at=row.decided_at,
-    )
-
-
-class SqlViolationRepository:
-    def __init__(self, session: Session, ids: _Ids | None = None) -> None:
-        self.s = session
-        self.ids = ids or _Ids(session)
-
-    def _query(self) -> Select:
-        return select(ViolationRow, DealerRow.code).join(
-            DealerRow, ViolationRow.dealer_id == DealerRow.id
-        )
-
-    def add(
-        self, dealer: DealerCode, sale_id: SaleId | None, breach: Breach, now: datetime
-    ) -> Violation:
-        values = {
-            "dealer": dealer,
-            "sale_id": sale_id,
-            "type": breach.type.value,
-            "severity": breach.severity.value,
-            "evidence": breach.evidence,
-            "status": ViolationStatus.OPEN.value,
-            "note": "",
-            "created_at": now,
-        }
-        violation_id = self.s.connection().execute(_INSERT_VIOLATION, values).scalar_one()
-        return Violation(
-            id=ViolationId(violation_id),
-            dealer=dealer,
-            sale_id=sale_id,
-            type=breach.type,
-            severity=breach.severity,
-            evidence=dict(breach.evidence),
-            status=ViolationStatus.OPEN,
-            created_at=now,
-        )
-
-    def get(self, violation_id: ViolationId) -> Violation | None:
-        found = self.s.execute(self._query().where(ViolationRow.id == violation_id)).first()
-        return _violation(*found) if found else None
-
-    def list(
-        self,
-        dealers: Sequence[DealerCode],
-        statuses: Sequence[ViolationStatus] | None = None,
-        start: datetime | None = None,
-        end: datetime | None = None,
-        limit: int | None = None,
-    ) -> list[Violation]:
-        q = self._query().where(DealerRow.code.in_(list(dealers)))
-        if statuses is not None:
-            q = q.where(ViolationRow.status.in_([s.value for s in statuses]))
-        if start is not None:
-            q = q.where(ViolationRow.created_at >= start)
-        if end is not None:
-            q = q.where(ViolationRow.created_at < end)
-        q = q.order_by(ViolationRow.created_at.desc(), ViolationRow.id.desc())
-        if limit is not None:
-            q = q.limit(limit)
-        return [_violation(*r) for r in self.s.execute(q)]
-
-    def for_sale(self, sale_id: SaleId) -> list[Violation]:
-        q = self._query().where(ViolationRow.sale_id == sale_id).order_by(ViolationRow.id)
-        return [_violation(*r) for r in self.s.execute(q)]
-
-    def decide(
-        self,
-        violation_id: ViolationId,
-        status: ViolationStatus,
-        penalty: Penalty | None,
-        note: str,
-        decided_by: str,
-        at: datetime,
-    ) -> Violation:
-        row = self.s.get(ViolationRow, violation_id)
-        if row is None:
-            raise LookupError(violation_id)
-        row.status = status.value
-        row.penalty = penalty.value if penalty else None
-        row.note = note[:2000]
-        row.decided_by = decided_by
-        row.decided_at = at
-        self.s.flush()
-        found = self.get(violation_id)
-        assert found is not None
-        return found

@@ -205,7 +205,7 @@ class Conversation:
             return self._answer(ctx, state, text)
         parsed = parse_command(text, registry.known_names())
         if parsed is not None:
-            return self._command(ctx, parsed)
+            return self._command(ctx, parsed, form_open=state is not None)
         if slash:
             return [Reply(ctx.t("error.unknown_command", name=text[:40]))]
         if expired:
@@ -254,7 +254,7 @@ class Conversation:
         ctx.answering = state
         return continue_form(ctx, state, value)
 
-    def _command(self, ctx: Ctx, parsed: ParsedCommand) -> list[Reply]:
+    def _command(self, ctx: Ctx, parsed: ParsedCommand, *, form_open: bool = True) -> list[Reply]:
         cmd = registry.lookup(parsed.name)
         if cmd is None:
             return [self._unknown(ctx, parsed.name)]
@@ -265,8 +265,9 @@ class Conversation:
             key = "error.link_first" if role is Role.ANONYMOUS else "error.not_allowed"
             ctx.audit("refused", f"/{cmd.name}")
             return [Reply(ctx.t(key))]
-        i = ctx.inbound
-        ctx.uow.forms.clear(i.platform, i.chat_id, i.user_id)  # a new command ends any form
+        if form_open:  # a new command ends any form
+            i = ctx.inbound
+            ctx.uow.forms.clear(i.platform, i.chat_id, i.user_id)
         ctx.command = ParsedCommand(cmd.name, parsed.args, parsed.rest)
         ctx.audit(f"cmd:{cmd.name}", "" if cmd.redact else parsed.rest[:200])
         return _as_list(cmd.func(ctx))

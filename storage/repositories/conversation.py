@@ -4,7 +4,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -19,9 +19,53 @@ from storage.models import (
     InboundSeenRow,
     InviteAttemptRow,
     InviteRow,
+    ManagerRegionRow,
     ManagerRow,
+    RegionRow,
 )
 from storage.repositories.catalog import SqlCatalogRepository
+
+# Statements on the path of every inbound, built once (Core: no identity map, no autoflush).
+_FIND_IDENTITY = (
+    select(
+        ChatIdentityRow.id,
+        ChatIdentityRow.platform,
+        ChatIdentityRow.user_id,
+        ChatIdentityRow.chat_id,
+        ChatIdentityRow.locale,
+        DealerRow.code,
+        ManagerRow.id,
+        ManagerRow.code,
+        ManagerRow.role,
+    )
+    .outerjoin(DealerRow, ChatIdentityRow.dealer_id == DealerRow.id)
+    .outerjoin(ManagerRow, ChatIdentityRow.manager_id == ManagerRow.id)
+    .where(
+        ChatIdentityRow.platform == bindparam("platform"),
+        ChatIdentityRow.user_id == bindparam("user_id"),
+    )
+)
+_MANAGER_REGIONS = (
+    select(RegionRow.code)
+    .join(ManagerRegionRow, ManagerRegionRow.region_id == RegionRow.id)
+    .where(ManagerRegionRow.manager_id == bindparam("manager"))
+    .order_by(RegionRow.code)
+)
+_FORM = select(
+    FormStateRow.form, FormStateRow.step, FormStateRow.data, FormStateRow.expires_at
+).where(
+    FormStateRow.platform == bindparam("platform"),
+    FormStateRow.chat_id == bindparam("chat_id"),
+    FormStateRow.user_id == bindparam("user_id"),
+)
+_CLEAR_FORM = delete(FormStateRow).where(
+    FormStateRow.platform == bindparam("platform"),
+    FormStateRow.chat_id == bindparam("chat_id"),
+    FormStateRow.user_id == bindparam("user_id"),
+)
+_REPLIES = select(InboundSeenRow.replies).where(InboundSeenRow.key == bindparam("key"))
+_REMEMBER = insert(InboundSeenRow)
+_AUDIT = insert(AuditRow)
 
 
 class SqlIdentityRepository:
@@ -51,16 +95,36 @@ class SqlIdentityRepository:
             manager_regions=regions,
         )
 
+    def find(self, platform: str, user_id: str) -> Actor | None:
+        """The actor behind a chat user: one Core query (two for a manager) per inbound."""
+        self.s.flush()  # Core below: let it see what this session changed
+        conn = self.s.connection()
+        found = conn.execute(_FIND_IDENTITY, {"platform": platform, "user_id": user_id}).first()
+        if found is None:
+            return None
+        identity_id, platform, user_id, chat_id, locale, dealer, manager_id, manager, role = found
+        regions: tuple[RegionCode, ...] = ()
+        if manager_id is not None:
+            codes = conn.execute(_MANAGER_REGIONS, {"manager": manager_id}).scalars()
+            regions = tuple(RegionCode(code) for code in codes)
+        return Actor(
+            platform=platform,
+            user_id=user_id,
+            chat_id=chat_id,
+            identity_id=identity_id,
+            locale=locale,
+            dealer_code=DealerCode(dealer) if dealer else None,
+            manager_code=ManagerCode(manager) if manager else None,
+            manager_role=ManagerRole(role) if role else None,
+            manager_regions=regions,
+        )
+
     def _row(self, platform: str, user_id: str) -> ChatIdentityRow | None:
         return self.s.scalar(
             select(ChatIdentityRow).where(
                 ChatIdentityRow.platform == platform, ChatIdentityRow.user_id == user_id
             )
         )
-
-    def find(self, platform: str, user_id: str) -> Actor | None:
-        row = self._row(platform, user_id)
-        return self._actor(row) if row else None
 
     def link(
         self,
@@ -227,17 +291,20 @@ class SqlFormRepository:
         )
 
     def get(self, platform: str, chat_id: str, user_id: str) -> FormState | None:
-        row = self._row(platform, chat_id, user_id)
-        if row is None:
+        self.s.flush()  # Core below: let it see what this session changed
+        key = {"platform": platform, "chat_id": chat_id, "user_id": user_id}
+        found = self.s.connection().execute(_FORM, key).first()
+        if found is None:
             return None
+        form, step, data, expires_at = found
         return FormState(
-            platform=row.platform,
-            chat_id=row.chat_id,
-            user_id=row.user_id,
-            form=row.form,
-            step=row.step,
-            data=dict(row.data or {}),
-            expires_at=row.expires_at,
+            platform=platform,
+            chat_id=chat_id,
+            user_id=user_id,
+            form=form,
+            step=step,
+            data=dict(data or {}),
+            expires_at=expires_at,
         )
 
     def save(self, state: FormState) -> None:
@@ -254,13 +321,9 @@ class SqlFormRepository:
         self.s.flush()
 
     def clear(self, platform: str, chat_id: str, user_id: str) -> None:
-        self.s.execute(
-            delete(FormStateRow).where(
-                FormStateRow.platform == platform,
-                FormStateRow.chat_id == chat_id,
-                FormStateRow.user_id == user_id,
-            )
-        )
+        self.s.flush()
+        key = {"platform": platform, "chat_id": chat_id, "user_id": user_id}
+        self.s.connection().execute(_CLEAR_FORM, key)
 
     def purge_expired(self, now: datetime) -> int:
         return self.s.execute(delete(FormStateRow).where(FormStateRow.expires_at < now)).rowcount
@@ -271,13 +334,13 @@ class SqlInboundRepository:
         self.s = session
 
     def replies_for(self, key: str) -> list[dict[str, Any]] | None:
-        row = self.s.get(InboundSeenRow, key)
-        return list(row.replies or []) if row is not None else None
+        found = self.s.connection().execute(_REPLIES, {"key": key}).first()
+        return list(found[0] or []) if found is not None else None
 
     def remember(self, key: str, replies: list[dict[str, Any]], at: datetime) -> None:
-        self.s.add(InboundSeenRow(key=key, at=at, replies=replies))
         try:
-            self.s.flush()  # a concurrent duplicate fails here, inside the same transaction
+            # A concurrent duplicate fails here, inside the same transaction.
+            self.s.connection().execute(_REMEMBER, {"key": key, "at": at, "replies": replies})
         except IntegrityError as exc:
             raise DuplicateUpdate(key) from exc
 
@@ -290,16 +353,15 @@ class SqlAuditRepository:
         self.s = session
 
     def record(self, entry: AuditEntry) -> None:
-        self.s.add(
-            AuditRow(
-                at=entry.at,
-                platform=entry.platform,
-                user_id=entry.user_id,
-                actor=entry.actor,
-                action=entry.action,
-                detail=entry.detail[:2000],
-            )
-        )
+        values = {
+            "at": entry.at,
+            "platform": entry.platform,
+            "user_id": entry.user_id,
+            "actor": entry.actor,
+            "action": entry.action,
+            "detail": entry.detail[:2000],
+        }
+        self.s.connection().execute(_AUDIT, values)
 
     def recent(self, limit: int = 50) -> list[AuditEntry]:
         rows = self.s.scalars(select(AuditRow).order_by(AuditRow.id.desc()).limit(limit))

@@ -6,8 +6,8 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, bindparam, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Select, bindparam, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from domain.catalog import DealerCode, Sku, TerminalCode, Validity
@@ -37,30 +37,42 @@ from storage.repositories.sales_monthly import add_to_month
 _ID_BY_KEY = select(SaleRow.id).where(SaleRow.dedupe_key == bindparam("key"))
 
 
-# The hot path of every report: built once, one INSERT each with the codes looked up inside.
-_INSERT_SALE = (
-    insert(SaleRow)
-    .values(
-        dealer_id=id_of(DealerRow, DealerRow.code, "dealer"),
-        product_id=id_of(ProductRow, ProductRow.sku, "sku"),
-        terminal_id=id_of(TerminalRow, TerminalRow.code, "terminal"),
-        **params(
-            SaleRow,
-            "qty",
-            "unit_price",
-            "amount",
-            "kind",
-            "sold_on",
-            "status",
-            "reported_by",
-            "created_at",
-            "dedupe_key",
-            "corrects_id",
-            "source_text",
-        ),
+def _insert_sale(make):
+    """The hot path of every report: one INSERT with the codes looked up inside.
+
+    A dedupe key stored before (a redelivery, a double tap, a concurrent worker that won)
+    inserts nothing and returns no row, and the transaction stays usable: no savepoint.
+    """
+    return (
+        make(SaleRow)
+        .values(
+            dealer_id=id_of(DealerRow, DealerRow.code, "dealer"),
+            product_id=id_of(ProductRow, ProductRow.sku, "sku"),
+            terminal_id=id_of(TerminalRow, TerminalRow.code, "terminal"),
+            **params(
+                SaleRow,
+                "qty",
+                "unit_price",
+                "amount",
+                "kind",
+                "sold_on",
+                "status",
+                "reported_by",
+                "created_at",
+                "dedupe_key",
+                "corrects_id",
+                "source_text",
+            ),
+        )
+        .on_conflict_do_nothing(index_elements=[SaleRow.dedupe_key])
+        .returning(SaleRow.id, SaleRow.dealer_id)
     )
-    .returning(SaleRow.id, SaleRow.dealer_id)
-)
+
+
+_INSERT_SALE = {
+    "sqlite": _insert_sale(sqlite.insert),
+    "postgresql": _insert_sale(postgresql.insert),
+}
 
 
 def _sales_query() -> Select:
@@ -123,14 +135,12 @@ class SqlSalesRepository:
             "corrects_id": corrects,
             "source_text": draft.source_text[:2000],
         }
-        # A savepoint, so that losing a race on the dedupe key (two workers, one double tap)
-        # leaves the transaction usable and the caller can answer with the winner's sale.
-        try:
-            with self.s.begin_nested():
-                sale_id, dealer_id = self.s.connection().execute(_INSERT_SALE, values).one()
-        except IntegrityError as exc:
-            raise DuplicateSale(dedupe_key) from exc
-        add_to_month(self.s.connection(), dealer_id, draft.sold_on, amount)
+        conn = self.s.connection()
+        inserted = conn.execute(_INSERT_SALE[conn.dialect.name], values).first()
+        if inserted is None:
+            raise DuplicateSale(dedupe_key)
+        sale_id, dealer_id = inserted
+        add_to_month(conn, dealer_id, draft.sold_on, amount)
         return Sale(
             id=SaleId(sale_id),
             dealer=draft.dealer,

@@ -6,7 +6,7 @@ SQLAlchemy's compiled cache does the rest) and return plain columns, not ORM obj
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam, or_, select
+from sqlalchemy import Integer, bindparam, literal_column, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from domain.catalog import (
@@ -54,11 +54,44 @@ PRODUCT_WITH_PRICES = (
     .outerjoin(PriceRow, PriceRow.product_id == ProductRow.id)
     .where(ProductRow.sku == bindparam("sku"))
 )
-TERMINAL = (
-    select(TerminalRow.code, TerminalRow.name, RegionRow.code)
-    .join(RegionRow, TerminalRow.region_id == RegionRow.id)
-    .where(TerminalRow.code == bindparam("terminal"))
-)
+MAX_REGION_DEPTH = 32  # a guard against a cycle in imported parent links
+
+
+def _terminal_with_regions():
+    """The terminal and its region's chain of ancestors, nearest first: one recursive query.
+
+    Only the chain matters to the territory check, so a report reads a few rows however
+    large the region table is.
+    """
+    chain = (
+        select(
+            TerminalRow.code.label("terminal"),
+            TerminalRow.name.label("name"),
+            RegionRow.id.label("id"),
+            RegionRow.code.label("code"),
+            RegionRow.parent_id.label("parent_id"),
+            literal_column("0", Integer).label("depth"),
+        )
+        .join(RegionRow, TerminalRow.region_id == RegionRow.id)
+        .where(TerminalRow.code == bindparam("terminal"))
+        .cte("region_chain", recursive=True)
+    )
+    chain = chain.union_all(
+        select(
+            chain.c.terminal,
+            chain.c.name,
+            _parent.id,
+            _parent.code,
+            _parent.parent_id,
+            chain.c.depth + 1,
+        )
+        .join(chain, _parent.id == chain.c.parent_id)
+        .where(chain.c.depth < MAX_REGION_DEPTH)
+    )
+    return select(chain.c.terminal, chain.c.name, chain.c.code).order_by(chain.c.depth)
+
+
+TERMINAL_WITH_REGIONS = _terminal_with_regions()
 EXCEPTIONS = (
     select(
         PriceExceptionRow.min_price,
@@ -96,9 +129,6 @@ CONTRACTS = (
     .join(DealerRow, ContractRow.dealer_id == DealerRow.id)
     .where(DealerRow.code == bindparam("dealer"))
 )
-REGION_PARENTS = select(RegionRow.code, _parent.code).outerjoin(
-    _parent, RegionRow.parent_id == _parent.id
-)
 
 
 def load_sale_facts(
@@ -122,8 +152,10 @@ def load_sale_facts(
                     Validity(r.valid_from, r.valid_to),
                 )
             )
-    found = conn.execute(TERMINAL, {"terminal": terminal}).first()
-    place = Terminal(TerminalCode(found[0]), found[1], RegionCode(found[2])) if found else None
+    chain = conn.execute(TERMINAL_WITH_REGIONS, {"terminal": terminal}).all()
+    place = None
+    if chain:
+        place = Terminal(TerminalCode(chain[0][0]), chain[0][1], RegionCode(chain[0][2]))
     if product is None or place is None:
         return product, place, None
     params = {"sku": sku, "dealer": dealer}
@@ -142,8 +174,11 @@ def load_sale_facts(
         for line, start, end, region, term in conn.execute(AUTHORIZATIONS, params)
     )
     contracts = tuple(Contract(dealer, *r) for r in conn.execute(CONTRACTS, params))
-    tree = RegionTree(
-        {RegionCode(c): (RegionCode(p) if p else None) for c, p in conn.execute(REGION_PARENTS)}
-    )
+    codes: list[RegionCode] = []
+    for row in chain:
+        if row[2] in codes:  # parent links that loop back: the chain ends here
+            break
+        codes.append(RegionCode(row[2]))
+    tree = RegionTree(dict(zip(codes, [*codes[1:], None], strict=True)))
     facts = SaleFacts(product, place, tuple(prices), exceptions, authorizations, contracts, tree)
     return product, place, facts

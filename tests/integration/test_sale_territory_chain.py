@@ -1,0 +1,81 @@
+"""The territory check reads only the terminal's chain of regions, however deep or large the
+region table is, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+
+from domain.catalog import DealerCode, Sku, TerminalCode
+from storage.models import AuthorizationRow, DealerRow, RegionRow, TerminalRow
+from storage.repositories.sale_facts import load_sale_facts
+from tests.support import seed_catalog
+
+
+def _add_chain(uow_factory) -> None:
+    """SC > Chengdu > Wuhou > Street, a terminal at the street, 300 unrelated regions."""
+    with uow_factory() as uow:
+        s = uow.session
+        parent = s.scalar(select(RegionRow).where(RegionRow.code == "SC"))
+        for code in ("CD", "CD-WH", "CD-WH-1"):
+            parent = RegionRow(code=code, name=code, parent=parent)
+            s.add(parent)
+        s.add(TerminalRow(code="T-DEEP", name="街道卫生院", region=parent))
+        cn = s.scalar(select(RegionRow).where(RegionRow.code == "CN"))
+        s.add_all(RegionRow(code=f"X{n:03}", name=f"X{n}", parent=cn) for n in range(300))
+        s.add(TerminalRow(code="T-FAR", name="远方医院", region=RegionRow(code="FAR", name="远")))
+        uow.commit()
+
+
+def _facts(uow_factory, terminal: str):
+    with uow_factory() as uow:
+        return load_sale_facts(uow.session, DealerCode("D001"), Sku("A100"), TerminalCode(terminal))
+
+
+def test_a_terminal_three_levels_below_the_authorized_region_is_inside_it(uow_factory):
+    seed_catalog(uow_factory)
+    _add_chain(uow_factory)
+    _, terminal, facts = _facts(uow_factory, "T-DEEP")
+    assert terminal is not None and terminal.region_code == "CD-WH-1"
+    assert facts.tree.ancestors_and_self(terminal.region_code) == [
+        "CD-WH-1",
+        "CD-WH",
+        "CD",
+        "SC",
+        "CN",
+    ]
+    assert facts.tree.is_within(terminal.region_code, "SC")
+    assert len(facts.tree.parents) == 5  # the chain only, not the 300 other regions
+
+
+def test_a_terminal_in_a_region_outside_the_tree_has_a_chain_of_one(uow_factory):
+    seed_catalog(uow_factory)
+    _add_chain(uow_factory)
+    _, terminal, facts = _facts(uow_factory, "T-FAR")
+    assert facts.tree.ancestors_and_self(terminal.region_code) == ["FAR"]
+    assert not facts.tree.is_within(terminal.region_code, "SC")
+
+
+def test_an_unknown_terminal_has_no_facts(uow_factory):
+    seed_catalog(uow_factory)
+    product, terminal, facts = _facts(uow_factory, "T-NONE")
+    assert product is not None and terminal is None and facts is None
+
+
+def test_a_cycle_in_imported_parent_links_ends_the_chain(uow_factory):
+    seed_catalog(uow_factory)
+    with uow_factory() as uow:
+        s = uow.session
+        a = RegionRow(code="LOOP-A", name="A")
+        b = RegionRow(code="LOOP-B", name="B", parent=a)
+        s.add_all([a, b])
+        s.flush()
+        a.parent_id = b.id
+        s.add(TerminalRow(code="T-LOOP", name="环", region=b))
+        dealer = s.scalar(select(DealerRow).where(DealerRow.code == "D001"))
+        s.add(AuthorizationRow(dealer=dealer, region=a, line="IMG", valid_from=date(2026, 1, 1)))
+        uow.commit()
+    _, terminal, facts = _facts(uow_factory, "T-LOOP")
+    assert facts.tree.ancestors_and_self(terminal.region_code) == ["LOOP-B", "LOOP-A"]
+    assert facts.tree.is_within(terminal.region_code, "LOOP-A")

@@ -1,5 +1,12 @@
 """Telegram throughput against the fake Bot API server (tests/e2e/fake_telegram.py).
 
+The fake server runs in a process of its own (bench/fake_telegram_process.py): in
+production the Bot API is another machine, and a fake inside this process would charge its
+JSON and aiohttp work to the bot under test and compete with it for the GIL. Both bots are
+timed the same way: from handing the backlog to the fake until the fake has counted an
+answer for every message (control requests every 10 ms), the bot holds no unconfirmed
+update and has nothing left in hand.
+
 1. A bare python-telegram-bot echo bot and dealerbot's Telegram transport each answer the
    same backlog of messages from many chats; prints both rates and their ratio
    (target: dealerbot >= 0.8 of echo): once with a no-op core (the transport's own cost)
@@ -21,6 +28,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
@@ -31,29 +39,38 @@ from telegram import Update  # noqa: E402
 from telegram.ext import Application, ContextTypes, MessageHandler, filters  # noqa: E402
 
 import handlers.commands  # noqa: E402, F401  (registers every command)
+from bench.fake_telegram_process import RemoteFake  # noqa: E402
 from bot.telegram import TelegramService  # noqa: E402
 from domain.catalog import DealerCode  # noqa: E402
 from domain.invites import issue_invite  # noqa: E402
 from domain.outbox import OutgoingMessage  # noqa: E402
 from handlers import registry  # noqa: E402
 from handlers.messages import Inbound, Reply  # noqa: E402
-from tests.e2e.fake_telegram import FakeTelegram  # noqa: E402
 from tests.e2e.telegram_harness import telegram_app  # noqa: E402
 from tests.support import seed_catalog  # noqa: E402
 
 FIRST_CHAT = 100_000
 
 
-async def backlog_rate(fake: FakeTelegram, chats: list[int], messages: list[str], done) -> float:
-    """Queue every message at once; messages answered per second until `done()`."""
-    for n, text in enumerate(messages):
-        fake.say(chats[n % len(chats)], text)
+async def backlog_rate(
+    fake: RemoteFake, chats: list[int], messages: list[str], idle: Callable[[], bool]
+) -> float:
+    """Queue every message at once; messages answered per second until all are answered,
+    none is left unconfirmed at the fake and the bot reports `idle()`."""
+    low, high = min(chats), max(chats) + 1
+    before = await fake.sent_count(low, high)
+
+    async def done() -> bool:
+        counts = await fake.counts(low, high)
+        return counts.sent - before >= len(messages) and counts.pending == 0 and idle()
+
     started = time.perf_counter()
+    await fake.say_many([(chats[n % len(chats)], text) for n, text in enumerate(messages)])
     await fake.wait_for(done, timeout=300, what="the backlog")
     return len(messages) / (time.perf_counter() - started)
 
 
-async def echo_rate(fake: FakeTelegram, chats: list[int], count: int) -> float:
+async def echo_rate(fake: RemoteFake, chats: list[int], count: int) -> float:
     async def echo(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
         assert update.message is not None
         await update.message.reply_text(update.message.text or "")
@@ -71,9 +88,9 @@ async def echo_rate(fake: FakeTelegram, chats: list[int], count: int) -> float:
     assert application.updater is not None
     await application.updater.start_polling(timeout=1)
     try:
-        before = len(fake.sent)
         messages = [f"hello {n}" for n in range(count)]
-        return await backlog_rate(fake, chats, messages, lambda: len(fake.sent) >= before + count)
+        # every message answered means every handler is done: nothing else to wait for
+        return await backlog_rate(fake, chats, messages, idle=lambda: True)
     finally:
         await application.updater.stop()
         await application.stop()
@@ -90,23 +107,18 @@ def link_dealers(app, chats: list[int]) -> None:
 
 
 async def dealerbot_rate(
-    app, fake: FakeTelegram, chats: list[int], messages: list[str], handle=None
-):
+    app, fake: RemoteFake, chats: list[int], messages: list[str], handle=None
+) -> float:
     service = TelegramService(
         app, handle=handle, poll_timeout=1, dispatcher_options={"idle_sleep": 0.05}
     )
     stop = asyncio.Event()
     task = asyncio.create_task(service.run(stop))
     await service.ready.wait()
-    chat_set = set(chats)
-    before = sum(1 for s in fake.sent if s.chat_id in chat_set)
-
-    def done() -> bool:
-        answered = sum(1 for s in fake.sent if s.chat_id in chat_set) - before
-        return answered >= len(messages) and fake.pending_updates() == 0 and service.lanes.idle
-
+    lanes = service.lanes
+    assert lanes is not None
     try:
-        return await backlog_rate(fake, chats, messages, done)
+        return await backlog_rate(fake, chats, messages, idle=lambda: lanes.idle)
     finally:
         stop.set()
         await task
@@ -122,7 +134,7 @@ def core_ms(app, chat: int, text: str, count: int = 100) -> float:
     return (time.perf_counter() - started) / count * 1000
 
 
-async def broadcast(app, fake: FakeTelegram, count: int) -> dict[str, float]:
+async def broadcast(app, fake: RemoteFake, count: int) -> dict[str, float]:
     first = FIRST_CHAT + 10_000
     with app.uow_factory() as uow:
         now = app.clock.now()
@@ -132,19 +144,23 @@ async def broadcast(app, fake: FakeTelegram, count: int) -> dict[str, float]:
                 OutgoingMessage(f"bench:{n}", "telegram", str(first + n), reply.to_dict()), now
             )
         uow.commit()
-    fake.enforce_limits()
-    before = len(fake.sent)
-    rejected = fake.rejected_429
+    low, high = first, first + count
+    await fake.enforce_limits()
+    rejected = await fake.rejected_429()
     service = TelegramService(app, poll_timeout=1, dispatcher_options={"idle_sleep": 0.05})
     stop = asyncio.Event()
     task = asyncio.create_task(service.run(stop))
+
+    async def all_sent() -> bool:
+        return await fake.sent_count(low, high) >= count
+
     try:
-        await fake.wait_for(lambda: len(fake.sent) >= before + count, timeout=120, what="all")
+        await fake.wait_for(all_sent, timeout=120, what="all")
         await asyncio.sleep(1.0)  # anything sent twice would show up now
     finally:
         stop.set()
         await task
-    sent = [s for s in fake.sent[before:] if s.chat_id >= first]
+    sent = await fake.sent(low, high)  # the whole list, once
     elapsed = sent[-1].at - sent[0].at
     per_text = Counter(s.text for s in sent)
     return {
@@ -152,12 +168,12 @@ async def broadcast(app, fake: FakeTelegram, count: int) -> dict[str, float]:
         "seconds": elapsed,
         "lost": sum(1 for n in range(count) if f"promotion for chat {first + n}" not in per_text),
         "doubled": sum(c - 1 for c in per_text.values() if c > 1),
-        "rejected_429": fake.rejected_429 - rejected,
+        "rejected_429": await fake.rejected_429() - rejected,
     }
 
 
 async def main(messages: int, chat_count: int, broadcast_count: int, rounds: int) -> None:
-    fake = await FakeTelegram().start()
+    fake = await RemoteFake.start()
     chats = [FIRST_CHAT + n for n in range(chat_count)]
     reports = "report" in registry.COMMANDS
     kind = "sales reports" if reports else "/help"

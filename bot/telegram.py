@@ -30,6 +30,7 @@ from telegram.ext import Application, ContextTypes, ExtBot, TypeHandler
 from bot.app import App
 from bot.lanes import Lanes
 from bot.outbox import OutboxDispatcher
+from bot.telegram_http import AiohttpRequest
 from bot.telegram_map import (
     MAX_DOWNLOAD,
     PLATFORM,
@@ -100,6 +101,8 @@ class TelegramService:
             .base_url(self.settings.api_base_url)
             .base_file_url(self.settings.api_file_url)
             .job_queue(None)  # jobs belong to the scheduler, not to the transport
+            .request(AiohttpRequest(connection_limit=2 * self.concurrency + 8))
+            .get_updates_request(AiohttpRequest(connection_limit=1))
         )
         if self.settings.mode == "webhook":
             builder = builder.updater(None)

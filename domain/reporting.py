@@ -83,11 +83,9 @@ def record_sale(
     """Check and store one sale and a violation per rule it breaks (the caller commits).
 
     A dedupe key seen before returns the sale stored then, untouched, so a redelivered
-    message or a second tap on Confirm never records twice.
+    message or a second tap on Confirm never records twice. The store finds that out when
+    it inserts (a unique key), so the usual first report costs no lookup for it.
     """
-    existing = uow.sales.by_dedupe_key(dedupe_key)
-    if existing is not None:
-        return RecordedSale(existing, uow.violations.for_sale(existing.id), duplicate=True)
     problem = validate_sale(draft, today)
     if problem is not None:
         raise SaleRejected(problem)

@@ -111,7 +111,20 @@ class FormRepository(Protocol):
         ...
 
 
+@dataclass(frozen=True, slots=True)
+class Arrival:
+    """What the core needs to know first about an inbound, read together."""
+
+    replies: list[dict[str, Any]] | None  # stored when this dedupe key was first handled
+    actor: Actor | None  # the linked identity of the sender, if any
+    form: FormState | None  # the sender's open form in this chat, if any (maybe expired)
+
+
 class InboundRepository(Protocol):
+    def arrival(self, key: str | None, platform: str, chat_id: str, user_id: str) -> Arrival:
+        """Stored replies for `key`, the sender's identity and open form, in one read."""
+        ...
+
     def replies_for(self, key: str) -> list[dict[str, Any]] | None:
         """The replies stored when the update with this dedupe key was first handled."""
         ...

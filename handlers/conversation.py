@@ -114,16 +114,14 @@ class Conversation:
     def _handle(self, inbound: Inbound) -> list[Reply]:
         key = inbound.dedupe_key
         with self.uow_factory() as uow:
-            if key is not None:
-                stored = uow.inbound.replies_for(key)
-                if stored is not None:
-                    return [Reply.from_dict(d) for d in stored]
-            found = uow.identities.find(inbound.platform, inbound.user_id)
-            actor = found or Actor(inbound.platform, inbound.user_id, inbound.chat_id)
+            arrival = uow.inbound.arrival(key, inbound.platform, inbound.chat_id, inbound.user_id)
+            if arrival.replies is not None:
+                return [Reply.from_dict(d) for d in arrival.replies]
+            actor = arrival.actor or Actor(inbound.platform, inbound.user_id, inbound.chat_id)
             t = Translator(self._locale(actor, inbound))
             ctx = Ctx(inbound, actor, uow, self.clock, self.options, t)
             try:
-                replies = self._route(ctx) or [Reply(ctx.t("core.done"))]
+                replies = self._route(ctx, arrival.form) or [Reply(ctx.t("core.done"))]
                 self._remember(ctx, replies)
                 uow.commit()
                 return replies
@@ -185,10 +183,11 @@ class Conversation:
 
     # -- routing -----------------------------------------------------------------------
 
-    def _route(self, ctx: Ctx) -> list[Reply]:
+    def _route(self, ctx: Ctx, form: FormState | None) -> list[Reply]:
+        """`form` is the sender's open form as read on arrival (maybe expired)."""
         i = ctx.inbound
         if i.payload is not None:
-            return self._payload(ctx, i.payload)
+            return self._payload(ctx, i.payload, form)
         if i.file is not None:
             return self._file(ctx)
         text = clean_text(i.text or "")
@@ -199,7 +198,7 @@ class Conversation:
         if text.lower() in CANCEL_WORDS:
             return self._cancel(ctx)
         slash = text.startswith(("/", "／"))
-        state, expired = self._open_form(ctx)
+        state, expired = self._open_form(ctx, form)
         if state is not None and not slash:
             # Inside a form, plain text is the answer even when it starts with a command word.
             return self._answer(ctx, state, text)
@@ -217,7 +216,7 @@ class Conversation:
         ctx.audit("form.cancel" if had else "form.cancel_nothing")
         return [Reply(ctx.t("form.cancelled" if had else "form.nothing_to_cancel"))]
 
-    def _payload(self, ctx: Ctx, raw: str) -> list[Reply]:
+    def _payload(self, ctx: Ctx, raw: str, form: FormState | None) -> list[Reply]:
         # Payloads come back from the client and can be forged: treat them as user input.
         payload = clean_text(raw)
         if payload == CANCEL_PAYLOAD:
@@ -232,16 +231,15 @@ class Conversation:
             if parsed is None or registry.lookup(parsed.name) is None:
                 ctx.audit("button.bad", payload[:80])
                 return [Reply(ctx.t("error.bad_button"))]
-            return self._command(ctx, parsed)
-        state, _ = self._open_form(ctx)
+            return self._command(ctx, parsed, form_open=form is not None)
+        state, _ = self._open_form(ctx, form)
         if state is None:
             return [Reply(ctx.t("form.expired"))]
         return self._answer(ctx, state, value)
 
-    def _open_form(self, ctx: Ctx) -> tuple[FormState | None, bool]:
+    def _open_form(self, ctx: Ctx, state: FormState | None) -> tuple[FormState | None, bool]:
         """The user's open form, and whether one just expired (it is then removed)."""
         i = ctx.inbound
-        state = ctx.uow.forms.get(i.platform, i.chat_id, i.user_id)
         if state is None:
             return None, False
         if state.expires_at is not None and state.expires_at <= ctx.now:

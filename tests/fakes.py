@@ -24,7 +24,7 @@ from domain.catalog import (
 )
 from domain.identity import Actor, Invite, InviteAlreadyUsed
 from domain.outbox import OutboxItem, OutboxStatus, OutgoingMessage
-from domain.ports import AuditEntry, DuplicateUpdate, FormState
+from domain.ports import Arrival, AuditEntry, DuplicateUpdate, FormState
 from domain.territory import RegionTree
 
 
@@ -189,6 +189,13 @@ class FakeForms:
 class FakeInbound:
     def __init__(self, s: Store) -> None:
         self.s = s
+
+    def arrival(self, key: str | None, platform: str, chat_id: str, user_id: str) -> Arrival:
+        return Arrival(
+            self.replies_for(key) if key is not None else None,
+            FakeIdentities(self.s).find(platform, user_id),
+            FakeForms(self.s).get(platform, chat_id, user_id),
+        )
 
     def replies_for(self, key: str) -> list[dict[str, Any]] | None:
         return self.s.seen.get(key)

@@ -4,13 +4,23 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, insert, select, update
+from sqlalchemy import (
+    Connection,
+    and_,
+    bindparam,
+    delete,
+    func,
+    insert,
+    literal_column,
+    select,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from domain.catalog import DealerCode, ManagerCode, ManagerRole, RegionCode
 from domain.identity import Actor, Invite, InviteAlreadyUsed
-from domain.ports import AuditEntry, DuplicateUpdate, FormState
+from domain.ports import Arrival, AuditEntry, DuplicateUpdate, FormState
 from storage.models import (
     AuditRow,
     ChatIdentityRow,
@@ -26,37 +36,55 @@ from storage.models import (
 from storage.repositories.catalog import SqlCatalogRepository
 
 # Statements on the path of every inbound, built once (Core: no identity map, no autoflush).
+_IDENTITY = (
+    ChatIdentityRow.id,
+    ChatIdentityRow.platform,
+    ChatIdentityRow.user_id,
+    ChatIdentityRow.chat_id,
+    ChatIdentityRow.locale,
+    DealerRow.code,
+    ManagerRow.id,
+    ManagerRow.code,
+    ManagerRow.role,
+)
+_SENDER = and_(
+    ChatIdentityRow.platform == bindparam("platform"),
+    ChatIdentityRow.user_id == bindparam("user_id"),
+)
+_FORM_KEY = and_(
+    FormStateRow.platform == bindparam("platform"),
+    FormStateRow.chat_id == bindparam("chat_id"),
+    FormStateRow.user_id == bindparam("user_id"),
+)
+
+
+def _with_dealer_and_manager(joined):
+    return joined.outerjoin(DealerRow, ChatIdentityRow.dealer_id == DealerRow.id).outerjoin(
+        ManagerRow, ChatIdentityRow.manager_id == ManagerRow.id
+    )
+
+
 _FIND_IDENTITY = (
-    select(
-        ChatIdentityRow.id,
-        ChatIdentityRow.platform,
-        ChatIdentityRow.user_id,
-        ChatIdentityRow.chat_id,
-        ChatIdentityRow.locale,
-        DealerRow.code,
-        ManagerRow.id,
-        ManagerRow.code,
-        ManagerRow.role,
-    )
-    .outerjoin(DealerRow, ChatIdentityRow.dealer_id == DealerRow.id)
-    .outerjoin(ManagerRow, ChatIdentityRow.manager_id == ManagerRow.id)
-    .where(
-        ChatIdentityRow.platform == bindparam("platform"),
-        ChatIdentityRow.user_id == bindparam("user_id"),
-    )
+    select(*_IDENTITY)
+    .select_from(_with_dealer_and_manager(ChatIdentityRow.__table__))
+    .where(_SENDER)
+)
+_FORM_COLUMNS = (FormStateRow.form, FormStateRow.step, FormStateRow.data, FormStateRow.expires_at)
+_FORM = select(*_FORM_COLUMNS).where(_FORM_KEY)
+# One row always: the stored replies, the sender and the open form, each NULL when absent.
+_one = select(literal_column("1").label("one")).subquery("one")
+_ARRIVAL = select(InboundSeenRow.replies, *_IDENTITY, *_FORM_COLUMNS).select_from(
+    _with_dealer_and_manager(
+        _one.outerjoin(InboundSeenRow, InboundSeenRow.key == bindparam("key")).outerjoin(
+            ChatIdentityRow, _SENDER
+        )
+    ).outerjoin(FormStateRow, _FORM_KEY)
 )
 _MANAGER_REGIONS = (
     select(RegionRow.code)
     .join(ManagerRegionRow, ManagerRegionRow.region_id == RegionRow.id)
     .where(ManagerRegionRow.manager_id == bindparam("manager"))
     .order_by(RegionRow.code)
-)
-_FORM = select(
-    FormStateRow.form, FormStateRow.step, FormStateRow.data, FormStateRow.expires_at
-).where(
-    FormStateRow.platform == bindparam("platform"),
-    FormStateRow.chat_id == bindparam("chat_id"),
-    FormStateRow.user_id == bindparam("user_id"),
 )
 _CLEAR_FORM = delete(FormStateRow).where(
     FormStateRow.platform == bindparam("platform"),
@@ -66,6 +94,43 @@ _CLEAR_FORM = delete(FormStateRow).where(
 _REPLIES = select(InboundSeenRow.replies).where(InboundSeenRow.key == bindparam("key"))
 _REMEMBER = insert(InboundSeenRow)
 _AUDIT = insert(AuditRow)
+
+
+def _actor_of(conn: Connection, values: tuple) -> Actor | None:
+    """An Actor from the `_IDENTITY` columns (None when the sender is not linked)."""
+    identity_id, platform, user_id, chat_id, locale, dealer, manager_id, manager, role = values
+    if identity_id is None:
+        return None
+    regions: tuple[RegionCode, ...] = ()
+    if manager_id is not None:
+        codes = conn.execute(_MANAGER_REGIONS, {"manager": manager_id}).scalars()
+        regions = tuple(RegionCode(code) for code in codes)
+    return Actor(
+        platform=platform,
+        user_id=user_id,
+        chat_id=chat_id,
+        identity_id=identity_id,
+        locale=locale,
+        dealer_code=DealerCode(dealer) if dealer else None,
+        manager_code=ManagerCode(manager) if manager else None,
+        manager_role=ManagerRole(role) if role else None,
+        manager_regions=regions,
+    )
+
+
+def _form_of(platform: str, chat_id: str, user_id: str, values: tuple) -> FormState | None:
+    form, step, data, expires_at = values
+    if form is None:
+        return None
+    return FormState(
+        platform=platform,
+        chat_id=chat_id,
+        user_id=user_id,
+        form=form,
+        step=step,
+        data=dict(data or {}),
+        expires_at=expires_at,
+    )
 
 
 class SqlIdentityRepository:
@@ -96,28 +161,11 @@ class SqlIdentityRepository:
         )
 
     def find(self, platform: str, user_id: str) -> Actor | None:
-        """The actor behind a chat user: one Core query (two for a manager) per inbound."""
+        """The actor behind a chat user: one Core query (two for a manager)."""
         self.s.flush()  # Core below: let it see what this session changed
         conn = self.s.connection()
         found = conn.execute(_FIND_IDENTITY, {"platform": platform, "user_id": user_id}).first()
-        if found is None:
-            return None
-        identity_id, platform, user_id, chat_id, locale, dealer, manager_id, manager, role = found
-        regions: tuple[RegionCode, ...] = ()
-        if manager_id is not None:
-            codes = conn.execute(_MANAGER_REGIONS, {"manager": manager_id}).scalars()
-            regions = tuple(RegionCode(code) for code in codes)
-        return Actor(
-            platform=platform,
-            user_id=user_id,
-            chat_id=chat_id,
-            identity_id=identity_id,
-            locale=locale,
-            dealer_code=DealerCode(dealer) if dealer else None,
-            manager_code=ManagerCode(manager) if manager else None,
-            manager_role=ManagerRole(role) if role else None,
-            manager_regions=regions,
-        )
+        return _actor_of(conn, tuple(found)) if found is not None else None
 
     def _row(self, platform: str, user_id: str) -> ChatIdentityRow | None:
         return self.s.scalar(
@@ -294,18 +342,7 @@ class SqlFormRepository:
         self.s.flush()  # Core below: let it see what this session changed
         key = {"platform": platform, "chat_id": chat_id, "user_id": user_id}
         found = self.s.connection().execute(_FORM, key).first()
-        if found is None:
-            return None
-        form, step, data, expires_at = found
-        return FormState(
-            platform=platform,
-            chat_id=chat_id,
-            user_id=user_id,
-            form=form,
-            step=step,
-            data=dict(data or {}),
-            expires_at=expires_at,
-        )
+        return _form_of(platform, chat_id, user_id, tuple(found)) if found else None
 
     def save(self, state: FormState) -> None:
         row = self._row(state.platform, state.chat_id, state.user_id)
@@ -332,6 +369,18 @@ class SqlFormRepository:
 class SqlInboundRepository:
     def __init__(self, session: Session) -> None:
         self.s = session
+
+    def arrival(self, key: str | None, platform: str, chat_id: str, user_id: str) -> Arrival:
+        self.s.flush()  # Core below: let it see what this session changed
+        conn = self.s.connection()
+        params = {"key": key, "platform": platform, "chat_id": chat_id, "user_id": user_id}
+        row = tuple(conn.execute(_ARRIVAL, params).one())
+        replies, identity, form = row[0], row[1:10], row[10:]
+        return Arrival(
+            list(replies) if key is not None and replies is not None else None,
+            _actor_of(conn, identity),
+            _form_of(platform, chat_id, user_id, form),
+        )
 
     def replies_for(self, key: str) -> list[dict[str, Any]] | None:
         found = self.s.connection().execute(_REPLIES, {"key": key}).first()

@@ -3,11 +3,11 @@ region table is, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 
-from domain.catalog import DealerCode, Sku, TerminalCode
+from domain.catalog import DealerCode, Sku, TerminalCode, Validity
 from storage.models import AuthorizationRow, DealerRow, RegionRow, TerminalRow
 from storage.repositories.sale_facts import load_sale_facts
 from tests.support import seed_catalog
@@ -79,3 +79,51 @@ def test_a_cycle_in_imported_parent_links_ends_the_chain(uow_factory):
     _, terminal, facts = _facts(uow_factory, "T-LOOP")
     assert facts.tree.ancestors_and_self(terminal.region_code) == ["LOOP-B", "LOOP-A"]
     assert facts.tree.is_within(terminal.region_code, "LOOP-A")
+
+
+def test_contracts_authorizations_and_exceptions_come_back_typed_from_one_read(uow_factory):
+    from decimal import Decimal
+
+    from storage.models import ContractRow, ProductRow
+    from storage.models.sales import PriceExceptionRow
+
+    seed_catalog(uow_factory)
+    with uow_factory() as uow:
+        s = uow.session
+        d1 = s.scalar(select(DealerRow).where(DealerRow.code == "D001"))
+        d2 = s.scalar(select(DealerRow).where(DealerRow.code == "D002"))
+        a100 = s.scalar(select(ProductRow).where(ProductRow.sku == "A100"))
+        s.add(
+            ContractRow(
+                dealer=d1,
+                start=date(2026, 1, 1),
+                end=date(2026, 12, 31),
+                annual_target=Decimal("1200000.00"),
+                deposit=Decimal("50000.00"),
+                franchise_fee=Decimal("8000.50"),
+            )
+        )
+        for dealer, price in ((d1, "2800.00"), (None, "2900.00"), (d2, "2000.00")):
+            s.add(
+                PriceExceptionRow(
+                    dealer_id=dealer.id if dealer else None,
+                    product_id=a100.id,
+                    min_price=Decimal(price),
+                    valid_from=date(2026, 3, 1),
+                    valid_to=date(2026, 3, 31),
+                    approved_by="李总",
+                    created_at=datetime(2026, 2, 1, tzinfo=UTC),
+                )
+            )
+        uow.commit()
+    _, _, facts = _facts(uow_factory, "T-0001")
+    (contract,) = facts.contracts
+    assert (contract.start, contract.end) == (date(2026, 1, 1), date(2026, 12, 31))
+    assert contract.annual_target == Decimal("1200000.00")
+    assert contract.franchise_fee == Decimal("8000.50")
+    (auth,) = facts.authorizations
+    assert (auth.line, auth.region_code, auth.terminal_code) == ("IMG", "SC", None)
+    assert auth.validity == Validity(date(2026, 1, 1), None)
+    prices = sorted((e.min_price, e.dealer) for e in facts.exceptions)
+    assert prices == [(Decimal("2800.00"), "D001"), (Decimal("2900.00"), None)]  # not D002's
+    assert all(e.approved_by == "李总" for e in facts.exceptions)

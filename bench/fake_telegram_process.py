@@ -48,9 +48,12 @@ class ControlledFake(FakeTelegram):
         super().__init__(token)
         self._per_chat: Counter[int] = Counter()  # messages sent, by chat
         self._tallied = 0  # how much of `self.sent` is in `_per_chat`
+        self.latency = 0.0  # seconds each Bot API answer is held back (the network's share)
 
     async def _api(self, request: web.Request) -> web.Response:
         if request.match_info["prefix"] != "_bench":
+            if self.latency:
+                await asyncio.sleep(self.latency)
             return await super()._api(request)
         action = getattr(self, f"_c_{request.match_info['method']}", None)
         if action is None:
@@ -90,6 +93,10 @@ class ControlledFake(FakeTelegram):
                 if (low is None or s.chat_id >= low) and (high is None or s.chat_id < high)
             ]
         }
+
+    def _c_latency(self, seconds: float = 0.0) -> dict[str, Any]:
+        self.latency = max(0.0, float(seconds))
+        return {"latency": self.latency}
 
     def _c_limits(self, on: bool = True) -> dict[str, Any]:
         self.enforce_limits(on)
@@ -204,6 +211,10 @@ class RemoteFake:
 
     async def enforce_limits(self, on: bool = True) -> None:
         await self._call("limits", on=on)
+
+    async def set_latency(self, seconds: float) -> None:
+        """Hold back every Bot API answer this long, as a distant server would."""
+        await self._call("latency", seconds=seconds)
 
     async def wait_for(
         self,

@@ -11,12 +11,17 @@ update and has nothing left in hand.
    same backlog of messages from many chats; prints both rates and their ratio
    (target: dealerbot >= 0.8 of echo): once with a no-op core (the transport's own cost)
    and once end to end, handling sales reports when the `report` command exists, else
-   /help, on a fresh SQLite file (the default backend).
+   /help, on a fresh SQLite file (the default backend). dealerbot talks to the Bot API
+   through its aiohttp request class (bot/telegram_http.py); the echo bot through PTB's
+   default (httpx), as a bare bot would.
+   Then the same end to end with every Bot API answer held back `--latency-ms` (30 ms by
+   default: a bot hosted far from Telegram's servers), where waiting, not CPU, sets the pace.
 2. A broadcast to 1,000 chats through the outbox dispatcher while the fake server enforces
    Telegram's limits (30 messages/s overall, 1/s per chat); prints the rate achieved
    (target: >= 27 msg/s), messages lost and messages doubled (target: 0 and 0).
 
-Run: `.venv/bin/python bench/telegram_throughput.py [--messages 500] [--rounds 2]`.
+Run: `.venv/bin/python bench/telegram_throughput.py [--messages 500] [--rounds 2]
+[--latency-ms 30]`.
 """
 
 from __future__ import annotations
@@ -172,7 +177,22 @@ async def broadcast(app, fake: RemoteFake, count: int) -> dict[str, float]:
     }
 
 
-async def main(messages: int, chat_count: int, broadcast_count: int, rounds: int) -> None:
+async def over_a_distance(
+    app, fake: RemoteFake, chats: list[int], texts: list[str], latency_ms: float
+) -> tuple[float, float]:
+    """Echo and dealerbot rates while every Bot API answer takes `latency_ms` to arrive."""
+    await fake.set_latency(latency_ms / 1000)
+    try:
+        echo = await echo_rate(fake, chats, len(texts))
+        full = await dealerbot_rate(app, fake, chats, texts)
+    finally:
+        await fake.set_latency(0)
+    return echo, full
+
+
+async def main(
+    messages: int, chat_count: int, broadcast_count: int, rounds: int, latency_ms: float
+) -> None:
     fake = await RemoteFake.start()
     chats = [FIRST_CHAT + n for n in range(chat_count)]
     reports = "report" in registry.COMMANDS
@@ -208,6 +228,15 @@ async def main(messages: int, chat_count: int, broadcast_count: int, rounds: int
             print(f"dealerbot end to end, {kind} on SQLite:")
             print(f"  {full:8.1f} msg/s  ratio {full / echo:.2f} (target >= 0.80)")
             print(f"  the core alone, one message at a time: {core:.1f} ms each")
+            if latency_ms > 0:
+                far = texts[: max(1, messages // 2)]
+                echo_far, full_far = await over_a_distance(app, fake, chats, far, latency_ms)
+                print(
+                    f"with {latency_ms:.0f} ms per Bot API call ({len(far)} msgs; the echo bot"
+                    f" answers one update at a time, dealerbot one per user lane):\n"
+                    f"  echo {echo_far:.1f} msg/s, dealerbot end to end {full_far:.1f} msg/s"
+                    f"  ratio {full_far / echo_far:.2f}"
+                )
             b = await broadcast(app, fake, broadcast_count)
             print(
                 f"broadcast to {broadcast_count} chats via the outbox, fake enforcing 30 msg/s"
@@ -226,6 +255,12 @@ if __name__ == "__main__":
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--chats", type=int, default=100)
     parser.add_argument("--broadcast", type=int, default=1000)
+    parser.add_argument(
+        "--latency-ms",
+        type=float,
+        default=30.0,
+        help="also measure with this delay on every Bot API answer (0: skip)",
+    )
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
-    asyncio.run(main(args.messages, args.chats, args.broadcast, args.rounds))
+    asyncio.run(main(args.messages, args.chats, args.broadcast, args.rounds, args.latency_ms))

@@ -133,7 +133,11 @@ def export(ctx: Ctx) -> Reply:
     if found is None:
         buttons = [Button(ctx.t(e.label_key), f"c:export {e.kind}") for e in EXPORTERS.values()]
         kinds = ", ".join(sorted(EXPORTERS))
-        return Reply(ctx.t("export.choose", kinds=kinds), button_rows(buttons))
+        if kind:
+            text = ctx.t("export.unknown", kind=ctx.args[0][:40], kinds=kinds)
+        else:
+            text = ctx.t("export.choose", kinds=kinds)
+        return Reply(text, button_rows(buttons))
     window = period_window(ctx, ctx.args[1] if len(ctx.args) > 1 else None, found.default_period)
     sheet = found.func(ctx, window)
     ctx.audit(f"export:{kind}", f"{window.period} rows={len(sheet.rows)}")

@@ -31,9 +31,29 @@ class Section(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+SUPPORTED_DATABASES = ("sqlite", "sqlite+pysqlite", "postgresql", "postgres", "postgresql+psycopg")
+
+
 class DatabaseSettings(Section):
     url: str = "sqlite:///dealerbot.db"
     echo: bool = False
+
+    @field_validator("url")
+    @classmethod
+    def _supported_url(cls, value: str) -> str:
+        from sqlalchemy.engine import make_url
+        from sqlalchemy.exc import ArgumentError
+
+        example = "e.g. sqlite:///dealerbot.db or postgresql://user@host/dealerbot"
+        try:
+            url = make_url(value)
+        except ArgumentError:
+            raise ValueError(f"not a database URL ({example})") from None
+        if url.drivername not in SUPPORTED_DATABASES:
+            raise ValueError(
+                f"only SQLite and PostgreSQL are supported, not {url.drivername} ({example})"
+            ) from None
+        return value
 
 
 class I18nSettings(Section):
@@ -179,5 +199,20 @@ def _describe(exc: ValidationError, path: Path | None) -> str:
             lines.append(f"  {key}: unknown key (env {env}); see config.example.toml")
         else:
             msg = err["msg"].removeprefix("Value error, ")
-            lines.append(f"  {key}: {msg} (got {err.get('input')!r}; env {env})")
+            lines.append(f"  {key}: {msg} (got {_shown(key, err.get('input'))}; env {env})")
     return "\n".join(lines)
+
+
+def _shown(key: str, value: object) -> str:
+    """A bad value as the error may show it: secrets hidden, a URL without its password."""
+    if any(word in key for word in ("token", "secret", "password")):
+        return "<hidden>"
+    if key == "database.url" and isinstance(value, str):
+        from sqlalchemy.engine import make_url
+        from sqlalchemy.exc import ArgumentError
+
+        try:
+            return repr(make_url(value).render_as_string(hide_password=True))
+        except ArgumentError:
+            return "<not a URL>" if "@" in value else repr(value)
+    return repr(value)

@@ -40,3 +40,28 @@ def test_valid_schedules_last_day_of_month_and_an_empty_cron_load(tmp_path):
         )
     )
     assert settings.scheduler.timezone == "Europe/Berlin"
+
+
+def test_an_unsupported_or_unreadable_database_url_is_named_without_its_password(
+    tmp_path, monkeypatch
+):
+    monkeypatch.setenv("DEALERBOT_DATABASE__URL", "mysql://app:s3cret@db/dealers")
+    with pytest.raises(ConfigError) as err:
+        load_settings(write(tmp_path, ""))
+    message = str(err.value)
+    assert "database.url:" in message and "only SQLite and PostgreSQL" in message
+    assert "s3cret" not in message and "'mysql://app:***@db/dealers'" in message
+    monkeypatch.delenv("DEALERBOT_DATABASE__URL")
+    with pytest.raises(ConfigError) as err:
+        load_settings(write(tmp_path, '[database]\nurl = "dealerbot.db"\n'))
+    assert "database.url: not a database URL" in str(err.value)
+
+
+def test_sqlite_and_postgresql_urls_load(tmp_path):
+    for url in (
+        "sqlite:///var/dealerbot.db",
+        "postgresql://bot@127.0.0.1/dealerbot",
+        "postgres://bot@db/dealerbot",
+        "postgresql+psycopg://bot@db/dealerbot",
+    ):
+        assert load_settings(write(tmp_path, f'[database]\nurl = "{url}"\n')).database.url == url

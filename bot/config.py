@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from decimal import Decimal
 from pathlib import Path
 from typing import Literal
@@ -179,6 +180,7 @@ def load_settings(path: Path | None = None, *, required: bool = False) -> Settin
     if required and not candidate.exists():
         raise ConfigError(f"config file not found: {candidate}")
     _TOML_PATH = candidate if candidate.exists() else None
+    _check_environment_sections()
     try:
         return Settings()
     except ValidationError as exc:
@@ -187,6 +189,28 @@ def load_settings(path: Path | None = None, *, required: bool = False) -> Settin
         raise ConfigError(f"{_TOML_PATH}: {exc}") from None
     finally:
         _TOML_PATH = None
+
+
+def _check_environment_sections() -> None:
+    """`DEALERBOT_<SECTION>__<KEY>` with a section that does not exist would be ignored
+    without a word (a typo in a token's name): stop instead, naming the variable."""
+    prefix = Settings.model_config["env_prefix"]
+    sections = sorted(Settings.model_fields)
+    unknown = sorted(
+        name
+        for name in os.environ
+        if name.upper().startswith(prefix)
+        and "__" in name
+        and name[len(prefix) :].split("__")[0].lower() not in sections
+    )
+    if unknown:
+        lines = [
+            f"  {name}: no section {name[len(prefix) :].split('__')[0].lower()!r}"
+            for name in unknown
+        ]
+        raise ConfigError(
+            "invalid configuration:\n" + "\n".join(lines) + f"\n  (sections: {', '.join(sections)})"
+        )
 
 
 def _describe(exc: ValidationError, path: Path | None) -> str:

@@ -65,3 +65,19 @@ def test_sqlite_and_postgresql_urls_load(tmp_path):
         "postgresql+psycopg://bot@db/dealerbot",
     ):
         assert load_settings(write(tmp_path, f'[database]\nurl = "{url}"\n')).database.url == url
+
+
+def test_an_environment_variable_for_a_section_that_does_not_exist_is_named(tmp_path, monkeypatch):
+    monkeypatch.setenv("DEALERBOT_TELEGARM__TOKEN", "123:abc")
+    with pytest.raises(ConfigError) as err:
+        load_settings(write(tmp_path, ""))
+    message = str(err.value)
+    assert "DEALERBOT_TELEGARM__TOKEN: no section 'telegarm'" in message
+    assert "telegram" in message and "123:abc" not in message
+
+
+def test_other_dealerbot_variables_without_a_section_are_left_alone(tmp_path, monkeypatch):
+    monkeypatch.setenv("DEALERBOT_CONFIG", "elsewhere.toml")
+    monkeypatch.setenv("DEALERBOT_TELEGRAM__TOKEN", "123:abc")
+    settings = load_settings(write(tmp_path, ""))
+    assert settings.telegram.token.get_secret_value() == "123:abc"

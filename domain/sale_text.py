@@ -93,6 +93,13 @@ _PRODUCT_AFTER_QTY_EN = re.compile(
 )
 _ISO_DATE = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")
 _CN_DATE = re.compile(r"(?:(\d{4})年)?(\d{1,2})月(\d{1,2})[日号]")
+# A time that names no day ("上个月", "11月", "last week"): dating such a sale today would
+# move it to another week or month, so the dealer is asked for the day instead.
+_VAGUE_WHEN = re.compile(
+    r"上上?个?月|上上?周|上上?个?(?:星期|礼拜)|前几天|前些天|(?<!\d)\d{1,2}月(?!\d{0,2}\s*[日号])"
+    r"|\blast\s+(?:month|week)\b|\bearlier\s+this\s+(?:month|week)\b|\bthe\s+other\s+day\b",
+    re.I,
+)
 _RELATIVE_DAYS = (("前天", 2), ("昨天", 1), ("昨日", 1), ("yesterday", 1), ("今天", 0),
                   ("今日", 0), ("today", 0))  # fmt: skip
 
@@ -106,6 +113,7 @@ class SaleText:
     terminal_hint: str | None
     sold_on: date | None  # None: the text names no day (the caller uses today)
     from_total: bool = False  # the price was a total, divided by the quantity
+    vague_when: str | None = None  # a time named without its day ("上个月"): ask which day
 
 
 def is_question(text: str) -> bool:
@@ -189,9 +197,15 @@ def parse_sale_text(text: str, today: date) -> SaleText | None:
         kind=SaleKind.TENDER if _TENDER.search(t) else SaleKind.RETAIL,
         product_hint=product_hint,
         terminal_hint=terminal_hint,
-        sold_on=_day(t, today),
+        sold_on=(day := _day(t, today)),
         from_total=from_total,
+        vague_when=None if day is not None else _vague_when(t),
     )
+
+
+def _vague_when(text: str) -> str | None:
+    m = _VAGUE_WHEN.search(text)
+    return m[0].strip() if m else None
 
 
 def reads_as_sale_without_price(text: str, today: date) -> bool:

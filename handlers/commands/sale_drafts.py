@@ -58,6 +58,8 @@ def sale_sentence(ctx: Ctx, text: str) -> Reply | None:
             return Reply(ctx.t("draft.need_price"))
         return None
     dealer = ctx.require_dealer()
+    if parsed.vague_when is not None:
+        raise UserError("draft.which_day", when=parsed.vague_when[:20])
     sold_on = parsed.sold_on or ctx.today
     placeholder = SaleDraft(
         dealer, Sku(""), parsed.qty, parsed.unit_price, TerminalCode(""), sold_on

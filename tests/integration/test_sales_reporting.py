@@ -400,6 +400,16 @@ def test_two_workers_confirming_the_same_draft_at_once_record_one_sale(dealer, u
     assert len(answers) == 2 and all(f"#{number}" in a for a in answers), answers
 
 
+def test_a_sentence_saying_last_month_is_asked_for_its_day_not_dated_today(dealer, uow_factory):
+    answer = dealer.say("上个月给华西医院卖了2台A100，单价3500")
+    assert "“上个月”是哪一天" in answer and "/report" in answer
+    assert count(uow_factory, SaleDraftRow) == 0 and count(uow_factory, SaleRow) == 0
+    dealer.say("6月3日给华西医院卖了2台A100，单价3500")  # the same sale with its day
+    with uow_factory() as uow:
+        (data,) = uow.session.scalars(select(SaleDraftRow.data)).all()
+    assert data["sold_on"] == "2026-06-03"
+
+
 def test_a_sentence_dated_in_the_future_is_refused_before_any_draft(dealer, uow_factory):
     assert "不能晚于今天" in dealer.say("7月20日给华西医院卖了2台A100，单价3500")
     assert count(uow_factory, SaleDraftRow) == 0

@@ -129,3 +129,33 @@ def test_numbers_are_read_in_every_form_dealers_write(text, value):
 @pytest.mark.parametrize("text", ["1,2", "百", "abc", "", "3..5"])
 def test_things_that_are_not_numbers_are_refused(text):
     assert parse_number(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "when"),
+    [
+        ("上个月给华西医院卖了2台A100，单价3500", "上个月"),
+        ("6月给华西医院卖了2台A100，单价3500", "6月"),
+        ("上周卖给T-0012 两台A100 总价7000元", "上周"),
+        ("前几天给瑞金医院卖了5台X200，单价99", "前几天"),
+        ("last month sold 2 A100 to T-0001 at 3500", "last month"),
+        ("sold 3 X200 to T-0012 at 99 last week", "last week"),
+    ],
+)
+def test_a_time_without_its_day_is_not_dated_today(text, when):
+    parsed = parse_sale_text(text, TODAY)
+    assert parsed is not None and parsed.sold_on is None and parsed.vague_when == when
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "7月15日给华西医院卖了1台A100，单价3500",
+        "7月15号给华西医院卖了1台A100，单价3500",
+        "给华西医院卖了2台A100，单价3500",
+        "sold 2 A100 to T-0001 at 3500 yesterday",
+    ],
+)
+def test_a_day_or_no_time_at_all_is_not_vague(text):
+    parsed = parse_sale_text(text, TODAY)
+    assert parsed is not None and parsed.vague_when is None

@@ -22,7 +22,15 @@ from domain.ports import DuplicateUpdate, FormState, UnitOfWork
 from handlers import registry
 from handlers.context import CoreOptions, Ctx
 from handlers.errors import UserError
-from handlers.forms import CANCEL_PAYLOAD, CANCEL_WORDS, ask_again, cancel_form, continue_form
+from handlers.forms import (
+    CANCEL_PAYLOAD,
+    CANCEL_WORDS,
+    ask_again,
+    cancel_form,
+    continue_form,
+    split_answer,
+    step_tag,
+)
 from handlers.i18n import Translator, normalize_locale
 from handlers.messages import MAX_PAYLOAD_BYTES, Inbound, ParsedCommand, Reply, parse_command
 from handlers.ordering import KeyedSerializer
@@ -235,7 +243,13 @@ class Conversation:
         state, _ = self._open_form(ctx, form)
         if state is None:
             return [Reply(ctx.t("form.expired"))]
-        return self._answer(ctx, state, value)
+        tag, answer = split_answer(value)
+        if tag is not None and tag != step_tag(state.form, state.step):
+            # A button of an earlier question (or an earlier form) still in the chat.
+            ctx.audit("button.stale", payload[:80])
+            again = ask_again(ctx, state)
+            return [Reply(ctx.t("form.old_button")), *([again] if again else [])]
+        return self._answer(ctx, state, answer)
 
     def _open_form(self, ctx: Ctx, state: FormState | None) -> tuple[FormState | None, bool]:
         """The user's open form, and whether one just expired (it is then removed)."""

@@ -13,7 +13,7 @@ from domain.ports import FormState
 from handlers.context import Ctx
 from handlers.conversation import file_handler
 from handlers.errors import UserError
-from handlers.forms import END, FORMS, Data, with_cancel
+from handlers.forms import END, FORMS, Data, question
 from handlers.messages import Attachment, Reply
 
 FileAnswer = Callable[[Ctx, Data, Attachment], str]
@@ -42,8 +42,10 @@ def file_to_open_form(ctx: Ctx) -> list[Reply] | None:
     try:
         nxt = accept(ctx, data, i.file)
     except UserError as err:
-        question = with_cancel(ctx, form.steps[state.step].ask(ctx, dict(state.data)))
-        return [Reply(ctx.t(err.key, **err.params)), question]
+        again = question(
+            ctx, form.name, state.step, form.steps[state.step].ask(ctx, dict(state.data))
+        )
+        return [Reply(ctx.t(err.key, **err.params)), again]
     if nxt == END:
         ctx.uow.forms.clear(i.platform, i.chat_id, i.user_id)
         result = form.finish(ctx, data)
@@ -51,4 +53,4 @@ def file_to_open_form(ctx: Ctx) -> list[Reply] | None:
     ctx.uow.forms.save(
         FormState(i.platform, i.chat_id, i.user_id, form.name, nxt, data, ctx.form_expiry())
     )
-    return [with_cancel(ctx, form.steps[nxt].ask(ctx, data))]
+    return [question(ctx, form.name, nxt, form.steps[nxt].ask(ctx, data))]

@@ -8,6 +8,7 @@ before `finish`, so a cancelled or expired form leaves no trace.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -15,7 +16,7 @@ from typing import Any
 from domain.ports import FormState
 from handlers.context import Ctx
 from handlers.errors import UserError
-from handlers.messages import Button, Reply
+from handlers.messages import MAX_PAYLOAD_BYTES, Button, Reply
 
 END = "__end__"
 CANCEL_PAYLOAD = "f:__cancel__"
@@ -58,14 +59,36 @@ def cancel_button(ctx: Ctx) -> Button:
     return Button(ctx.t("form.cancel_button"), CANCEL_PAYLOAD)
 
 
-def with_cancel(ctx: Ctx, reply: Reply) -> Reply:
-    """Every question offers a cancel button on its own last row."""
-    return Reply(
-        reply.text,
-        (*reply.buttons, (cancel_button(ctx),)),
-        reply.image,
-        reply.document,
-    )
+def step_tag(form: str, step: str) -> str:
+    """Four hex digits naming a form's step, carried by the buttons of its question."""
+    return hashlib.blake2b(f"{form}/{step}".encode(), digest_size=2).hexdigest()
+
+
+def split_answer(value: str) -> tuple[str | None, str]:
+    """A form button's value as (step tag, answer); the tag is None on untagged buttons."""
+    if len(value) >= 6 and value[0] == "~" and value[5] == ":":
+        tag = value[1:5]
+        if all(c in "0123456789abcdef" for c in tag):
+            return tag, value[6:]
+    return None, value
+
+
+def _tagged(button: Button, tag: str) -> Button:
+    if not button.payload.startswith("f:") or button.payload == CANCEL_PAYLOAD:
+        return button
+    payload = f"f:~{tag}:{button.payload[2:]}"
+    if len(payload.encode("utf-8")) > MAX_PAYLOAD_BYTES:
+        return button  # no room for the tag: it answers whatever is open, as before
+    return Button(button.label, payload)
+
+
+def question(ctx: Ctx, form: str, step: str, reply: Reply) -> Reply:
+    """A step's question as sent: its buttons say which question they answer (a button left
+    in the chat from an earlier question is then refused, not taken as this one's answer),
+    and a cancel button on its own last row."""
+    tag = step_tag(form, step)
+    rows = tuple(tuple(_tagged(b, tag) for b in row) for row in reply.buttons)
+    return Reply(reply.text, (*rows, (cancel_button(ctx),)), reply.image, reply.document)
 
 
 def _state(ctx: Ctx, form: Form, step: str, data: Data) -> FormState:
@@ -80,7 +103,7 @@ def start_form(ctx: Ctx, name: str, data: Data | None = None, step: str | None =
     first = step or form.first
     ctx.uow.forms.save(_state(ctx, form, first, data))
     ctx.audit(f"form:{form.name}:start")
-    return with_cancel(ctx, form.steps[first].ask(ctx, data))
+    return question(ctx, form.name, first, form.steps[first].ask(ctx, data))
 
 
 def continue_form(ctx: Ctx, state: FormState, value: str) -> list[Reply]:
@@ -97,8 +120,8 @@ def continue_form(ctx: Ctx, state: FormState, value: str) -> list[Reply]:
         # Same step again, state untouched: the user sees why and the question once more.
         ctx.audit(f"form:{form.name}:{state.step}:invalid", err.key)
         ctx.uow.forms.save(_state(ctx, form, state.step, state.data))
-        question = with_cancel(ctx, step.ask(ctx, dict(state.data)))
-        return [Reply(ctx.t(err.key, **err.params)), question]
+        again = question(ctx, form.name, state.step, step.ask(ctx, dict(state.data)))
+        return [Reply(ctx.t(err.key, **err.params)), again]
     if nxt == END:
         ctx.uow.forms.clear(i.platform, i.chat_id, i.user_id)
         ctx.audit(f"form:{form.name}:done")
@@ -108,7 +131,7 @@ def continue_form(ctx: Ctx, state: FormState, value: str) -> list[Reply]:
         raise ValueError(f"form {form.name!r}: step {state.step!r} led to unknown step {nxt!r}")
     ctx.audit(f"form:{form.name}:{state.step}")
     ctx.uow.forms.save(_state(ctx, form, nxt, data))
-    return [with_cancel(ctx, form.steps[nxt].ask(ctx, data))]
+    return [question(ctx, form.name, nxt, form.steps[nxt].ask(ctx, data))]
 
 
 def ask_again(ctx: Ctx, state: FormState) -> Reply | None:
@@ -117,7 +140,9 @@ def ask_again(ctx: Ctx, state: FormState) -> Reply | None:
     if form is None or state.step not in form.steps:
         return None
     try:
-        return with_cancel(ctx, form.steps[state.step].ask(ctx, dict(state.data)))
+        return question(
+            ctx, form.name, state.step, form.steps[state.step].ask(ctx, dict(state.data))
+        )
     except UserError:
         return None
 

@@ -30,7 +30,7 @@ class Attachment:
 @dataclass(frozen=True, slots=True)
 class Button:
     label: str
-    payload: str  # "c:<command line>" runs a command, "f:<value>" answers the open form
+    payload: str  # "c:<command line>" runs a command, "f:[~tag:]<value>" answers the open form
 
     def __post_init__(self) -> None:
         if len(self.payload.encode("utf-8")) > MAX_PAYLOAD_BYTES:

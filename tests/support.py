@@ -9,6 +9,7 @@ from decimal import Decimal
 from domain.catalog import DealerCode, ManagerCode
 from domain.invites import issue_invite
 from handlers.conversation import Conversation
+from handlers.forms import split_answer
 from handlers.messages import Attachment, Inbound, Reply
 from storage.models import (
     AuthorizationRow,
@@ -112,6 +113,15 @@ class Chat:
 
     def buttons(self) -> list[tuple[str, str]]:
         return [(b.label, b.payload) for r in self.last for row in r.buttons for b in row]
+
+    def choices(self) -> list[tuple[str, str]]:
+        """The buttons as (label, payload) with any form-step tag taken out of the payload."""
+        out = []
+        for label, payload in self.buttons():
+            if payload.startswith("f:"):
+                payload = "f:" + split_answer(payload[2:])[1]
+            out.append((label, payload))
+        return out
 
     def press(self, label_part: str) -> str:
         for label, payload in self.buttons():

@@ -110,7 +110,7 @@ def test_an_unknown_product_gets_close_matches_as_buttons_and_nothing_is_recorde
 
 def test_a_bare_report_is_a_guided_form_ending_in_a_recorded_sale(dealer, uow_factory):
     dealer.say("/report")
-    assert any(p == "f:A100" for _, p in dealer.buttons())
+    assert ("超声诊断仪 A100 (A100)", "f:A100") in dealer.choices()
     dealer.press("A100")
     dealer.say("二十")
     dealer.say("3,500元")
@@ -118,6 +118,27 @@ def test_a_bare_report_is_a_guided_form_ending_in_a_recorded_sale(dealer, uow_fa
     assert count(uow_factory, SaleRow) == 0
     assert "#1" in dealer.press("确认")
     assert count(uow_factory, SaleRow) == 1
+
+
+def test_a_button_left_from_an_earlier_question_is_refused_not_taken_as_the_answer(
+    dealer, uow_factory
+):
+    dealer.say("/report")
+    old = dict(dealer.buttons())["超声诊断仪 A100 (A100)"]
+    dealer.press("A100")  # the form now asks for the quantity
+    answer = dealer.say(payload=old)
+    assert "这个按钮属于之前的问题" in answer and "数量" in answer
+    dealer.say("2")  # the quantity is still what the form waits for
+    dealer.say("3500")
+    dealer.press("华西医院")
+    assert "#1" in dealer.press("确认")
+    with uow_factory() as uow:
+        assert uow.session.scalar(select(SaleRow.qty)) == 2
+
+
+def test_an_untagged_form_button_still_answers_the_open_question(dealer, uow_factory):
+    dealer.say("/report")
+    assert "数量" in dealer.say(payload="f:A100")
 
 
 def test_a_report_without_a_terminal_asks_for_one(dealer, uow_factory):
@@ -155,7 +176,7 @@ def test_a_cancelled_draft_records_nothing_and_edit_opens_the_form(dealer, uow_f
     assert "未记录" in dealer.press("取消")
     dealer.say("给华西医院卖了3台A100，单价3200")
     dealer.press("修改")
-    assert ("保持：A100", "f:A100") in dealer.buttons()
+    assert ("保持：A100", "f:A100") in dealer.choices()
     assert count(uow_factory, SaleRow) == 0
 
 
@@ -251,7 +272,7 @@ def test_stock_is_recorded_for_today_or_a_given_day_and_replaced_the_same_day(de
     assert count(uow_factory, StockRow) == 2
     assert "不能晚于今天" in dealer.say("/stock A100 3 2026-07-18")
     listing = dealer.say("/stock")  # a bare /stock shows the levels and asks for a product
-    assert "30" in listing and ("超声诊断仪 A100 (A100)", "f:A100") in dealer.buttons()
+    assert "30" in listing and ("超声诊断仪 A100 (A100)", "f:A100") in dealer.choices()
     dealer.press("A100")
     assert "12" in dealer.say("12")
     assert count(uow_factory, StockRow) == 2

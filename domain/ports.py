@@ -82,6 +82,10 @@ class IdentityRepository(Protocol):
         """Linked managers whose regions cover the dealer, plus admins."""
         ...
 
+    def managers_of_region(self, region: RegionCode) -> list[Actor]:
+        """Linked managers whose regions contain `region`, plus admins."""
+        ...
+
 
 class InviteRepository(Protocol):
     def create(self, invite: Invite, created_at: datetime) -> None: ...

@@ -7,11 +7,11 @@ import uuid
 from datetime import timedelta
 from decimal import Decimal
 
-from domain.catalog import Sku, TerminalCode
+from domain.catalog import Sku, Terminal, TerminalCode
 from domain.identity import Actor
 from domain.money import multiply
 from domain.reporting import RecordedSale, SaleProblem, SaleRejected, record_sale
-from domain.sales import Sale, SaleDraft, SaleId, Severity, Violation
+from domain.sales import Sale, SaleDraft, SaleId, Severity, Violation, ViolationType
 from handlers.context import Ctx
 from handlers.errors import UserError
 from handlers.i18n import Translator
@@ -138,6 +138,38 @@ def alert_severe(ctx: Ctx, recorded: RecordedSale) -> None:
     for v in severe:
         for manager in managers:
             _alert(ctx, manager, recorded.sale, v)
+    # Selling into another region (窜货) hurts that region: its managers hear of it too,
+    # for information (the decision stays with the dealer's own managers).
+    crossing = [v for v in severe if v.type is ViolationType.OUTSIDE_TERRITORY]
+    terminal = recorded.terminal
+    if not crossing or terminal is None:
+        return
+    told = {m.identity_id for m in managers}
+    for manager in ctx.uow.identities.managers_of_region(terminal.region_code):
+        if manager.identity_id not in told:
+            for v in crossing:
+                _tell_territory(ctx, manager, recorded.sale, v, terminal)
+
+
+def _tell_territory(ctx: Ctx, manager: Actor, sale: Sale, v: Violation, terminal: Terminal) -> None:
+    dealer = ctx.uow.catalog.dealer(sale.dealer)
+    name = dealer.name if dealer else sale.dealer
+
+    def build(t: Translator) -> Reply:
+        return Reply(
+            t(
+                "violation.alert_territory",
+                dealer=sale.dealer,
+                name=name,
+                terminal=terminal.code,
+                terminal_name=terminal.name,
+                sale=sale.id,
+                qty=sale.qty,
+                sku=sale.sku,
+            )
+        )
+
+    ctx.notify(manager, f"violation:{v.id}:territory", build)
 
 
 UNKNOWN = frozenset({SaleProblem.UNKNOWN_PRODUCT, SaleProblem.UNKNOWN_TERMINAL})

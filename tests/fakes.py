@@ -142,8 +142,13 @@ class FakeIdentities:
         return [a for a in self.s.identities.values() if a.dealer_code == dealer]
 
     def managers_of_dealer(self, dealer: DealerCode) -> list[Actor]:
+        return self._managers_over(FakeCatalog(self.s).dealer_regions(dealer))
+
+    def managers_of_region(self, region: RegionCode) -> list[Actor]:
+        return self._managers_over([region])
+
+    def _managers_over(self, places: list[RegionCode]) -> list[Actor]:
         tree = FakeCatalog(self.s).region_tree()
-        places = FakeCatalog(self.s).dealer_regions(dealer)
         return [
             a
             for a in self.s.identities.values()

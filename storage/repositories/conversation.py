@@ -255,8 +255,14 @@ class SqlIdentityRepository:
         return found
 
     def managers_of_dealer(self, dealer: DealerCode) -> list[Actor]:
+        return self._managers_over(self.catalog.dealer_regions(dealer))
+
+    def managers_of_region(self, region: RegionCode) -> list[Actor]:
+        return self._managers_over([region])
+
+    def _managers_over(self, regions: Sequence[RegionCode]) -> list[Actor]:
+        """Linked managers with a region containing one of `regions`, plus admins."""
         tree = self.catalog.region_tree()
-        dealer_regions = self.catalog.dealer_regions(dealer)
         rows = self.s.scalars(
             select(ChatIdentityRow)
             .where(ChatIdentityRow.manager_id.is_not(None))
@@ -266,7 +272,7 @@ class SqlIdentityRepository:
         for row in rows:
             actor = self._actor(row)
             if actor.is_admin or any(
-                tree.is_within(r, mr) for r in dealer_regions for mr in actor.manager_regions
+                tree.is_within(r, mr) for r in regions for mr in actor.manager_regions
             ):
                 found.append(actor)
         return found

@@ -97,6 +97,21 @@ def test_selling_outside_the_authorized_region_is_cross_region_selling(dealer, b
     assert len(outbox_texts(uow_factory, boss.user_id)) == 1
 
 
+def test_cross_region_selling_is_also_told_to_the_managers_of_the_terminals_region(
+    conv, dealer, boss, uow_factory, clock
+):
+    sh_boss = linked(conv, uow_factory, clock, "sh-boss", manager="M03")  # manages SH only
+    dealer.say("/report A100 1 3000 T-0012")  # D001 (Sichuan) sells into Shanghai
+    [told] = outbox_texts(uow_factory, sh_boss.user_id)
+    assert "窜货提醒" in told and "华西医疗（D001）" in told and "瑞金医院（T-0012）" in told
+    with uow_factory() as uow:
+        [item] = [i for i in uow.outbox.list() if i.chat_id == sh_boss.user_id]
+    assert not item.payload.get("buttons")  # information only: the decision is not theirs
+    assert len(outbox_texts(uow_factory, boss.user_id)) == 1  # the dealer's own manager decides
+    dealer.say("/report A100 1 3000 T-0001")  # inside Sichuan: nothing for Shanghai
+    assert len(outbox_texts(uow_factory, sh_boss.user_id)) == 1
+
+
 def test_an_unknown_product_gets_close_matches_as_buttons_and_nothing_is_recorded(
     dealer, uow_factory
 ):

@@ -7,12 +7,32 @@ dealer_policy.en shows Article 18 to an English speaker and 第十八条 to a Ch
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from domain.numerals import parse_number
 from domain.policy import Clause, FaqEntry, PolicyDocument
-from domain.policy_search import FAQ_BOOST, Entry, Group, PolicyIndex, SearchResult
+from domain.policy_search import FAQ_BOOST, Entry, Group, Hit, PolicyIndex, SearchResult
 from domain.policy_segmenter import Segmenter
+
+# "第十八条", "第18条", "article 18", "art. 18", "clause 18": a question naming its article.
+_ARTICLE = re.compile(
+    r"第\s*([0-9０-９一二三四五六七八九十百零〇两]{1,6})\s*条"
+    r"|\b(?:article|art\.?|clause)\s*(\d{1,3})\b",
+    re.I,
+)
+
+
+def article_asked(question: str) -> int | None:
+    """The article number a question names, if it names one."""
+    m = _ARTICLE.search(question)
+    if m is None:
+        return None
+    number = parse_number(m[1] or m[2])
+    if number is None or number != number.to_integral_value() or not 0 < number < 1000:
+        return None
+    return int(number)
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +100,20 @@ class KnowledgeBase:
         doc, clause = versions.get(lang) or versions.get("zh") or next(iter(versions.values()))
         return Found(("clause", a, b), 0.0, 0.0, document=doc, clause=clause)
 
+    def article(self, number: int, lang: str) -> list[Found]:
+        """Article `number` of every document that has one, in `lang` when it exists."""
+        key = f"a{number}"
+        families = dict.fromkeys(d.family for d in self.documents if d.clause(key) is not None)
+        found = [self.resolve(("clause", family, key), lang) for family in families]
+        return [f for f in found if f is not None]
+
     def find(self, question: str, lang: str, k: int = 3) -> tuple[list[Found], SearchResult]:
+        number = article_asked(question)
+        named = self.article(number, lang)[:k] if number is not None else []
+        if named:  # the question names the article: that article is the answer
+            hits = tuple(Hit(f.group, 1.0, 1.0, 0) for f in named)
+            found = [Found(f.group, 1.0, 1.0, f.document, f.clause, f.faq) for f in named]
+            return found, SearchResult(hits, ())
         result = self.index.search(question, k=k)
         found: list[Found] = []
         for hit in result.hits:

@@ -110,8 +110,11 @@ class PolicyIndex:
                     df[t] = df.get(t, 0) + 1
             n = len(docs)
             self._idf = {t: math.log(1 + (n - f + 0.5) / (f + 0.5)) for t, f in df.items()}
-            # A word most clauses use ("company", 经销商) says nothing about which one governs.
-            self._domain = {t for t in self._domain if df.get(t, 0) <= max(2, n // 5)}
+            # A word most clauses use ("company", 经销商) says nothing about which one governs,
+            # nor does a number (an article's number in its title, a date's day).
+            self._domain = {
+                t for t in self._domain if df.get(t, 0) <= max(2, n // 5) and not t.isdecimal()
+            }
         self._unknown_weight = sum(self._idf.values()) / len(self._idf) if self._idf else 1.0
         self._latin_vocab = sorted(
             t for t in self._idf if t.isascii() and t.isalpha() and len(t) >= 4

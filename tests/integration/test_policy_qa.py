@@ -236,3 +236,19 @@ def test_a_question_nothing_in_the_policy_matches_says_so_plainly(world, uow_fac
     text = dealer.say("/ask 量子纠缠")
     assert "没有找到与这个问题相关的条款" in text and "Q1" in text
     assert "最接近的内容" not in text
+
+
+def test_a_question_naming_its_article_gets_that_article(world, uow_factory):
+    _, dealer, manager = world
+    assert "第十八条 最低终端售价" in dealer.say("第十八条是什么？")
+    assert "第十八条 最低终端售价" in dealer.say("第18条")
+    assert "Article 18 Minimum terminal price" in dealer.say("what does article 18 say?")
+    assert "第三十一条 促销活动" in dealer.say("/ask 第三十一条")
+    assert outbox_texts(uow_factory, manager.user_id) == []  # answered, nothing forwarded
+
+
+def test_a_bare_date_or_number_is_not_answered_with_the_article_of_that_number(world):
+    _, dealer, _ = world
+    for text in ("2026-12-31", "31", "12月31日"):
+        answer = dealer.say(text)
+        assert "第三十一条" not in answer and "第十二条" not in answer, (text, answer)

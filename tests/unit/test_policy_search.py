@@ -97,3 +97,15 @@ def test_question_language_follows_the_script():
     assert question_lang("deposit什么时候退") == "zh"
     assert question_lang("When is the deposit refunded?") == "en"
     assert question_lang("???") is None
+
+
+def test_the_article_a_question_names_is_read_in_chinese_or_english():
+    from domain.policy_answers import article_asked
+
+    assert article_asked("第十八条是什么") == 18
+    assert article_asked("第 31 条") == 31
+    assert article_asked("第一百零二条") == 102
+    assert article_asked("What does Article 7 say?") == 7
+    assert article_asked("see clause 12") == 12
+    for text in ("2026-12-31", "卖了18台", "第三章", "articles", "第条"):
+        assert article_asked(text) is None, text

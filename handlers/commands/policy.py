@@ -7,7 +7,7 @@ import uuid
 
 from domain.identity import Role
 from domain.policy import PolicyQuestion, QuestionStatus, Rating
-from domain.policy_answers import Found, KnowledgeBase
+from domain.policy_answers import Found, KnowledgeBase, article_asked
 from domain.policy_search import looks_like_question, question_lang
 from domain.record_ids import parse_record_id
 from handlers.context import Ctx
@@ -31,6 +31,9 @@ def answer_question(ctx: Ctx, text: str, *, from_plain_text: bool = False) -> Re
             return None
         return Reply(ctx.t("policy.no_documents"))
     lang = question_lang(text) or ("en" if ctx.t.locale == "en" else "zh")
+    number = article_asked(text)
+    if number is not None and not kb.article(number, lang):
+        return Reply(Translator(locale_of(lang))("policy.no_such_article", n=number))
     found, result = kb.find(text, lang)
     if from_plain_text and not result.confident and not looks_like_question(text):
         return None  # not a question and nothing in the policy: let the caller say so

@@ -252,3 +252,10 @@ def test_a_bare_date_or_number_is_not_answered_with_the_article_of_that_number(w
     for text in ("2026-12-31", "31", "12月31日"):
         answer = dealer.say(text)
         assert "第三十一条" not in answer and "第十二条" not in answer, (text, answer)
+
+
+def test_an_article_the_policy_does_not_have_is_said_so(world, uow_factory):
+    _, dealer, manager = world
+    assert "没有第99条" in dealer.say("第九十九条是什么？")
+    assert "no article 99" in dealer.say("what does article 99 say?")
+    assert outbox_texts(uow_factory, manager.user_id) == []

@@ -251,7 +251,7 @@ def outbox(
     status: Annotated[
         str | None, typer.Option(help="pending, sending, sent, failed or undeliverable.")
     ] = None,
-    limit: Annotated[int, typer.Option(help="How many, newest first.")] = 50,
+    limit: Annotated[int, typer.Option(min=1, max=10_000, help="How many, newest first.")] = 50,
 ) -> None:
     """Show proactive messages and their delivery state."""
     from domain.outbox import OutboxStatus

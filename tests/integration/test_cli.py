@@ -110,3 +110,9 @@ def test_run_refuses_a_transport_without_credentials(cli):
     result = cli("run", "--transport", "telegram")
     assert result.exit_code == 2
     assert "no credentials" in result.stderr
+
+
+def test_outbox_refuses_a_limit_below_one_and_names_the_option(cli):
+    result = cli("outbox", "--limit", "0")
+    assert result.exit_code == 2 and "--limit" in result.output
+    assert cli("outbox", "--limit", "1").exit_code == 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from domain.catalog import DealerCode, RegionCode
 from domain.identity import Role
 from domain.periods import PeriodKind
 from domain.sla import SlaState
@@ -136,7 +137,7 @@ def _details(ctx: Ctx, t: Ticket) -> list[Reply]:
             "tickets.detail.sla",
             state=tt(f"tickets.sla_state.{sla_policy(ctx.options).state(t, ctx.now)}"),
         ),
-        tt("tickets.detail.region", region=t.region_code or "-"),
+        tt("tickets.detail.region", region=_region_label(ctx, t.region_code)),
         tt("tickets.detail.product", product=f"{product.name} ({product.sku})" if product else "-"),
         tt("tickets.detail.assignee", assignee=t.assignee or "-"),
         tt("tickets.detail.created", at=tt.datetime(t.created_at, tz)),
@@ -186,12 +187,28 @@ def _action_buttons(ctx: Ctx, t: Ticket):
 # -- statistics ---------------------------------------------------------------------------
 
 
+def _region_label(ctx: Ctx, code: str | None) -> str:
+    """四川 (SC): the name people use, with the code the data uses."""
+    if not code:
+        return "-"
+    name = ctx.uow.catalog.region_name(RegionCode(code))
+    return f"{name} ({code})" if name else code
+
+
+def _dealer_label(ctx: Ctx, code: str | None) -> str:
+    if not code:
+        return "-"
+    dealer = ctx.uow.catalog.dealer(DealerCode(code))
+    return f"{dealer.name} ({code})" if dealer else code
+
+
 def _stats(ctx: Ctx, text: str | None) -> Reply:
     window = period_window(ctx, text, PeriodKind.YEAR)
     scope = manager_scope(ctx)
     lines = [ctx.t("tickets.stats.title", period=str(window.period))]
     for by in ("region", "dealer"):
         rows = ctx.uow.tickets.stats(by, scope, window.start, window.end)
+        label = _region_label if by == "region" else _dealer_label
         lines.append(ctx.t(f"tickets.stats.by_{by}"))
         if not rows:
             lines.append(ctx.t("tickets.stats.empty"))
@@ -199,7 +216,7 @@ def _stats(ctx: Ctx, text: str | None) -> Reply:
             lines.append(
                 ctx.t(
                     "tickets.stats.row",
-                    name=r.key or "-",
+                    name=label(ctx, r.key),
                     tickets=r.tickets,
                     resolved=r.resolved,
                     on_time=ctx.t.percent(r.on_time_rate) if r.on_time_rate is not None else "-",

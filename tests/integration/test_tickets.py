@@ -133,6 +133,7 @@ def test_photo_step_refuses_other_files_and_text_and_keeps_the_form(world, uow_f
 def test_whole_lifecycle_is_recorded_and_each_step_tells_the_dealer(world, uow_factory, clock):
     file_complaint(world["dealer1"])
     boss = world["boss_sc"]
+    assert "区域：四川 (SC)" in boss.say("/ticket 1")
     assert "已指派给 赵工 (M03)" in boss.say("/ticket 1 assign M03")
     assert any("已指派给您" in t for t in outbox_texts(uow_factory, "agent_sc"))
     agent = world["agent_sc"]
@@ -293,8 +294,8 @@ def test_stats_give_on_time_rate_and_average_rating_per_dealer_and_region(
     boss.say("/ticket 2 resolve 迟了")
     world["dealer1"].say("/ticket 2 rate 3")
     text = boss.say("/complaints stats 2026")
-    assert "SC：2 / 2 / 50.0% / 3.5〔2〕" in text
-    assert "D001：2 / 2 / 50.0% / 3.5〔2〕" in text
+    assert "四川 (SC)：2 / 2 / 50.0% / 3.5〔2〕" in text
+    assert "华西医疗 (D001)：2 / 2 / 50.0% / 3.5〔2〕" in text
     assert "（无）" in world["agent_sh"].say("/complaints stats")
     assert "不是有效期间" in boss.say("/complaints stats 20x6")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from domain.catalog import DealerCode, Sku, Terminal, TerminalCode
@@ -40,10 +40,20 @@ def read_price(text: str) -> Decimal:
     return to_money(value)
 
 
+DAYS_BACK = {"today": 0, "今天": 0, "今日": 0, "yesterday": 1, "昨天": 1, "昨日": 1, "前天": 2}
+_ISO_DAY = re.compile(r"^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}$")
+
+
+def looks_like_day(text: str) -> bool:
+    """A word that can only be a day: 2026-11-03, 2026/11/3, 昨天, yesterday."""
+    cleaned = normalize(text).strip().lower()
+    return cleaned in DAYS_BACK or bool(_ISO_DAY.match(cleaned))
+
+
 def read_day(text: str, today: date) -> date:
     cleaned = normalize(text).strip().replace("/", "-").replace(".", "-")
-    if cleaned.lower() in {"today", "今天", "今日"}:
-        return today
+    if cleaned.lower() in DAYS_BACK:
+        return today - timedelta(days=DAYS_BACK[cleaned.lower()])
     try:
         return date.fromisoformat(
             re.sub(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from domain.catalog import Sku, TerminalCode
 from domain.reporting import SaleRejected
 from domain.sales import SaleDraft, SaleKind
@@ -40,18 +42,28 @@ def _split(words: list[str]) -> tuple[str, str, str, str]:
     return words[0], words[1], words[2], " ".join(words[3:])  # reports the bad number
 
 
-def _command_line(kind: SaleKind, sku: str, qty: str, price: str, terminal: str) -> str:
+def _command_line(
+    kind: SaleKind, sku: str, qty: str, price: str, terminal: str, day: date, today: date
+) -> str:
     words = ["report", *(["tender"] if kind is SaleKind.TENDER else []), sku, qty, price]
-    return "c:" + " ".join([*words, terminal] if terminal else words)
+    if terminal:
+        words.append(terminal)
+    if day != today:
+        words.append(day.isoformat())
+    return "c:" + " ".join(words)
 
 
 @command("report", roles=DEALER, example="/report A100 20 3500 T-0012", aliases=("报告", "上报"))
 def report(ctx: Ctx) -> Reply:
-    """Report a sale: [tender] SKU QTY PRICE [TERMINAL]; without arguments, a guided form."""
+    """Report a sale: [tender] SKU QTY PRICE [TERMINAL] [DAY]; without arguments, a guided
+    form. DAY (2026-11-03, 昨天) is for a sale reported late; it defaults to today."""
     dealer = ctx.require_dealer()
     kind, words = _kind_and_rest(ctx.args)
     if not words:
         return start_form(ctx, "report", {"kind": kind.value})
+    day = ctx.today
+    if len(words) > 3 and inputs.looks_like_day(words[-1]):
+        day = inputs.read_day(words.pop(), ctx.today)
     if len(words) < 3:
         raise UserError("sale.usage")
     sku_text, qty_text, price_text, terminal_text = _split(words)
@@ -64,7 +76,7 @@ def report(ctx: Ctx) -> Reply:
             qty,
             price,
             TerminalCode(inputs.as_code(terminal_text)),
-            ctx.today,
+            day,
             kind,
             ctx.inbound.text,
         )
@@ -80,13 +92,14 @@ def report(ctx: Ctx) -> Reply:
             sku_text,
             product.candidates,
             lambda k: product_label(ctx, k),
-            lambda k: _command_line(kind, k, qty_text, price_text, terminal_text),
+            lambda k: _command_line(kind, k, qty_text, price_text, terminal_text, day, ctx.today),
         )
     data = {
         "kind": kind.value,
         "sku": product.key,
         "qty": qty,
         "price": str(price),
+        "sold_on": day.isoformat(),
         "text": ctx.inbound.text[:500],
     }
     if not terminal_text:
@@ -99,7 +112,7 @@ def report(ctx: Ctx) -> Reply:
             terminal_text,
             terminal.candidates,
             lambda k: terminal_label(ctx, k),
-            lambda k: _command_line(kind, product.key, qty_text, price_text, k),
+            lambda k: _command_line(kind, product.key, qty_text, price_text, k, day, ctx.today),
         )
     draft = SaleDraft(
         dealer,
@@ -107,7 +120,7 @@ def report(ctx: Ctx) -> Reply:
         qty,
         price,
         TerminalCode(terminal.key),
-        ctx.today,
+        day,
         kind,
         ctx.inbound.text,
     )

@@ -449,3 +449,19 @@ def test_a_sentence_saying_last_month_is_asked_for_its_day_not_dated_today(deale
 def test_a_sentence_dated_in_the_future_is_refused_before_any_draft(dealer, uow_factory):
     assert "不能晚于今天" in dealer.say("7月20日给华西医院卖了2台A100，单价3500")
     assert count(uow_factory, SaleDraftRow) == 0
+
+
+def test_a_late_report_names_its_day_last(dealer, uow_factory):
+    assert "#1" in dealer.say("/report A100 2 3500 T-0001 2026-07-10")
+    assert "#2" in dealer.say("/report A100 1 3500 T-0001 昨天")
+    assert "不能晚于今天" in dealer.say("/report A100 1 3500 T-0001 2026-07-18")
+    dealer.say("/report A100 3 3500 2026-07-01")  # no terminal: the form asks for it
+    dealer.press("华西医院")
+    assert "#3" in dealer.press("确认")
+    with uow_factory() as uow:
+        days = uow.session.execute(select(SaleRow.qty, SaleRow.sold_on).order_by(SaleRow.id))
+        assert [(q, d.isoformat()) for q, d in days] == [
+            (2, "2026-07-10"),
+            (1, "2026-07-16"),
+            (3, "2026-07-01"),
+        ]

@@ -98,10 +98,15 @@ def promo_cmd(ctx: Ctx) -> Reply:
     raise UserError("promo.usage")
 
 
+# What `promo edit ID FIELD TEXT` may change, with the longest text each keeps.
+EDITABLE = {"title": 200, "body": 2000, "title_en": 200, "body_en": 2000, "end": 0, "fee": 500}
+
+
 def _edit(ctx: Ctx, promo: Promotion, rest: tuple[str, ...]) -> Reply:
-    if len(rest) < 2 or rest[0].lower() not in ("title", "body", "end", "fee"):
+    field = rest[0].lower().replace("-", "_") if rest else ""
+    if len(rest) < 2 or field not in EDITABLE:
         raise UserError("promo.edit_usage")
-    field, value = rest[0].lower(), " ".join(rest[1:])
+    value = " ".join(rest[1:])
     if field == "end":
         end = parse_when(ctx, value)
         if len(value.strip()) == 10:  # a bare date ends at the end of that day, as in the form
@@ -110,9 +115,9 @@ def _edit(ctx: Ctx, promo: Promotion, rest: tuple[str, ...]) -> Reply:
             raise UserError("promo.end_before_start")
         changed = replace(promo, ends_at=end)
     elif field == "fee":
-        changed = replace(promo, fee_text=value[:500])
+        changed = replace(promo, fee_text=value[: EDITABLE["fee"]])
     else:
-        changed = replace(promo, **{field: value[: 200 if field == "title" else 2000]})
+        changed = replace(promo, **{field: value[: EDITABLE[field]]})
     if promo.status is not PromoStatus.SENT:
         ctx.uow.promotions.save(changed)
         ctx.audit("promo.edit", f"{promo.id} {field}")

@@ -14,6 +14,9 @@ update and has nothing left in hand.
    /help, on a fresh SQLite file (the default backend). dealerbot talks to the Bot API
    through its aiohttp request class (bot/telegram_http.py); the echo bot through PTB's
    default (httpx), as a bare bot would.
+   End to end is measured twice: the core in one worker process (the default,
+   `[telegram] core_processes = 1`, bot/core_process.py) and in threads of the bot's process
+   (`core_processes = 0`).
    Then the same end to end with every Bot API answer held back `--latency-ms` (30 ms by
    default: a bot hosted far from Telegram's servers), where waiting, not CPU, sets the pace.
 2. A broadcast to 1,000 chats through the outbox dispatcher while the fake server enforces
@@ -207,7 +210,10 @@ async def main(
         link_dealers(app, chats)
         try:
             await echo_rate(fake, chats, min(200, messages))  # warm-up
-            echo = bare = full = 0.0
+            # The same database and settings with the core in threads of the bot's process.
+            url = app.settings.database.url
+            app_threads = telegram_app(url, fake, app.engine, core_processes=0)
+            echo = bare = full = threads = 0.0
             for _ in range(rounds):  # interleaved, best of each: other load on the host varies
                 echo = max(echo, await echo_rate(fake, chats, messages))
                 bare = max(
@@ -217,6 +223,7 @@ async def main(
                     ),
                 )
                 full = max(full, await dealerbot_rate(app, fake, chats, texts))
+                threads = max(threads, await dealerbot_rate(app_threads, fake, chats, texts))
             core = core_ms(app, chats[0], texts[0])
             print(
                 f"echo bot (bare python-telegram-bot, {messages} msgs / {chat_count} chats,"
@@ -225,9 +232,11 @@ async def main(
             print(f"  {echo:8.1f} msg/s")
             print("dealerbot transport with a no-op core (lanes, dedupe keys, mapping):")
             print(f"  {bare:8.1f} msg/s  ratio {bare / echo:.2f} (target >= 0.80)")
-            print(f"dealerbot end to end, {kind} on SQLite:")
+            print(f"dealerbot end to end, {kind} on SQLite (the core in a worker process):")
             print(f"  {full:8.1f} msg/s  ratio {full / echo:.2f} (target >= 0.80)")
             print(f"  the core alone, one message at a time: {core:.1f} ms each")
+            print(f"dealerbot end to end, {kind} on SQLite, the core in threads instead:")
+            print(f"  {threads:8.1f} msg/s  ratio {threads / echo:.2f}")
             if latency_ms > 0:
                 far = texts[: max(1, messages // 2)]
                 echo_far, full_far = await over_a_distance(app, fake, chats, far, latency_ms)

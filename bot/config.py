@@ -102,6 +102,9 @@ class TelegramSettings(Section):
     webhook_url: str = ""
     webhook_listen: str = "127.0.0.1:8443"
     secret_token: SecretStr = SecretStr("")
+    # Run the core for Telegram updates in this many worker processes (0: threads of the bot's
+    # process). With SQLite keep 1. See bot/core_process.py.
+    core_processes: int = Field(default=1, ge=0, le=64)
 
 
 class SlackSettings(Section):

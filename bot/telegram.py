@@ -28,6 +28,7 @@ from telegram.error import Forbidden, InvalidToken, NetworkError, RetryAfter, Te
 from telegram.ext import Application, ContextTypes, ExtBot, TypeHandler
 
 from bot.app import App
+from bot.core_process import CoreProcesses
 from bot.lanes import Lanes
 from bot.outbox import OutboxDispatcher
 from bot.telegram_http import AiohttpRequest
@@ -71,6 +72,10 @@ class TelegramService:
         self.app = app
         self.settings = app.settings.telegram
         self.handle = handle or app.conversation.handle
+        # The core in worker processes, when configured (a custom `handle` stays in threads).
+        self.core: CoreProcesses | None = None
+        if handle is None and self.settings.core_processes > 0:
+            self.core = CoreProcesses(app.settings, self.settings.core_processes)
         self.poll_timeout = poll_timeout
         self.drain_timeout = drain_timeout
         # Users served at once. More is slower, not faster: the core holds the GIL and
@@ -120,6 +125,8 @@ class TelegramService:
         try:
             self.lanes = Lanes(self.concurrency)
             self.bot_id = self.bot.id
+            if self.core is not None:
+                await self.core.start()
             await self._set_menu()
             await self.application.start()
             if self.settings.mode == "webhook":
@@ -166,6 +173,8 @@ class TelegramService:
             log.warning("telegram stopped with %d updates still in progress", self.lanes.pending)
         if pump is not None:
             await pump
+        if self.core is not None:
+            await asyncio.to_thread(self.core.close)
         if self.application.running:
             await self.application.stop()
         await self.application.shutdown()
@@ -244,7 +253,10 @@ class TelegramService:
             if inbound.payload is None and inbound.file is None and not inbound.text:
                 await self.reply(inbound.chat_id, [Reply(self._t(locale)("telegram.unsupported"))])
                 return
-            replies = await asyncio.to_thread(self.handle, inbound)
+            if self.core is not None:
+                replies = await self.core.handle(inbound)
+            else:
+                replies = await asyncio.to_thread(self.handle, inbound)
             await self.reply(inbound.chat_id, replies)
         except Exception:
             ref_id = uuid.uuid4().hex[:8]

@@ -279,3 +279,32 @@ async def test_a_form_goes_on_after_the_bot_restarts(bot, fake):
     answer = await dealer.press(choices[0]["text"])
     assert Translator("zh_CN")("form.expired") not in answer
     assert answer != question.text
+
+
+async def test_the_core_in_a_worker_process_records_alerts_and_answers_a_redelivery_once(db, fake):
+    from sqlalchemy import func, select
+
+    from storage.models.sales import SaleRow
+
+    seed_catalog(db.uow_factory)
+    app = telegram_app(db.url, fake, engine=db.engine, core_processes=1)
+    bot = await RunningBot(app, fake).start()
+    try:
+        assert bot.service.core is not None  # the core runs in a worker process
+        await linked(bot, MANAGER_CHAT, manager="M01")
+        await linked(bot, DEALER_CHAT, dealer="D001")
+        update = fake.say(DEALER_CHAT, "/report A100 2 2500 T-0001")  # far under the floor
+        answer = (await fake.reply_to(DEALER_CHAT, 1, timeout=30)).text
+        assert "#1" in answer and "低于最低终端售价" in answer
+        await fake.wait_for(  # written by the worker, sent by the bot's outbox dispatcher
+            lambda: len(fake.texts(MANAGER_CHAT)) > 1, 15, "the alert"
+        )
+        assert "华西医疗" in fake.texts(MANAGER_CHAT)[1]
+        await bot.restart()
+        fake.redeliver(update)
+        await fake.wait_for(lambda: len(fake.texts(DEALER_CHAT)) == 3, 30, "the stored answer")
+        assert fake.texts(DEALER_CHAT)[2] == answer
+        with app.uow_factory() as uow:
+            assert uow.session.scalar(select(func.count()).select_from(SaleRow)) == 1
+    finally:
+        await bot.stop()

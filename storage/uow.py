@@ -7,12 +7,11 @@ from typing import Self
 from sqlalchemy.orm import Session, sessionmaker
 
 from storage.repositories.catalog import SqlCatalogRepository
-from storage.repositories.conversation import (
+from storage.repositories.conversation import SqlIdentityRepository, SqlInviteRepository
+from storage.repositories.inbound import (
     SqlAuditRepository,
     SqlFormRepository,
-    SqlIdentityRepository,
     SqlInboundRepository,
-    SqlInviteRepository,
 )
 from storage.repositories.jobs import (
     SqlContractCalendar,

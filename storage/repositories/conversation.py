@@ -1,8 +1,9 @@
+"""Chat identities (who a chat user is: dealer contact or manager) and invites."""
+
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import (
     Connection,
@@ -10,23 +11,16 @@ from sqlalchemy import (
     bindparam,
     delete,
     func,
-    insert,
-    literal_column,
     select,
     update,
 )
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from domain.catalog import DealerCode, ManagerCode, ManagerRole, RegionCode
 from domain.identity import Actor, Invite, InviteAlreadyUsed
-from domain.ports import Arrival, AuditEntry, DuplicateUpdate, FormState
 from storage.models import (
-    AuditRow,
     ChatIdentityRow,
     DealerRow,
-    FormStateRow,
-    InboundSeenRow,
     InviteAttemptRow,
     InviteRow,
     ManagerRegionRow,
@@ -36,7 +30,7 @@ from storage.models import (
 from storage.repositories.catalog import SqlCatalogRepository
 
 # Statements on the path of every inbound, built once (Core: no identity map, no autoflush).
-_IDENTITY = (
+IDENTITY_COLUMNS = (
     ChatIdentityRow.id,
     ChatIdentityRow.platform,
     ChatIdentityRow.user_id,
@@ -47,38 +41,22 @@ _IDENTITY = (
     ManagerRow.code,
     ManagerRow.role,
 )
-_SENDER = and_(
+SENDER = and_(
     ChatIdentityRow.platform == bindparam("platform"),
     ChatIdentityRow.user_id == bindparam("user_id"),
 )
-_FORM_KEY = and_(
-    FormStateRow.platform == bindparam("platform"),
-    FormStateRow.chat_id == bindparam("chat_id"),
-    FormStateRow.user_id == bindparam("user_id"),
-)
 
 
-def _with_dealer_and_manager(joined):
+def with_dealer_and_manager(joined):
     return joined.outerjoin(DealerRow, ChatIdentityRow.dealer_id == DealerRow.id).outerjoin(
         ManagerRow, ChatIdentityRow.manager_id == ManagerRow.id
     )
 
 
 _FIND_IDENTITY = (
-    select(*_IDENTITY)
-    .select_from(_with_dealer_and_manager(ChatIdentityRow.__table__))
-    .where(_SENDER)
-)
-_FORM_COLUMNS = (FormStateRow.form, FormStateRow.step, FormStateRow.data, FormStateRow.expires_at)
-_FORM = select(*_FORM_COLUMNS).where(_FORM_KEY)
-# One row always: the stored replies, the sender and the open form, each NULL when absent.
-_one = select(literal_column("1").label("one")).subquery("one")
-_ARRIVAL = select(InboundSeenRow.replies, *_IDENTITY, *_FORM_COLUMNS).select_from(
-    _with_dealer_and_manager(
-        _one.outerjoin(InboundSeenRow, InboundSeenRow.key == bindparam("key")).outerjoin(
-            ChatIdentityRow, _SENDER
-        )
-    ).outerjoin(FormStateRow, _FORM_KEY)
+    select(*IDENTITY_COLUMNS)
+    .select_from(with_dealer_and_manager(ChatIdentityRow.__table__))
+    .where(SENDER)
 )
 _MANAGER_REGIONS = (
     select(RegionRow.code)
@@ -86,18 +64,10 @@ _MANAGER_REGIONS = (
     .where(ManagerRegionRow.manager_id == bindparam("manager"))
     .order_by(RegionRow.code)
 )
-_CLEAR_FORM = delete(FormStateRow).where(
-    FormStateRow.platform == bindparam("platform"),
-    FormStateRow.chat_id == bindparam("chat_id"),
-    FormStateRow.user_id == bindparam("user_id"),
-)
-_REPLIES = select(InboundSeenRow.replies).where(InboundSeenRow.key == bindparam("key"))
-_REMEMBER = insert(InboundSeenRow)
-_AUDIT = insert(AuditRow)
 
 
-def _actor_of(conn: Connection, values: tuple) -> Actor | None:
-    """An Actor from the `_IDENTITY` columns (None when the sender is not linked)."""
+def actor_of(conn: Connection, values: tuple) -> Actor | None:
+    """An Actor from the `IDENTITY_COLUMNS` columns (None when the sender is not linked)."""
     identity_id, platform, user_id, chat_id, locale, dealer, manager_id, manager, role = values
     if identity_id is None:
         return None
@@ -115,21 +85,6 @@ def _actor_of(conn: Connection, values: tuple) -> Actor | None:
         manager_code=ManagerCode(manager) if manager else None,
         manager_role=ManagerRole(role) if role else None,
         manager_regions=regions,
-    )
-
-
-def _form_of(platform: str, chat_id: str, user_id: str, values: tuple) -> FormState | None:
-    form, step, data, expires_at = values
-    if form is None:
-        return None
-    return FormState(
-        platform=platform,
-        chat_id=chat_id,
-        user_id=user_id,
-        form=form,
-        step=step,
-        data=dict(data or {}),
-        expires_at=expires_at,
     )
 
 
@@ -165,7 +120,7 @@ class SqlIdentityRepository:
         self.s.flush()  # Core below: let it see what this session changed
         conn = self.s.connection()
         found = conn.execute(_FIND_IDENTITY, {"platform": platform, "user_id": user_id}).first()
-        return _actor_of(conn, tuple(found)) if found is not None else None
+        return actor_of(conn, tuple(found)) if found is not None else None
 
     def _row(self, platform: str, user_id: str) -> ChatIdentityRow | None:
         return self.s.scalar(
@@ -329,95 +284,3 @@ class SqlInviteRepository:
 
     def forget_tries_before(self, cutoff: datetime) -> int:
         return self.s.execute(delete(InviteAttemptRow).where(InviteAttemptRow.at < cutoff)).rowcount
-
-
-class SqlFormRepository:
-    def __init__(self, session: Session) -> None:
-        self.s = session
-
-    def _row(self, platform: str, chat_id: str, user_id: str) -> FormStateRow | None:
-        return self.s.scalar(
-            select(FormStateRow).where(
-                FormStateRow.platform == platform,
-                FormStateRow.chat_id == chat_id,
-                FormStateRow.user_id == user_id,
-            )
-        )
-
-    def get(self, platform: str, chat_id: str, user_id: str) -> FormState | None:
-        self.s.flush()  # Core below: let it see what this session changed
-        key = {"platform": platform, "chat_id": chat_id, "user_id": user_id}
-        found = self.s.connection().execute(_FORM, key).first()
-        return _form_of(platform, chat_id, user_id, tuple(found)) if found else None
-
-    def save(self, state: FormState) -> None:
-        row = self._row(state.platform, state.chat_id, state.user_id)
-        if row is None:
-            row = FormStateRow(
-                platform=state.platform, chat_id=state.chat_id, user_id=state.user_id
-            )
-            self.s.add(row)
-        row.form = state.form
-        row.step = state.step
-        row.data = dict(state.data)
-        row.expires_at = state.expires_at
-        self.s.flush()
-
-    def clear(self, platform: str, chat_id: str, user_id: str) -> None:
-        self.s.flush()
-        key = {"platform": platform, "chat_id": chat_id, "user_id": user_id}
-        self.s.connection().execute(_CLEAR_FORM, key)
-
-    def purge_expired(self, now: datetime) -> int:
-        return self.s.execute(delete(FormStateRow).where(FormStateRow.expires_at < now)).rowcount
-
-
-class SqlInboundRepository:
-    def __init__(self, session: Session) -> None:
-        self.s = session
-
-    def arrival(self, key: str | None, platform: str, chat_id: str, user_id: str) -> Arrival:
-        self.s.flush()  # Core below: let it see what this session changed
-        conn = self.s.connection()
-        params = {"key": key, "platform": platform, "chat_id": chat_id, "user_id": user_id}
-        row = tuple(conn.execute(_ARRIVAL, params).one())
-        replies, identity, form = row[0], row[1:10], row[10:]
-        return Arrival(
-            list(replies) if key is not None and replies is not None else None,
-            _actor_of(conn, identity),
-            _form_of(platform, chat_id, user_id, form),
-        )
-
-    def replies_for(self, key: str) -> list[dict[str, Any]] | None:
-        found = self.s.connection().execute(_REPLIES, {"key": key}).first()
-        return list(found[0] or []) if found is not None else None
-
-    def remember(self, key: str, replies: list[dict[str, Any]], at: datetime) -> None:
-        try:
-            # A concurrent duplicate fails here, inside the same transaction.
-            self.s.connection().execute(_REMEMBER, {"key": key, "at": at, "replies": replies})
-        except IntegrityError as exc:
-            raise DuplicateUpdate(key) from exc
-
-    def forget_before(self, cutoff: datetime) -> int:
-        return self.s.execute(delete(InboundSeenRow).where(InboundSeenRow.at < cutoff)).rowcount
-
-
-class SqlAuditRepository:
-    def __init__(self, session: Session) -> None:
-        self.s = session
-
-    def record(self, entry: AuditEntry) -> None:
-        values = {
-            "at": entry.at,
-            "platform": entry.platform,
-            "user_id": entry.user_id,
-            "actor": entry.actor,
-            "action": entry.action,
-            "detail": entry.detail[:2000],
-        }
-        self.s.connection().execute(_AUDIT, values)
-
-    def recent(self, limit: int = 50) -> list[AuditEntry]:
-        rows = self.s.scalars(select(AuditRow).order_by(AuditRow.id.desc()).limit(limit))
-        return [AuditEntry(r.at, r.platform, r.user_id, r.actor, r.action, r.detail) for r in rows]

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from domain.imports import FieldError, Problem, amount
+from domain.import_cells import FieldError, Problem, amount
 from domain.money import MoneyError, to_money
 
 

@@ -23,6 +23,8 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
+from tests.e2e.fake_flood import FloodLimits
+
 SEND_METHODS = {"sendMessage", "sendPhoto", "sendDocument"}
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
@@ -70,14 +72,7 @@ class FakeTelegram:
         self._message_ids = itertools.count(1)
         self._ids = itertools.count(1)
         self._wake = asyncio.Event()
-        self._fail: list[float] = []
-        self.limits = False
-        self.global_rate = 30.0
-        self.chat_interval = 1.0
-        self.chat_tolerance = 0.05  # network jitter between the client's clock and ours
-        self._tokens = self.global_rate
-        self._refilled = time.monotonic()
-        self._chat_last: dict[int, float] = {}
+        self.flood = FloodLimits()
         self._runner: web.AppRunner | None = None
         self.port = 0
 
@@ -206,13 +201,14 @@ class FakeTelegram:
 
     def fail_next(self, count: int, retry_after: float = 1) -> None:
         """The next `count` message sends are refused with 429 and this retry_after."""
-        self._fail.extend([retry_after] * count)
+        self.flood.fail_next(count, retry_after)
 
     def enforce_limits(self, on: bool = True) -> None:
-        self.limits = on
-        self._tokens = self.global_rate
-        self._refilled = time.monotonic()
-        self._chat_last.clear()
+        self.flood.enforce(on)
+
+    @property
+    def limits(self) -> bool:
+        return self.flood.on
 
     async def post_webhook(self, update: dict[str, Any], secret: str | None) -> int:
         """POST `update` to the registered webhook with this secret header; the HTTP status."""
@@ -326,29 +322,9 @@ class FakeTelegram:
             self._delivered[u] = self._updates[u]
         return self._ok(result)
 
-    def _flood(self, chat_id: int) -> float | None:
-        """Seconds to wait when this send breaks a limit, else None (and the send counts)."""
-        if self._fail:
-            return self._fail.pop(0)
-        if not self.limits:
-            return None
-        now = time.monotonic()
-        self._tokens = min(
-            self.global_rate, self._tokens + (now - self._refilled) * self.global_rate
-        )
-        self._refilled = now
-        last = self._chat_last.get(chat_id)
-        if last is not None and now - last < self.chat_interval - self.chat_tolerance:
-            return self.chat_interval - (now - last)
-        if self._tokens < 1:
-            return (1 - self._tokens) / self.global_rate
-        self._tokens -= 1
-        self._chat_last[chat_id] = now
-        return None
-
     async def _send(self, method: str, params, text: str, filename="", content=b"") -> Any:
         chat_id = int(params["chat_id"])
-        wait = self._flood(chat_id)
+        wait = self.flood.wait(chat_id)
         if wait is not None:
             self.rejected_429 += 1
             seconds = max(1, math.ceil(wait))

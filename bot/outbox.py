@@ -61,9 +61,13 @@ class OutboxDispatcher:
         self.retried = 0
 
     def _claim(self) -> list[OutboxItem]:
+        now = self.clock.now()
+        with self.uow_factory() as uow:
+            if not uow.outbox.any_due(self.platform, now, chat_id=self.chat_id):
+                return []  # the idle poll: a read, no write lock taken
         with self.uow_factory() as uow:
             items = uow.outbox.claim_due(
-                self.platform, self.clock.now(), self.batch, self.worker, chat_id=self.chat_id
+                self.platform, now, self.batch, self.worker, chat_id=self.chat_id
             )
             uow.commit()
             return items

@@ -163,6 +163,10 @@ class OutboxRepository(Protocol):
         """Store every message whose dedupe key is new, in bulk; returns how many."""
         ...
 
+    def any_due(self, platform: str, now: datetime, chat_id: str | None = None) -> bool:
+        """Whether anything is due; only reads, so an idle poll holds up no writer."""
+        ...
+
     def claim_due(
         self,
         platform: str,

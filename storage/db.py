@@ -39,7 +39,16 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur.close()
 
 
+# Execution options for a transaction that only reads (`Session.connection(execution_options=
+# READ_ONLY)` before anything else in it): on SQLite it takes no write lock, so a poll never
+# holds up a writer (WAL readers see the last commit and block nobody).
+READ_ONLY = {"dealerbot_read_only": True}
+
+
 def _sqlite_begin(conn) -> None:
+    if conn.get_execution_options().get("dealerbot_read_only"):
+        conn.exec_driver_sql("BEGIN")
+        return
     # Writers take the lock up front, so two workers never deadlock upgrading a read lock.
     conn.exec_driver_sql("BEGIN IMMEDIATE")
 

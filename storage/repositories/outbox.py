@@ -3,12 +3,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import Select, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from domain.outbox import OutboxItem, OutboxStatus, OutgoingMessage
+from storage.db import READ_ONLY
 from storage.models import OutboxRow
 
 
@@ -27,6 +28,19 @@ def _item(row: OutboxRow) -> OutboxItem:
         last_error=row.last_error,
         identity_id=row.identity_id,
     )
+
+
+def _due(platform: str, now: datetime, chat_id: str | None) -> Select:
+    """Ids of messages due now: pending, or leased to a sender whose lease ran out."""
+    due = select(OutboxRow.id).where(
+        OutboxRow.platform == platform,
+        OutboxRow.not_before <= now,
+        or_(
+            OutboxRow.status == OutboxStatus.PENDING,
+            (OutboxRow.status == OutboxStatus.SENDING) & (OutboxRow.claimed_until < now),
+        ),
+    )
+    return due if chat_id is None else due.where(OutboxRow.chat_id == chat_id)
 
 
 class SqlOutboxRepository:
@@ -68,6 +82,11 @@ class SqlOutboxRepository:
             stored += len(result.all())  # rowcount is not reliable for multi-row inserts
         return stored
 
+    def any_due(self, platform: str, now: datetime, chat_id: str | None = None) -> bool:
+        """Whether `claim_due` would find something; a read that takes no write lock."""
+        conn = self.s.connection(execution_options=READ_ONLY)
+        return conn.execute(select(_due(platform, now, chat_id).exists())).scalar() is True
+
     def claim_due(
         self,
         platform: str,
@@ -78,21 +97,7 @@ class SqlOutboxRepository:
         chat_id: str | None = None,
     ) -> list[OutboxItem]:
         """Lease due messages to `worker`; an expired lease (a crashed sender) is re-claimable."""
-        due = (
-            select(OutboxRow.id)
-            .where(
-                OutboxRow.platform == platform,
-                OutboxRow.not_before <= now,
-                or_(
-                    OutboxRow.status == OutboxStatus.PENDING,
-                    (OutboxRow.status == OutboxStatus.SENDING) & (OutboxRow.claimed_until < now),
-                ),
-            )
-            .order_by(OutboxRow.not_before, OutboxRow.id)
-            .limit(limit)
-        )
-        if chat_id is not None:
-            due = due.where(OutboxRow.chat_id == chat_id)
+        due = _due(platform, now, chat_id).order_by(OutboxRow.not_before, OutboxRow.id).limit(limit)
         if self.s.bind.dialect.name == "postgresql":
             due = due.with_for_update(skip_locked=True)
         ids = list(self.s.scalars(due))

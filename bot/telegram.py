@@ -174,7 +174,7 @@ class TelegramService:
         if pump is not None:
             await pump
         if self.core is not None:
-            await asyncio.to_thread(self.core.close)
+            await self.core.close()
         if self.application.running:
             await self.application.stop()
         await self.application.shutdown()

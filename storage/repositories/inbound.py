@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from domain.ports import Arrival, AuditEntry, DuplicateUpdate, FormState
 from storage.models import AuditRow, ChatIdentityRow, FormStateRow, InboundSeenRow
+from storage.prepared import Prepared
 from storage.repositories.conversation import (
     IDENTITY_COLUMNS,
     SENDER,
@@ -29,17 +30,19 @@ _FORM_COLUMNS = (FormStateRow.form, FormStateRow.step, FormStateRow.data, FormSt
 _FORM = select(*_FORM_COLUMNS).where(_FORM_KEY)
 # One row always: the stored replies, the sender and the open form, each NULL when absent.
 _one = select(literal_column("1").label("one")).subquery("one")
-_ARRIVAL = select(InboundSeenRow.replies, *IDENTITY_COLUMNS, *_FORM_COLUMNS).select_from(
-    with_dealer_and_manager(
-        _one.outerjoin(InboundSeenRow, InboundSeenRow.key == bindparam("key")).outerjoin(
-            ChatIdentityRow, SENDER
-        )
-    ).outerjoin(FormStateRow, _FORM_KEY)
+_ARRIVAL = Prepared(
+    select(InboundSeenRow.replies, *IDENTITY_COLUMNS, *_FORM_COLUMNS).select_from(
+        with_dealer_and_manager(
+            _one.outerjoin(InboundSeenRow, InboundSeenRow.key == bindparam("key")).outerjoin(
+                ChatIdentityRow, SENDER
+            )
+        ).outerjoin(FormStateRow, _FORM_KEY)
+    )
 )
 _CLEAR_FORM = delete(FormStateRow).where(_FORM_KEY)
 _REPLIES = select(InboundSeenRow.replies).where(InboundSeenRow.key == bindparam("key"))
-_REMEMBER = insert(InboundSeenRow)
-_AUDIT = insert(AuditRow)
+_REMEMBER = Prepared(insert(InboundSeenRow), ["key", "at", "replies"])
+_AUDIT = Prepared(insert(AuditRow), ["at", "platform", "user_id", "actor", "action", "detail"])
 
 
 def _form_of(platform: str, chat_id: str, user_id: str, values: tuple) -> FormState | None:
@@ -106,7 +109,7 @@ class SqlInboundRepository:
         self.s.flush()  # Core below: let it see what this session changed
         conn = self.s.connection()
         params = {"key": key, "platform": platform, "chat_id": chat_id, "user_id": user_id}
-        row = tuple(conn.execute(_ARRIVAL, params).one())
+        row = _ARRIVAL.rows(conn, params)[0]  # one row always
         replies, identity, form = row[0], row[1:10], row[10:]
         return Arrival(
             list(replies) if key is not None and replies is not None else None,
@@ -121,7 +124,7 @@ class SqlInboundRepository:
     def remember(self, key: str, replies: list[dict[str, Any]], at: datetime) -> None:
         try:
             # A concurrent duplicate fails here, inside the same transaction.
-            self.s.connection().execute(_REMEMBER, {"key": key, "at": at, "replies": replies})
+            _REMEMBER.rows(self.s.connection(), {"key": key, "at": at, "replies": replies})
         except IntegrityError as exc:
             raise DuplicateUpdate(key) from exc
 
@@ -142,7 +145,7 @@ class SqlAuditRepository:
             "action": entry.action,
             "detail": entry.detail[:2000],
         }
-        self.s.connection().execute(_AUDIT, values)
+        _AUDIT.rows(self.s.connection(), values)
 
     def recent(self, limit: int = 50) -> list[AuditEntry]:
         rows = self.s.scalars(select(AuditRow).order_by(AuditRow.id.desc()).limit(limit))

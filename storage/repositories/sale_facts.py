@@ -35,11 +35,12 @@ from storage.models import (
     TerminalRow,
 )
 from storage.models.sales import PriceExceptionRow
+from storage.prepared import Prepared
 
 _parent = aliased(RegionRow)
 _auth_region = aliased(RegionRow)
 
-PRODUCT_WITH_PRICES = (
+PRODUCT_WITH_PRICES = Prepared(
     select(
         ProductRow.sku,
         ProductRow.name,
@@ -91,7 +92,7 @@ def _terminal_with_regions():
     return select(chain.c.terminal, chain.c.name, chain.c.code).order_by(chain.c.depth)
 
 
-TERMINAL_WITH_REGIONS = _terminal_with_regions()
+TERMINAL_WITH_REGIONS = Prepared(_terminal_with_regions())
 
 
 def _dealer_rules():
@@ -155,7 +156,7 @@ def _dealer_rules():
     return union_all(contracts, authorizations, exceptions)
 
 
-DEALER_RULES = _dealer_rules()
+DEALER_RULES = Prepared(_dealer_rules())
 
 
 def load_sale_facts(
@@ -163,23 +164,16 @@ def load_sale_facts(
 ) -> tuple[Product | None, Terminal | None, SaleFacts | None]:
     """The product and terminal (None when unknown) and, when both exist, all the facts."""
     conn = session.connection()
-    rows = conn.execute(PRODUCT_WITH_PRICES, {"sku": sku}).all()
+    rows = PRODUCT_WITH_PRICES.rows(conn, {"sku": sku})
     product = None
     prices: list[PricePolicy] = []
-    for r in rows:
-        aliases = tuple(a for a in (r.aliases or "").split("|") if a)
-        product = Product(Sku(r.sku), r.name, ProductLine(r.line), aliases)
-        if r.valid_from is not None:
-            prices.append(
-                PricePolicy(
-                    product.sku,
-                    r.supply_price,
-                    r.min_terminal_price,
-                    r.min_bid_price,
-                    Validity(r.valid_from, r.valid_to),
-                )
-            )
-    chain = conn.execute(TERMINAL_WITH_REGIONS, {"terminal": terminal}).all()
+    for sku_, name, line, aliases_, supply, floor, bid_floor, valid_from, valid_to in rows:
+        aliases = tuple(a for a in (aliases_ or "").split("|") if a)
+        product = Product(Sku(sku_), name, ProductLine(line), aliases)
+        if valid_from is not None:
+            validity = Validity(valid_from, valid_to)
+            prices.append(PricePolicy(product.sku, supply, floor, bid_floor, validity))
+    chain = TERMINAL_WITH_REGIONS.rows(conn, {"terminal": terminal})
     place = None
     if chain:
         place = Terminal(TerminalCode(chain[0][0]), chain[0][1], RegionCode(chain[0][2]))
@@ -188,8 +182,8 @@ def load_sale_facts(
     exceptions: list[PriceException] = []
     authorizations: list[Authorization] = []
     contracts: list[Contract] = []
-    for kind, day1, day2, amount1, amount2, amount3, text1, text2, text3 in conn.execute(
-        DEALER_RULES, {"sku": sku, "dealer": dealer}
+    for kind, day1, day2, amount1, amount2, amount3, text1, text2, text3 in DEALER_RULES.rows(
+        conn, {"sku": sku, "dealer": dealer}
     ):
         if kind == "contract":
             contracts.append(Contract(dealer, day1, day2, amount1, amount2, amount3))

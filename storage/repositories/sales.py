@@ -30,6 +30,7 @@ from storage.models.sales import (
     SaleRow,
     StockRow,
 )
+from storage.prepared import Prepared
 from storage.repositories.row_ids import RowIds, id_of, params
 from storage.repositories.sale_facts import load_sale_facts
 from storage.repositories.sales_monthly import add_to_month
@@ -70,8 +71,8 @@ def _insert_sale(make):
 
 
 _INSERT_SALE = {
-    "sqlite": _insert_sale(sqlite.insert),
-    "postgresql": _insert_sale(postgresql.insert),
+    "sqlite": Prepared(_insert_sale(sqlite.insert)),
+    "postgresql": Prepared(_insert_sale(postgresql.insert)),
 }
 
 
@@ -136,7 +137,7 @@ class SqlSalesRepository:
             "source_text": draft.source_text[:2000],
         }
         conn = self.s.connection()
-        inserted = conn.execute(_INSERT_SALE[conn.dialect.name], values).first()
+        inserted = _INSERT_SALE[conn.dialect.name].first(conn, values)
         if inserted is None:
             raise DuplicateSale(dedupe_key)
         sale_id, dealer_id = inserted

@@ -19,6 +19,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from domain.achievement import COUNTED_STATUS
 from storage.models.sales import SaleRow
 from storage.models.sales_monthly import SalesMonthlyRow
+from storage.prepared import Prepared
 
 _table = SalesMonthlyRow.__table__
 
@@ -36,7 +37,10 @@ def _upsert(dialect: str):
     )
 
 
-_UPSERT = {name: _upsert(name) for name in ("sqlite", "postgresql")}
+_UPSERT = {
+    name: Prepared(_upsert(name), ["dealer_id", "month", "amount", "last_day"])
+    for name in ("sqlite", "postgresql")
+}
 
 
 def month_of(day: date) -> date:
@@ -46,7 +50,7 @@ def month_of(day: date) -> date:
 def add_to_month(conn: Connection, dealer_id: int, sold_on: date, amount: Decimal) -> None:
     """Add `amount` (negative to take a sale out) to the dealer's month of `sold_on`."""
     values = {"dealer_id": dealer_id, "month": month_of(sold_on), "amount": amount}
-    conn.execute(_UPSERT[conn.dialect.name], {**values, "last_day": sold_on})
+    _UPSERT[conn.dialect.name].rows(conn, {**values, "last_day": sold_on})
 
 
 def month_expression(dialect: str, day):

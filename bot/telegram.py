@@ -46,6 +46,7 @@ from bot.telegram_map import (
 from bot.transport import PermanentFailure
 from handlers.i18n import Translator, normalize_locale
 from handlers.messages import Attachment, Inbound, Reply
+from handlers.policy_kb import KNOWLEDGE
 
 log = logging.getLogger(__name__)
 
@@ -75,7 +76,9 @@ class TelegramService:
         # The core in worker processes, when configured (a custom `handle` stays in threads).
         self.core: CoreProcesses | None = None
         if handle is None and self.settings.core_processes > 0:
-            self.core = CoreProcesses(app.settings, self.settings.core_processes)
+            # Workers load the policy search on start when this process does (`run`).
+            warm = KNOWLEDGE.warm_up_requested
+            self.core = CoreProcesses(app.settings, self.settings.core_processes, warm_policy=warm)
         self.poll_timeout = poll_timeout
         self.drain_timeout = drain_timeout
         # Users served at once. More is slower, not faster: the core holds the GIL and

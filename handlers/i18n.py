@@ -6,7 +6,7 @@ dotted key (`sale.recorded`) and every key exists in both zh_CN and en.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -45,6 +45,17 @@ def normalize_locale(value: str | None) -> str | None:
     if v in {"en", "english", "英文", "英语"} or v.startswith("en_"):
         return "en"
     return None
+
+
+def warm_up() -> None:
+    """Parse every catalog and load Babel's locale data now, not on a user's first message
+    (about 0.1 s in a new process)."""
+    for locale in SUPPORTED:
+        t = Translator(locale)
+        t("help.title")
+        t.money(Decimal("1234.5"))
+        t.percent(Decimal("0.5"))
+        t.datetime(datetime(2026, 1, 1, tzinfo=UTC))
 
 
 class Translator:

@@ -25,6 +25,7 @@ class PolicyKnowledge:
         self._segmenter: Segmenter | None = None
         self._kb: KnowledgeBase | None = None
         self._lock = threading.Lock()
+        self.warm_up_requested = False  # worker processes warm up too when this one does
 
     def segmenter(self) -> Segmenter:
         with self._lock:
@@ -62,6 +63,8 @@ class PolicyKnowledge:
                 self.current(uow)
 
     def warm_up_in_background(self, uow_factory: Callable[[], UnitOfWork]) -> threading.Thread:
+        self.warm_up_requested = True
+
         def run() -> None:
             try:
                 self.warm_up(uow_factory)

@@ -84,3 +84,21 @@ async def test_a_worker_that_cannot_start_stops_the_start_with_its_exit_code(tmp
     with pytest.raises(WorkerDied, match="exit code 1"):
         await asyncio.wait_for(core.start(), 60)
     await core.close()
+
+
+def test_workers_warm_up_the_policy_search_when_this_process_does(db, monkeypatch):
+    from bot.app import build_app
+    from bot.config import TelegramSettings
+    from bot.telegram import TelegramService
+    from handlers.policy_kb import KNOWLEDGE
+
+    settings = Settings(
+        database=DatabaseSettings(url=db.url), telegram=TelegramSettings(token="1:TEST")
+    )
+    app = build_app(settings, migrate=False, engine=db.engine)
+    monkeypatch.setattr(KNOWLEDGE, "warm_up_requested", False)  # as in tests
+    service = TelegramService(app)
+    assert service.core is not None and service.core.warm_policy is False
+    monkeypatch.setattr(KNOWLEDGE, "warm_up_requested", True)  # `dealerbot run` warmed up
+    service = TelegramService(app)
+    assert service.core is not None and service.core.warm_policy is True

@@ -72,16 +72,22 @@ def _serve(sock: socket.socket, settings: Settings, warm_policy: bool) -> None:
     stream = sock.makefile("rb")
     sock.sendall(_frame((_READY, True, None)))
     while True:
-        header = stream.read(_LENGTH.size)
-        if len(header) < _LENGTH.size:
-            return  # the bot closed its end
-        number, inbound = pickle.loads(stream.read(_LENGTH.unpack(header)[0]))
+        try:
+            header = stream.read(_LENGTH.size)
+            if len(header) < _LENGTH.size:
+                return  # the bot closed its end
+            number, inbound = pickle.loads(stream.read(_LENGTH.unpack(header)[0]))
+        except (OSError, EOFError, pickle.UnpicklingError):
+            return  # the bot went away mid-frame
         try:
             answer: tuple[int, bool, Any] = (number, True, conversation.handle(inbound))
         except Exception as exc:  # handle() answers its own failures; this is the last resort
             log.exception("core worker failed on %s", inbound.dedupe_key)
             answer = (number, False, f"{type(exc).__name__}: {exc}")
-        sock.sendall(_frame(answer))
+        try:
+            sock.sendall(_frame(answer))
+        except OSError:
+            return  # the bot went away meanwhile: nobody to answer (its update did commit)
 
 
 class _Worker:

@@ -1,10 +1,15 @@
-"""The guided `report` form: product, quantity, price, terminal, confirm."""
+"""The guided `report` form: product, quantity, price, terminal, confirm.
+
+At the confirmation a dealer reporting late sends the day instead (2026-11-03, 昨天), which
+is checked as the one-line command checks it and shown in the confirmation asked again.
+"""
 
 from __future__ import annotations
 
 from datetime import date
 
 from domain.catalog import Sku, TerminalCode
+from domain.reporting import MAX_DAYS_BACK, validate_sale
 from domain.sales import SaleDraft, SaleKind
 from handlers import sale_inputs as inputs
 from handlers.context import Ctx
@@ -14,6 +19,7 @@ from handlers.messages import Button, Reply
 from handlers.sale_reports import (
     dedupe_key_for,
     describe_draft,
+    problem_key,
     product_label,
     receipt,
     record,
@@ -103,6 +109,13 @@ def _ask_confirm(ctx: Ctx, data: dict) -> Reply:
 
 
 def _answer_confirm(ctx: Ctx, data: dict, value: str) -> str:
+    if inputs.looks_like_day(value):
+        day = inputs.read_day(value, ctx.today)
+        problem = validate_sale(draft_from(ctx, {**data, "sold_on": day.isoformat()}), ctx.today)
+        if problem is not None:
+            raise UserError(problem_key(problem), max_days=MAX_DAYS_BACK)
+        data["sold_on"] = day.isoformat()
+        return "confirm"  # asked again, with the new day in the summary
     if value.strip().lower() not in YES_WORDS:
         raise UserError("sale.form.say_yes")
     return END

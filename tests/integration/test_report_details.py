@@ -102,3 +102,25 @@ def test_two_workers_confirming_the_same_draft_at_once_record_one_sale(dealer, u
     with uow_factory() as uow:  # the loser may have drawn the first number from the sequence
         number = uow.session.scalar(select(SaleRow.id))
     assert len(answers) == 2 and all(f"#{number}" in a for a in answers), answers
+
+
+def test_the_guided_form_takes_the_day_of_a_late_sale_at_the_confirmation(
+    dealer, uow_factory, clock
+):
+    from datetime import timedelta
+
+    today = clock.now().date()  # 2026-07-17 in Shanghai as in UTC here
+    dealer.say("/report")
+    dealer.press("A100")
+    dealer.say("2")
+    dealer.say("3500")
+    first = dealer.press("华西医院")
+    assert "如果不是今天卖出的，请发送销售日期" in first
+    assert "日期不能晚于今天" in dealer.say(str(today + timedelta(days=1)))  # the form stays
+    assert "只能上报 366 天以内的销售" in dealer.say("2020-01-01")
+    again = dealer.say("昨天")
+    assert "2026年7月16日" in again and "请确认" in again  # asked again with the new day
+    assert "#1" in dealer.press("确认")
+    with uow_factory() as uow:
+        assert uow.session.scalar(select(SaleRow.sold_on)) == today - timedelta(days=1)
+    assert count(uow_factory, SaleRow) == 1

@@ -103,10 +103,7 @@ def receipt(ctx: Ctx, recorded: RecordedSale) -> Reply:
     return Reply("\n".join(lines))
 
 
-def _alert(ctx: Ctx, manager: Actor, sale: Sale, v: Violation) -> None:
-    dealer = ctx.uow.catalog.dealer(sale.dealer)
-    name = dealer.name if dealer else sale.dealer
-
+def _alert(ctx: Ctx, manager: Actor, sale: Sale, name: str, v: Violation) -> None:
     def build(t: Translator) -> Reply:
         text = t(
             "violation.alert",
@@ -134,10 +131,13 @@ def alert_severe(ctx: Ctx, recorded: RecordedSale) -> None:
     severe = [v for v in recorded.violations if v.severity is Severity.SEVERE]
     if not severe or recorded.duplicate:
         return
-    managers = ctx.uow.identities.managers_of_dealer(recorded.sale.dealer)
+    sale = recorded.sale
+    dealer = ctx.uow.catalog.dealer(sale.dealer)
+    name = dealer.name if dealer else sale.dealer  # read once, for every alert below
+    managers = ctx.uow.identities.managers_of_dealer(sale.dealer)
     for v in severe:
         for manager in managers:
-            _alert(ctx, manager, recorded.sale, v)
+            _alert(ctx, manager, sale, name, v)
     # Selling into another region (窜货) hurts that region: its managers hear of it too,
     # for information (the decision stays with the dealer's own managers).
     crossing = [v for v in severe if v.type is ViolationType.OUTSIDE_TERRITORY]
@@ -148,13 +148,12 @@ def alert_severe(ctx: Ctx, recorded: RecordedSale) -> None:
     for manager in ctx.uow.identities.managers_of_region(terminal.region_code):
         if manager.identity_id not in told:
             for v in crossing:
-                _tell_territory(ctx, manager, recorded.sale, v, terminal)
+                _tell_territory(ctx, manager, sale, name, v, terminal)
 
 
-def _tell_territory(ctx: Ctx, manager: Actor, sale: Sale, v: Violation, terminal: Terminal) -> None:
-    dealer = ctx.uow.catalog.dealer(sale.dealer)
-    name = dealer.name if dealer else sale.dealer
-
+def _tell_territory(
+    ctx: Ctx, manager: Actor, sale: Sale, name: str, v: Violation, terminal: Terminal
+) -> None:
     def build(t: Translator) -> Reply:
         return Reply(
             t(

@@ -28,6 +28,8 @@ class ManagerRole(StrEnum):
     REGIONAL_DIRECTOR = "regional_director"
     PRODUCT_LINE_MANAGER = "product_line_manager"
     SERVICE_AGENT = "service_agent"
+    MARKETING_DIRECTOR = "marketing_director"
+    MARKETING_ADMIN = "marketing_admin"
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,3 +114,4 @@ class Manager:
     name: str
     role: ManagerRole
     region_codes: tuple[RegionCode, ...] = field(default_factory=tuple)
+    lines: tuple[ProductLine, ...] = ()  # a product-line manager's lines; empty: every line

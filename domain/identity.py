@@ -8,13 +8,30 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from domain.catalog import DealerCode, ManagerCode, ManagerRole, RegionCode
+from domain.catalog import DealerCode, ManagerCode, ManagerRole, ProductLine, RegionCode
 
 
 class Role(StrEnum):
     ANONYMOUS = "anonymous"
     DEALER = "dealer"
     MANAGER = "manager"
+
+
+class Seat(StrEnum):
+    """What a command is allowed to: the unlinked, a dealer contact, or a manager's role."""
+
+    ANONYMOUS = "anonymous"
+    DEALER = "dealer"
+    ADMIN = "admin"
+    SALES_MANAGER = "sales_manager"
+    REGIONAL_DIRECTOR = "regional_director"
+    PRODUCT_LINE_MANAGER = "product_line_manager"
+    SERVICE_AGENT = "service_agent"
+    MARKETING_DIRECTOR = "marketing_director"
+    MARKETING_ADMIN = "marketing_admin"
+
+
+MANAGER_SEATS = frozenset(Seat(r.value) for r in ManagerRole)
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +45,7 @@ class Actor:
     manager_code: ManagerCode | None = None
     manager_role: ManagerRole | None = None
     manager_regions: tuple[RegionCode, ...] = ()
+    manager_lines: tuple[ProductLine, ...] = ()  # a product-line manager's lines
 
     @property
     def role(self) -> Role:
@@ -38,8 +56,21 @@ class Actor:
         return Role.ANONYMOUS
 
     @property
+    def seat(self) -> Seat:
+        if self.manager_code is not None and self.manager_role is not None:
+            return Seat(self.manager_role.value)
+        return Seat(self.role.value) if self.role is not Role.MANAGER else Seat.ANONYMOUS
+
+    @property
     def is_admin(self) -> bool:
         return self.manager_role is ManagerRole.ADMIN
+
+    @property
+    def lines(self) -> tuple[ProductLine, ...] | None:
+        """The product lines whose figures this actor sees; None: every line."""
+        if self.manager_role is ManagerRole.PRODUCT_LINE_MANAGER:
+            return self.manager_lines
+        return None
 
     @property
     def label(self) -> str:

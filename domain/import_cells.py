@@ -12,7 +12,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from domain.catalog import ManagerRole
+from domain.catalog import ManagerRole, ProductLine
 from domain.money import MoneyError, to_money
 from domain.periods import Period, PeriodError
 
@@ -122,6 +122,12 @@ def role(value: str) -> ManagerRole:
 
 def code_list(value: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(code(c) for c in _LIST_SEPARATORS.split(value) if c))
+
+
+def line_list(value: str) -> tuple[ProductLine, ...]:
+    """Product lines separated by `|` (a line name may hold spaces or commas)."""
+    lines = (line.strip() for line in value.split("|"))
+    return tuple(dict.fromkeys(ProductLine(text(64)(line)) for line in lines if line))
 
 
 def alias_list(value: str) -> tuple[str, ...]:

@@ -38,6 +38,7 @@ from domain.import_cells import (
     code,
     code_list,
     day,
+    line_list,
     period,
     role,
     text,
@@ -231,8 +232,11 @@ SPECS: dict[ImportKind, KindSpec] = {
             Column("name", text(200)),
             Column("role", role),
             _optional("region_codes", code_list, ()),
+            _optional("lines", line_list, ()),
         ),
-        lambda v: Manager(ManagerCode(v["code"]), v["name"], v["role"], v["region_codes"]),
+        lambda v: Manager(
+            ManagerCode(v["code"]), v["name"], v["role"], v["region_codes"], v["lines"]
+        ),
         lambda m: (m.code,),
         ("code",),
     ),

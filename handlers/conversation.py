@@ -272,11 +272,10 @@ class Conversation:
             return [self._unknown(ctx, parsed.name)]
         if cmd.name == "cancel":
             return self._cancel(ctx)
-        role = ctx.actor.role
-        if role not in cmd.roles:
-            key = "error.link_first" if role is Role.ANONYMOUS else "error.not_allowed"
+        if not cmd.allows(ctx.actor):
             ctx.audit("refused", f"/{cmd.name}")
-            return [Reply(ctx.t(key))]
+            refused = registry.refusal(ctx, cmd.name)
+            return [Reply(ctx.t(refused.key, **refused.params))]
         if form_open:  # a new command ends any form
             i = ctx.inbound
             ctx.uow.forms.clear(i.platform, i.chat_id, i.user_id)
@@ -285,7 +284,7 @@ class Conversation:
         return _as_list(cmd.func(ctx))
 
     def _unknown(self, ctx: Ctx, name: str) -> Reply:
-        mine = [c.name for c in registry.commands_for(ctx.actor.role)]
+        mine = [c.name for c in registry.commands_for(ctx.actor.seat)]
         best = process.extractOne(name, mine, score_cutoff=75) if name else None
         if best is not None:
             return Reply(ctx.t("error.unknown_command_suggest", name=name[:40], cmd=best[0]))

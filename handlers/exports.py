@@ -21,7 +21,7 @@ from domain.periods import Period, PeriodError, PeriodKind
 from handlers.context import Ctx
 from handlers.errors import UserError
 from handlers.messages import Attachment, Button, Reply, button_rows
-from handlers.registry import MANAGER, command
+from handlers.registry import SALES_STAFF, SERVICE, command, require
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -125,7 +125,13 @@ def workbook(title: str, sheet: Sheet) -> bytes:
     return buf.getvalue()
 
 
-@command("export", roles=MANAGER, example="/export complaints 2026-07", aliases=("导出",))
+@command(
+    "export",
+    roles=SALES_STAFF | SERVICE,
+    example="/export complaints 2026-07",
+    aliases=("导出",),
+    actions={"sales": SALES_STAFF, "violations": SALES_STAFF, "complaints": SERVICE},
+)
 def export(ctx: Ctx) -> Reply:
     """Download a spreadsheet (XLSX) of your regions: sales, violations or complaints."""
     kind = ctx.args[0].lower() if ctx.args else ""
@@ -138,6 +144,7 @@ def export(ctx: Ctx) -> Reply:
         else:
             text = ctx.t("export.choose", kinds=kinds)
         return Reply(text, button_rows(buttons))
+    require(ctx, "export", found.kind)
     window = period_window(ctx, ctx.args[1] if len(ctx.args) > 1 else None, found.default_period)
     sheet = found.func(ctx, window)
     ctx.audit(f"export:{kind}", f"{window.period} rows={len(sheet.rows)}")

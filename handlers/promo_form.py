@@ -16,6 +16,7 @@ from handlers.errors import UserError
 from handlers.form_files import accepts_file
 from handlers.forms import END, Data, Form, Step, register_form
 from handlers.messages import Attachment, Button, Reply, button_rows
+from handlers.registry import require
 
 SKIP = "__skip__"
 ALL = "__all__"
@@ -226,6 +227,7 @@ def _finish(ctx: Ctx, data: Data) -> Reply:
 
 
 def send_or_schedule(ctx: Ctx, promo: Promotion) -> Reply:
+    require(ctx, "promo", "send")
     if promo.starts_at and promo.starts_at > ctx.now:
         ctx.uow.promotions.save(replace(promo, status=PromoStatus.SCHEDULED))
         ctx.audit("promo.schedule", str(promo.id))

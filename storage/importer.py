@@ -174,9 +174,12 @@ class _Importer:
                 )
                 need(row, "line", a.line, lines, Problem.UNKNOWN_LINE)
         elif kind is ImportKind.MANAGERS:
+            lines = self.product_lines()
             for row, m in records:
                 for code in m.region_codes:
                     need(row, "region_codes", code, regions, Problem.UNKNOWN_REGION)
+                for line in m.lines:
+                    need(row, "lines", line, lines, Problem.UNKNOWN_LINE)
         return errors
 
     # -- upserts: each yields "created", "updated" or "unchanged" per record -----------------
@@ -313,7 +316,7 @@ class _Importer:
                 ManagerRow,
                 existing,
                 (m.code,),
-                {"code": m.code, "name": m.name, "role": m.role.value},
+                {"code": m.code, "name": m.name, "role": m.role.value, "lines": "|".join(m.lines)},
             )
             row = existing[(m.code,)]
             wanted = [regions[c] for c in m.region_codes]

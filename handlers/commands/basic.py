@@ -58,7 +58,7 @@ def start(ctx: Ctx) -> Reply:
 def help_(ctx: Ctx) -> Reply:
     """List the commands this user may use, with an example each."""
     lines = [ctx.t("help.title")]
-    for cmd in commands_for(ctx.actor.role):
+    for cmd in commands_for(ctx.actor.seat):
         lines.append(_help_line(ctx, cmd))
     if ctx.actor.role is Role.ANONYMOUS:
         lines.append(ctx.t("help.anonymous_hint"))

@@ -14,7 +14,7 @@ from domain.targets import in_first_year
 from handlers.context import Ctx
 from handlers.errors import UserError
 from handlers.messages import MAX_PAYLOAD_BYTES, Button, Reply, button_rows
-from handlers.registry import MANAGER, command
+from handlers.registry import MANAGER, SALES_LEADS, command
 
 MAX_LISTED = 50  # a chat message stays readable (and under Telegram's 4096 characters)
 PICK_BUTTONS = 8
@@ -151,7 +151,7 @@ def dealer(ctx: Ctx) -> Reply:
     return Reply("\n".join(lines), buttons)
 
 
-@command("invite", roles=MANAGER, example="/invite D001", aliases=("邀请",))
+@command("invite", roles=SALES_LEADS, example="/invite D001", aliases=("邀请",))
 def invite(ctx: Ctx) -> Reply:
     """Create a one-time code that links a dealer contact to a dealer in your scope."""
     args = list(ctx.args)

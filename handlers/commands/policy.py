@@ -17,7 +17,7 @@ from handlers.i18n import Translator
 from handlers.messages import Button, Reply
 from handlers.policy_kb import KNOWLEDGE
 from handlers.policy_replies import citation, locale_of, quote, rating_buttons, short_label, trim
-from handlers.registry import LINKED, MANAGER, command
+from handlers.registry import LINKED, SALES_LEADS, SALES_STAFF, SERVICE, command
 
 
 def _knowledge(ctx: Ctx) -> KnowledgeBase:
@@ -164,7 +164,10 @@ def rate(ctx: Ctx) -> Reply:
 
 
 @command(
-    "answer", roles=MANAGER, example="/answer 12 可以，需先提交价格例外申请", aliases=("答复",)
+    "answer",
+    roles=SALES_STAFF | SERVICE,
+    example="/answer 12 可以，需先提交价格例外申请",
+    aliases=("答复",),
 )
 def answer(ctx: Ctx) -> Reply:
     """Answer a dealer's question; the answer is sent to the dealer."""
@@ -200,7 +203,7 @@ def answer(ctx: Ctx) -> Reply:
     )
 
 
-@command("faq", roles=MANAGER, example="/faq 12")
+@command("faq", roles=SALES_LEADS, example="/faq 12")
 def faq(ctx: Ctx) -> Reply:
     """Save a question and its answer as an FAQ entry that ranks first next time."""
     if len(ctx.args) != 1:
@@ -216,7 +219,7 @@ def faq(ctx: Ctx) -> Reply:
     return Reply(ctx.t("policy.faq_saved", qid=q.id, id=q.faq_id))
 
 
-@command("questions", roles=MANAGER, example="/questions", aliases=("问题",))
+@command("questions", roles=SALES_STAFF | SERVICE, example="/questions", aliases=("问题",))
 def questions(ctx: Ctx) -> Reply:
     """Questions waiting for an answer or rated not helpful."""
     dealers = None if ctx.actor.is_admin else [str(d) for d in ctx.scoped_dealers()]

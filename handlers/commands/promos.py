@@ -14,7 +14,7 @@ from handlers.errors import UserError
 from handlers.forms import start_form
 from handlers.messages import Button, Reply
 from handlers.promo_form import parse_when, send_or_schedule
-from handlers.registry import DEALER, MANAGER, command
+from handlers.registry import BROADCASTERS, DEALER, MARKETING, command, require
 
 
 def _id(ctx: Ctx, text: str | None) -> Promotion:
@@ -54,7 +54,7 @@ def _show(ctx: Ctx, promo: Promotion) -> Reply:
     )
 
 
-@command("promo", roles=MANAGER, example="/promo new")
+@command("promo", roles=MARKETING, example="/promo new", actions={"send": BROADCASTERS})
 def promo_cmd(ctx: Ctx) -> Reply:
     """Create, send, edit and follow up promotions."""
     args = ctx.args
@@ -78,6 +78,8 @@ def promo_cmd(ctx: Ctx) -> Reply:
         return Reply("\n".join([ctx.t("promo.list_title"), *rows]))
     if sub.lstrip("#").isdecimal():
         return _show(ctx, _id(ctx, sub))
+    if sub == "send":
+        require(ctx, "promo", "send")
     promo = _id(ctx, args[1] if len(args) > 1 else None)
     if sub == "send":
         if promo.status is PromoStatus.SENT:
@@ -160,7 +162,7 @@ def _remind(ctx: Ctx, promo: Promotion, rest: tuple[str, ...], *, send: bool) ->
     return Reply(ctx.t("promo.nudged", dealers=len(pending), contacts=queued))
 
 
-@command("broadcast", roles=MANAGER, example="/broadcast 国庆期间仓库放假三天")
+@command("broadcast", roles=BROADCASTERS, example="/broadcast 国庆期间仓库放假三天")
 def broadcast(ctx: Ctx) -> Reply:
     """Send a plain notice to all dealers in your scope."""
     text = ctx.command.rest if ctx.command else ""

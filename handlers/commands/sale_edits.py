@@ -13,7 +13,7 @@ from handlers import sale_inputs as inputs
 from handlers.context import Ctx
 from handlers.errors import UserError
 from handlers.messages import Reply
-from handlers.registry import LINKED, command
+from handlers.registry import DEALER, SALES_LEADS, command
 from handlers.sale_reports import (
     edit_window,
     receipt,
@@ -40,7 +40,7 @@ def _editable_sale(ctx: Ctx, text: str):
     return sale
 
 
-@command("withdraw", roles=LINKED, example="/withdraw 12", aliases=("撤回",))
+@command("withdraw", roles=DEALER | SALES_LEADS, example="/withdraw 12", aliases=("撤回",))
 def withdraw(ctx: Ctx) -> Reply:
     """Withdraw a sales report (kept on file as withdrawn)."""
     if not ctx.args:
@@ -51,7 +51,9 @@ def withdraw(ctx: Ctx) -> Reply:
     return Reply(ctx.t("sale.withdrawn", id=sale.id))
 
 
-@command("correct", roles=LINKED, example="/correct 12 20 3600 T-0012", aliases=("更正",))
+@command(
+    "correct", roles=DEALER | SALES_LEADS, example="/correct 12 20 3600 T-0012", aliases=("更正",)
+)
 def correct(ctx: Ctx) -> Reply:
     """Correct a sales report: ID QTY PRICE [TERMINAL]; the old one is kept as corrected."""
     if len(ctx.args) < 3:

@@ -14,7 +14,7 @@ from handlers.context import Ctx
 from handlers.errors import UserError
 from handlers.i18n import Translator
 from handlers.messages import Attachment, Button, Reply, button_rows
-from handlers.registry import LINKED, MANAGER, command
+from handlers.registry import DEALER, SALES_LEADS, SALES_STAFF, command, require
 from handlers.standing import load_standings
 
 RANKING_LINES = 40
@@ -102,14 +102,21 @@ def set_target(ctx: Ctx, args: tuple[str, ...]) -> Reply:
     )
 
 
-@command("target", roles=LINKED, example="/target 2026-Q3", aliases=("目标", "任务"))
+@command(
+    "target",
+    roles=DEALER | SALES_STAFF,
+    example="/target 2026-Q3",
+    aliases=("目标", "任务"),
+    actions={"set": SALES_LEADS},
+)
 def target(ctx: Ctx) -> Reply:
     """Your target: achieved, expected pace, what is still needed each week, with a chart."""
     args = ctx.args
+    if args and args[0].lower() in ("set", "设定", "设置"):
+        require(ctx, "target", "set")
+        return set_target(ctx, args[1:])
     if ctx.actor.role is Role.DEALER:
         return dealer_progress(ctx, ctx.require_dealer(), _period(args[0]) if args else None)
-    if args and args[0].lower() in ("set", "设定", "设置"):
-        return set_target(ctx, args[1:])
     if not args:
         return Reply(ctx.t("target.manager_usage"))
     code = DealerCode(args[0].upper())
@@ -117,7 +124,7 @@ def target(ctx: Ctx) -> Reply:
     return dealer_progress(ctx, code, _period(args[1]) if len(args) > 1 else None)
 
 
-@command("targets", roles=MANAGER, example="/targets 2026-07", aliases=("目标排名",))
+@command("targets", roles=SALES_STAFF, example="/targets 2026-07", aliases=("目标排名",))
 def targets(ctx: Ctx) -> Reply:
     """Your dealers ranked by target pace; those behind are marked. Chart and XLSX export."""
     period = _period(ctx.args[0]) if ctx.args else Period.containing(ctx.today, PeriodKind.MONTH)

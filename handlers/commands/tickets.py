@@ -21,7 +21,7 @@ from handlers.exports import period_window
 from handlers.forms import start_form
 from handlers.messages import Attachment, Button, Reply, button_rows
 from handlers.names import actor_name
-from handlers.registry import DEALER, LINKED, MANAGER, command
+from handlers.registry import DEALER, SERVICE, command
 from handlers.ticket_flow import assign, load_ticket, manager_scope, rate, transition
 from handlers.ticket_recipients import sla_policy
 from handlers.ticket_texts import summary
@@ -55,7 +55,7 @@ def tickets(ctx: Ctx) -> Reply:
     return Reply("\n".join(lines))
 
 
-@command("complaints", roles=MANAGER, example="/complaints open", aliases=("投诉列表",))
+@command("complaints", roles=SERVICE, example="/complaints open", aliases=("投诉列表",))
 def complaints(ctx: Ctx) -> Reply | list[Reply]:
     """Tickets of your regions, overdue first; `open` for unfinished ones, `stats` for scores."""
     word = ctx.args[0].lower() if ctx.args else ""
@@ -73,7 +73,9 @@ def complaints(ctx: Ctx) -> Reply | list[Reply]:
     return Reply("\n".join(lines))
 
 
-@command("ticket", roles=LINKED, example="/ticket 12 resolve 已更换主板", aliases=("工单详情",))
+@command(
+    "ticket", roles=DEALER | SERVICE, example="/ticket 12 resolve 已更换主板", aliases=("工单详情",)
+)
 def ticket(ctx: Ctx) -> Reply | list[Reply]:
     """A ticket's details and history; managers: assign AGENT | resolve NOTE | close | reopen."""
     if not ctx.args:

@@ -12,7 +12,7 @@ from handlers.errors import UserError
 from handlers.i18n import Translator
 from handlers.messages import Button, Reply, button_rows
 from handlers.names import actor_name
-from handlers.registry import MANAGER, command
+from handlers.registry import SALES_LEADS, SALES_STAFF, command, require
 from handlers.sale_reports import product_label, violation_text
 
 MAX_LISTED = 30
@@ -22,7 +22,7 @@ def _status(t: Translator, status: ViolationStatus) -> str:
     return t(f"violation.status.{status.value}")
 
 
-@command("violations", roles=MANAGER, example="/violations open", aliases=("违规",))
+@command("violations", roles=SALES_STAFF, example="/violations open", aliases=("违规",))
 def violations(ctx: Ctx) -> Reply:
     """List violations of your region's dealers (add `open` for undecided ones)."""
     only_open = bool(ctx.args) and ctx.args[0].lower() in {"open", "待处理", "未处理"}
@@ -84,11 +84,18 @@ def _details(ctx: Ctx, v) -> Reply:
     return Reply(text, button_rows(buttons))
 
 
-@command("violation", roles=MANAGER, example="/violation 5 penalize fine 价格低于底价")
+@command(
+    "violation",
+    roles=SALES_STAFF,
+    example="/violation 5 penalize fine 价格低于底价",
+    actions={"penalize": SALES_LEADS},
+)
 def violation(ctx: Ctx) -> Reply:
     """Decide a violation: ID confirm|dismiss|penalize PENALTY [note]."""
     if not ctx.args:
         raise UserError("violation.usage")
+    if len(ctx.args) > 1 and parse_decision(ctx.args[1]) is Decision.PENALIZE:
+        require(ctx, "violation", "penalize")
     v = _visible(ctx, ctx.args[0])
     if len(ctx.args) == 1:
         return _details(ctx, v)
@@ -150,7 +157,7 @@ def _tell_dealer(ctx: Ctx, v) -> None:
         ctx.notify(contact, f"violation:{v.id}:{v.status.value}", build)
 
 
-@command("exception", roles=MANAGER, example="/exception A100 2800 D001 2026-07-01 2026-12-31")
+@command("exception", roles=SALES_LEADS, example="/exception A100 2800 D001 2026-07-01 2026-12-31")
 def exception(ctx: Ctx) -> Reply:
     """Approve a lower price floor: SKU MIN_PRICE DEALER|all [FROM] [TO]."""
     if len(ctx.args) < 3:

@@ -108,6 +108,8 @@ class ManagerRow(Base):
     code: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(32))
+    # A product-line manager's lines, "|"-joined; empty: every line.
+    lines: Mapped[str] = mapped_column(String(400), default="", server_default="")
     regions: Mapped[list["ManagerRegionRow"]] = relationship(
         cascade="all, delete-orphan", lazy="selectin"
     )

@@ -158,6 +158,7 @@ class SqlCatalogRepository:
             row.name,
             ManagerRole(row.role),
             tuple(RegionCode(mr.region.code) for mr in row.regions),
+            tuple(ProductLine(line) for line in row.lines.split("|") if line),
         )
 
     def contracts(self, dealer: DealerCode) -> list[Contract]:

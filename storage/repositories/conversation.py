@@ -16,7 +16,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from domain.catalog import DealerCode, ManagerCode, ManagerRole, RegionCode
+from domain.catalog import DealerCode, ManagerCode, ManagerRole, ProductLine, RegionCode
 from domain.identity import Actor, Invite, InviteAlreadyUsed
 from storage.models import (
     ChatIdentityRow,
@@ -40,6 +40,7 @@ IDENTITY_COLUMNS = (
     ManagerRow.id,
     ManagerRow.code,
     ManagerRow.role,
+    ManagerRow.lines,
 )
 SENDER = and_(
     ChatIdentityRow.platform == bindparam("platform"),
@@ -68,7 +69,9 @@ _MANAGER_REGIONS = (
 
 def actor_of(conn: Connection, values: tuple) -> Actor | None:
     """An Actor from the `IDENTITY_COLUMNS` columns (None when the sender is not linked)."""
-    identity_id, platform, user_id, chat_id, locale, dealer, manager_id, manager, role = values
+    identity_id, platform, user_id, chat_id, locale, dealer, manager_id, manager, role, lines = (
+        values
+    )
     if identity_id is None:
         return None
     regions: tuple[RegionCode, ...] = ()
@@ -85,7 +88,12 @@ def actor_of(conn: Connection, values: tuple) -> Actor | None:
         manager_code=ManagerCode(manager) if manager else None,
         manager_role=ManagerRole(role) if role else None,
         manager_regions=regions,
+        manager_lines=split_lines(lines),
     )
+
+
+def split_lines(joined: str | None) -> tuple[ProductLine, ...]:
+    return tuple(ProductLine(line) for line in (joined or "").split("|") if line)
 
 
 class SqlIdentityRepository:
@@ -96,6 +104,7 @@ class SqlIdentityRepository:
     def _actor(self, row: ChatIdentityRow) -> Actor:
         dealer_code = manager_code = role = None
         regions: tuple[RegionCode, ...] = ()
+        lines: tuple[ProductLine, ...] = ()
         if row.dealer_id is not None:
             dealer_code = DealerCode(self.s.get(DealerRow, row.dealer_id).code)
         if row.manager_id is not None:
@@ -103,6 +112,7 @@ class SqlIdentityRepository:
             manager_code = ManagerCode(m.code)
             role = ManagerRole(m.role)
             regions = tuple(RegionCode(mr.region.code) for mr in m.regions)
+            lines = split_lines(m.lines)
         return Actor(
             platform=row.platform,
             user_id=row.user_id,
@@ -113,6 +123,7 @@ class SqlIdentityRepository:
             manager_code=manager_code,
             manager_role=role,
             manager_regions=regions,
+            manager_lines=lines,
         )
 
     def find(self, platform: str, user_id: str) -> Actor | None:

@@ -110,7 +110,8 @@ class SqlInboundRepository:
         conn = self.s.connection()
         params = {"key": key, "platform": platform, "chat_id": chat_id, "user_id": user_id}
         row = _ARRIVAL.rows(conn, params)[0]  # one row always
-        replies, identity, form = row[0], row[1:10], row[10:]
+        end = 1 + len(IDENTITY_COLUMNS)
+        replies, identity, form = row[0], row[1:end], row[end:]
         return Arrival(
             list(replies) if key is not None and replies is not None else None,
             actor_of(conn, identity),

@@ -160,17 +160,17 @@ def test_a_new_user_links_reads_help_switches_to_english_and_is_refused(bot):
 
 def test_a_dealer_is_refused_every_manager_command_in_a_piped_session(bot):
     import handlers.commands  # noqa: F401  (the same registry the CLI builds)
-    from domain.identity import Role
+    from domain.identity import Seat
     from handlers.registry import COMMANDS
 
     names = sorted(
-        c.name for c in COMMANDS.values() if Role.MANAGER in c.roles and Role.DEALER not in c.roles
+        c.name for c in COMMANDS.values() if Seat.ADMIN in c.roles and Seat.DEALER not in c.roles
     )
     assert {"dealers", "dealer", "invite"} <= set(names)
     lines = [f"/start {bot.quick_invite(dealer='D001')}", "/lang en"]
     lines += [f"/{name} D002" for name in names]
     transcript = bot.chat("u8", lines)
-    refusal = "Sorry, you are not allowed to use this command. Send /help"
+    refusal = "Sorry, as a dealer contact you are not allowed to use this command"
     assert transcript.count(refusal) == len(names), transcript
     assert not any(s in transcript for s in ("申城器械", "瑞金医院", "李四", "13900000000"))
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from domain.identity import Role
+from domain.identity import Seat
 from handlers import registry
 from handlers.conversation import Conversation
 from tests.support import Chat, invite, seed_catalog
@@ -28,7 +28,7 @@ def manager_only_commands() -> list[str]:
     return sorted(
         c.name
         for c in registry.COMMANDS.values()
-        if Role.MANAGER in c.roles and Role.DEALER not in c.roles
+        if Seat.ADMIN in c.roles and Seat.DEALER not in c.roles
     )
 
 

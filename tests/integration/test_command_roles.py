@@ -1,0 +1,112 @@
+"""Every command x role: the registry, the table in docs/DESIGN.md and what users get agree."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from domain.identity import Seat
+from handlers import registry
+from handlers.conversation import Conversation
+from storage.models import ManagerRegionRow, ManagerRow, RegionRow
+from tests.support import Chat, invite, seed_catalog
+
+DESIGN = Path(__file__).resolve().parents[2] / "docs" / "DESIGN.md"
+REFUSED = "没有使用这个命令的权限"
+
+# One line each that reaches the permission check of a command or sub-command.
+PROBES = {
+    "target set": "/target set D001 2026 1000",
+    "export sales": "/export sales",
+    "export violations": "/export violations",
+    "export complaints": "/export complaints",
+    "violation penalize": "/violation 1 penalize fine",
+    "promo send": "/promo send 1",
+}
+
+
+def design_table() -> dict[str, frozenset[str]]:
+    """The "Commands by role" table of docs/DESIGN.md: row -> seats with a tick."""
+    text = DESIGN.read_text(encoding="utf-8")
+    section = text.split("### Commands by role", 1)[1].split("\n|", 1)[1]
+    rows = []
+    for line in ("|" + section).splitlines():
+        if not line.startswith("|"):
+            break  # the table ends at its first other line
+        rows.append(line)
+    header = [c.strip() for c in rows[0].strip("|").split("|")][1:]
+    table = {}
+    for line in rows[2:]:
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        name = re.sub(r"`", "", cells[0])
+        table[name] = frozenset(s for s, cell in zip(header, cells[1:], strict=True) if cell)
+    return table
+
+
+@pytest.fixture
+def chats(uow_factory, clock) -> dict[Seat, Chat]:
+    """A linked chat user for every seat (M01 sales manager and M02 admin come seeded)."""
+    seed_catalog(uow_factory)
+    with uow_factory() as uow:
+        sc = uow.session.query(RegionRow).filter_by(code="SC").one()
+        for seat in Seat:
+            if seat in (Seat.ANONYMOUS, Seat.DEALER, Seat.ADMIN, Seat.SALES_MANAGER):
+                continue
+            m = ManagerRow(code=f"M-{seat.value}", name=seat.value, role=seat.value)
+            m.regions.append(ManagerRegionRow(region=sc))
+            uow.session.add(m)
+        uow.commit()
+    conv = Conversation(uow_factory, clock)
+    codes = {Seat.DEALER: {"dealer": "D001"}, Seat.ADMIN: {"manager": "M02"}}
+    codes[Seat.SALES_MANAGER] = {"manager": "M01"}
+    out = {}
+    for seat in Seat:
+        chat = Chat(conv, f"u-{seat.value}")
+        if seat is not Seat.ANONYMOUS:
+            who = codes.get(seat, {"manager": f"M-{seat.value}"})
+            chat.say(f"/start {invite(uow_factory, clock, **who)}")
+        out[seat] = chat
+    return out
+
+
+def test_the_registry_and_the_design_table_name_the_same_seats_for_every_command():
+    import handlers.commands  # noqa: F401  (registers every command)
+
+    table = design_table()
+    assert set(table) == set(registry.permissions())
+    for name, seats in registry.permissions().items():
+        assert table[name] == {s.value for s in seats}, name
+
+
+def test_every_command_and_role_is_answered_as_the_table_says(chats):
+    for name, seats in design_table().items():
+        line = PROBES.get(name, f"/{name}")
+        for seat, chat in chats.items():
+            if name == "cancel" or (name == "start" and seat is not Seat.ANONYMOUS):
+                continue
+            reply = chat.say(line)
+            refused = ("请先绑定账号" if seat is Seat.ANONYMOUS else REFUSED) in reply
+            assert refused is (seat.value not in seats), (seat.value, line, reply)
+
+
+def test_a_service_agent_cannot_set_targets_lower_floors_penalize_or_broadcast(chats):
+    agent = chats[Seat.SERVICE_AGENT]
+    for line in (
+        "/target set D001 2026 1",
+        "/exception A100 1 D001",
+        "/violation 1 penalize cancel_dealership",
+        "/broadcast 全国放假",
+    ):
+        reply = agent.say(line)
+        assert REFUSED in reply and "售后专员" in reply, line
+        assert "/complaints" in reply and "/ticket" in reply, line  # what they may do instead
+
+
+def test_a_refusal_speaks_the_users_language_and_names_the_role(chats):
+    agent = chats[Seat.SERVICE_AGENT]
+    agent.say("/lang en")
+    reply = agent.say("/targets")
+    assert "as a service agent you are not allowed to use this command (/targets)" in reply
+    assert "/complaints" in reply and "/targets" not in reply.split("What you can use:")[1]

@@ -250,15 +250,15 @@ class TicketRepository(Protocol):
     def events(self, ticket_id: TicketId) -> list[TicketEvent]: ...
     def photos(self, ticket_id: TicketId) -> list[Photo]: ...
     def for_dealer(self, dealer: DealerCode, limit: int = 20) -> list[Ticket]: ...
-    def in_regions(
+    def of_dealers(
         self,
-        regions: Sequence[RegionCode] | None,
+        dealers: Sequence[DealerCode] | None,
         now: datetime,
         *,
         active_only: bool = False,
         limit: int = 30,
     ) -> list[Ticket]:
-        """Tickets of these regions (None: all), overdue first, then by due time."""
+        """Tickets of these dealers (None: all), overdue first, then by due time."""
         ...
 
     def active(self) -> list[Ticket]: ...
@@ -274,18 +274,23 @@ class TicketRepository(Protocol):
     def stats(
         self,
         by: str,
-        regions: Sequence[RegionCode] | None,
+        dealers: Sequence[DealerCode] | None,
         start: datetime,
         end: datetime,
     ) -> list[TicketStats]:
-        """Grouped by "dealer" or "region", over tickets created in [start, end)."""
+        """Grouped by "dealer" or "region", over tickets of `dealers` (None: all) created
+        in [start, end)."""
         ...
 
     def for_export(
-        self, regions: Sequence[RegionCode] | None, start: datetime, end: datetime
+        self, dealers: Sequence[DealerCode] | None, start: datetime, end: datetime
     ) -> list[Ticket]: ...
     def staff_for_region(self, region: RegionCode | None) -> list[Actor]:
         """Linked managers whose regions cover `region` (all regions for admins)."""
+        ...
+
+    def staff_for_dealer(self, dealer: DealerCode) -> list[Actor]:
+        """Linked managers whose regions cover one of the dealer's (admins too)."""
         ...
 
     def manager_contacts(self, code: ManagerCode) -> list[Actor]: ...

@@ -23,7 +23,13 @@ from domain.tickets import (
 from handlers.context import Ctx
 from handlers.errors import UserError
 from handlers.messages import Button, Reply
-from handlers.ticket_recipients import escalation_of, handlers_of, sla_policy, unique_chats
+from handlers.ticket_recipients import (
+    bystanders_of,
+    escalation_of,
+    handlers_of,
+    sla_policy,
+    unique_chats,
+)
 from handlers.ticket_texts import dealer_update, new_ticket_alert, summary
 
 # -- visibility -----------------------------------------------------------------------
@@ -37,10 +43,8 @@ def can_see(ctx: Ctx, ticket: Ticket) -> bool:
         return False
     if a.is_admin or (a.manager_code and ticket.assignee == a.manager_code):
         return True
-    tree = ctx.uow.catalog.region_tree()
-    return ticket.region_code is not None and any(
-        tree.is_within(ticket.region_code, r) for r in a.manager_regions
-    )
+    # By the dealer, as sales and violations are: not by where the customer is.
+    return ctx.can_see_dealer(ticket.dealer_code)
 
 
 def load_ticket(
@@ -56,8 +60,8 @@ def load_ticket(
 
 
 def manager_scope(ctx: Ctx):
-    """Regions whose tickets this manager sees (None: every region)."""
-    return None if ctx.actor.is_admin else list(ctx.actor.manager_regions)
+    """Dealers whose tickets this manager sees (None: every dealer)."""
+    return None if ctx.actor.is_admin else ctx.scoped_dealers()
 
 
 # -- use cases ------------------------------------------------------------------------
@@ -70,9 +74,17 @@ def open_ticket(ctx: Ctx, new: NewTicket) -> Ticket:
         TicketEvent(ticket.id, ctx.now, ctx.actor.label, TicketAction.CREATE, None, ticket.status)
     )
     ctx.audit("ticket.create", ticket.number)
-    for staff in unique_chats(handlers_of(ctx.uow, ticket)):
+    working = unique_chats(handlers_of(ctx.uow, ticket))
+    for staff in working:
         ctx.notify(
             staff, f"ticket:{ticket.id}:new", lambda t: new_ticket_alert(t, ticket, ctx.options)
+        )
+    # The terminal's region hears of a complaint about a customer of theirs, to know only.
+    for staff in unique_chats(bystanders_of(ctx.uow, ticket, working)):
+        ctx.notify(
+            staff,
+            f"ticket:{ticket.id}:info",
+            lambda t: Reply(t("access.ticket_info", summary=summary(t, ticket, ctx.options))),
         )
     return ticket
 
@@ -123,9 +135,9 @@ def assign(ctx: Ctx, ticket: Ticket, agent_code: str | None) -> TicketEvent:
     if agent is None:
         raise UserError("tickets.unknown_agent", code=(agent_code or "")[:40])
     tree = ctx.uow.catalog.region_tree()
-    covers = agent.role is ManagerRole.ADMIN or (
-        ticket.region_code is not None
-        and any(tree.is_within(ticket.region_code, r) for r in agent.region_codes)
+    dealer_regions = ctx.uow.catalog.dealer_regions(ticket.dealer_code)
+    covers = agent.role is ManagerRole.ADMIN or any(
+        tree.is_within(r, mine) for r in dealer_regions for mine in agent.region_codes
     )
     if not covers:
         raise UserError("tickets.agent_outside_region", code=agent.code, number=ticket.number)

@@ -63,7 +63,7 @@ def complaints(ctx: Ctx) -> Reply | list[Reply]:
         return _stats(ctx, ctx.args[1] if len(ctx.args) > 1 else None)
     if word not in ("", "open", "未结"):
         raise UserError("tickets.complaints_usage")
-    found = ctx.uow.tickets.in_regions(
+    found = ctx.uow.tickets.of_dealers(
         manager_scope(ctx), ctx.now, active_only=bool(word), limit=LIST_LIMIT
     )
     if not found:

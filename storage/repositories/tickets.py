@@ -179,25 +179,17 @@ class SqlTicketRepository:
         q = self._select().where(DealerRow.code == dealer).order_by(TicketRow.id.desc())
         return [self._ticket(r) for r in self.s.execute(q.limit(limit))]
 
-    def _region_ids(self, regions: Sequence[RegionCode]) -> list[int]:
-        tree = self.catalog.region_tree()
-        wanted = set(regions)
-        codes = [c for c in tree.parents if wanted.intersection(tree.ancestors_and_self(c))]
-        if not codes:
-            return []
-        return list(self.s.scalars(select(RegionRow.id).where(RegionRow.code.in_(codes))))
-
-    def in_regions(
+    def of_dealers(
         self,
-        regions: Sequence[RegionCode] | None,
+        dealers: Sequence[DealerCode] | None,
         now: datetime,
         *,
         active_only: bool = False,
         limit: int = 30,
     ) -> list[Ticket]:
         q = self._select()
-        if regions is not None:
-            q = q.where(TicketRow.region_id.in_(self._region_ids(regions)))
+        if dealers is not None:
+            q = q.where(DealerRow.code.in_(dealers))
         if active_only:
             q = q.where(TicketRow.status.in_(_ACTIVE))
         active = TicketRow.status.in_(_ACTIVE)
@@ -220,11 +212,11 @@ class SqlTicketRepository:
         return [self._ticket(r) for r in self.s.execute(q)]
 
     def for_export(
-        self, regions: Sequence[RegionCode] | None, start: datetime, end: datetime
+        self, dealers: Sequence[DealerCode] | None, start: datetime, end: datetime
     ) -> list[Ticket]:
         q = self._select().where(TicketRow.created_at >= start, TicketRow.created_at < end)
-        if regions is not None:
-            q = q.where(TicketRow.region_id.in_(self._region_ids(regions)))
+        if dealers is not None:
+            q = q.where(DealerRow.code.in_(dealers))
         return [self._ticket(r) for r in self.s.execute(q.order_by(TicketRow.id))]
 
     # -- history, photos, ratings ------------------------------------------------------
@@ -301,7 +293,7 @@ class SqlTicketRepository:
     def stats(
         self,
         by: str,
-        regions: Sequence[RegionCode] | None,
+        dealers: Sequence[DealerCode] | None,
         start: datetime,
         end: datetime,
     ) -> list[TicketStats]:
@@ -334,8 +326,8 @@ class SqlTicketRepository:
             .group_by(key)
             .order_by(key)
         )
-        if regions is not None:
-            q = q.where(TicketRow.region_id.in_(self._region_ids(regions)))
+        if dealers is not None:
+            q = q.where(DealerRow.code.in_(dealers))
         out = []
         for k, n, res, ok, rated, total in self.s.execute(q):
             avg = float(total) / float(rated) if rated else None
@@ -362,6 +354,15 @@ class SqlTicketRepository:
             for a in self._linked_staff()
             if a.is_admin
             or (region is not None and any(tree.is_within(region, r) for r in a.manager_regions))
+        ]
+
+    def staff_for_dealer(self, dealer: DealerCode) -> list[Actor]:
+        tree = self.catalog.region_tree()
+        regions = self.catalog.dealer_regions(dealer)
+        return [
+            a
+            for a in self._linked_staff()
+            if a.is_admin or any(tree.is_within(r, mr) for r in regions for mr in a.manager_regions)
         ]
 
     def manager_contacts(self, code: ManagerCode) -> list[Actor]:

@@ -386,3 +386,36 @@ def test_two_managers_resolving_at_once_record_one_resolution(world, uow_factory
     with uow_factory() as uow:
         events = uow.tickets.events(TicketId(1))
     assert sum(e.action is TicketAction.RESOLVE for e in events) == 1
+
+
+def file_complaint_at(chat: Chat, terminal: str) -> str:
+    chat.say("/complaint")
+    chat.press("质量问题")
+    chat.say(terminal)
+    chat.say("A100")
+    chat.say("开机后屏幕闪烁")
+    chat.press("跳过")
+    return chat.press("普通")
+
+
+def test_a_ticket_naming_another_regions_terminal_stays_with_the_dealers_managers(
+    world, uow_factory
+):
+    # D001 is authorized in Sichuan; T-0012 (瑞金医院) is in Shanghai.
+    done = file_complaint_at(world["dealer1"], "T-0012")
+    assert "C00001" in done, done
+    with uow_factory() as uow:
+        ticket_id = uow.tickets.for_dealer("D001")[0].id
+    for insider in ("boss_sc", "agent_sc", "admin"):
+        assert "C00001" in world[insider].say("/complaints"), insider
+        assert "瑞金医院" in world[insider].say(f"/ticket {ticket_id}"), insider
+    outsider = world["agent_sh"]
+    assert "C00001" not in outsider.say("/complaints")
+    assert "找不到" in outsider.say(f"/ticket {ticket_id}")
+    assert "找不到" in outsider.say(f"/ticket {ticket_id} resolve 已处理")
+    assert "已指派" in world["agent_sc"].say(f"/ticket {ticket_id} assign")
+    # Shanghai hears of it, for information only: no buttons to act on it.
+    with uow_factory() as uow:
+        told = [i for i in uow.outbox.list(limit=500) if i.chat_id == "agent_sh"]
+    assert len(told) == 1 and "C00001" in told[0].payload["text"], told
+    assert not told[0].payload.get("buttons")

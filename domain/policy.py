@@ -8,6 +8,7 @@ numbering share keys: an English question can be answered with the Chinese claus
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -87,13 +88,50 @@ class PolicyQuestion:
     id: int | None = None
 
 
+class FaqStatus(StrEnum):
+    DRAFT = "draft"  # written, shown to nobody yet
+    PUBLISHED = "published"  # answers the dealers of its scope
+    WITHDRAWN = "withdrawn"
+
+
+class FaqReach(StrEnum):
+    ALL = "all"
+    REGIONS = "regions"
+    DEALERS = "dealers"
+
+
+@dataclass(frozen=True, slots=True)
+class FaqScope:
+    """Whom a published FAQ answers: every dealer, the dealers of some regions, or some dealers."""
+
+    reach: FaqReach = FaqReach.ALL
+    codes: tuple[str, ...] = ()
+
+    def admits(self, dealer: str | None, places: Collection[str]) -> bool:
+        """Whether a dealer (None: a manager asking) whose regions, with every region above
+        them, are `places` may be answered with it. Managers get only the FAQs for all."""
+        if self.reach is FaqReach.ALL:
+            return True
+        if dealer is None:
+            return False
+        if self.reach is FaqReach.DEALERS:
+            return dealer in self.codes
+        return any(code in places for code in self.codes)
+
+
 @dataclass(frozen=True, slots=True)
 class FaqEntry:
+    """A question and answer a manager wrote in neutral words (never a dealer's own text)."""
+
     id: int
     question: str
     answer: str
     lang: str
     source_question_id: int | None = None
+    status: FaqStatus = FaqStatus.PUBLISHED
+    scope: FaqScope = FaqScope()
+    created_by: str = ""
+    published_at: datetime | None = None
 
 
 class PolicyRepository(Protocol):
@@ -104,7 +142,20 @@ class PolicyRepository(Protocol):
         ...
 
     def documents(self) -> list[PolicyDocument]: ...
-    def faqs(self) -> list[FaqEntry]: ...
+    def faqs(self) -> list[FaqEntry]:
+        """The published FAQ entries: what the search answers with."""
+        ...
+
+    def faq(self, faq_id: int) -> FaqEntry | None: ...
+    def faq_list(self, created_by: str | None, limit: int = 30) -> list[FaqEntry]:
+        """FAQ entries of every status, newest first; `created_by` limits them to an author."""
+        ...
+
+    def add_faq(self, entry: FaqEntry, by: str, revision: str, now: datetime) -> int: ...
+    def save_faq(self, entry: FaqEntry, revision: str) -> None:
+        """Store an entry's wording, status and scope; `revision` renews the search index."""
+        ...
+
     def revision(self) -> str:
         """Changes whenever a document is loaded or an FAQ entry saved (cache key)."""
         ...
@@ -112,9 +163,6 @@ class PolicyRepository(Protocol):
     def add_question(self, question: PolicyQuestion) -> int: ...
     def question(self, question_id: int) -> PolicyQuestion | None: ...
     def save_question(self, question: PolicyQuestion) -> None: ...
-    def add_faq(
-        self, question: PolicyQuestion, answer: str, by: str, revision: str, now: datetime
-    ) -> int: ...
     def open_questions(self, dealers: list[str] | None, limit: int = 30) -> list[PolicyQuestion]:
         """Questions waiting for a manager or rated not helpful, oldest first; `dealers`
         limits them to those dealers (None: all)."""

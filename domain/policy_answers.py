@@ -8,7 +8,7 @@ dealer_policy.en shows Article 18 to an English speaker and 第十八条 to a Ch
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from domain.numerals import parse_number
@@ -107,14 +107,24 @@ class KnowledgeBase:
         found = [self.resolve(("clause", family, key), lang) for family in families]
         return [f for f in found if f is not None]
 
-    def find(self, question: str, lang: str, k: int = 3) -> tuple[list[Found], SearchResult]:
+    def find(
+        self,
+        question: str,
+        lang: str,
+        k: int = 3,
+        admits: Callable[[FaqEntry], bool] | None = None,
+    ) -> tuple[list[Found], SearchResult]:
+        """The best answers; an FAQ entry only where `admits` it (its scope holds the asker)."""
         number = article_asked(question)
         named = self.article(number, lang)[:k] if number is not None else []
         if named:  # the question names the article: that article is the answer
             hits = tuple(Hit(f.group, 1.0, 1.0, 0) for f in named)
             found = [Found(f.group, 1.0, 1.0, f.document, f.clause, f.faq) for f in named]
             return found, SearchResult(hits, ())
-        result = self.index.search(question, k=k)
+        hidden = frozenset(
+            faq_group(f) for f in self.faqs.values() if admits is not None and not admits(f)
+        )
+        result = self.index.search(question, k=k, exclude=hidden)
         found: list[Found] = []
         for hit in result.hits:
             item = self.resolve(hit.group, lang)

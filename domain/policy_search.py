@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 import bm25s
@@ -148,7 +148,10 @@ class PolicyIndex:
             return self._unknown_weight / 2
         return idf * 2 if token in self._domain else idf
 
-    def search(self, question: str, k: int = 3) -> SearchResult:
+    def search(
+        self, question: str, k: int = 3, exclude: Collection[Group] = frozenset()
+    ) -> SearchResult:
+        """The best `k` groups for `question`, leaving out the groups in `exclude`."""
         tokens = [self._correct(t) for t in self.segmenter.tokens(question)]
         unique = list(dict.fromkeys(tokens))
         known = [t for t in unique if t in self._idf]
@@ -160,6 +163,8 @@ class PolicyIndex:
         ranked: list[Hit] = []
         demoted: set[Group] = set()
         for group, members in self._groups.items():
+            if group in exclude:
+                continue
             best = max(members, key=lambda i: scores[i])
             if scores[best] <= 0:
                 continue

@@ -3,6 +3,7 @@
 from handlers.commands import basic  # noqa: F401
 from handlers.commands import people  # noqa: F401
 from handlers.commands import policy  # noqa: F401
+from handlers.commands import faq  # noqa: F401
 from handlers.commands import promos  # noqa: F401
 from handlers.commands import tickets  # noqa: F401
 from handlers.commands import targets  # noqa: F401

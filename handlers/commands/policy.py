@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import hashlib
-import uuid
+from collections.abc import Callable
 
 from domain.identity import Role
-from domain.policy import PolicyQuestion, QuestionStatus, Rating
+from domain.policy import FaqEntry, FaqReach, PolicyQuestion, QuestionStatus, Rating
 from domain.policy_answers import Found, KnowledgeBase, article_asked
 from domain.policy_search import looks_like_question, question_lang
 from domain.record_ids import parse_record_id
@@ -34,7 +34,7 @@ def answer_question(ctx: Ctx, text: str, *, from_plain_text: bool = False) -> Re
     number = article_asked(text)
     if number is not None and not kb.article(number, lang):
         return Reply(Translator(locale_of(lang))("policy.no_such_article", n=number))
-    found, result = kb.find(text, lang)
+    found, result = kb.find(text, lang, admits=_audience(ctx))
     if from_plain_text and not result.confident and not looks_like_question(text):
         return None  # not a question and nothing in the policy: let the caller say so
     t = Translator(locale_of(lang))
@@ -76,6 +76,25 @@ def answer_question(ctx: Ctx, text: str, *, from_plain_text: bool = False) -> Re
     return Reply(t("policy.not_sure", closest=quote(found[0], t)))
 
 
+def _audience(ctx: Ctx) -> Callable[[FaqEntry], bool]:
+    """Which published FAQ entries may answer this asker: those whose scope holds them."""
+    dealer = ctx.actor.dealer_code
+    places: set[str] | None = None
+
+    def admits(entry: FaqEntry) -> bool:
+        nonlocal places
+        if places is None and dealer is not None and entry.scope.reach is FaqReach.REGIONS:
+            tree = ctx.uow.catalog.region_tree()
+            places = {
+                a
+                for r in ctx.uow.catalog.dealer_regions(dealer)
+                for a in tree.ancestors_and_self(r)
+            }
+        return entry.scope.admits(dealer, places or ())
+
+    return admits
+
+
 def _forward_to_managers(ctx: Ctx, q: PolicyQuestion, closest: Found | None) -> None:
     assert q.dealer_code is not None and q.id is not None
     dealer = ctx.uow.catalog.dealer(q.dealer_code)
@@ -106,7 +125,11 @@ def _question(ctx: Ctx, raw: str) -> PolicyQuestion:
     return q
 
 
-def _managed_question(ctx: Ctx, raw: str) -> PolicyQuestion:
+def _asked_by(ctx: Ctx, q: PolicyQuestion) -> bool:
+    return (q.platform, q.user_id) == (ctx.inbound.platform, ctx.inbound.user_id)
+
+
+def managed_question(ctx: Ctx, raw: str) -> PolicyQuestion:
     q = _question(ctx, raw)
     if q.dealer_code is None or not ctx.can_see_dealer(q.dealer_code):
         raise UserError("policy.question_not_found", id=raw[:20])
@@ -138,6 +161,8 @@ def clause(ctx: Ctx) -> Reply:
     if len(ctx.args) != 2 or not ctx.args[1].isdecimal():
         return Reply(ctx.t("policy.clause_usage"))
     q = _question(ctx, ctx.args[0])
+    if not _asked_by(ctx, q) and not (q.dealer_code and ctx.can_see_dealer(q.dealer_code)):
+        raise UserError("policy.question_not_found", id=ctx.args[0][:20])
     n = int(ctx.args[1])
     if n >= len(q.refs):  # not offered with this answer, rather than gone from the documents
         raise UserError("policy.clause_no_such", id=q.id, n=ctx.args[1][:10])
@@ -154,7 +179,7 @@ def rate(ctx: Ctx) -> Reply:
     if len(ctx.args) != 2 or ctx.args[1] not in ("up", "down"):
         return Reply(ctx.t("policy.rate_usage"))
     q = _question(ctx, ctx.args[0])
-    if (q.platform, q.user_id) != (ctx.inbound.platform, ctx.inbound.user_id):
+    if not _asked_by(ctx, q):
         raise UserError("policy.question_not_found", id=ctx.args[0][:20])
     q.rating = Rating(ctx.args[1])
     ctx.uow.policy.save_question(q)
@@ -176,7 +201,7 @@ def answer(ctx: Ctx) -> Reply:
     text = text.strip()
     if not qid or not text:
         return Reply(ctx.t("policy.answer_usage"))
-    q = _managed_question(ctx, qid)
+    q = managed_question(ctx, qid)
     q.answer = text[:2000]
     q.answered_by = ctx.actor.label
     q.answered_at = ctx.now
@@ -197,26 +222,12 @@ def answer(ctx: Ctx) -> Reply:
         )
 
     ctx.notify(asker, f"policy-answer:{q.id}:{digest}", build)
+    if ctx.actor.seat not in SALES_LEADS:  # who may write FAQ entries (/faq)
+        return Reply(ctx.t("policy.answer_sent", qid=q.id))
     return Reply(
         ctx.t("policy.answer_sent", qid=q.id),
         ((Button(ctx.t("policy.btn_save_faq"), f"c:faq {q.id}"),),),
     )
-
-
-@command("faq", roles=SALES_LEADS, example="/faq 12")
-def faq(ctx: Ctx) -> Reply:
-    """Save a question and its answer as an FAQ entry that ranks first next time."""
-    if len(ctx.args) != 1:
-        return Reply(ctx.t("policy.faq_usage"))
-    q = _managed_question(ctx, ctx.args[0])
-    if not q.answer:
-        raise UserError("policy.faq_needs_answer", qid=q.id)
-    if q.faq_id is not None:
-        return Reply(ctx.t("policy.faq_exists", qid=q.id, id=q.faq_id))
-    q.faq_id = ctx.uow.policy.add_faq(q, q.answer, ctx.actor.label, uuid.uuid4().hex, ctx.now)
-    ctx.uow.policy.save_question(q)
-    ctx.audit("policy.faq", f"Q{q.id} F{q.faq_id}")
-    return Reply(ctx.t("policy.faq_saved", qid=q.id, id=q.faq_id))
 
 
 @command("questions", roles=SALES_STAFF | SERVICE, example="/questions", aliases=("问题",))

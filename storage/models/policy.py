@@ -66,7 +66,8 @@ class PolicyQuestionRow(Base):
 
 
 class PolicyFaqRow(Base):
-    """A manager's answer saved for reuse; it ranks first for the same question."""
+    """A question and answer a manager wrote for reuse; once published it ranks first for
+    the same question, for the dealers of its scope."""
 
     __tablename__ = "policy_faq"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -77,3 +78,7 @@ class PolicyFaqRow(Base):
     created_by: Mapped[str] = mapped_column(String(80))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     revision: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(16), server_default="draft")
+    scope: Mapped[str] = mapped_column(String(16), server_default="all")
+    scope_codes: Mapped[str] = mapped_column(Text, server_default="")  # "|"-joined codes
+    published_at: Mapped[datetime | None] = mapped_column(UtcDateTime())

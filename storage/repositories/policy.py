@@ -11,6 +11,9 @@ from sqlalchemy.orm import Session, selectinload
 from domain.policy import (
     Clause,
     FaqEntry,
+    FaqReach,
+    FaqScope,
+    FaqStatus,
     PolicyDocument,
     PolicyQuestion,
     QuestionStatus,
@@ -22,6 +25,32 @@ from storage.models.policy import (
     PolicyFaqRow,
     PolicyQuestionRow,
 )
+
+
+def _faq(row: PolicyFaqRow) -> FaqEntry:
+    codes = tuple(c for c in row.scope_codes.split("|") if c)
+    return FaqEntry(
+        id=row.id,
+        question=row.question,
+        answer=row.answer,
+        lang=row.lang,
+        source_question_id=row.source_question_id,
+        status=FaqStatus(row.status),
+        scope=FaqScope(FaqReach(row.scope), codes),
+        created_by=row.created_by,
+        published_at=row.published_at,
+    )
+
+
+def _fill_faq(row: PolicyFaqRow, entry: FaqEntry, revision: str) -> None:
+    row.question = entry.question
+    row.answer = entry.answer
+    row.lang = entry.lang
+    row.status = entry.status.value
+    row.scope = entry.scope.reach.value
+    row.scope_codes = "|".join(entry.scope.codes)
+    row.published_at = entry.published_at
+    row.revision = revision
 
 
 def _question(row: PolicyQuestionRow) -> PolicyQuestion:
@@ -99,8 +128,40 @@ class SqlPolicyRepository:
         ]
 
     def faqs(self) -> list[FaqEntry]:
-        rows = self.s.scalars(select(PolicyFaqRow).order_by(PolicyFaqRow.id))
-        return [FaqEntry(r.id, r.question, r.answer, r.lang, r.source_question_id) for r in rows]
+        rows = self.s.scalars(
+            select(PolicyFaqRow)
+            .where(PolicyFaqRow.status == FaqStatus.PUBLISHED.value)
+            .order_by(PolicyFaqRow.id)
+        )
+        return [_faq(r) for r in rows]
+
+    def faq(self, faq_id: int) -> FaqEntry | None:
+        row = self.s.get(PolicyFaqRow, faq_id)
+        return _faq(row) if row else None
+
+    def faq_list(self, created_by: str | None, limit: int = 30) -> list[FaqEntry]:
+        q = select(PolicyFaqRow).order_by(PolicyFaqRow.id.desc()).limit(limit)
+        if created_by is not None:
+            q = q.where(PolicyFaqRow.created_by == created_by)
+        return [_faq(r) for r in self.s.scalars(q)]
+
+    def add_faq(self, entry: FaqEntry, by: str, revision: str, now: datetime) -> int:
+        row = PolicyFaqRow(
+            source_question_id=entry.source_question_id,
+            created_by=by,
+            created_at=now,
+        )
+        _fill_faq(row, entry, revision)
+        self.s.add(row)
+        self.s.flush()
+        return row.id
+
+    def save_faq(self, entry: FaqEntry, revision: str) -> None:
+        row = self.s.get(PolicyFaqRow, entry.id)
+        if row is None:
+            raise LookupError(f"no FAQ entry {entry.id}")
+        _fill_faq(row, entry, revision)
+        self.s.flush()
 
     def revision(self) -> str:
         docs = self.s.scalars(select(PolicyDocumentRow.revision)).all()
@@ -128,22 +189,6 @@ class SqlPolicyRepository:
             raise LookupError(f"no policy question {question.id}")
         self._fill(row, question)
         self.s.flush()
-
-    def add_faq(
-        self, question: PolicyQuestion, answer: str, by: str, revision: str, now: datetime
-    ) -> int:
-        row = PolicyFaqRow(
-            question=question.text,
-            answer=answer,
-            lang=question.lang,
-            source_question_id=question.id,
-            created_by=by,
-            created_at=now,
-            revision=revision,
-        )
-        self.s.add(row)
-        self.s.flush()
-        return row.id
 
     def open_questions(self, dealers: list[str] | None, limit: int = 30) -> list[PolicyQuestion]:
         q = select(PolicyQuestionRow).where(

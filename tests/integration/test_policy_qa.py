@@ -64,6 +64,13 @@ def outbox_texts(uow_factory, chat_id: str) -> list[str]:
         return [i.payload["text"] for i in uow.outbox.list() if i.chat_id == chat_id]
 
 
+def publish_faq(manager: Chat, text: str) -> str:
+    """Write an FAQ entry as a draft, then publish it; the reply to publishing."""
+    drafted = manager.say(f"/faq new {text}")
+    assert "草稿" in drafted, drafted
+    return manager.press("发布")
+
+
 def test_plain_text_with_chinese_articles_loads_one_clause_per_article(uow_factory, tmp_path):
     loaded = load_policy_files(uow_factory, [write(tmp_path, "rules.txt", ARTICLES_TXT)])
     assert [(d.name, d.lang, d.clauses) for d in loaded] == [("rules", "zh", 4)]
@@ -138,11 +145,11 @@ def test_manager_answer_reaches_the_dealer_and_can_become_a_faq(world, uow_facto
     _, dealer, manager = world
     dealer.say("/ask 公司年会在哪里举办？")
     assert "已发送" in manager.say("/answer 1 今年年会在成都举办，时间另行通知。")
-    assert "F1" in manager.press("保存为常见问题")
+    assert "/faq new 1" in manager.press("保存为常见问题")
     [answer] = outbox_texts(uow_factory, "dealer1")
     assert "成都" in answer and "Q1" in answer
     assert "Q1 [待答复]" not in manager.say("/questions")
-    assert "已经保存" in manager.say("/faq 1")
+    publish_faq(manager, "1 今年年会在哪里举办？ | 今年年会在成都举办，时间另行通知。")
     again = dealer.say("今年的年会在哪里举办？")
     assert again.startswith("💡 常见问题") and "成都" in again
 
@@ -151,7 +158,9 @@ def test_a_faq_ranks_before_the_clause_it_competes_with(world):
     _, dealer, manager = world
     dealer.say("/ask 押金可以分期交吗？")
     manager.say("/answer 1 保证金可以分两期缴纳，第二期在签约后三个月内交齐。")
-    manager.say("/faq 1")
+    publish_faq(
+        manager, "1 押金可以分期交吗？ | 保证金可以分两期缴纳，第二期在签约后三个月内交齐。"
+    )
     text = dealer.say("/ask 押金可以分期交吗")
     assert text.startswith("💡 常见问题") and "分两期" in text
 
@@ -225,7 +234,7 @@ def test_a_faq_of_everyday_words_answers_its_own_question_but_not_any_message_sh
     _, dealer, manager = world
     dealer.say("/ask 今天天气怎么样？")
     manager.say("/answer 1 我们不提供天气预报。")
-    manager.say("/faq 1")
+    publish_faq(manager, "1 今天天气怎么样？ | 我们不提供天气预报。")
     assert dealer.say("今天天气怎么样").startswith("💡 常见问题")
     other = dealer.say("/ask 今天的返利怎么计算？")
     assert "天气预报" not in other and "返利" in other
@@ -259,3 +268,36 @@ def test_an_article_the_policy_does_not_have_is_said_so(world, uow_factory):
     assert "没有第99条" in dealer.say("第九十九条是什么？")
     assert "no article 99" in dealer.say("what does article 99 say?")
     assert outbox_texts(uow_factory, manager.user_id) == []
+
+
+def test_an_faq_never_shows_a_dealers_question_to_another_dealer(world, uow_factory, clock):
+    conv, dealer, manager = world
+    other = linked(uow_factory, clock, conv, "dealer2", dealer="D002")  # Shanghai
+    dealer.say("/ask 我们华西医疗张经理想问年会在哪里举办？")
+    manager.say("/answer 1 今年年会在成都举办。")
+    saved = manager.press("保存为常见问题")
+    assert "张经理" not in saved
+    reply = other.say("/ask 年会在哪里举办？")
+    assert "华西医疗" not in reply and "张经理" not in reply and "成都" not in reply, reply
+
+
+def test_an_faq_answers_nobody_until_published_then_only_its_scope(world, uow_factory, clock):
+    conv, dealer, manager = world
+    other = linked(uow_factory, clock, conv, "dealer2", dealer="D002")  # Shanghai
+    admin = linked(uow_factory, clock, conv, "admin", manager="M02")
+    dealer.say("/ask 公司年会在哪里举办？")
+    manager.say("/answer 1 今年年会在成都举办。")
+    drafted = manager.say("/faq new 1 年会在哪里举办？ | 今年年会在成都举办。")
+    assert "F1" in drafted and "区域 SC 的经销商" in drafted
+    assert not dealer.say("/ask 年会在哪里举办").startswith("💡")  # a draft answers nobody
+    assert "已发布" in manager.press("发布")
+    assert dealer.say("/ask 年会在哪里举办").startswith("💡 常见问题")
+    assert "成都" not in other.say("/ask 年会在哪里举办")  # Shanghai is outside its scope
+    assert "只有管理员" in manager.say("/faq F1 scope all")
+    assert "不在您的负责范围" in manager.say("/faq F1 scope regions SH")
+    assert "找不到经销商" in manager.say("/faq F1 scope dealers D002")
+    assert "找不到常见问题" in admin.say("/faq F9")
+    assert "全部经销商" in admin.say("/faq F1 scope all")
+    assert other.say("/ask 年会在哪里举办").startswith("💡 常见问题")
+    assert "已撤下" in admin.say("/faq F1 withdraw")
+    assert not dealer.say("/ask 年会在哪里举办").startswith("💡")

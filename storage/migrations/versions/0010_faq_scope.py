@@ -17,8 +17,18 @@ depends_on = "0003"
 def upgrade() -> None:
     with op.batch_alter_table("managers") as batch:
         batch.add_column(sa.Column("lines", sa.String(length=400), server_default="", nullable=False))
+    # Entries saved so far hold a dealer's question word for word: they become drafts
+    # (server default) that a manager rewords and publishes, or leaves unpublished.
+    with op.batch_alter_table("policy_faq") as batch:
+        batch.add_column(sa.Column("status", sa.String(length=16), server_default="draft", nullable=False))
+        batch.add_column(sa.Column("scope", sa.String(length=16), server_default="all", nullable=False))
+        batch.add_column(sa.Column("scope_codes", sa.Text(), server_default="", nullable=False))
+        batch.add_column(sa.Column("published_at", sa.DateTime(timezone=True), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("policy_faq") as batch:
+        for column in ("published_at", "scope_codes", "scope", "status"):
+            batch.drop_column(column)
     with op.batch_alter_table("managers") as batch:
         batch.drop_column("lines")

@@ -35,6 +35,7 @@ def core_options(settings: Settings) -> CoreOptions:
         form_ttl_minutes=p.form_ttl_minutes,
         invite_ttl_hours=p.invite_ttl_hours,
         invite_attempts_per_hour=p.invite_attempts_per_hour,
+        question_digest_minutes=p.question_digest_minutes,
     )
 
 

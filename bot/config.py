@@ -135,6 +135,8 @@ class PolicySettings(Section):
     form_ttl_minutes: int = Field(default=30, gt=0)
     invite_ttl_hours: int = Field(default=72, gt=0)
     invite_attempts_per_hour: int = Field(default=5, gt=0)
+    # Questions forwarded to managers: one digest per dealer per this many minutes (0: each).
+    question_digest_minutes: int = Field(default=15, ge=0, le=1440)
 
 
 class Settings(BaseSettings):

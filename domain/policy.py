@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Protocol
 
@@ -134,6 +134,14 @@ class FaqEntry:
     published_at: datetime | None = None
 
 
+def digest_window(at: datetime, minutes: int) -> tuple[datetime, datetime]:
+    """The interval of `minutes` (counted from midnight UTC) that `at` falls in."""
+    day = at.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    n = int((at - day).total_seconds() // (minutes * 60))
+    start = day + timedelta(minutes=n * minutes)
+    return start, start + timedelta(minutes=minutes)
+
+
 class PolicyRepository(Protocol):
     """The policy knowledge base: documents with their clauses, questions, FAQ entries."""
 
@@ -163,6 +171,13 @@ class PolicyRepository(Protocol):
     def add_question(self, question: PolicyQuestion) -> int: ...
     def question(self, question_id: int) -> PolicyQuestion | None: ...
     def save_question(self, question: PolicyQuestion) -> None: ...
+    def pending_between(
+        self, dealer: str, start: datetime, end: datetime, limit: int = 10
+    ) -> tuple[int, list[PolicyQuestion]]:
+        """How many questions of `dealer` asked in [start, end) wait for a manager, and the
+        latest `limit` of them, newest first."""
+        ...
+
     def open_questions(self, dealers: list[str] | None, limit: int = 30) -> list[PolicyQuestion]:
         """Questions waiting for a manager or rated not helpful, oldest first; `dealers`
         limits them to those dealers (None: all)."""

@@ -163,6 +163,10 @@ class OutboxRepository(Protocol):
         """Store every message whose dedupe key is new, in bulk; returns how many."""
         ...
 
+    def revise_pending(self, dedupe_key: str, payload: dict[str, Any]) -> bool:
+        """Replace the payload of the message with this key if it is still pending."""
+        ...
+
     def any_due(self, platform: str, now: datetime, chat_id: str | None = None) -> bool:
         """Whether anything is due; only reads, so an idle poll holds up no writer."""
         ...

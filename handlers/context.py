@@ -37,6 +37,7 @@ class CoreOptions:
     form_ttl_minutes: int = 30
     invite_ttl_hours: int = 72
     invite_attempts_per_hour: int = 5
+    question_digest_minutes: int = 15  # forwarded questions: one digest per dealer per interval
 
     @property
     def tz(self) -> ZoneInfo:
@@ -119,20 +120,24 @@ class Ctx:
         dedupe_key: str,
         build: Callable[[Translator], Reply],
         not_before: datetime | None = None,
+        *,
+        revise: bool = False,
     ) -> bool:
-        """Queue a proactive message to `recipient`, in their language, once per dedupe key."""
+        """Queue a proactive message to `recipient`, in their language, once per dedupe key.
+        With `revise`, a message of that key still waiting to be sent is rewritten instead
+        (a digest growing until it leaves)."""
         t = Translator(recipient.locale or self.options.default_locale)
-        return self.uow.outbox.enqueue(
-            OutgoingMessage(
-                dedupe_key=f"{dedupe_key}:{recipient.platform}:{recipient.chat_id}",
-                platform=recipient.platform,
-                chat_id=recipient.chat_id,
-                payload=build(t).to_dict(),
-                identity_id=recipient.identity_id,
-                not_before=not_before,
-            ),
-            self.now,
+        message = OutgoingMessage(
+            dedupe_key=f"{dedupe_key}:{recipient.platform}:{recipient.chat_id}",
+            platform=recipient.platform,
+            chat_id=recipient.chat_id,
+            payload=build(t).to_dict(),
+            identity_id=recipient.identity_id,
+            not_before=not_before,
         )
+        if self.uow.outbox.enqueue(message, self.now):
+            return True
+        return revise and self.uow.outbox.revise_pending(message.dedupe_key, message.payload)
 
     def form_expiry(self) -> datetime:
         return self.now + timedelta(minutes=self.options.form_ttl_minutes)

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from domain.identity import Role
 from domain.policy import FaqEntry, FaqReach, PolicyQuestion, QuestionStatus, Rating
-from domain.policy_answers import Found, KnowledgeBase, article_asked
+from domain.policy_answers import KnowledgeBase, article_asked
 from domain.policy_search import looks_like_question, question_lang
 from domain.record_ids import parse_record_id
 from handlers.context import Ctx
@@ -16,7 +16,8 @@ from handlers.errors import UserError
 from handlers.i18n import Translator
 from handlers.messages import Button, Reply
 from handlers.policy_kb import KNOWLEDGE
-from handlers.policy_replies import citation, locale_of, quote, rating_buttons, short_label, trim
+from handlers.policy_replies import locale_of, quote, rating_buttons, short_label, trim
+from handlers.question_digest import forward_question
 from handlers.registry import LINKED, SALES_LEADS, SALES_STAFF, SERVICE, command
 
 
@@ -67,7 +68,7 @@ def answer_question(ctx: Ctx, text: str, *, from_plain_text: bool = False) -> Re
         return Reply(body, (*rows, rating_buttons(qid, t)))
     if forward:
         assert dealer is not None
-        _forward_to_managers(ctx, q, found[0] if found else None)
+        forward_question(ctx, q, found[0] if found else None)
         if not found:
             return Reply(t("policy.no_match_forwarded", qid=qid))
         return Reply(t("policy.not_sure_forwarded", qid=qid, closest=quote(found[0], t)))
@@ -93,28 +94,6 @@ def _audience(ctx: Ctx) -> Callable[[FaqEntry], bool]:
         return entry.scope.admits(dealer, places or ())
 
     return admits
-
-
-def _forward_to_managers(ctx: Ctx, q: PolicyQuestion, closest: Found | None) -> None:
-    assert q.dealer_code is not None and q.id is not None
-    dealer = ctx.uow.catalog.dealer(q.dealer_code)
-    name = dealer.name if dealer else q.dealer_code
-
-    def build(t: Translator) -> Reply:
-        near = citation(closest, t) if closest else t("policy.nothing_close")
-        return Reply(
-            t(
-                "policy.forwarded",
-                qid=q.id,
-                dealer=name,
-                code=q.dealer_code,
-                text=q.text,
-                closest=near,
-            )
-        )
-
-    for manager in ctx.uow.identities.managers_of_dealer(q.dealer_code):
-        ctx.notify(manager, f"policy-question:{q.id}", build)
 
 
 def _question(ctx: Ctx, raw: str) -> PolicyQuestion:

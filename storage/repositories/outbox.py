@@ -82,6 +82,14 @@ class SqlOutboxRepository:
             stored += len(result.all())  # rowcount is not reliable for multi-row inserts
         return stored
 
+    def revise_pending(self, dedupe_key: str, payload: dict) -> bool:
+        result = self.s.execute(
+            update(OutboxRow)
+            .where(OutboxRow.dedupe_key == dedupe_key, OutboxRow.status == OutboxStatus.PENDING)
+            .values(payload=payload)
+        )
+        return result.rowcount == 1
+
     def any_due(self, platform: str, now: datetime, chat_id: str | None = None) -> bool:
         """Whether `claim_due` would find something; a read that takes no write lock."""
         conn = self.s.connection(execution_options=READ_ONLY)

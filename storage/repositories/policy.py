@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from domain.policy import (
@@ -189,6 +189,24 @@ class SqlPolicyRepository:
             raise LookupError(f"no policy question {question.id}")
         self._fill(row, question)
         self.s.flush()
+
+    def pending_between(
+        self, dealer: str, start: datetime, end: datetime, limit: int = 10
+    ) -> tuple[int, list[PolicyQuestion]]:
+        where = (
+            PolicyQuestionRow.dealer_code == dealer,
+            PolicyQuestionRow.status == QuestionStatus.PENDING.value,
+            PolicyQuestionRow.asked_at >= start,
+            PolicyQuestionRow.asked_at < end,
+        )
+        count = self.s.scalar(select(func.count()).select_from(PolicyQuestionRow).where(*where))
+        rows = self.s.scalars(
+            select(PolicyQuestionRow)
+            .where(*where)
+            .order_by(PolicyQuestionRow.id.desc())
+            .limit(limit)
+        )
+        return int(count or 0), [_question(r) for r in rows]
 
     def open_questions(self, dealers: list[str] | None, limit: int = 30) -> list[PolicyQuestion]:
         q = select(PolicyQuestionRow).where(

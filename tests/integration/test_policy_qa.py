@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from bot.policy_files import PolicyFileError, load_policy_files, sample_policy_files
+from handlers.context import CoreOptions
 from handlers.conversation import Conversation
 from tests.support import Chat, invite, seed_catalog
 
@@ -301,3 +303,38 @@ def test_an_faq_answers_nobody_until_published_then_only_its_scope(world, uow_fa
     assert other.say("/ask 年会在哪里举办").startswith("💡 常见问题")
     assert "已撤下" in admin.say("/faq F1 withdraw")
     assert not dealer.say("/ask 年会在哪里举办").startswith("💡")
+
+
+def test_a_burst_of_unanswerable_questions_reaches_each_manager_as_one_digest(
+    world, uow_factory, clock
+):
+    conv, dealer, _ = world
+    linked(uow_factory, clock, conv, "admin", manager="M02")
+    start = clock.now()
+    for i in range(300):  # 300 questions in 9 s
+        assert "Q" in dealer.say(f"/ask 公司第{i}届年会在哪里举办？")
+        clock.advance(seconds=0.03)
+    with uow_factory() as uow:
+        queued = [i for i in uow.outbox.list(limit=1000) if i.chat_id in ("boss", "admin")]
+    assert sorted(i.chat_id for i in queued) == ["admin", "boss"], [i.dedupe_key for i in queued]
+    digest = next(i for i in queued if i.chat_id == "boss")
+    assert digest.not_before == start + timedelta(minutes=15)  # sent when the interval ends
+    text = digest.payload["text"]
+    assert "华西医疗" in text and "300" in text and "/questions" in text
+    assert "公司第299届年会" in text and "公司第0届年会" not in text  # the latest, not all 300
+    clock.advance(minutes=15)
+    dealer.say("/ask 公司年会的酒店在哪里？")  # the next interval: a new digest
+    with uow_factory() as uow:
+        boss = [i for i in uow.outbox.list(limit=1000) if i.chat_id == "boss"]
+    assert len(boss) == 2
+
+
+def test_with_no_digest_interval_every_question_is_forwarded_at_once(uow_factory, clock):
+    seed_catalog(uow_factory)
+    load_policy_files(uow_factory, sample_policy_files(), clock)
+    conv = Conversation(uow_factory, clock, CoreOptions(question_digest_minutes=0))
+    dealer = linked(uow_factory, clock, conv, "dealer1", dealer="D001")
+    linked(uow_factory, clock, conv, "boss", manager="M01")
+    dealer.say("/ask 公司年会在哪里举办？")
+    dealer.say("/ask 公司年会的酒店在哪里？")
+    assert len(outbox_texts(uow_factory, "boss")) == 2

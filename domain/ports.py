@@ -17,6 +17,7 @@ from domain.catalog import (
     ManagerCode,
     PricePolicy,
     Product,
+    ProductLine,
     RegionCode,
     Sku,
     Terminal,
@@ -48,8 +49,11 @@ class CatalogRepository(Protocol):
         """The dealer's contracts, oldest first."""
         ...
 
-    def dealers_in_regions(self, regions: Sequence[RegionCode]) -> list[DealerCode]:
-        """Dealers authorized anywhere under one of `regions` (their home territory)."""
+    def dealers_in_regions(
+        self, regions: Sequence[RegionCode], lines: Sequence[ProductLine] | None = None
+    ) -> list[DealerCode]:
+        """Dealers authorized anywhere under one of `regions` (their home territory);
+        with `lines`, only by an authorization for one of those product lines."""
         ...
 
     def dealer_regions(self, dealer: DealerCode) -> list[RegionCode]:

@@ -96,17 +96,18 @@ class Ctx:
         if self.actor.role is Role.MANAGER:
             if self.actor.is_admin:
                 return True
-            return dealer in self.uow.catalog.dealers_in_regions(self.actor.manager_regions)
+            return dealer in self.scoped_dealers()
         return False
 
     def scoped_dealers(self) -> list[DealerCode]:
-        """Dealer codes this actor may see: a dealer itself, a manager its regions', admins all."""
+        """Dealer codes this actor may see: a dealer itself, a manager its regions' (a
+        product-line manager's only by an authorization for one of their lines), admins all."""
         if self.actor.role is Role.DEALER and self.actor.dealer_code:
             return [self.actor.dealer_code]
         if self.actor.is_admin:
             return [d.code for d in self.uow.catalog.dealers()]
         if self.actor.role is Role.MANAGER:
-            return self.uow.catalog.dealers_in_regions(self.actor.manager_regions)
+            return self.uow.catalog.dealers_in_regions(self.actor.manager_regions, self.actor.lines)
         return []
 
     def check_dealer(self, dealer: DealerCode) -> None:

@@ -16,6 +16,7 @@ from handlers.context import Ctx
 from handlers.errors import UserError
 from handlers.i18n import Translator
 from handlers.messages import Button, Reply, button_rows
+from handlers.sales_scope import follows_sales
 
 
 def product_label(ctx: Ctx, sku: str) -> str:
@@ -134,7 +135,11 @@ def alert_severe(ctx: Ctx, recorded: RecordedSale) -> None:
     sale = recorded.sale
     dealer = ctx.uow.catalog.dealer(sale.dealer)
     name = dealer.name if dealer else sale.dealer  # read once, for every alert below
-    managers = ctx.uow.identities.managers_of_dealer(sale.dealer)
+    product = ctx.uow.catalog.product(sale.sku)
+    line = product.line if product else None
+    managers = [
+        m for m in ctx.uow.identities.managers_of_dealer(sale.dealer) if follows_sales(m, line)
+    ]
     for v in severe:
         for manager in managers:
             _alert(ctx, manager, sale, name, v)
@@ -146,7 +151,7 @@ def alert_severe(ctx: Ctx, recorded: RecordedSale) -> None:
         return
     told = {m.identity_id for m in managers}
     for manager in ctx.uow.identities.managers_of_region(terminal.region_code):
-        if manager.identity_id not in told:
+        if manager.identity_id not in told and follows_sales(manager, line):
             for v in crossing:
                 _tell_territory(ctx, manager, sale, name, v, terminal)
 

@@ -14,7 +14,11 @@ def export_sales(ctx: Ctx, window: Window) -> Sheet:
     names = {d.code: d.name for d in ctx.uow.catalog.dealers(codes)} if codes else {}
     sales = (
         ctx.uow.sales.list(
-            codes, window.period.start, window.period.end, statuses=tuple(SaleStatus)
+            codes,
+            window.period.start,
+            window.period.end,
+            statuses=tuple(SaleStatus),
+            lines=ctx.actor.lines,
         )
         if codes
         else []

@@ -5,8 +5,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
+from domain.catalog import ProductLine
+from domain.identity import Actor
 from domain.sales import Sale, SaleStatus
 from handlers.context import Ctx
+from handlers.registry import SALES_STAFF
+
+
+def follows_sales(manager: Actor, line: ProductLine | None) -> bool:
+    """Whether a manager hears of their dealers' sales and violations of `line`: the roles
+    that follow sales, a product-line manager only on their lines."""
+    if manager.seat not in SALES_STAFF:
+        return False
+    return manager.lines is None or line in manager.lines
 
 
 def sales_in_scope(
@@ -17,4 +28,4 @@ def sales_in_scope(
 ) -> list[Sale]:
     """Sales sold on days `start`..`end` (inclusive) by the dealers this actor may see:
     a dealer its own, a manager those of their regions, an admin all; oldest first."""
-    return ctx.uow.sales.list(ctx.scoped_dealers(), start, end, statuses)
+    return ctx.uow.sales.list(ctx.scoped_dealers(), start, end, statuses, lines=ctx.actor.lines)

@@ -91,7 +91,7 @@ class FakeCatalog:
                 places.add(self.s.terminals[a.terminal_code].region_code)
         return sorted(places)
 
-    def dealers_in_regions(self, regions) -> list[DealerCode]:
+    def dealers_in_regions(self, regions, lines=None) -> list[DealerCode]:
         tree, wanted = self.region_tree(), set(regions)
         return sorted(
             code

@@ -14,7 +14,7 @@ from handlers.context import Ctx
 from handlers.errors import UserError
 from handlers.i18n import Translator
 from handlers.messages import Attachment, Button, Reply, button_rows
-from handlers.registry import DEALER, SALES_LEADS, SALES_STAFF, command, require
+from handlers.registry import DEALER, SALES_LEADS, command, require
 from handlers.standing import load_standings
 
 RANKING_LINES = 40
@@ -104,7 +104,8 @@ def set_target(ctx: Ctx, args: tuple[str, ...]) -> Reply:
 
 @command(
     "target",
-    roles=DEALER | SALES_STAFF,
+    # Targets are set per dealer, not per line: a product-line manager has none to follow.
+    roles=DEALER | SALES_LEADS,
     example="/target 2026-Q3",
     aliases=("目标", "任务"),
     actions={"set": SALES_LEADS},
@@ -124,7 +125,7 @@ def target(ctx: Ctx) -> Reply:
     return dealer_progress(ctx, code, _period(args[1]) if len(args) > 1 else None)
 
 
-@command("targets", roles=SALES_STAFF, example="/targets 2026-07", aliases=("目标排名",))
+@command("targets", roles=SALES_LEADS, example="/targets 2026-07", aliases=("目标排名",))
 def targets(ctx: Ctx) -> Reply:
     """Your dealers ranked by target pace; those behind are marked. Chart and XLSX export."""
     period = _period(ctx.args[0]) if ctx.args else Period.containing(ctx.today, PeriodKind.MONTH)

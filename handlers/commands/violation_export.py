@@ -31,7 +31,9 @@ HEADER_KEYS = (
 
 @exporter("violations", label_key="export.kind.violations")
 def export_violations(ctx: Ctx, window: Window) -> Sheet:
-    found = ctx.uow.violations.list(ctx.scoped_dealers(), start=window.start, end=window.end)
+    found = ctx.uow.violations.list(
+        ctx.scoped_dealers(), start=window.start, end=window.end, lines=ctx.actor.lines
+    )
     tz = ctx.options.tz
     rows = []
     for v in reversed(found):  # oldest first in a sheet

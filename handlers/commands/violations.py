@@ -27,7 +27,9 @@ def violations(ctx: Ctx) -> Reply:
     """List violations of your region's dealers (add `open` for undecided ones)."""
     only_open = bool(ctx.args) and ctx.args[0].lower() in {"open", "待处理", "未处理"}
     statuses = (ViolationStatus.OPEN,) if only_open else None
-    found = ctx.uow.violations.list(ctx.scoped_dealers(), statuses=statuses, limit=MAX_LISTED + 1)
+    found = ctx.uow.violations.list(
+        ctx.scoped_dealers(), statuses=statuses, limit=MAX_LISTED + 1, lines=ctx.actor.lines
+    )
     if not found:
         return Reply(ctx.t("violation.none_open" if only_open else "violation.none"))
     lines = [ctx.t("violation.list_title")]
@@ -53,7 +55,15 @@ def _visible(ctx: Ctx, text: str):
     violation = None if violation_id is None else ctx.uow.violations.get(ViolationId(violation_id))
     if violation is None or not ctx.can_see_dealer(violation.dealer):
         raise UserError("violation.not_found", id=text[:20])
+    if ctx.actor.lines is not None and _line_of(ctx, violation) not in ctx.actor.lines:
+        raise UserError("violation.not_found", id=text[:20])
     return violation
+
+
+def _line_of(ctx: Ctx, violation) -> str | None:
+    sale = ctx.uow.sales.get(violation.sale_id) if violation.sale_id else None
+    product = ctx.uow.catalog.product(sale.sku) if sale else None
+    return product.line if product else None
 
 
 def _details(ctx: Ctx, v) -> Reply:

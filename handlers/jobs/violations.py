@@ -13,6 +13,7 @@ from domain.sales import Severity
 from handlers.i18n import Translator
 from handlers.jobs import JobContext, job
 from handlers.messages import Reply
+from handlers.registry import SALES_STAFF
 from handlers.sale_reports import violation_text
 
 LINES = 30
@@ -36,11 +37,18 @@ def violation_digest(ctx: JobContext) -> None:
     if not found:
         return
     for manager in ctx.uow.recipients.managers():
+        if manager.seat not in SALES_STAFF:
+            continue  # service agents and marketing do not decide violations
         if manager.is_admin:
             mine = found
         else:
-            scope = set(ctx.uow.catalog.dealers_in_regions(manager.manager_regions))
-            mine = [v for v in found if v.dealer in scope]
+            scope = ctx.uow.catalog.dealers_in_regions(manager.manager_regions, manager.lines)
+            if manager.lines is not None and scope:  # the lines of the reported products
+                on_lines = ctx.uow.violations.list(scope, start=start, end=end, lines=manager.lines)
+                ids = {v.id for v in on_lines}
+                mine = [v for v in found if v.id in ids]
+            else:
+                mine = [v for v in found if v.dealer in set(scope)]
         if not mine:
             continue
         mine = sorted(mine, key=lambda v: v.id)

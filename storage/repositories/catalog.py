@@ -182,18 +182,23 @@ class SqlCatalogRepository:
                 codes.add(t.region_code)
         return sorted(codes)
 
-    def dealers_in_regions(self, regions: Sequence[RegionCode]) -> list[DealerCode]:
+    def dealers_in_regions(
+        self, regions: Sequence[RegionCode], lines: Sequence[ProductLine] | None = None
+    ) -> list[DealerCode]:
         tree = self.region_tree()
         wanted = set(regions)
         region = aliased(RegionRow)
         term_region = aliased(RegionRow)
-        rows = self.s.execute(
+        q = (
             select(DealerRow.code, region.code, term_region.code)
             .join(AuthorizationRow, AuthorizationRow.dealer_id == DealerRow.id)
             .outerjoin(region, AuthorizationRow.region_id == region.id)
             .outerjoin(TerminalRow, AuthorizationRow.terminal_id == TerminalRow.id)
             .outerjoin(term_region, TerminalRow.region_id == term_region.id)
         )
+        if lines is not None:
+            q = q.where(AuthorizationRow.line.in_(list(lines)))
+        rows = self.s.execute(q)
         found: set[DealerCode] = set()
         for dealer_code, rc, trc in rows:
             place = rc or trc

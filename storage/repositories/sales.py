@@ -208,10 +208,13 @@ class SqlSalesRepository:
         end: date | None = None,
         statuses: Sequence[SaleStatus] = (SaleStatus.CONFIRMED,),
         limit: int | None = None,
+        lines: Sequence[str] | None = None,
     ) -> list[Sale]:
         q = _sales_query().where(
             DealerRow.code.in_(list(dealers)), SaleRow.status.in_([s.value for s in statuses])
         )
+        if lines is not None:
+            q = q.where(ProductRow.line.in_(list(lines)))
         if start is not None:
             q = q.where(SaleRow.sold_on >= start)
         if end is not None:

@@ -19,8 +19,8 @@ from domain.sales import (
     ViolationStatus,
     ViolationType,
 )
-from storage.models import DealerRow
-from storage.models.sales import ViolationRow
+from storage.models import DealerRow, ProductRow
+from storage.models.sales import SaleRow, ViolationRow
 from storage.repositories.row_ids import RowIds, id_of, params
 
 _INSERT_VIOLATION = (
@@ -98,8 +98,15 @@ class SqlViolationRepository:
         start: datetime | None = None,
         end: datetime | None = None,
         limit: int | None = None,
+        lines: Sequence[str] | None = None,
     ) -> list[Violation]:
         q = self._query().where(DealerRow.code.in_(list(dealers)))
+        if lines is not None:  # by the line of the reported product; none: no line to match
+            q = (
+                q.join(SaleRow, ViolationRow.sale_id == SaleRow.id)
+                .join(ProductRow, SaleRow.product_id == ProductRow.id)
+                .where(ProductRow.line.in_(list(lines)))
+            )
         if statuses is not None:
             q = q.where(ViolationRow.status.in_([s.value for s in statuses]))
         if start is not None:

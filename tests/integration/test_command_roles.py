@@ -110,3 +110,49 @@ def test_a_refusal_speaks_the_users_language_and_names_the_role(chats):
     reply = agent.say("/targets")
     assert "as a service agent you are not allowed to use this command (/targets)" in reply
     assert "/complaints" in reply and "/targets" not in reply.split("What you can use:")[1]
+
+
+def test_a_product_line_manager_sees_only_the_sales_and_violations_of_their_lines(
+    uow_factory, clock
+):
+    """D001 sells IMG in Sichuan and gets a MON authorization there too; the line manager of
+    MON sees D001's MON sale and its violation, never the IMG ones."""
+    from datetime import date
+
+    from storage.models import AuthorizationRow, DealerRow
+
+    seed_catalog(uow_factory)
+    with uow_factory() as uow:
+        s = uow.session
+        sc = s.query(RegionRow).filter_by(code="SC").one()
+        d1 = s.query(DealerRow).filter_by(code="D001").one()
+        s.add(AuthorizationRow(dealer=d1, region=sc, line="MON", valid_from=date(2026, 1, 1)))
+        plm = ManagerRow(code="M05", name="周经理", role="product_line_manager", lines="MON")
+        plm.regions.append(ManagerRegionRow(region=sc))
+        s.add(plm)
+        uow.commit()
+    conv = Conversation(uow_factory, clock)
+    dealer, line_manager = Chat(conv, "d1"), Chat(conv, "plm")
+    dealer.say(f"/start {invite(uow_factory, clock, dealer='D001')}")
+    line_manager.say(f"/start {invite(uow_factory, clock, manager='M05')}")
+    assert "低于" in dealer.say("/report A100 2 100 T-0001")  # IMG, under the floor: #1
+    assert "低于" in dealer.say("/report X200 3 50 T-0001")  # MON, under the floor: #2
+    with uow_factory() as uow:  # the severe alerts: the MON sale's only
+        alerts = [i.payload["text"] for i in uow.outbox.list(limit=100) if i.chat_id == "plm"]
+    assert len(alerts) == 1 and "严重违规 #2" in alerts[0], alerts
+    listing = line_manager.say("/violations")
+    assert "#2" in listing and "#1" not in listing, listing
+    assert "找不到违规记录 #1" in line_manager.say("/violation 1")
+    assert "X200" in line_manager.say("/violation 2")
+    line_manager.say("/export sales")
+    sheet = line_manager.last[-1].document
+    assert sheet is not None and b"X200" in _cells(sheet.content)
+    assert b"A100" not in _cells(sheet.content)
+
+
+def _cells(xlsx: bytes) -> bytes:
+    import io
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(xlsx)) as z:
+        return b"".join(z.read(n) for n in z.namelist() if n.startswith("xl/"))

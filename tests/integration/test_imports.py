@@ -336,3 +336,30 @@ def test_a_long_file_imports_with_a_progress_bar(uow_factory, tmp_path):
     assert (result.created, result.ok) == (1200, True)
     assert "importing terminals" in out.getvalue()
     assert count(uow_factory, TerminalRow) == 1202
+
+
+def test_managers_take_marketing_roles_and_product_lines_checked_against_the_products(
+    uow_factory, tmp_path
+):
+    import_all(uow_factory, tmp_path, "csv")
+    managers = [
+        ["code", "name", "role", "region_codes", "lines"],
+        ["M101", "周经理", "product_line_manager", "CN-SC", "IMG|MON"],
+        ["M102", "孙总监", "marketing_director", "CN", ""],
+        ["M103", "钱专员", "marketing_admin", "CN", ""],
+    ]
+    result = run_import(
+        uow_factory, ImportKind.MANAGERS, write(tmp_path, "m3", managers, "csv"), quiet()
+    )
+    assert result.ok and result.created == 3, [
+        describe(e, ImportKind.MANAGERS) for e in result.errors
+    ]
+    with uow_factory() as uow:
+        assert uow.catalog.manager(ManagerCode("M101")).lines == ("IMG", "MON")
+        assert uow.catalog.manager(ManagerCode("M102")).lines == ()
+    bad = [["code", "name", "role", "lines"], ["M104", "吴经理", "product_line_manager", "XRAY"]]
+    result = run_import(
+        uow_factory, ImportKind.MANAGERS, write(tmp_path, "m4", bad, "csv"), quiet()
+    )
+    [error] = [describe(e, ImportKind.MANAGERS) for e in result.errors]
+    assert error.startswith("row 2, column lines:") and "XRAY" in error, error

@@ -16,7 +16,7 @@ from handlers.errors import UserError
 from handlers.form_files import accepts_file
 from handlers.forms import END, Data, Form, Step, register_form
 from handlers.messages import Attachment, Button, Reply, button_rows
-from handlers.registry import require
+from handlers.registry import BROADCASTERS, require
 
 SKIP = "__skip__"
 ALL = "__all__"
@@ -196,16 +196,13 @@ def _ask_confirm(ctx: Ctx, data: Data) -> Reply:
     preview = delivery.render(promo, ctx.t, ctx.options.tz)
     scheduled = promo.starts_at and promo.starts_at > ctx.now
     go = "promo.schedule_button" if scheduled else "promo.send_button"
+    # Only the roles that may send get the button; the others save a draft for them.
+    sending = (Button(ctx.t(go), "f:go"),) if ctx.actor.seat in BROADCASTERS else ()
     return Reply(
         ctx.t("promo.preview", dealers=len(target.dealers), contacts=target.contacts)
         + "\n\n"
         + preview.text,
-        (
-            (
-                Button(ctx.t(go), "f:go"),
-                Button(ctx.t("promo.draft_button"), "f:draft"),
-            ),
-        ),
+        ((*sending, Button(ctx.t("promo.draft_button"), "f:draft")),),
         image=preview.image,
     )
 

@@ -151,7 +151,7 @@ def test_a_new_user_links_reads_help_switches_to_english_and_is_refused(bot):
         "OK, I will speak English from now on.",
         "Commands you can use:",
         "/lang en — switch language",
-        "Sorry, you are not allowed to use this command.",
+        "Sorry, as a dealer contact you are not allowed to use this command (/dealers).",
     )
     help_zh = transcript.split("您可以使用以下命令：")[1].split("OK, I will")[0]
     assert "/dealers" not in help_zh and "/invite" not in help_zh

@@ -24,7 +24,7 @@ from domain.catalog import (
 )
 from domain.identity import Actor, Invite
 from domain.jobs import ContractCalendar, JobRunRepository, RecipientRepository
-from domain.outbox import OutboxItem, OutboxStatus, OutgoingMessage
+from domain.outbox import FailedDelivery, OutboxItem, OutboxStatus, OutgoingMessage
 from domain.policy import PolicyRepository
 from domain.promotions import PromotionRepository
 from domain.sales import SalesRepository, ViolationRepository
@@ -173,15 +173,53 @@ class OutboxRepository(Protocol):
         now: datetime,
         limit: int,
         worker: str,
-        lease_seconds: int = 60,
+        lease_seconds: float = 60,
         chat_id: str | None = None,
+        per_chat: int | None = None,
     ) -> list[OutboxItem]:
-        """Lease due messages (optionally of one chat) to `worker` and return them."""
+        """Lease due messages (optionally of one chat) to `worker` and return them: at most
+        `per_chat` of one chat, none of a chat another worker holds a live lease in."""
+        ...
+
+    def hold(self, item_id: int, worker: str, until: datetime) -> bool:
+        """Extend `worker`'s lease on a message; False when it is no longer `worker`'s."""
+        ...
+
+    def renew(self, worker: str, until: datetime) -> int:
+        """Extend every lease `worker` holds; returns how many."""
+        ...
+
+    def take_turn(
+        self, platform: str, chat_id: str, now: datetime, until: datetime
+    ) -> datetime | None:
+        """Take the chat's send turn for every worker; None when taken, else when it frees."""
+        ...
+
+    def end_turn(self, platform: str, chat_id: str, next_at: datetime) -> None:
+        """End a turn taken with `take_turn`; the chat's next turn starts at `next_at`."""
         ...
 
     def mark_sent(self, item_id: int, now: datetime) -> None: ...
-    def mark_retry(self, item_id: int, not_before: datetime, error: str) -> None: ...
-    def mark_final(self, item_id: int, status: OutboxStatus, error: str) -> None: ...
+    def mark_retry(
+        self, item_id: int, not_before: datetime, error: str, now: datetime | None = None
+    ) -> None:
+        """Pending again from `not_before`; with `now`, a failure (starts the retry window)."""
+        ...
+
+    def mark_final(
+        self, item_id: int, status: OutboxStatus, error: str, now: datetime | None = None
+    ) -> None: ...
+    def requeue(
+        self, statuses: Sequence[OutboxStatus], since: datetime | None, now: datetime
+    ) -> int:
+        """Queue messages in `statuses` (ended at or after `since`) again; returns how many."""
+        ...
+
+    def failures_to_tell(self, exclude_prefix: str, limit: int = 5000) -> list[FailedDelivery]:
+        """Messages failed for good that no digest has reported yet."""
+        ...
+
+    def mark_told(self, item_ids: Sequence[int], now: datetime) -> None: ...
     def list(self, status: OutboxStatus | None = None, limit: int = 100) -> list[OutboxItem]: ...
 
 

@@ -20,6 +20,7 @@ from storage.models.conversation import (
     InboundSeenRow,
     InviteAttemptRow,
     InviteRow,
+    OutboxChatRow,
     OutboxRow,
 )
 from storage.models.jobs import JobRunRow
@@ -59,6 +60,7 @@ __all__ = [
     "JobRunRow",
     "ManagerRegionRow",
     "ManagerRow",
+    "OutboxChatRow",
     "OutboxRow",
     "PolicyClauseRow",
     "PolicyDocumentRow",

@@ -72,6 +72,7 @@ class SchedulerSettings(Section):
     contract_expiry: str = "0 8 * * *"
     promotion_dispatch: str = "* * * * *"
     housekeeping: str = "30 3 * * *"
+    outbox_failures: str = "15 * * * *"
 
     # Checked here so a typo stops start-up naming the key, not with a traceback later.
     @field_validator("timezone")
@@ -137,6 +138,14 @@ class PolicySettings(Section):
     invite_attempts_per_hour: int = Field(default=5, gt=0)
 
 
+class OutboxSettings(Section):
+    retry_hours: float = Field(default=24, gt=0, le=24 * 30)
+    max_backoff_seconds: float = Field(default=600, ge=1)
+    # A send may take 50 s (an upload's write and read timeouts): a shorter lease would let
+    # another worker take the message over while it is still being sent.
+    lease_seconds: float = Field(default=60, ge=60)
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="DEALERBOT_",
@@ -151,6 +160,7 @@ class Settings(BaseSettings):
     telegram: TelegramSettings = TelegramSettings()
     slack: SlackSettings = SlackSettings()
     policy: PolicySettings = PolicySettings()
+    outbox: OutboxSettings = OutboxSettings()
 
     @classmethod
     def settings_customise_sources(

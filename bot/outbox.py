@@ -22,9 +22,11 @@ import uuid
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from itertools import groupby
+from typing import Any
 
 from aiolimiter import AsyncLimiter
 
+from bot.config import Settings
 from bot.transport import PermanentFailure, RetryLater, Undeliverable
 from domain.clock import Clock, SystemClock
 from domain.outbox import OutboxItem, OutboxStatus, RetryPolicy, claimable_per_chat
@@ -239,3 +241,12 @@ class OutboxDispatcher:
             if count == 0:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), self.idle_sleep)
+
+
+def outbox_options(settings: Settings) -> dict[str, Any]:
+    """The dispatcher's options from the `[outbox]` config section."""
+    o = settings.outbox
+    return {
+        "retry": RetryPolicy(o.retry_hours, o.max_backoff_seconds),
+        "lease_seconds": o.lease_seconds,
+    }

@@ -30,7 +30,7 @@ from telegram.ext import Application, ContextTypes, ExtBot, TypeHandler
 from bot.app import App
 from bot.core_process import CoreProcesses
 from bot.lanes import Lanes
-from bot.outbox import OutboxDispatcher
+from bot.outbox import OutboxDispatcher, outbox_options
 from bot.telegram_http import AiohttpRequest
 from bot.telegram_map import (
     MAX_DOWNLOAD,
@@ -91,7 +91,12 @@ class TelegramService:
             self.send,
             app.uow_factory,
             app.clock,
-            **{"rate": 30.0, "per_chat_interval": 1.0, **(dispatcher_options or {})},
+            **{
+                "rate": 30.0,
+                "per_chat_interval": 1.0,
+                **outbox_options(app.settings),
+                **(dispatcher_options or {}),
+            },
         )
         self._seen: OrderedDict[int, None] = OrderedDict()
         self._web: web.AppRunner | None = None

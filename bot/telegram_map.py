@@ -130,6 +130,12 @@ def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
     return pieces
 
 
+# A send whose answer is late is not a failed send: given up on after the default 5 s it was
+# sent again (the Bot API has no idempotency key, so nothing stops the second copy). Sends
+# wait this long for the answer; the outbox lease ([outbox] lease_seconds) must outlast it.
+SEND_READ_TIMEOUT = 30.0
+
+
 def reply_calls(bot: Bot, chat_id: str, reply: Reply) -> list[Callable[[], Awaitable[Any]]]:
     """One Reply as Bot API calls, in order: text pieces, then the image or document.
 
@@ -148,7 +154,13 @@ def reply_calls(bot: Bot, chat_id: str, reply: Reply) -> list[Callable[[], Await
     for n, piece in enumerate(texts):
         last = n == len(texts) - 1 and attachment is None
         calls.append(
-            partial(bot.send_message, chat_id, piece, reply_markup=markup if last else None)
+            partial(
+                bot.send_message,
+                chat_id,
+                piece,
+                reply_markup=markup if last else None,
+                read_timeout=SEND_READ_TIMEOUT,
+            )
         )
     if attachment is not None:
         method = bot.send_photo if reply.image is not None else bot.send_document
@@ -159,6 +171,7 @@ def reply_calls(bot: Bot, chat_id: str, reply: Reply) -> list[Callable[[], Await
                 InputFile(attachment.content, filename=attachment.filename),
                 caption=caption,
                 reply_markup=markup,
+                read_timeout=SEND_READ_TIMEOUT,
             )
         )
     return calls

@@ -211,8 +211,9 @@ class OutboxRepository(Protocol):
     ) -> None: ...
     def requeue(
         self, statuses: Sequence[OutboxStatus], since: datetime | None, now: datetime
-    ) -> int:
-        """Queue messages in `statuses` (ended at or after `since`) again; returns how many."""
+    ) -> list[tuple[str, str]]:
+        """Queue messages in `statuses` (ended at or after `since`) again; returns the
+        (platform, chat id) of each."""
         ...
 
     def failures_to_tell(self, exclude_prefix: str, limit: int = 5000) -> list[FailedDelivery]:

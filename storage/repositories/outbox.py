@@ -244,8 +244,9 @@ class SqlOutboxRepository:
 
     def requeue(
         self, statuses: Sequence[OutboxStatus], since: datetime | None, now: datetime
-    ) -> int:
-        """Send messages in `statuses` (that ended at or after `since`) again from now."""
+    ) -> list[tuple[str, str]]:
+        """Send messages in `statuses` (that ended at or after `since`) again from now;
+        returns (platform, chat id) of each."""
         q = update(OutboxRow).where(OutboxRow.status.in_(list(statuses)))
         if since is not None:
             q = q.where(func.coalesce(OutboxRow.failed_at, OutboxRow.created_at) >= since)
@@ -259,9 +260,9 @@ class SqlOutboxRepository:
                 first_failed_at=None,
                 failed_at=None,
                 failure_told_at=None,
-            )
+            ).returning(OutboxRow.platform, OutboxRow.chat_id)
         )
-        return result.rowcount
+        return [(platform, chat_id) for platform, chat_id in result]
 
     def failures_to_tell(self, exclude_prefix: str, limit: int = 5000) -> list[FailedDelivery]:
         """Messages failed for good and not yet in a digest, with their recipient's role."""

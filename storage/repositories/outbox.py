@@ -268,7 +268,16 @@ class SqlOutboxRepository:
         """Messages failed for good and not yet in a digest, with their recipient's role."""
         rows = self.s.execute(
             select(OutboxRow, DealerRow.code, ManagerRow.code)
-            .outerjoin(ChatIdentityRow, ChatIdentityRow.id == OutboxRow.identity_id)
+            .outerjoin(
+                ChatIdentityRow,
+                or_(
+                    ChatIdentityRow.id == OutboxRow.identity_id,
+                    # Queued without the identity (a deferred reply): the chat tells.
+                    OutboxRow.identity_id.is_(None)
+                    & (ChatIdentityRow.platform == OutboxRow.platform)
+                    & (ChatIdentityRow.chat_id == OutboxRow.chat_id),
+                ),
+            )
             .outerjoin(DealerRow, DealerRow.id == ChatIdentityRow.dealer_id)
             .outerjoin(ManagerRow, ManagerRow.id == ChatIdentityRow.manager_id)
             .where(
@@ -279,21 +288,24 @@ class SqlOutboxRepository:
             .order_by(OutboxRow.id)
             .limit(limit)
         )
-        return [
-            FailedDelivery(
-                id=row.id,
-                dedupe_key=row.dedupe_key,
-                platform=row.platform,
-                chat_id=row.chat_id,
-                text=str((row.payload or {}).get("text", "")),
-                created_at=row.created_at,
-                failed_at=row.failed_at or row.created_at,
-                last_error=row.last_error,
-                dealer_code=dealer,
-                manager_code=manager,
+        found: dict[int, FailedDelivery] = {}
+        for row, dealer, manager in rows:
+            found.setdefault(
+                row.id,
+                FailedDelivery(
+                    id=row.id,
+                    dedupe_key=row.dedupe_key,
+                    platform=row.platform,
+                    chat_id=row.chat_id,
+                    text=str((row.payload or {}).get("text", "")),
+                    created_at=row.created_at,
+                    failed_at=row.failed_at or row.created_at,
+                    last_error=row.last_error,
+                    dealer_code=dealer,
+                    manager_code=manager,
+                ),
             )
-            for row, dealer, manager in rows
-        ]
+        return list(found.values())
 
     def mark_told(self, item_ids: Sequence[int], now: datetime) -> None:
         for start in range(0, len(item_ids), 500):

@@ -147,3 +147,74 @@ def test_a_message_fails_for_good_only_when_the_retry_window_is_over(uow_factory
     assert item.failed_at is not None
     assert timedelta(hours=1) <= item.failed_at - started < timedelta(hours=1, minutes=1)
     assert "502" in item.last_error
+
+
+def test_a_worker_whose_sends_outlast_the_lease_keeps_it_and_nothing_is_sent_twice(uow_factory):
+    # Three slow sends to one chat, 0.5 s each, under a 0.3 s lease: only renewing the
+    # lease keeps the second worker from taking the messages over mid-way.
+    clock = SystemClock()
+    _queue(uow_factory, clock.now(), 3)
+    sends: list[tuple[str, str]] = []
+
+    def sender(name: str):
+        async def send(chat_id: str, reply: Reply) -> None:
+            sends.append((name, reply.text))
+            await asyncio.sleep(0.5)
+
+        return send
+
+    async def main() -> None:
+        stop = asyncio.Event()
+        workers = [
+            OutboxDispatcher(
+                "telegram",
+                sender(name),
+                uow_factory,
+                clock,
+                rate=0,
+                per_chat_interval=0,
+                idle_sleep=0.02,
+                worker=name,
+                lease_seconds=0.3,
+            )
+            for name in ("slow", "eager")
+        ]
+        first = asyncio.create_task(workers[0].run(stop))
+        await asyncio.sleep(0.1)  # "slow" has leased all three
+        second = asyncio.create_task(workers[1].run(stop))
+        await asyncio.sleep(2.0)
+        stop.set()
+        await asyncio.gather(first, second)
+
+    asyncio.run(main())
+    assert sorted(sends) == [("slow", "#0"), ("slow", "#1"), ("slow", "#2")]
+    assert _statuses(uow_factory) == {OutboxStatus.SENT: 3}
+
+
+def test_a_message_taken_over_by_another_worker_is_not_sent_by_the_first(uow_factory, clock):
+    _queue(uow_factory, clock.now(), 2, chats=2)
+    sent: list[str] = []
+
+    async def send(chat_id: str, reply: Reply) -> None:
+        sent.append(chat_id)
+
+    dispatcher = OutboxDispatcher(
+        "telegram", send, uow_factory, clock, rate=0, per_chat_interval=0, worker="first"
+    )
+    items = dispatcher._claim()
+    assert len(items) == 2
+    # Meanwhile the first worker's lease on chat1's message ran out and "second" took it.
+    with uow_factory() as uow:
+        clock.advance(seconds=61)
+        [taken] = uow.outbox.claim_due("telegram", clock.now(), 1, "second", chat_id="chat1")
+        uow.commit()
+
+    async def main() -> None:
+        await asyncio.gather(*(dispatcher._deliver(item) for item in items))
+
+    asyncio.run(main())
+    assert sent == ["chat0"] and dispatcher.lost == 1
+    with uow_factory() as uow:
+        status = {i.chat_id: i.status for i in uow.outbox.list()}
+    assert status == {"chat0": OutboxStatus.SENT, "chat1": OutboxStatus.SENDING}
+    assert taken.chat_id == "chat1"

@@ -85,7 +85,7 @@ class OutboxDispatcher:
     def _claim(self) -> list[OutboxItem]:
         now = self.clock.now()
         with self.uow_factory() as uow:
-            if not uow.outbox.any_due(self.platform, now, chat_id=self.chat_id):
+            if not uow.outbox.any_due(self.platform, now, chat_id=self.chat_id, worker=self.worker):
                 return []  # the idle poll: a read, no write lock taken
         with self.uow_factory() as uow:
             items = uow.outbox.claim_due(

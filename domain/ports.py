@@ -163,8 +163,11 @@ class OutboxRepository(Protocol):
         """Store every message whose dedupe key is new, in bulk; returns how many."""
         ...
 
-    def any_due(self, platform: str, now: datetime, chat_id: str | None = None) -> bool:
-        """Whether anything is due; only reads, so an idle poll holds up no writer."""
+    def any_due(
+        self, platform: str, now: datetime, chat_id: str | None = None, worker: str | None = None
+    ) -> bool:
+        """Whether anything is due (for `worker`: not in a chat another worker is sending
+        to); only reads, so an idle poll holds up no writer."""
         ...
 
     def claim_due(

@@ -40,6 +40,22 @@ def _claimable(now: datetime) -> ColumnElement[bool]:
     )
 
 
+def _held_by_other(worker: str, now: datetime) -> ColumnElement[bool]:
+    """The message's chat has a message leased to another worker (sending to it now)."""
+    held = aliased(OutboxRow)
+    return (
+        select(held.id)
+        .where(
+            held.platform == OutboxRow.platform,
+            held.chat_id == OutboxRow.chat_id,
+            held.status == OutboxStatus.SENDING,
+            held.claimed_until >= now,
+            held.claimed_by != worker,
+        )
+        .exists()
+    )
+
+
 def _due(platform: str, now: datetime, chat_id: str | None) -> Select:
     """Ids of messages due now."""
     due = select(OutboxRow.id).where(
@@ -87,10 +103,18 @@ class SqlOutboxRepository:
             stored += len(result.all())  # rowcount is not reliable for multi-row inserts
         return stored
 
-    def any_due(self, platform: str, now: datetime, chat_id: str | None = None) -> bool:
-        """Whether `claim_due` would find something; a read that takes no write lock."""
+    def any_due(
+        self, platform: str, now: datetime, chat_id: str | None = None, worker: str | None = None
+    ) -> bool:
+        """Whether `claim_due` would find something; a read that takes no write lock.
+
+        With `worker`, what is due in chats another worker is sending to does not count.
+        """
+        due = _due(platform, now, chat_id)
+        if worker is not None:
+            due = due.where(~_held_by_other(worker, now))
         conn = self.s.connection(execution_options=READ_ONLY)
-        return conn.execute(select(_due(platform, now, chat_id).exists())).scalar() is True
+        return conn.execute(select(due.exists())).scalar() is True
 
     def claim_due(
         self,
@@ -104,7 +128,6 @@ class SqlOutboxRepository:
     ) -> list[OutboxItem]:
         """Lease due messages to `worker`: at most `per_chat` of one chat, none of a chat
         another worker is sending to; an expired lease (a crashed sender) is re-claimable."""
-        held = aliased(OutboxRow)
         due = (
             _due(platform, now, chat_id)
             .add_columns(
@@ -113,17 +136,7 @@ class SqlOutboxRepository:
                 .over(partition_by=OutboxRow.chat_id, order_by=(OutboxRow.not_before, OutboxRow.id))
                 .label("n"),
             )
-            .where(
-                ~select(held.id)
-                .where(
-                    held.platform == OutboxRow.platform,
-                    held.chat_id == OutboxRow.chat_id,
-                    held.status == OutboxStatus.SENDING,
-                    held.claimed_until >= now,
-                    held.claimed_by != worker,
-                )
-                .exists()
-            )
+            .where(~_held_by_other(worker, now))
             .subquery()
         )
         picked = select(due.c.id).order_by(due.c.not_before, due.c.id).limit(limit)

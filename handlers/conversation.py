@@ -18,8 +18,8 @@ from rapidfuzz import process
 
 from domain.clock import Clock, SystemClock
 from domain.identity import Actor, Role
-from domain.ports import DuplicateUpdate, FormState, UnitOfWork
-from handlers import registry
+from domain.ports import Arrival, DuplicateUpdate, FormState, UnitOfWork
+from handlers import registry, stored_replies
 from handlers.context import CoreOptions, Ctx
 from handlers.errors import UserError
 from handlers.forms import (
@@ -124,7 +124,7 @@ class Conversation:
         with self.uow_factory() as uow:
             arrival = uow.inbound.arrival(key, inbound.platform, inbound.chat_id, inbound.user_id)
             if arrival.replies is not None:
-                return [Reply.from_dict(d) for d in arrival.replies]
+                return self._replay(uow, inbound, arrival)
             actor = arrival.actor or Actor(inbound.platform, inbound.user_id, inbound.chat_id)
             t = Translator(self._locale(actor, inbound))
             ctx = Ctx(inbound, actor, uow, self.clock, self.options, t)
@@ -153,8 +153,33 @@ class Conversation:
                 return self._apology(t, inbound)
         # A concurrent handler of the same update won: answer what it answered.
         with self.uow_factory() as uow:
-            stored = uow.inbound.replies_for(key) if key else None
-        return [Reply.from_dict(d) for d in stored or []] or [Reply(t("core.done"))]
+            arrival = uow.inbound.arrival(key, inbound.platform, inbound.chat_id, inbound.user_id)
+            replies = self._replay(uow, inbound, arrival) if arrival.replies is not None else []
+        return replies or [Reply(t("core.done"))]
+
+    def _replay(self, uow: UnitOfWork, inbound: Inbound, arrival: Arrival) -> list[Reply]:
+        """The stored replies of a handled update, their attachments made again (by handling
+        it once more in a transaction that is rolled back: it takes no effect)."""
+        replies = [Reply.from_dict(d) for d in arrival.replies or []]
+        if stored_replies.complete(replies):
+            return replies
+        actor = arrival.actor or Actor(inbound.platform, inbound.user_id, inbound.chat_id)
+        t = Translator(self._locale(actor, inbound))
+        ctx = Ctx(inbound, actor, uow, self.clock, self.options, t)
+        fresh: list[Reply] = []
+        try:
+            fresh = self._route(ctx, arrival.form)
+        except (UserError, DuplicateUpdate):
+            pass  # the files cannot be made again now; refill says so
+        except Exception:
+            log.exception(
+                "attachments not made again platform=%s user=%s",
+                inbound.platform,
+                inbound.user_id,
+            )
+        finally:
+            uow.rollback()
+        return stored_replies.refill(t, replies, fresh)
 
     def _locale(self, actor: Actor | None, inbound: Inbound) -> str:
         return (
@@ -165,7 +190,7 @@ class Conversation:
 
     def _remember(self, ctx: Ctx, replies: list[Reply]) -> None:
         if ctx.inbound.dedupe_key is not None:
-            payload = [r.to_dict() for r in replies]
+            payload = stored_replies.stored(replies)
             ctx.uow.inbound.remember(ctx.inbound.dedupe_key, payload, ctx.now)
 
     def _refusal(self, ctx: Ctx, err: UserError) -> list[Reply]:

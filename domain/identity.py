@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -93,3 +95,14 @@ def new_invite_code(rand: Callable[[str], str] | None = None) -> str:
 
 def normalize_code(text: str) -> str:
     return text.strip().upper().replace("-", "").replace(" ", "")
+
+
+def code_hash(code: str) -> str:
+    """What is stored of an invite code: the SHA-256 (hex) of the normalized code, so the
+    table (a backup, a read-only replica, a support query) links nobody."""
+    return hashlib.sha256(normalize_code(code).encode("utf-8")).hexdigest()
+
+
+def same_code_hash(stored: str, code: str) -> bool:
+    """Constant-time comparison of a stored hash with the hash of a typed code."""
+    return hmac.compare_digest(stored.encode("ascii"), code_hash(code).encode("ascii"))

@@ -27,6 +27,7 @@ from domain.jobs import ContractCalendar, JobRunRepository, RecipientRepository
 from domain.outbox import OutboxItem, OutboxStatus, OutgoingMessage
 from domain.policy import PolicyRepository
 from domain.promotions import PromotionRepository
+from domain.rates import RateRepository
 from domain.sales import SalesRepository, ViolationRepository
 from domain.territory import RegionTree
 from domain.tickets import TicketRepository
@@ -204,6 +205,7 @@ class UnitOfWork(Protocol):
     contract_calendar: ContractCalendar
     tickets: TicketRepository
     promotions: PromotionRepository
+    rates: RateRepository
 
     def __enter__(self) -> Self: ...
     def __exit__(self, *exc: object) -> None: ...

@@ -9,6 +9,7 @@ localized message, anything unexpected an apology with a reference id that is in
 from __future__ import annotations
 
 import logging
+import math
 import unicodedata
 import uuid
 from collections.abc import Callable
@@ -129,7 +130,9 @@ class Conversation:
             t = Translator(self._locale(actor, inbound))
             ctx = Ctx(inbound, actor, uow, self.clock, self.options, t)
             try:
-                replies = self._route(ctx, arrival.form) or [Reply(ctx.t("core.done"))]
+                replies = self._over_rate(ctx)
+                if replies is None:
+                    replies = self._route(ctx, arrival.form) or [Reply(ctx.t("core.done"))]
                 self._remember(ctx, replies)
                 uow.commit()
                 return replies
@@ -141,6 +144,7 @@ class Conversation:
                 answering = ctx.answering
                 ctx = Ctx(inbound, actor, uow, self.clock, self.options, t, ctx.command)
                 ctx.answering = answering
+                self._charge(ctx)  # the rollback gave the message back to the bucket
                 replies = self._refusal(ctx, err)
                 try:
                     self._remember(ctx, replies)
@@ -192,6 +196,27 @@ class Conversation:
         if ctx.inbound.dedupe_key is not None:
             payload = stored_replies.stored(replies)
             ctx.uow.inbound.remember(ctx.inbound.dedupe_key, payload, ctx.now)
+
+    def _over_rate(self, ctx: Ctx) -> list[Reply] | None:
+        """None when the sender's bucket admits this message; else its refusal, told once a
+        minute and silent (but audited) after that, and nothing else of the message done."""
+        limit = self.options.user_rate
+        i = ctx.inbound
+        if (
+            limit is None
+            or (later := ctx.uow.rates.admit(i.platform, i.user_id, ctx.now, limit)) is None
+        ):
+            return None
+        told = ctx.uow.rates.first_notice(i.platform, i.user_id, ctx.now)
+        ctx.audit("rate.refused", "told" if told else "silent")
+        if not told:
+            return []
+        seconds = max(1, math.ceil((later - ctx.now).total_seconds()))
+        return [Reply(ctx.t("rate.slow_down", seconds=seconds))]
+
+    def _charge(self, ctx: Ctx) -> None:
+        if (limit := self.options.user_rate) is not None:
+            ctx.uow.rates.admit(ctx.inbound.platform, ctx.inbound.user_id, ctx.now, limit)
 
     def _refusal(self, ctx: Ctx, err: UserError) -> list[Reply]:
         """The error in the user's words, then (when answering a form) the question again."""

@@ -17,7 +17,14 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from domain.catalog import DealerCode, ManagerCode, ManagerRole, RegionCode
-from domain.identity import Actor, Invite, InviteAlreadyUsed
+from domain.identity import (
+    Actor,
+    Invite,
+    InviteAlreadyUsed,
+    code_hash,
+    normalize_code,
+    same_code_hash,
+)
 from storage.models import (
     ChatIdentityRow,
     DealerRow,
@@ -159,7 +166,7 @@ class SqlIdentityRepository:
         # Single use even under a race: only the first UPDATE finds used_at empty.
         claimed = self.s.execute(
             update(InviteRow)
-            .where(InviteRow.code == invite.code, InviteRow.used_at.is_(None))
+            .where(InviteRow.code_hash == code_hash(invite.code), InviteRow.used_at.is_(None))
             .values(used_at=now, used_by=row.id)
         ).rowcount
         if claimed != 1:
@@ -239,7 +246,7 @@ class SqlInviteRepository:
 
     def create(self, invite: Invite, created_at: datetime) -> None:
         row = InviteRow(
-            code=invite.code,
+            code_hash=code_hash(invite.code),
             created_at=created_at,
             expires_at=invite.expires_at,
             dealer_id=self.s.scalar(
@@ -257,13 +264,15 @@ class SqlInviteRepository:
         self.s.flush()
 
     def get(self, code: str) -> Invite | None:
-        row = self.s.scalar(select(InviteRow).where(InviteRow.code == code))
-        if row is None:
+        # Found by its hash through the unique index; the comparison after it takes the same
+        # time whatever the hash, so response times say nothing about stored codes.
+        row = self.s.scalar(select(InviteRow).where(InviteRow.code_hash == code_hash(code)))
+        if row is None or not same_code_hash(row.code_hash, code):
             return None
         dealer = self.s.get(DealerRow, row.dealer_id) if row.dealer_id else None
         manager = self.s.get(ManagerRow, row.manager_id) if row.manager_id else None
         return Invite(
-            code=row.code,
+            code=normalize_code(code),
             expires_at=row.expires_at,
             used_at=row.used_at,
             dealer_code=DealerCode(dealer.code) if dealer else None,

@@ -52,6 +52,34 @@ class Actor:
         return "anonymous"
 
 
+@dataclass(frozen=True, slots=True)
+class Contact:
+    """A linked chat account as shown to whoever may unlink it."""
+
+    identity_id: int
+    platform: str
+    user_id: str
+    display_name: str
+    linked_at: datetime | None
+    dealer_code: DealerCode | None = None
+    manager_code: ManagerCode | None = None
+
+    @property
+    def linked_to(self) -> str:
+        """`dealer:D001` / `manager:M01`, as the audit log names people."""
+        if self.manager_code:
+            return f"manager:{self.manager_code}"
+        return f"dealer:{self.dealer_code}" if self.dealer_code else "nobody"
+
+    @property
+    def account(self) -> str:
+        return f"{self.platform}:{self.user_id}"
+
+    @property
+    def name(self) -> str:
+        return self.display_name or self.user_id
+
+
 class InviteProblem(StrEnum):
     UNKNOWN = "unknown"
     EXPIRED = "expired"

@@ -19,19 +19,23 @@ from sqlalchemy.orm import Session
 from domain.catalog import DealerCode, ManagerCode, ManagerRole, RegionCode
 from domain.identity import (
     Actor,
+    Contact,
     Invite,
     InviteAlreadyUsed,
     code_hash,
     normalize_code,
     same_code_hash,
 )
+from domain.outbox import OutboxStatus
 from storage.models import (
     ChatIdentityRow,
     DealerRow,
+    FormStateRow,
     InviteAttemptRow,
     InviteRow,
     ManagerRegionRow,
     ManagerRow,
+    OutboxRow,
     RegionRow,
 )
 from storage.repositories.catalog import SqlCatalogRepository
@@ -238,6 +242,60 @@ class SqlIdentityRepository:
             ):
                 found.append(actor)
         return found
+
+    def _contact(self, row: ChatIdentityRow) -> Contact | None:
+        if row.dealer_id is None and row.manager_id is None:
+            return None
+        dealer = self.s.get(DealerRow, row.dealer_id) if row.dealer_id else None
+        manager = self.s.get(ManagerRow, row.manager_id) if row.manager_id else None
+        return Contact(
+            identity_id=row.id,
+            platform=row.platform,
+            user_id=row.user_id,
+            display_name=row.display_name,
+            linked_at=row.linked_at,
+            dealer_code=DealerCode(dealer.code) if dealer else None,
+            manager_code=ManagerCode(manager.code) if manager else None,
+        )
+
+    def contact(self, identity_id: int) -> Contact | None:
+        row = self.s.get(ChatIdentityRow, identity_id)
+        return self._contact(row) if row is not None else None
+
+    def contact_of(self, platform: str, user_id: str) -> Contact | None:
+        row = self._row(platform, user_id)
+        return self._contact(row) if row is not None else None
+
+    def linked_contacts(self, dealer: DealerCode) -> list[Contact]:
+        rows = self.s.scalars(
+            select(ChatIdentityRow)
+            .join(DealerRow, ChatIdentityRow.dealer_id == DealerRow.id)
+            .where(DealerRow.code == dealer)
+            .order_by(ChatIdentityRow.id)
+        )
+        return [c for r in rows if (c := self._contact(r)) is not None]
+
+    def unlink(self, identity_id: int) -> int:
+        row = self.s.get(ChatIdentityRow, identity_id)
+        if row is None:
+            return 0
+        row.dealer_id = row.manager_id = None
+        row.linked_at = None
+        self.s.execute(
+            delete(FormStateRow).where(
+                FormStateRow.platform == row.platform, FormStateRow.user_id == row.user_id
+            )
+        )
+        # Messages being sent this moment (leased) go out; nothing queued after them does.
+        return self.s.execute(
+            update(OutboxRow)
+            .where(
+                OutboxRow.identity_id == identity_id,
+                OutboxRow.status == OutboxStatus.PENDING.value,
+            )
+            .values(status=OutboxStatus.UNDELIVERABLE.value, last_error="unlinked")
+            .execution_options(synchronize_session=False)
+        ).rowcount
 
 
 class SqlInviteRepository:

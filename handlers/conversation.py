@@ -158,8 +158,9 @@ class Conversation:
         # A concurrent handler of the same update won: answer what it answered.
         with self.uow_factory() as uow:
             arrival = uow.inbound.arrival(key, inbound.platform, inbound.chat_id, inbound.user_id)
-            replies = self._replay(uow, inbound, arrival) if arrival.replies is not None else []
-        return replies or [Reply(t("core.done"))]
+            if arrival.replies is not None:  # [] too: a refusal of the rate limit is silent
+                return self._replay(uow, inbound, arrival)
+        return [Reply(t("core.done"))]
 
     def _replay(self, uow: UnitOfWork, inbound: Inbound, arrival: Arrival) -> list[Reply]:
         """The stored replies of a handled update, their attachments made again (by handling
@@ -201,11 +202,11 @@ class Conversation:
         """None when the sender's bucket admits this message; else its refusal, told once a
         minute and silent (but audited) after that, and nothing else of the message done."""
         limit = self.options.user_rate
+        if limit is None:
+            return None
         i = ctx.inbound
-        if (
-            limit is None
-            or (later := ctx.uow.rates.admit(i.platform, i.user_id, ctx.now, limit)) is None
-        ):
+        later = ctx.uow.rates.admit(i.platform, i.user_id, ctx.now, limit)
+        if later is None:
             return None
         told = ctx.uow.rates.first_notice(i.platform, i.user_id, ctx.now)
         ctx.audit("rate.refused", "told" if told else "silent")

@@ -35,6 +35,8 @@ def core_options(settings: Settings) -> CoreOptions:
         form_ttl_minutes=p.form_ttl_minutes,
         invite_ttl_hours=p.invite_ttl_hours,
         invite_attempts_per_hour=p.invite_attempts_per_hour,
+        user_rate_per_minute=p.user_rate_per_minute,
+        user_burst=p.user_burst,
     )
 
 

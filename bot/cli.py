@@ -11,6 +11,7 @@ from typing import Annotated
 
 import typer
 
+from bot import unlink_cli
 from bot.config import ConfigError, Settings, load_settings
 from bot.outbox_cli import outbox_app
 
@@ -69,6 +70,9 @@ def build(migrate: bool = True):
     from bot.app import build_app
 
     return build_app(state.settings(), migrate=migrate)
+
+
+unlink_cli.install(app, build)
 
 
 @db_app.command("upgrade")

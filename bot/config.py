@@ -136,6 +136,8 @@ class PolicySettings(Section):
     form_ttl_minutes: int = Field(default=30, gt=0)
     invite_ttl_hours: int = Field(default=72, gt=0)
     invite_attempts_per_hour: int = Field(default=5, gt=0)
+    user_rate_per_minute: float = Field(default=30, ge=0)  # 0: no per-user limit
+    user_burst: int = Field(default=20, gt=0)
 
 
 class OutboxSettings(Section):

@@ -22,11 +22,12 @@ from domain.catalog import (
     Terminal,
     TerminalCode,
 )
-from domain.identity import Actor, Invite
+from domain.identity import Actor, Contact, Invite
 from domain.jobs import ContractCalendar, JobRunRepository, RecipientRepository
 from domain.outbox import FailedDelivery, OutboxItem, OutboxStatus, OutgoingMessage
 from domain.policy import PolicyRepository
 from domain.promotions import PromotionRepository
+from domain.rates import RateRepository
 from domain.sales import SalesRepository, ViolationRepository
 from domain.territory import RegionTree
 from domain.tickets import TicketRepository
@@ -84,6 +85,17 @@ class IdentityRepository(Protocol):
 
     def managers_of_region(self, region: RegionCode) -> list[Actor]:
         """Linked managers whose regions contain `region`, plus admins."""
+        ...
+
+    def contact(self, identity_id: int) -> Contact | None:
+        """The linked account with this id (None when unknown or not linked)."""
+        ...
+
+    def contact_of(self, platform: str, user_id: str) -> Contact | None: ...
+    def linked_contacts(self, dealer: DealerCode) -> list[Contact]: ...
+    def unlink(self, identity_id: int) -> int:
+        """Make the account anonymous (no dealer, no manager, no open form) and drop its
+        pending proactive messages; returns how many were dropped."""
         ...
 
 
@@ -246,6 +258,7 @@ class UnitOfWork(Protocol):
     contract_calendar: ContractCalendar
     tickets: TicketRepository
     promotions: PromotionRepository
+    rates: RateRepository
 
     def __enter__(self) -> Self: ...
     def __exit__(self, *exc: object) -> None: ...

@@ -13,6 +13,7 @@ from domain.clock import Clock
 from domain.identity import Actor, Role
 from domain.outbox import OutgoingMessage
 from domain.ports import AuditEntry, FormState, UnitOfWork
+from domain.rates import RateLimit
 from handlers.errors import NotAllowed, UserError
 from handlers.i18n import Translator
 from handlers.messages import Inbound, ParsedCommand, Reply
@@ -37,6 +38,16 @@ class CoreOptions:
     form_ttl_minutes: int = 30
     invite_ttl_hours: int = 72
     invite_attempts_per_hour: int = 5
+    # Messages per user: 0 means no limit (the config's [policy] turns it on; tests that
+    # send many messages at one instant of a fixed clock stay unlimited).
+    user_rate_per_minute: float = 0
+    user_burst: int = 20
+
+    @property
+    def user_rate(self) -> RateLimit | None:
+        if self.user_rate_per_minute <= 0:
+            return None
+        return RateLimit(self.user_rate_per_minute, self.user_burst)
 
     @property
     def tz(self) -> ZoneInfo:

@@ -31,6 +31,7 @@ from storage.models.policy import (
     PolicyQuestionRow,
 )
 from storage.models.promotions import PromotionDeliveryRow, PromotionRow
+from storage.models.rates import RateBucketRow
 from storage.models.sales import (
     PriceExceptionRow,
     SaleDraftRow,
@@ -71,6 +72,7 @@ __all__ = [
     "ProductRow",
     "PromotionDeliveryRow",
     "PromotionRow",
+    "RateBucketRow",
     "RegionRow",
     "SaleDraftRow",
     "SaleRow",

@@ -28,7 +28,7 @@ class ChatIdentityRow(Base):
 class InviteRow(Base):
     __tablename__ = "invites"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    code: Mapped[str] = mapped_column(String(32), unique=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)  # domain.identity.code_hash
     dealer_id: Mapped[int | None] = mapped_column(ForeignKey("dealers.id"))
     manager_id: Mapped[int | None] = mapped_column(ForeignKey("managers.id"))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())

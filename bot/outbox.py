@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import threading
 import uuid
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
@@ -72,6 +73,8 @@ class OutboxDispatcher:
         self.batch = batch
         self.idle_sleep = idle_sleep
         self.worker = worker or f"{platform}-{uuid.uuid4().hex[:8]}"
+        self._renew_lock = threading.Lock()
+        self._keeping = False  # a drain is under way: its leases are renewed
         self.lease = timedelta(seconds=lease_seconds)
         self.per_chat = claimable_per_chat(lease_seconds, per_chat_interval, batch)
         self.retry = retry or RetryPolicy()
@@ -101,9 +104,18 @@ class OutboxDispatcher:
             return items
 
     def _renew(self) -> None:
-        with self.uow_factory() as uow:
-            uow.outbox.renew(self.worker, self.clock.now() + self.lease)
-            uow.commit()
+        # Under the lock, so that once a drain has ended (or died) no renewal still in a
+        # thread can extend a lease another worker is about to take over.
+        with self._renew_lock:
+            if not self._keeping:
+                return
+            with self.uow_factory() as uow:
+                uow.outbox.renew(self.worker, self.clock.now() + self.lease)
+                uow.commit()
+
+    def _stop_keeping(self) -> None:
+        with self._renew_lock:
+            self._keeping = False
 
     def _take_turn(self, item: OutboxItem) -> float:
         """0 to send now, seconds to wait for the chat's turn, or LOST."""
@@ -217,6 +229,7 @@ class OutboxDispatcher:
             for _, group in groupby(sorted(items, key=lambda i: i.chat_id), lambda i: i.chat_id)
         ]
         tasks = [asyncio.create_task(self._deliver_chat(chat)) for chat in by_chat]
+        self._keeping = True
         keeper = asyncio.create_task(self._keep_leases())
         try:
             await asyncio.gather(*tasks)
@@ -228,6 +241,7 @@ class OutboxDispatcher:
             raise
         finally:
             keeper.cancel()
+            self._stop_keeping()  # waits for a renewal already under way (one commit)
         return len(items)
 
     async def run(self, stop: asyncio.Event | None = None) -> None:

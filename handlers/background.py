@@ -18,6 +18,7 @@ from domain.ports import UnitOfWork
 log = logging.getLogger(__name__)
 
 Job = Callable[[UnitOfWork], None]
+Failed = Callable[[UnitOfWork, str], None]  # told the reference id of the logged error
 
 
 class Background:
@@ -27,8 +28,8 @@ class Background:
         self._pool: ThreadPoolExecutor | None = None
         self._lock = threading.Lock()
 
-    def submit(self, name: str, job: Job, failed: Job) -> bool:
-        """Run `job(uow)` and commit; on an error, `failed(uow)` instead. False when full."""
+    def submit(self, name: str, job: Job, failed: Failed) -> bool:
+        """Run `job(uow)` and commit; on an error, `failed(uow, ref)` instead. False when full."""
         if not self._slots.acquire(blocking=False):
             return False
         with self._lock:
@@ -37,7 +38,7 @@ class Background:
         self._pool.submit(self._run, name, job, failed)
         return True
 
-    def _run(self, name: str, job: Job, failed: Job) -> None:
+    def _run(self, name: str, job: Job, failed: Failed) -> None:
         try:
             with self.uow_factory() as uow:
                 job(uow)
@@ -47,7 +48,7 @@ class Background:
             log.exception("background %s failed ref=%s", name, ref)
             try:
                 with self.uow_factory() as uow:
-                    failed(uow)
+                    failed(uow, ref)
                     uow.commit()
             except Exception:
                 log.exception("background %s: telling the user failed too ref=%s", name, ref)

@@ -13,6 +13,7 @@ from domain.clock import Clock
 from domain.identity import Actor, Role
 from domain.outbox import OutgoingMessage
 from domain.ports import AuditEntry, FormState, UnitOfWork
+from handlers.background import Background
 from handlers.errors import NotAllowed, UserError
 from handlers.i18n import Translator
 from handlers.messages import Inbound, ParsedCommand, Reply
@@ -37,6 +38,8 @@ class CoreOptions:
     form_ttl_minutes: int = 30
     invite_ttl_hours: int = 72
     invite_attempts_per_hour: int = 5
+    # An export with more rows is written in the background and sent through the outbox.
+    export_inline_rows: int = 2000
 
     @property
     def tz(self) -> ZoneInfo:
@@ -54,6 +57,7 @@ class Ctx:
     command: ParsedCommand | None = None
     notices: list[str] = field(default_factory=list)
     answering: FormState | None = None  # the open form this inbound answers, if any
+    background: Background | None = None  # slow work off the path serving other users
 
     @property
     def now(self) -> datetime:

@@ -20,6 +20,7 @@ from domain.clock import Clock, SystemClock
 from domain.identity import Actor, Role
 from domain.ports import DuplicateUpdate, FormState, UnitOfWork
 from handlers import registry
+from handlers.background import Background
 from handlers.context import CoreOptions, Ctx
 from handlers.errors import UserError
 from handlers.forms import (
@@ -106,6 +107,7 @@ class Conversation:
         self.clock = clock or SystemClock()
         self.options = options or CoreOptions()
         self._order = KeyedSerializer()
+        self.background = Background(uow_factory)
 
     async def handle_async(self, inbound: Inbound) -> list[Reply]:
         """`handle` in a worker thread; one user's inbounds are handled in arrival order."""
@@ -127,7 +129,7 @@ class Conversation:
                 return [Reply.from_dict(d) for d in arrival.replies]
             actor = arrival.actor or Actor(inbound.platform, inbound.user_id, inbound.chat_id)
             t = Translator(self._locale(actor, inbound))
-            ctx = Ctx(inbound, actor, uow, self.clock, self.options, t)
+            ctx = Ctx(inbound, actor, uow, self.clock, self.options, t, background=self.background)
             try:
                 replies = self._route(ctx, arrival.form) or [Reply(ctx.t("core.done"))]
                 self._remember(ctx, replies)
@@ -139,7 +141,16 @@ class Conversation:
                 uow.rollback()
                 # A fresh context: whatever the handler changed (a link, the language) is gone.
                 answering = ctx.answering
-                ctx = Ctx(inbound, actor, uow, self.clock, self.options, t, ctx.command)
+                ctx = Ctx(
+                    inbound,
+                    actor,
+                    uow,
+                    self.clock,
+                    self.options,
+                    t,
+                    ctx.command,
+                    background=self.background,
+                )
                 ctx.answering = answering
                 replies = self._refusal(ctx, err)
                 try:

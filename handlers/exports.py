@@ -6,12 +6,15 @@ context and the period's bounds and returns rows; `handlers.workbooks` writes th
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Any
 
+from domain.outbox import OutgoingMessage
 from domain.periods import Period, PeriodError, PeriodKind
+from domain.ports import UnitOfWork
 from handlers.context import Ctx
 from handlers.errors import UserError
 from handlers.messages import Attachment, Button, Reply, button_rows
@@ -84,12 +87,37 @@ def export(ctx: Ctx) -> Reply:
     sheet = found.func(ctx, window)
     ctx.audit(f"export:{kind}", f"{window.period} rows={len(sheet.rows)}")
     name = f"{kind}-{window.period}.xlsx"
-    return Reply(
-        ctx.t(
-            "export.ready",
-            kind=ctx.t(found.label_key),
-            period=str(window.period),
-            rows=len(sheet.rows),
-        ),
-        document=Attachment(name, workbook(kind, sheet.header, sheet.rows), XLSX_MIME),
+    t = ctx.t
+    text = t(
+        "export.ready", kind=t(found.label_key), period=str(window.period), rows=len(sheet.rows)
     )
+    if len(sheet.rows) <= ctx.options.export_inline_rows or ctx.background is None:
+        return Reply(
+            text, document=Attachment(name, workbook(kind, sheet.header, sheet.rows), XLSX_MIME)
+        )
+    return _export_later(ctx, kind, name, text, sheet)
+
+
+def _export_later(ctx: Ctx, kind: str, name: str, text: str, sheet: Sheet) -> Reply:
+    """A large sheet is written in the background and sent through the outbox."""
+    i, clock, t = ctx.inbound, ctx.clock, ctx.t
+    key = f"{i.dedupe_key or uuid.uuid4().hex}:export"
+    again = "/" + " ".join(("export", *ctx.args))
+
+    def send(uow: UnitOfWork, reply: Reply) -> None:
+        message = OutgoingMessage(
+            key, i.platform, i.chat_id, reply.to_dict(), ctx.actor.identity_id
+        )
+        uow.outbox.enqueue(message, clock.now())
+
+    def write(uow: UnitOfWork) -> None:
+        data = workbook(kind, sheet.header, sheet.rows)
+        send(uow, Reply(text, document=Attachment(name, data, XLSX_MIME)))
+
+    def failed(uow: UnitOfWork, ref: str) -> None:
+        send(uow, Reply(t("export.failed", ref=ref, command=again)))
+
+    assert ctx.background is not None
+    if not ctx.background.submit(f"export {kind}", write, failed):
+        raise UserError("export.busy")
+    return Reply(t("export.preparing", rows=len(sheet.rows), command=again))

@@ -7,7 +7,9 @@ import io
 from openpyxl import load_workbook
 from sqlalchemy import update
 
+from handlers.context import CoreOptions
 from handlers.conversation import Conversation
+from handlers.messages import Reply
 from storage.models import DealerRow
 from tests.support import Chat, invite, seed_catalog
 
@@ -70,3 +72,28 @@ def test_a_manager_note_starting_with_minus_is_a_text_cell_in_the_violations_exp
     boss.say("/violation 1 confirm -2+3+cmd|' /C calc'!A0")
     row = cells(boss, "/export violations 2026-07")
     assert_inert(row["备注"], "-2+3+cmd|' /C calc'!A0")
+
+
+def test_a_large_export_is_answered_at_once_and_its_file_follows_through_the_outbox(
+    uow_factory, clock
+):
+    seed_catalog(uow_factory)
+    conv = Conversation(uow_factory, clock, CoreOptions(export_inline_rows=1))
+    dealer, boss = Chat(conv, "d1"), Chat(conv, "boss")
+    dealer.say(f"/start {invite(uow_factory, clock, dealer='D001')}")
+    boss.say(f"/start {invite(uow_factory, clock, manager='M01')}")
+    dealer.say("/report A100 2 3500 T-0001")
+    dealer.say("/report A100 3 3600 T-0001")
+
+    [reply] = boss.send("/export sales 2026-07")
+
+    assert (
+        reply.document is None and "共 2 行" in reply.text and "/export sales 2026-07" in reply.text
+    )
+    conv.background.join()
+    with uow_factory() as uow:
+        [item] = [i for i in uow.outbox.list(limit=50) if i.chat_id == "boss"]
+    sent = Reply.from_dict(item.payload)
+    assert sent.document is not None and sent.document.filename == "sales-2026-07.xlsx"
+    ws = load_workbook(io.BytesIO(sent.document.content)).active
+    assert [c.value for c in ws["E"][1:]] == [2, 3]  # qty column, both rows

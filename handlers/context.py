@@ -17,6 +17,7 @@ from handlers.background import Background
 from handlers.errors import NotAllowed, UserError
 from handlers.i18n import Translator
 from handlers.messages import Inbound, ParsedCommand, Reply
+from handlers.sheets import SheetError, SheetTable
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +59,7 @@ class Ctx:
     notices: list[str] = field(default_factory=list)
     answering: FormState | None = None  # the open form this inbound answers, if any
     background: Background | None = None  # slow work off the path serving other users
+    upload: SheetTable | SheetError | None = None  # an uploaded sheet, read before the transaction
 
     @property
     def now(self) -> datetime:

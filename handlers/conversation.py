@@ -35,6 +35,7 @@ from handlers.forms import (
 from handlers.i18n import Translator, normalize_locale
 from handlers.messages import MAX_PAYLOAD_BYTES, Inbound, ParsedCommand, Reply, parse_command
 from handlers.ordering import KeyedSerializer
+from handlers.sheets import read_upload
 
 log = logging.getLogger(__name__)
 
@@ -123,13 +124,23 @@ class Conversation:
 
     def _handle(self, inbound: Inbound) -> list[Reply]:
         key = inbound.dedupe_key
+        upload = read_upload(inbound.file)  # slow: before the transaction takes SQLite's lock
         with self.uow_factory() as uow:
             arrival = uow.inbound.arrival(key, inbound.platform, inbound.chat_id, inbound.user_id)
             if arrival.replies is not None:
                 return [Reply.from_dict(d) for d in arrival.replies]
             actor = arrival.actor or Actor(inbound.platform, inbound.user_id, inbound.chat_id)
             t = Translator(self._locale(actor, inbound))
-            ctx = Ctx(inbound, actor, uow, self.clock, self.options, t, background=self.background)
+            ctx = Ctx(
+                inbound,
+                actor,
+                uow,
+                self.clock,
+                self.options,
+                t,
+                background=self.background,
+                upload=upload,
+            )
             try:
                 replies = self._route(ctx, arrival.form) or [Reply(ctx.t("core.done"))]
                 self._remember(ctx, replies)
@@ -150,6 +161,7 @@ class Conversation:
                     t,
                     ctx.command,
                     background=self.background,
+                    upload=upload,
                 )
                 ctx.answering = answering
                 replies = self._refusal(ctx, err)

@@ -67,7 +67,8 @@ def xlsx_rows(content: bytes, *, max_unpacked: int, max_rows: int) -> Iterator[t
             raise XlsxUnreadable("the workbook has no sheet")
         sheet = book.worksheets[0]
         # One row more than allowed: openpyxl stops there, so seeing it means "too many".
-        rows = sheet.iter_rows(max_row=max_rows + 1, max_col=MAX_COLUMNS, values_only=True)
+        width = min(sheet.max_column or MAX_COLUMNS, MAX_COLUMNS)
+        rows = sheet.iter_rows(max_row=max_rows + 1, max_col=width, values_only=True)
         for number, row in enumerate(_parsed(rows), start=1):
             if number > max_rows:
                 raise XlsxTooManyRows(max_rows)

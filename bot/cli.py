@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 import sys
 from datetime import timedelta
 from pathlib import Path
@@ -11,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from bot import unlink_cli
+from bot import logs, unlink_cli
 from bot.config import ConfigError, Settings, load_settings
 from bot.outbox_cli import outbox_app
 
@@ -37,10 +36,12 @@ class State:
 
     def settings(self) -> Settings:
         try:
-            return load_settings(self.config)
+            settings = load_settings(self.config)
         except ConfigError as exc:
             typer.echo(f"error: {exc}", err=True)
             raise typer.Exit(2) from None
+        logs.hide_secrets(settings)
+        return settings
 
 
 state = State()
@@ -60,10 +61,7 @@ def main_options(
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Debug logging.")] = False,
 ) -> None:
     state.config = config
-    logging.basicConfig(
-        level=logging.DEBUG if verbose else logging.WARNING,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    logs.configure(verbose)
 
 
 def build(migrate: bool = True):

@@ -37,8 +37,10 @@ from bot.telegram_map import (
     PLATFORM,
     as_send_error,
     file_ref,
+    in_private_chat,
     lane_key,
     menus,
+    private_chat_id,
     reply_calls,
     retry_after_seconds,
     to_inbound,
@@ -249,6 +251,9 @@ class TelegramService:
         try:
             if update.callback_query is not None:
                 await self._acknowledge_press(update)
+            if chat is not None and not in_private_chat(update):
+                await self.reply(str(chat.id), [Reply(self._t(locale)("private.only"))])
+                return
             attachment = None
             ref = file_ref(update)
             if ref is not None:
@@ -338,7 +343,7 @@ class TelegramService:
         message); once part of the message is out, later parts are retried here so the
         outbox never sends the first part twice.
         """
-        calls = reply_calls(self.bot, chat_id, reply)
+        calls = reply_calls(self.bot, private_chat_id(chat_id), reply)
         try:
             await calls[0]()
         except TelegramError as exc:

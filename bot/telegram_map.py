@@ -15,6 +15,7 @@ from typing import Any
 from telegram import (
     Bot,
     BotCommand,
+    Chat,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     InputFile,
@@ -77,6 +78,22 @@ def file_ref(update: Update) -> FileRef | None:
     return None
 
 
+def in_private_chat(update: Update) -> bool:
+    """Only one-to-one chats are served: a group would see dealers' data and alerts."""
+    chat = update.effective_chat
+    return chat is None or chat.type == Chat.PRIVATE
+
+
+def private_chat_id(chat_id: str) -> str:
+    """`chat_id` if it is a private chat; a group's (ids below zero) is never written to.
+
+    Identities linked before groups were refused may still name one.
+    """
+    if chat_id.strip().startswith("-"):
+        raise Undeliverable(f"chat {chat_id} is a group; messages go to private chats only")
+    return chat_id
+
+
 def lane_key(update: Update) -> str | None:
     """Updates of one user are handled in order; None when the update has no user."""
     user = update.effective_user
@@ -87,7 +104,7 @@ def to_inbound(update: Update, bot_id: int, file: Attachment | None = None) -> I
     """The Inbound for a message or a button press; None for updates the bot ignores."""
     user = update.effective_user
     chat = update.effective_chat
-    if user is None or chat is None or user.is_bot:
+    if user is None or chat is None or user.is_bot or not in_private_chat(update):
         return None
     common = {
         "platform": PLATFORM,

@@ -14,9 +14,11 @@ from domain.identity import Actor, Role
 from domain.outbox import OutgoingMessage
 from domain.ports import AuditEntry, FormState, UnitOfWork
 from domain.rates import RateLimit
+from handlers.background import Background
 from handlers.errors import NotAllowed, UserError
 from handlers.i18n import Translator
 from handlers.messages import Inbound, ParsedCommand, Reply
+from handlers.sheets import SheetError, SheetTable
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +51,9 @@ class CoreOptions:
             return None
         return RateLimit(self.user_rate_per_minute, self.user_burst)
 
+    # An export with more rows is written in the background and sent through the outbox.
+    export_inline_rows: int = 2000
+
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
@@ -65,6 +70,8 @@ class Ctx:
     command: ParsedCommand | None = None
     notices: list[str] = field(default_factory=list)
     answering: FormState | None = None  # the open form this inbound answers, if any
+    background: Background | None = None  # slow work off the path serving other users
+    upload: SheetTable | SheetError | None = None  # an uploaded sheet, read before the transaction
 
     @property
     def now(self) -> datetime:

@@ -21,6 +21,7 @@ from domain.clock import Clock, SystemClock
 from domain.identity import Actor, Role
 from domain.ports import Arrival, DuplicateUpdate, FormState, UnitOfWork
 from handlers import registry, stored_replies
+from handlers.background import Background
 from handlers.context import CoreOptions, Ctx
 from handlers.errors import UserError
 from handlers.forms import (
@@ -35,6 +36,7 @@ from handlers.forms import (
 from handlers.i18n import Translator, normalize_locale
 from handlers.messages import MAX_PAYLOAD_BYTES, Inbound, ParsedCommand, Reply, parse_command
 from handlers.ordering import KeyedSerializer
+from handlers.sheets import read_upload
 
 log = logging.getLogger(__name__)
 
@@ -107,6 +109,7 @@ class Conversation:
         self.clock = clock or SystemClock()
         self.options = options or CoreOptions()
         self._order = KeyedSerializer()
+        self.background = Background(uow_factory)
 
     async def handle_async(self, inbound: Inbound) -> list[Reply]:
         """`handle` in a worker thread; one user's inbounds are handled in arrival order."""
@@ -122,13 +125,23 @@ class Conversation:
 
     def _handle(self, inbound: Inbound) -> list[Reply]:
         key = inbound.dedupe_key
+        upload = read_upload(inbound.file)  # slow: before the transaction takes SQLite's lock
         with self.uow_factory() as uow:
             arrival = uow.inbound.arrival(key, inbound.platform, inbound.chat_id, inbound.user_id)
             if arrival.replies is not None:
                 return self._replay(uow, inbound, arrival)
             actor = arrival.actor or Actor(inbound.platform, inbound.user_id, inbound.chat_id)
             t = Translator(self._locale(actor, inbound))
-            ctx = Ctx(inbound, actor, uow, self.clock, self.options, t)
+            ctx = Ctx(
+                inbound,
+                actor,
+                uow,
+                self.clock,
+                self.options,
+                t,
+                background=self.background,
+                upload=upload,
+            )
             try:
                 replies = self._over_rate(ctx)
                 if replies is None:
@@ -142,7 +155,17 @@ class Conversation:
                 uow.rollback()
                 # A fresh context: whatever the handler changed (a link, the language) is gone.
                 answering = ctx.answering
-                ctx = Ctx(inbound, actor, uow, self.clock, self.options, t, ctx.command)
+                ctx = Ctx(
+                    inbound,
+                    actor,
+                    uow,
+                    self.clock,
+                    self.options,
+                    t,
+                    ctx.command,
+                    background=self.background,
+                    upload=upload,
+                )
                 ctx.answering = answering
                 self._charge(ctx)  # the rollback gave the message back to the bucket
                 replies = self._refusal(ctx, err)

@@ -36,6 +36,8 @@ def core_options(settings: Settings) -> CoreOptions:
         invite_ttl_hours=p.invite_ttl_hours,
         invite_attempts_per_hour=p.invite_attempts_per_hour,
         question_digest_minutes=p.question_digest_minutes,
+        user_rate_per_minute=p.user_rate_per_minute,
+        user_burst=p.user_burst,
     )
 
 

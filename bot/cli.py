@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 import sys
 from datetime import timedelta
 from pathlib import Path
@@ -11,7 +10,9 @@ from typing import Annotated
 
 import typer
 
+from bot import logs, unlink_cli
 from bot.config import ConfigError, Settings, load_settings
+from bot.outbox_cli import outbox_app
 
 app = typer.Typer(
     help="dealerbot: the dealer communication bot (Telegram, Slack, console).",
@@ -27,6 +28,7 @@ jobs_app = typer.Typer(help="Scheduled jobs.", no_args_is_help=True)
 app.add_typer(jobs_app, name="jobs")
 policy_app = typer.Typer(help="Policy Q&A knowledge base.", no_args_is_help=True)
 app.add_typer(policy_app, name="policy")
+app.add_typer(outbox_app, name="outbox")
 
 
 class State:
@@ -34,10 +36,12 @@ class State:
 
     def settings(self) -> Settings:
         try:
-            return load_settings(self.config)
+            settings = load_settings(self.config)
         except ConfigError as exc:
             typer.echo(f"error: {exc}", err=True)
             raise typer.Exit(2) from None
+        logs.hide_secrets(settings)
+        return settings
 
 
 state = State()
@@ -57,16 +61,16 @@ def main_options(
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Debug logging.")] = False,
 ) -> None:
     state.config = config
-    logging.basicConfig(
-        level=logging.DEBUG if verbose else logging.WARNING,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    logs.configure(verbose)
 
 
 def build(migrate: bool = True):
     from bot.app import build_app
 
     return build_app(state.settings(), migrate=migrate)
+
+
+unlink_cli.install(app, build)
 
 
 @db_app.command("upgrade")
@@ -244,35 +248,6 @@ def chat(
         pass
     finally:
         application.close()
-
-
-@app.command()
-def outbox(
-    status: Annotated[
-        str | None, typer.Option(help="pending, sending, sent, failed or undeliverable.")
-    ] = None,
-    limit: Annotated[int, typer.Option(min=1, max=10_000, help="How many, newest first.")] = 50,
-) -> None:
-    """Show proactive messages and their delivery state."""
-    from domain.outbox import OutboxStatus
-
-    try:
-        wanted = OutboxStatus(status) if status else None
-    except ValueError:
-        choices = ", ".join(s.value for s in OutboxStatus)
-        typer.echo(f"error: unknown status {status!r}; use one of {choices}", err=True)
-        raise typer.Exit(2) from None
-    application = build()
-    with application.uow_factory() as uow:
-        items = uow.outbox.list(wanted, limit)
-    for item in items:
-        text = str(item.payload.get("text", "")).replace("\n", " ")[:60]
-        typer.echo(
-            f"{item.id:>6} {item.status.value:<13} {item.platform:<9} {item.chat_id:<16} "
-            f"tries={item.attempts} {text} {item.last_error[:40]}"
-        )
-    if not items:
-        typer.echo("no messages")
 
 
 @jobs_app.command("list")

@@ -72,6 +72,7 @@ class SchedulerSettings(Section):
     contract_expiry: str = "0 8 * * *"
     promotion_dispatch: str = "* * * * *"
     housekeeping: str = "30 3 * * *"
+    outbox_failures: str = "15 * * * *"
 
     # Checked here so a typo stops start-up naming the key, not with a traceback later.
     @field_validator("timezone")
@@ -137,6 +138,16 @@ class PolicySettings(Section):
     invite_attempts_per_hour: int = Field(default=5, gt=0)
     # Questions forwarded to managers: one digest per dealer per this many minutes (0: each).
     question_digest_minutes: int = Field(default=15, ge=0, le=1440)
+    user_rate_per_minute: float = Field(default=30, ge=0)  # 0: no per-user limit
+    user_burst: int = Field(default=20, gt=0)
+
+
+class OutboxSettings(Section):
+    retry_hours: float = Field(default=24, gt=0, le=24 * 30)
+    max_backoff_seconds: float = Field(default=600, ge=1)
+    # A send may take 50 s (an upload's write and read timeouts): a shorter lease would let
+    # another worker take the message over while it is still being sent.
+    lease_seconds: float = Field(default=60, ge=60)
 
 
 class Settings(BaseSettings):
@@ -153,6 +164,7 @@ class Settings(BaseSettings):
     telegram: TelegramSettings = TelegramSettings()
     slack: SlackSettings = SlackSettings()
     policy: PolicySettings = PolicySettings()
+    outbox: OutboxSettings = OutboxSettings()
 
     @classmethod
     def settings_customise_sources(

@@ -23,7 +23,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.app import App
 from bot.config import ConfigError, SlackSettings
 from bot.lanes import Lanes
-from bot.outbox import OutboxDispatcher
+from bot.outbox import OutboxDispatcher, outbox_options
 from bot.slack_blocks import ACTION_PREFIX
 from bot.slack_inbound import (
     COMMAND,
@@ -35,7 +35,7 @@ from bot.slack_inbound import (
     from_message,
 )
 from bot.slack_requests import SlackRequests
-from bot.slack_sender import SlackSender
+from bot.slack_sender import SEND_TIMEOUT, SlackSender
 from handlers.conversation import Conversation
 
 log = logging.getLogger(__name__)
@@ -72,7 +72,9 @@ class SlackService:
         self.settings = s
         token = s.bot_token.get_secret_value()
         # No automatic retries: a resent chat.postMessage would be a second message.
-        self.client = AsyncWebClient(token=token, base_url=s.api_base_url, retry_handlers=[])
+        self.client = AsyncWebClient(
+            token=token, base_url=s.api_base_url, retry_handlers=[], timeout=SEND_TIMEOUT
+        )
         self.sender = SlackSender(self.client, token=token, api_base_url=s.api_base_url)
         self.requests = SlackRequests(
             conversation or app.conversation,
@@ -98,6 +100,7 @@ class SlackService:
             app.clock,
             rate=OUTBOX_RATE,
             per_chat_interval=1.0,
+            **outbox_options(app.settings),
         )
         self.dispatch = dispatch  # False: another task or process delivers the outbox
         self.port: int | None = None

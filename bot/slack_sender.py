@@ -51,6 +51,10 @@ TRANSIENT = frozenset(
     }
 )
 MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024
+# Web API calls wait this long for Slack's answer (the SDK's default, made explicit):
+# chat.postMessage has no idempotency key, so a call given up on early and sent again can
+# post twice. The outbox lease ([outbox] lease_seconds) must outlast it.
+SEND_TIMEOUT = 30
 
 
 class FileTooLarge(Exception):

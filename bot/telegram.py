@@ -30,15 +30,17 @@ from telegram.ext import Application, ContextTypes, ExtBot, TypeHandler
 from bot.app import App
 from bot.core_process import CoreProcesses
 from bot.lanes import Lanes
-from bot.outbox import OutboxDispatcher
+from bot.outbox import OutboxDispatcher, outbox_options
 from bot.telegram_http import AiohttpRequest
 from bot.telegram_map import (
     MAX_DOWNLOAD,
     PLATFORM,
     as_send_error,
     file_ref,
+    in_private_chat,
     lane_key,
     menus,
+    private_chat_id,
     reply_calls,
     retry_after_seconds,
     to_inbound,
@@ -91,7 +93,12 @@ class TelegramService:
             self.send,
             app.uow_factory,
             app.clock,
-            **{"rate": 30.0, "per_chat_interval": 1.0, **(dispatcher_options or {})},
+            **{
+                "rate": 30.0,
+                "per_chat_interval": 1.0,
+                **outbox_options(app.settings),
+                **(dispatcher_options or {}),
+            },
         )
         self._seen: OrderedDict[int, None] = OrderedDict()
         self._web: web.AppRunner | None = None
@@ -244,6 +251,9 @@ class TelegramService:
         try:
             if update.callback_query is not None:
                 await self._acknowledge_press(update)
+            if chat is not None and not in_private_chat(update):
+                await self.reply(str(chat.id), [Reply(self._t(locale)("private.only"))])
+                return
             attachment = None
             ref = file_ref(update)
             if ref is not None:
@@ -333,7 +343,7 @@ class TelegramService:
         message); once part of the message is out, later parts are retried here so the
         outbox never sends the first part twice.
         """
-        calls = reply_calls(self.bot, chat_id, reply)
+        calls = reply_calls(self.bot, private_chat_id(chat_id), reply)
         try:
             await calls[0]()
         except TelegramError as exc:

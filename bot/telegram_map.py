@@ -15,6 +15,7 @@ from typing import Any
 from telegram import (
     Bot,
     BotCommand,
+    Chat,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     InputFile,
@@ -77,6 +78,22 @@ def file_ref(update: Update) -> FileRef | None:
     return None
 
 
+def in_private_chat(update: Update) -> bool:
+    """Only one-to-one chats are served: a group would see dealers' data and alerts."""
+    chat = update.effective_chat
+    return chat is None or chat.type == Chat.PRIVATE
+
+
+def private_chat_id(chat_id: str) -> str:
+    """`chat_id` if it is a private chat; a group's (ids below zero) is never written to.
+
+    Identities linked before groups were refused may still name one.
+    """
+    if chat_id.strip().startswith("-"):
+        raise Undeliverable(f"chat {chat_id} is a group; messages go to private chats only")
+    return chat_id
+
+
 def lane_key(update: Update) -> str | None:
     """Updates of one user are handled in order; None when the update has no user."""
     user = update.effective_user
@@ -87,7 +104,7 @@ def to_inbound(update: Update, bot_id: int, file: Attachment | None = None) -> I
     """The Inbound for a message or a button press; None for updates the bot ignores."""
     user = update.effective_user
     chat = update.effective_chat
-    if user is None or chat is None or user.is_bot:
+    if user is None or chat is None or user.is_bot or not in_private_chat(update):
         return None
     common = {
         "platform": PLATFORM,
@@ -130,6 +147,12 @@ def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
     return pieces
 
 
+# A send whose answer is late is not a failed send: given up on after the default 5 s it was
+# sent again (the Bot API has no idempotency key, so nothing stops the second copy). Sends
+# wait this long for the answer; the outbox lease ([outbox] lease_seconds) must outlast it.
+SEND_READ_TIMEOUT = 30.0
+
+
 def reply_calls(bot: Bot, chat_id: str, reply: Reply) -> list[Callable[[], Awaitable[Any]]]:
     """One Reply as Bot API calls, in order: text pieces, then the image or document.
 
@@ -148,7 +171,13 @@ def reply_calls(bot: Bot, chat_id: str, reply: Reply) -> list[Callable[[], Await
     for n, piece in enumerate(texts):
         last = n == len(texts) - 1 and attachment is None
         calls.append(
-            partial(bot.send_message, chat_id, piece, reply_markup=markup if last else None)
+            partial(
+                bot.send_message,
+                chat_id,
+                piece,
+                reply_markup=markup if last else None,
+                read_timeout=SEND_READ_TIMEOUT,
+            )
         )
     if attachment is not None:
         method = bot.send_photo if reply.image is not None else bot.send_document
@@ -159,6 +188,7 @@ def reply_calls(bot: Bot, chat_id: str, reply: Reply) -> list[Callable[[], Await
                 InputFile(attachment.content, filename=attachment.filename),
                 caption=caption,
                 reply_markup=markup,
+                read_timeout=SEND_READ_TIMEOUT,
             )
         )
     return calls

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -81,6 +83,34 @@ class Actor:
         return "anonymous"
 
 
+@dataclass(frozen=True, slots=True)
+class Contact:
+    """A linked chat account as shown to whoever may unlink it."""
+
+    identity_id: int
+    platform: str
+    user_id: str
+    display_name: str
+    linked_at: datetime | None
+    dealer_code: DealerCode | None = None
+    manager_code: ManagerCode | None = None
+
+    @property
+    def linked_to(self) -> str:
+        """`dealer:D001` / `manager:M01`, as the audit log names people."""
+        if self.manager_code:
+            return f"manager:{self.manager_code}"
+        return f"dealer:{self.dealer_code}" if self.dealer_code else "nobody"
+
+    @property
+    def account(self) -> str:
+        return f"{self.platform}:{self.user_id}"
+
+    @property
+    def name(self) -> str:
+        return self.display_name or self.user_id
+
+
 class InviteProblem(StrEnum):
     UNKNOWN = "unknown"
     EXPIRED = "expired"
@@ -124,3 +154,14 @@ def new_invite_code(rand: Callable[[str], str] | None = None) -> str:
 
 def normalize_code(text: str) -> str:
     return text.strip().upper().replace("-", "").replace(" ", "")
+
+
+def code_hash(code: str) -> str:
+    """What is stored of an invite code: the SHA-256 (hex) of the normalized code, so the
+    table (a backup, a read-only replica, a support query) links nobody."""
+    return hashlib.sha256(normalize_code(code).encode("utf-8")).hexdigest()
+
+
+def same_code_hash(stored: str, code: str) -> bool:
+    """Constant-time comparison of a stored hash with the hash of a typed code."""
+    return hmac.compare_digest(stored.encode("ascii"), code_hash(code).encode("ascii"))

@@ -23,11 +23,12 @@ from domain.catalog import (
     Terminal,
     TerminalCode,
 )
-from domain.identity import Actor, Invite
+from domain.identity import Actor, Contact, Invite
 from domain.jobs import ContractCalendar, JobRunRepository, RecipientRepository
-from domain.outbox import OutboxItem, OutboxStatus, OutgoingMessage
+from domain.outbox import FailedDelivery, OutboxItem, OutboxStatus, OutgoingMessage
 from domain.policy import PolicyRepository
 from domain.promotions import PromotionRepository
+from domain.rates import RateRepository
 from domain.sales import SalesRepository, ViolationRepository
 from domain.territory import RegionTree
 from domain.tickets import TicketRepository
@@ -88,6 +89,17 @@ class IdentityRepository(Protocol):
 
     def managers_of_region(self, region: RegionCode) -> list[Actor]:
         """Linked managers whose regions contain `region`, plus admins."""
+        ...
+
+    def contact(self, identity_id: int) -> Contact | None:
+        """The linked account with this id (None when unknown or not linked)."""
+        ...
+
+    def contact_of(self, platform: str, user_id: str) -> Contact | None: ...
+    def linked_contacts(self, dealer: DealerCode) -> list[Contact]: ...
+    def unlink(self, identity_id: int) -> int:
+        """Make the account anonymous (no dealer, no manager, no open form) and drop its
+        pending proactive messages; returns how many were dropped."""
         ...
 
 
@@ -171,8 +183,11 @@ class OutboxRepository(Protocol):
         """Replace the payload of the message with this key if it is still pending."""
         ...
 
-    def any_due(self, platform: str, now: datetime, chat_id: str | None = None) -> bool:
-        """Whether anything is due; only reads, so an idle poll holds up no writer."""
+    def any_due(
+        self, platform: str, now: datetime, chat_id: str | None = None, worker: str | None = None
+    ) -> bool:
+        """Whether anything is due (for `worker`: not in a chat another worker is sending
+        to); only reads, so an idle poll holds up no writer."""
         ...
 
     def claim_due(
@@ -181,15 +196,54 @@ class OutboxRepository(Protocol):
         now: datetime,
         limit: int,
         worker: str,
-        lease_seconds: int = 60,
+        lease_seconds: float = 60,
         chat_id: str | None = None,
+        per_chat: int | None = None,
     ) -> list[OutboxItem]:
-        """Lease due messages (optionally of one chat) to `worker` and return them."""
+        """Lease due messages (optionally of one chat) to `worker` and return them: at most
+        `per_chat` of one chat, none of a chat another worker holds a live lease in."""
+        ...
+
+    def hold(self, item_id: int, worker: str, until: datetime) -> bool:
+        """Extend `worker`'s lease on a message; False when it is no longer `worker`'s."""
+        ...
+
+    def renew(self, worker: str, until: datetime) -> int:
+        """Extend every lease `worker` holds; returns how many."""
+        ...
+
+    def take_turn(
+        self, platform: str, chat_id: str, now: datetime, until: datetime
+    ) -> datetime | None:
+        """Take the chat's send turn for every worker; None when taken, else when it frees."""
+        ...
+
+    def end_turn(self, platform: str, chat_id: str, next_at: datetime) -> None:
+        """End a turn taken with `take_turn`; the chat's next turn starts at `next_at`."""
         ...
 
     def mark_sent(self, item_id: int, now: datetime) -> None: ...
-    def mark_retry(self, item_id: int, not_before: datetime, error: str) -> None: ...
-    def mark_final(self, item_id: int, status: OutboxStatus, error: str) -> None: ...
+    def mark_retry(
+        self, item_id: int, not_before: datetime, error: str, now: datetime | None = None
+    ) -> None:
+        """Pending again from `not_before`; with `now`, a failure (starts the retry window)."""
+        ...
+
+    def mark_final(
+        self, item_id: int, status: OutboxStatus, error: str, now: datetime | None = None
+    ) -> None: ...
+    def requeue(
+        self, statuses: Sequence[OutboxStatus], since: datetime | None, now: datetime
+    ) -> list[tuple[str, str]]:
+        """Queue messages in `statuses` (ended at or after `since`) again; returns the
+        (platform, chat id) of each."""
+        ...
+
+    def failures_to_tell(self, exclude_prefix: str, limit: int = 5000) -> list[FailedDelivery]:
+        """Messages failed for good that no digest has reported yet."""
+        ...
+
+    def mark_told(self, item_ids: Sequence[int], now: datetime) -> None: ...
     def list(self, status: OutboxStatus | None = None, limit: int = 100) -> list[OutboxItem]: ...
 
 
@@ -212,6 +266,7 @@ class UnitOfWork(Protocol):
     contract_calendar: ContractCalendar
     tickets: TicketRepository
     promotions: PromotionRepository
+    rates: RateRepository
 
     def __enter__(self) -> Self: ...
     def __exit__(self, *exc: object) -> None: ...

@@ -13,9 +13,12 @@ from domain.clock import Clock
 from domain.identity import Actor, Role
 from domain.outbox import OutgoingMessage
 from domain.ports import AuditEntry, FormState, UnitOfWork
+from domain.rates import RateLimit
+from handlers.background import Background
 from handlers.errors import NotAllowed, UserError
 from handlers.i18n import Translator
 from handlers.messages import Inbound, ParsedCommand, Reply
+from handlers.sheets import SheetError, SheetTable
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +41,19 @@ class CoreOptions:
     invite_ttl_hours: int = 72
     invite_attempts_per_hour: int = 5
     question_digest_minutes: int = 15  # forwarded questions: one digest per dealer per interval
+    # Messages per user: 0 means no limit (the config's [policy] turns it on; tests that
+    # send many messages at one instant of a fixed clock stay unlimited).
+    user_rate_per_minute: float = 0
+    user_burst: int = 20
+
+    @property
+    def user_rate(self) -> RateLimit | None:
+        if self.user_rate_per_minute <= 0:
+            return None
+        return RateLimit(self.user_rate_per_minute, self.user_burst)
+
+    # An export with more rows is written in the background and sent through the outbox.
+    export_inline_rows: int = 2000
 
     @property
     def tz(self) -> ZoneInfo:
@@ -55,6 +71,8 @@ class Ctx:
     command: ParsedCommand | None = None
     notices: list[str] = field(default_factory=list)
     answering: FormState | None = None  # the open form this inbound answers, if any
+    background: Background | None = None  # slow work off the path serving other users
+    upload: SheetTable | SheetError | None = None  # an uploaded sheet, read before the transaction
 
     @property
     def now(self) -> datetime:

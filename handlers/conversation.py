@@ -9,6 +9,7 @@ localized message, anything unexpected an apology with a reference id that is in
 from __future__ import annotations
 
 import logging
+import math
 import unicodedata
 import uuid
 from collections.abc import Callable
@@ -18,8 +19,9 @@ from rapidfuzz import process
 
 from domain.clock import Clock, SystemClock
 from domain.identity import Actor, Role
-from domain.ports import DuplicateUpdate, FormState, UnitOfWork
-from handlers import registry
+from domain.ports import Arrival, DuplicateUpdate, FormState, UnitOfWork
+from handlers import registry, stored_replies
+from handlers.background import Background
 from handlers.context import CoreOptions, Ctx
 from handlers.errors import UserError
 from handlers.forms import (
@@ -34,6 +36,7 @@ from handlers.forms import (
 from handlers.i18n import Translator, normalize_locale
 from handlers.messages import MAX_PAYLOAD_BYTES, Inbound, ParsedCommand, Reply, parse_command
 from handlers.ordering import KeyedSerializer
+from handlers.sheets import read_upload
 
 log = logging.getLogger(__name__)
 
@@ -106,6 +109,7 @@ class Conversation:
         self.clock = clock or SystemClock()
         self.options = options or CoreOptions()
         self._order = KeyedSerializer()
+        self.background = Background(uow_factory)
 
     async def handle_async(self, inbound: Inbound) -> list[Reply]:
         """`handle` in a worker thread; one user's inbounds are handled in arrival order."""
@@ -121,15 +125,27 @@ class Conversation:
 
     def _handle(self, inbound: Inbound) -> list[Reply]:
         key = inbound.dedupe_key
+        upload = read_upload(inbound.file)  # slow: before the transaction takes SQLite's lock
         with self.uow_factory() as uow:
             arrival = uow.inbound.arrival(key, inbound.platform, inbound.chat_id, inbound.user_id)
             if arrival.replies is not None:
-                return [Reply.from_dict(d) for d in arrival.replies]
+                return self._replay(uow, inbound, arrival)
             actor = arrival.actor or Actor(inbound.platform, inbound.user_id, inbound.chat_id)
             t = Translator(self._locale(actor, inbound))
-            ctx = Ctx(inbound, actor, uow, self.clock, self.options, t)
+            ctx = Ctx(
+                inbound,
+                actor,
+                uow,
+                self.clock,
+                self.options,
+                t,
+                background=self.background,
+                upload=upload,
+            )
             try:
-                replies = self._route(ctx, arrival.form) or [Reply(ctx.t("core.done"))]
+                replies = self._over_rate(ctx)
+                if replies is None:
+                    replies = self._route(ctx, arrival.form) or [Reply(ctx.t("core.done"))]
                 self._remember(ctx, replies)
                 uow.commit()
                 return replies
@@ -139,8 +155,19 @@ class Conversation:
                 uow.rollback()
                 # A fresh context: whatever the handler changed (a link, the language) is gone.
                 answering = ctx.answering
-                ctx = Ctx(inbound, actor, uow, self.clock, self.options, t, ctx.command)
+                ctx = Ctx(
+                    inbound,
+                    actor,
+                    uow,
+                    self.clock,
+                    self.options,
+                    t,
+                    ctx.command,
+                    background=self.background,
+                    upload=upload,
+                )
                 ctx.answering = answering
+                self._charge(ctx)  # the rollback gave the message back to the bucket
                 replies = self._refusal(ctx, err)
                 try:
                     self._remember(ctx, replies)
@@ -153,8 +180,34 @@ class Conversation:
                 return self._apology(t, inbound)
         # A concurrent handler of the same update won: answer what it answered.
         with self.uow_factory() as uow:
-            stored = uow.inbound.replies_for(key) if key else None
-        return [Reply.from_dict(d) for d in stored or []] or [Reply(t("core.done"))]
+            arrival = uow.inbound.arrival(key, inbound.platform, inbound.chat_id, inbound.user_id)
+            if arrival.replies is not None:  # [] too: a refusal of the rate limit is silent
+                return self._replay(uow, inbound, arrival)
+        return [Reply(t("core.done"))]
+
+    def _replay(self, uow: UnitOfWork, inbound: Inbound, arrival: Arrival) -> list[Reply]:
+        """The stored replies of a handled update, their attachments made again (by handling
+        it once more in a transaction that is rolled back: it takes no effect)."""
+        replies = [Reply.from_dict(d) for d in arrival.replies or []]
+        if stored_replies.complete(replies):
+            return replies
+        actor = arrival.actor or Actor(inbound.platform, inbound.user_id, inbound.chat_id)
+        t = Translator(self._locale(actor, inbound))
+        ctx = Ctx(inbound, actor, uow, self.clock, self.options, t)
+        fresh: list[Reply] = []
+        try:
+            fresh = self._route(ctx, arrival.form)
+        except (UserError, DuplicateUpdate):
+            pass  # the files cannot be made again now; refill says so
+        except Exception:
+            log.exception(
+                "attachments not made again platform=%s user=%s",
+                inbound.platform,
+                inbound.user_id,
+            )
+        finally:
+            uow.rollback()
+        return stored_replies.refill(t, replies, fresh)
 
     def _locale(self, actor: Actor | None, inbound: Inbound) -> str:
         return (
@@ -165,8 +218,29 @@ class Conversation:
 
     def _remember(self, ctx: Ctx, replies: list[Reply]) -> None:
         if ctx.inbound.dedupe_key is not None:
-            payload = [r.to_dict() for r in replies]
+            payload = stored_replies.stored(replies)
             ctx.uow.inbound.remember(ctx.inbound.dedupe_key, payload, ctx.now)
+
+    def _over_rate(self, ctx: Ctx) -> list[Reply] | None:
+        """None when the sender's bucket admits this message; else its refusal, told once a
+        minute and silent (but audited) after that, and nothing else of the message done."""
+        limit = self.options.user_rate
+        if limit is None:
+            return None
+        i = ctx.inbound
+        later = ctx.uow.rates.admit(i.platform, i.user_id, ctx.now, limit)
+        if later is None:
+            return None
+        told = ctx.uow.rates.first_notice(i.platform, i.user_id, ctx.now)
+        ctx.audit("rate.refused", "told" if told else "silent")
+        if not told:
+            return []
+        seconds = max(1, math.ceil((later - ctx.now).total_seconds()))
+        return [Reply(ctx.t("rate.slow_down", seconds=seconds))]
+
+    def _charge(self, ctx: Ctx) -> None:
+        if (limit := self.options.user_rate) is not None:
+            ctx.uow.rates.admit(ctx.inbound.platform, ctx.inbound.user_id, ctx.now, limit)
 
     def _refusal(self, ctx: Ctx, err: UserError) -> list[Reply]:
         """The error in the user's words, then (when answering a form) the question again."""

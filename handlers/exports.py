@@ -1,29 +1,25 @@
 """`export KIND [PERIOD]`: one command, a registry of XLSX exporters (sales, violations, ...).
 
 A feature adds its kind with `@exporter("complaints", label_key=...)`; the function gets the
-context and the period's bounds and returns rows; this module builds the workbook.
+context and the period's bounds and returns rows; `handlers.workbooks` writes the file.
 """
 
 from __future__ import annotations
 
-import io
-import unicodedata
+import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
-from decimal import Decimal
+from datetime import datetime, time, timedelta
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.utils import get_column_letter
-
+from domain.outbox import OutgoingMessage
 from domain.periods import Period, PeriodError, PeriodKind
+from domain.ports import UnitOfWork
 from handlers.context import Ctx
 from handlers.errors import UserError
 from handlers.messages import Attachment, Button, Reply, button_rows
 from handlers.registry import SALES_STAFF, SERVICE, command, require
-
-XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from handlers.workbooks import XLSX_MIME, workbook
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,57 +70,6 @@ def period_window(ctx: Ctx, text: str | None, default: PeriodKind) -> Window:
     return Window(period, start, end)
 
 
-# Cell formats by value type, so a reader can sum, sort and filter: money is a Decimal
-# (two decimals), a date a date, a moment a naive business-local datetime.
-MONEY_FORMAT = "#,##0.00"
-DATE_FORMAT = "yyyy-mm-dd"
-DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
-
-
-def _number_format(value: Any) -> str | None:
-    if isinstance(value, Decimal):
-        return MONEY_FORMAT
-    if isinstance(value, datetime):
-        return DATETIME_FORMAT
-    if isinstance(value, date):
-        return DATE_FORMAT
-    return None
-
-
-def _shown_width(value: Any) -> int:
-    """About how many character widths Excel needs to show `value` (CJK counts two)."""
-    if value is None:
-        return 0
-    if isinstance(value, datetime):
-        return 16
-    if isinstance(value, date):
-        return 10
-    text = f"{value:,.2f}" if isinstance(value, Decimal) else str(value)
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def workbook(title: str, sheet: Sheet) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = title[:31]
-    ws.append(list(sheet.header))
-    widths = [_shown_width(name) for name in sheet.header]
-    for row in sheet.rows:
-        ws.append(list(row))
-        for i, (cell, value) in enumerate(zip(ws[ws.max_row], row, strict=False)):
-            if (fmt := _number_format(value)) is not None:
-                cell.number_format = fmt
-            if i < len(widths):
-                widths[i] = max(widths[i], _shown_width(value))
-    # Wide enough for the header and the values (a too narrow date cell shows ####).
-    for i, width in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = max(10, min(40, width + 2))
-    ws.freeze_panes = "A2"
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
-
-
 @command(
     "export",
     roles=SALES_STAFF | SERVICE,
@@ -149,12 +94,37 @@ def export(ctx: Ctx) -> Reply:
     sheet = found.func(ctx, window)
     ctx.audit(f"export:{kind}", f"{window.period} rows={len(sheet.rows)}")
     name = f"{kind}-{window.period}.xlsx"
-    return Reply(
-        ctx.t(
-            "export.ready",
-            kind=ctx.t(found.label_key),
-            period=str(window.period),
-            rows=len(sheet.rows),
-        ),
-        document=Attachment(name, workbook(kind, sheet), XLSX_MIME),
+    t = ctx.t
+    text = t(
+        "export.ready", kind=t(found.label_key), period=str(window.period), rows=len(sheet.rows)
     )
+    if len(sheet.rows) <= ctx.options.export_inline_rows or ctx.background is None:
+        return Reply(
+            text, document=Attachment(name, workbook(kind, sheet.header, sheet.rows), XLSX_MIME)
+        )
+    return _export_later(ctx, kind, name, text, sheet)
+
+
+def _export_later(ctx: Ctx, kind: str, name: str, text: str, sheet: Sheet) -> Reply:
+    """A large sheet is written in the background and sent through the outbox."""
+    i, clock, t = ctx.inbound, ctx.clock, ctx.t
+    key = f"{i.dedupe_key or uuid.uuid4().hex}:export"
+    again = "/" + " ".join(("export", *ctx.args))
+
+    def send(uow: UnitOfWork, reply: Reply) -> None:
+        message = OutgoingMessage(
+            key, i.platform, i.chat_id, reply.to_dict(), ctx.actor.identity_id
+        )
+        uow.outbox.enqueue(message, clock.now())
+
+    def write(uow: UnitOfWork) -> None:
+        data = workbook(kind, sheet.header, sheet.rows)
+        send(uow, Reply(text, document=Attachment(name, data, XLSX_MIME)))
+
+    def failed(uow: UnitOfWork, ref: str) -> None:
+        send(uow, Reply(t("export.failed", ref=ref, command=again)))
+
+    assert ctx.background is not None
+    if not ctx.background.submit(f"export {kind}", write, failed):
+        raise UserError("export.busy")
+    return Reply(t("export.preparing", rows=len(sheet.rows), command=again))

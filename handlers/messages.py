@@ -15,16 +15,24 @@ class Attachment:
     content: bytes
     mime: str = "application/octet-stream"
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "filename": self.filename,
-            "mime": self.mime,
-            "content": base64.b64encode(self.content).decode("ascii"),
-        }
+    def to_dict(self, *, content: bool = True) -> dict[str, Any]:
+        """With `content=False` only the name, type and size: the bytes are made again."""
+        data: dict[str, Any] = {"filename": self.filename, "mime": self.mime}
+        if content:
+            data["content"] = base64.b64encode(self.content).decode("ascii")
+        else:
+            data["size"] = len(self.content)
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Attachment:
-        return cls(data["filename"], base64.b64decode(data["content"]), data.get("mime", ""))
+        raw = data.get("content")
+        return cls(data["filename"], base64.b64decode(raw) if raw else b"", data.get("mime", ""))
+
+    @property
+    def held(self) -> bool:
+        """Whether the bytes are here (an attachment read back by name only has none)."""
+        return bool(self.content)
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,15 +52,20 @@ class Reply:
     image: Attachment | None = None
     document: Attachment | None = None
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, *, attachments: bool = True) -> dict[str, Any]:
+        """`attachments=False` keeps images and documents by name only (see `Attachment`)."""
         data: dict[str, Any] = {"text": self.text}
         if self.buttons:
             data["buttons"] = [[[b.label, b.payload] for b in row] for row in self.buttons]
         if self.image:
-            data["image"] = self.image.to_dict()
+            data["image"] = self.image.to_dict(content=attachments)
         if self.document:
-            data["document"] = self.document.to_dict()
+            data["document"] = self.document.to_dict(content=attachments)
         return data
+
+    @property
+    def attachments_held(self) -> bool:
+        return all(a.held for a in (self.image, self.document) if a is not None)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Reply:

@@ -8,12 +8,20 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from openpyxl import load_workbook
+from handlers.messages import Attachment
+from handlers.xlsx_reader import XlsxTooLarge, XlsxTooManyRows, XlsxUnreadable, xlsx_rows
 
 MAX_ROWS = 5000
+# Lines read at most, blank ones included (a sheet may space its rows out a little).
+MAX_LINES = 2 * MAX_ROWS
+# What an XLSX may unpack to: MAX_ROWS rows of the six columns are about 1.5 MB. Reading
+# costs about 0.2 s per MB (openpyxl reads a sheet without a size tag twice).
+MAX_UNPACKED_MB = 6
 
 
 class SheetError(ValueError):
@@ -43,47 +51,88 @@ def _cell(value: object) -> str:
     return str(value).strip()
 
 
-def _table(filename: str, content: bytes) -> list[list[str]]:
+def _lines(filename: str, content: bytes) -> Iterator[list[str]]:
+    """The sheet's lines as text cells, streamed; raises SheetError past the limits."""
     if filename.lower().endswith(".csv"):
         try:
             text = content.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             raise SheetError("sheet.not_utf8") from exc
-        return [[c.strip() for c in row] for row in csv.reader(io.StringIO(text))]
+        for number, row in enumerate(csv.reader(io.StringIO(text)), start=1):
+            if number > MAX_LINES:
+                raise SheetError("sheet.too_many_rows", max=MAX_ROWS)
+            yield [c.strip() for c in row]
+        return
+    rows = xlsx_rows(content, max_unpacked=MAX_UNPACKED_MB << 20, max_rows=MAX_LINES)
     try:
-        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a damaged file
+        for row in rows:
+            yield [_cell(v) for v in row]
+    except XlsxTooLarge as exc:
+        size = max(MAX_UNPACKED_MB + 1, exc.unpacked >> 20)
+        raise SheetError("sheet.too_large", size=size, max=MAX_UNPACKED_MB, rows=MAX_ROWS) from None
+    except XlsxTooManyRows:
+        raise SheetError("sheet.too_many_rows", max=MAX_ROWS) from None
+    except XlsxUnreadable as exc:
         raise SheetError("sheet.unreadable") from exc
+
+
+@dataclass(frozen=True, slots=True)
+class SheetTable:
+    """The header line and the non-blank data lines (line number, cells) of a sheet."""
+
+    header: list[str]
+    rows: list[tuple[int, list[str]]]
+
+
+def read_table(filename: str, content: bytes) -> SheetTable:
+    """The sheet as text cells, within MAX_ROWS and the size cap; SheetError otherwise.
+
+    This is the slow part (up to about a second); `Conversation` does it before its database
+    transaction, so other users are not kept waiting for the write lock.
+    """
+    lines = _lines(filename, content)
+    number, first = 0, []
+    for first in lines:  # leading blank lines are not the header
+        number += 1
+        if any(first):
+            break
+    if not any(first):
+        raise SheetError("sheet.empty")
+    rows: list[tuple[int, list[str]]] = []
+    for line, raw in enumerate(lines, start=number + 1):
+        if not any(c.strip() for c in raw):
+            continue
+        rows.append((line, raw))
+        if len(rows) > MAX_ROWS:
+            raise SheetError("sheet.too_many_rows", max=MAX_ROWS)
+    return SheetTable(first, rows)
+
+
+def read_upload(file: Attachment | None) -> SheetTable | SheetError | None:
+    """The table of an uploaded sheet, the reason it cannot be read, or None (not a sheet)."""
+    if file is None or not is_sheet(file.filename):
+        return None
     try:
-        sheet = book.worksheets[0]
-        return [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-    finally:
-        book.close()
+        return read_table(file.filename, file.content)
+    except SheetError as err:
+        return err
 
 
-def read_rows(
-    filename: str, content: bytes, synonyms: dict[str, tuple[str, ...]]
+def named_rows(
+    table: SheetTable, synonyms: dict[str, tuple[str, ...]]
 ) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
     """The canonical column names found, and (line number, {column: value}) per data row.
 
-    `synonyms` maps each canonical column to the headers that mean it. Blank rows are skipped.
+    `synonyms` maps each canonical column to the headers that mean it.
     """
-    table = _table(filename, content)
-    while table and not any(table[0]):
-        table.pop(0)
-    if not table:
-        raise SheetError("sheet.empty")
     lookup = {
         alias.casefold(): canon
         for canon, aliases in synonyms.items()
         for alias in (canon, *aliases)
     }
-    header = [lookup.get(h.strip().casefold(), "") for h in table[0]]
-    rows: list[tuple[int, dict[str, str]]] = []
-    for number, raw in enumerate(table[1:], start=2):
-        if not any(c.strip() for c in raw):
-            continue
-        rows.append((number, {h: v.strip() for h, v in zip(header, raw, strict=False) if h}))
-        if len(rows) > MAX_ROWS:
-            raise SheetError("sheet.too_many_rows", max=MAX_ROWS)
+    header = [lookup.get(h.strip().casefold(), "") for h in table.header]
+    rows = [
+        (line, {h: v.strip() for h, v in zip(header, raw, strict=False) if h})
+        for line, raw in table.rows
+    ]
     return [h for h in header if h], rows

@@ -21,6 +21,7 @@ from storage.repositories.jobs import (
 from storage.repositories.outbox import SqlOutboxRepository
 from storage.repositories.policy import SqlPolicyRepository
 from storage.repositories.promotions import SqlPromotionRepository
+from storage.repositories.rates import SqlRateRepository
 from storage.repositories.sales import SqlSalesRepository
 from storage.repositories.targets import SqlTargetRepository
 from storage.repositories.tickets import SqlTicketRepository
@@ -50,6 +51,7 @@ class SqlAlchemyUnitOfWork:
         self.contract_calendar = SqlContractCalendar(s)
         self.tickets = SqlTicketRepository(s, self.catalog, self.identities)
         self.promotions = SqlPromotionRepository(s, self.catalog)
+        self.rates = SqlRateRepository(s)
         return self
 
     def __exit__(self, *exc: object) -> None:

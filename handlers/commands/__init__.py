@@ -16,3 +16,4 @@ from handlers.commands import violations  # noqa: F401
 from handlers.commands import violation_export  # noqa: F401
 from handlers import intents  # noqa: F401
 from handlers.commands import prices  # noqa: F401
+from handlers.commands import accounts  # noqa: F401

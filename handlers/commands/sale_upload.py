@@ -18,7 +18,7 @@ from handlers.errors import UserError
 from handlers.matching import product_names, resolve, terminal_names
 from handlers.messages import Reply
 from handlers.sale_reports import problem_key, record, violation_text
-from handlers.sheets import SheetError, is_sheet, read_rows
+from handlers.sheets import SheetError, is_sheet, named_rows, read_upload
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "sku": ("product", "产品", "产品编码", "型号"),
@@ -77,10 +77,11 @@ def sales_sheet(ctx: Ctx) -> Reply | None:
     upload = ctx.inbound.file
     if upload is None or ctx.actor.role is not Role.DEALER or not is_sheet(upload.filename):
         return None
-    try:
-        header, rows = read_rows(upload.filename, upload.content, COLUMNS)
-    except SheetError as err:
-        return Reply(ctx.t(err.key, **err.params))
+    table = ctx.upload if ctx.upload is not None else read_upload(upload)
+    if isinstance(table, SheetError):
+        return Reply(ctx.t(table.key, **table.params))
+    assert table is not None
+    header, rows = named_rows(table, COLUMNS)
     missing = [c for c in REQUIRED if c not in header]
     if missing:
         return Reply(

@@ -156,6 +156,7 @@ from handlers.jobs import (  # noqa: E402,F401
     contracts,
     hooks,
     housekeeping,
+    outbox_failures,
     reminders,
     target_alerts,
     violations,

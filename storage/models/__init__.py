@@ -20,6 +20,7 @@ from storage.models.conversation import (
     InboundSeenRow,
     InviteAttemptRow,
     InviteRow,
+    OutboxChatRow,
     OutboxRow,
 )
 from storage.models.jobs import JobRunRow
@@ -30,6 +31,7 @@ from storage.models.policy import (
     PolicyQuestionRow,
 )
 from storage.models.promotions import PromotionDeliveryRow, PromotionRow
+from storage.models.rates import RateBucketRow
 from storage.models.sales import (
     PriceExceptionRow,
     SaleDraftRow,
@@ -59,6 +61,7 @@ __all__ = [
     "JobRunRow",
     "ManagerRegionRow",
     "ManagerRow",
+    "OutboxChatRow",
     "OutboxRow",
     "PolicyClauseRow",
     "PolicyDocumentRow",
@@ -69,6 +72,7 @@ __all__ = [
     "ProductRow",
     "PromotionDeliveryRow",
     "PromotionRow",
+    "RateBucketRow",
     "RegionRow",
     "SaleDraftRow",
     "SaleRow",

@@ -28,7 +28,7 @@ class ChatIdentityRow(Base):
 class InviteRow(Base):
     __tablename__ = "invites"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    code: Mapped[str] = mapped_column(String(32), unique=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)  # domain.identity.code_hash
     dealer_id: Mapped[int | None] = mapped_column(ForeignKey("dealers.id"))
     manager_id: Mapped[int | None] = mapped_column(ForeignKey("managers.id"))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
@@ -100,3 +100,16 @@ class OutboxRow(Base):
     last_error: Mapped[str] = mapped_column(Text, default="")
     claimed_by: Mapped[str | None] = mapped_column(String(64))
     claimed_until: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # Retries run from the first failure for the configured window ([outbox] retry_hours).
+    first_failed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    failed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())  # given up (or blocked)
+    failure_told_at: Mapped[datetime | None] = mapped_column(UtcDateTime())  # in a digest
+
+
+class OutboxChatRow(Base):
+    """When a chat may get its next proactive message; every worker takes turns through it."""
+
+    __tablename__ = "outbox_chats"
+    platform: Mapped[str] = mapped_column(String(16), primary_key=True)
+    chat_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    next_at: Mapped[datetime] = mapped_column(UtcDateTime())

@@ -17,14 +17,25 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from domain.catalog import DealerCode, ManagerCode, ManagerRole, ProductLine, RegionCode
-from domain.identity import Actor, Invite, InviteAlreadyUsed
+from domain.identity import (
+    Actor,
+    Contact,
+    Invite,
+    InviteAlreadyUsed,
+    code_hash,
+    normalize_code,
+    same_code_hash,
+)
+from domain.outbox import OutboxStatus
 from storage.models import (
     ChatIdentityRow,
     DealerRow,
+    FormStateRow,
     InviteAttemptRow,
     InviteRow,
     ManagerRegionRow,
     ManagerRow,
+    OutboxRow,
     RegionRow,
 )
 from storage.repositories.catalog import SqlCatalogRepository
@@ -170,7 +181,7 @@ class SqlIdentityRepository:
         # Single use even under a race: only the first UPDATE finds used_at empty.
         claimed = self.s.execute(
             update(InviteRow)
-            .where(InviteRow.code == invite.code, InviteRow.used_at.is_(None))
+            .where(InviteRow.code_hash == code_hash(invite.code), InviteRow.used_at.is_(None))
             .values(used_at=now, used_by=row.id)
         ).rowcount
         if claimed != 1:
@@ -243,6 +254,60 @@ class SqlIdentityRepository:
                 found.append(actor)
         return found
 
+    def _contact(self, row: ChatIdentityRow) -> Contact | None:
+        if row.dealer_id is None and row.manager_id is None:
+            return None
+        dealer = self.s.get(DealerRow, row.dealer_id) if row.dealer_id else None
+        manager = self.s.get(ManagerRow, row.manager_id) if row.manager_id else None
+        return Contact(
+            identity_id=row.id,
+            platform=row.platform,
+            user_id=row.user_id,
+            display_name=row.display_name,
+            linked_at=row.linked_at,
+            dealer_code=DealerCode(dealer.code) if dealer else None,
+            manager_code=ManagerCode(manager.code) if manager else None,
+        )
+
+    def contact(self, identity_id: int) -> Contact | None:
+        row = self.s.get(ChatIdentityRow, identity_id)
+        return self._contact(row) if row is not None else None
+
+    def contact_of(self, platform: str, user_id: str) -> Contact | None:
+        row = self._row(platform, user_id)
+        return self._contact(row) if row is not None else None
+
+    def linked_contacts(self, dealer: DealerCode) -> list[Contact]:
+        rows = self.s.scalars(
+            select(ChatIdentityRow)
+            .join(DealerRow, ChatIdentityRow.dealer_id == DealerRow.id)
+            .where(DealerRow.code == dealer)
+            .order_by(ChatIdentityRow.id)
+        )
+        return [c for r in rows if (c := self._contact(r)) is not None]
+
+    def unlink(self, identity_id: int) -> int:
+        row = self.s.get(ChatIdentityRow, identity_id)
+        if row is None:
+            return 0
+        row.dealer_id = row.manager_id = None
+        row.linked_at = None
+        self.s.execute(
+            delete(FormStateRow).where(
+                FormStateRow.platform == row.platform, FormStateRow.user_id == row.user_id
+            )
+        )
+        # Messages being sent this moment (leased) go out; nothing queued after them does.
+        return self.s.execute(
+            update(OutboxRow)
+            .where(
+                OutboxRow.identity_id == identity_id,
+                OutboxRow.status == OutboxStatus.PENDING.value,
+            )
+            .values(status=OutboxStatus.UNDELIVERABLE.value, last_error="unlinked")
+            .execution_options(synchronize_session=False)
+        ).rowcount
+
 
 class SqlInviteRepository:
     def __init__(self, session: Session) -> None:
@@ -250,7 +315,7 @@ class SqlInviteRepository:
 
     def create(self, invite: Invite, created_at: datetime) -> None:
         row = InviteRow(
-            code=invite.code,
+            code_hash=code_hash(invite.code),
             created_at=created_at,
             expires_at=invite.expires_at,
             dealer_id=self.s.scalar(
@@ -268,13 +333,15 @@ class SqlInviteRepository:
         self.s.flush()
 
     def get(self, code: str) -> Invite | None:
-        row = self.s.scalar(select(InviteRow).where(InviteRow.code == code))
-        if row is None:
+        # Found by its hash through the unique index; the comparison after it takes the same
+        # time whatever the hash, so response times say nothing about stored codes.
+        row = self.s.scalar(select(InviteRow).where(InviteRow.code_hash == code_hash(code)))
+        if row is None or not same_code_hash(row.code_hash, code):
             return None
         dealer = self.s.get(DealerRow, row.dealer_id) if row.dealer_id else None
         manager = self.s.get(ManagerRow, row.manager_id) if row.manager_id else None
         return Invite(
-            code=row.code,
+            code=normalize_code(code),
             expires_at=row.expires_at,
             used_at=row.used_at,
             dealer_code=DealerCode(dealer.code) if dealer else None,

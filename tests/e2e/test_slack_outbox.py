@@ -90,6 +90,7 @@ async def test_a_429_waits_for_retry_after_and_then_delivers(world, clock):
     world.fake.fail("chat.postMessage", 429, "ratelimited", retry_after=7)
     enqueue(world, "DU1", Reply("目标提醒"))
     dispatcher = world.service.dispatcher
+    dispatcher.pace_clock = clock  # the chat's pause for every worker, on the test's clock
 
     await dispatcher.drain_once()
     (item,) = outbox(world)
@@ -98,7 +99,6 @@ async def test_a_429_waits_for_retry_after_and_then_delivers(world, clock):
     assert await dispatcher.drain_once() == 0  # not before its time
 
     clock.advance(seconds=7)
-    dispatcher._chat_next.clear()  # the dispatcher's own pause for this chat, already waited
     await dispatcher.drain_once()
     assert [i.status for i in outbox(world)] == [OutboxStatus.SENT]
     assert [m.text for m in world.fake.shown_to("DU1")] == ["目标提醒"]

@@ -59,3 +59,22 @@ def test_the_idle_poll_does_not_wait_for_a_writer(db, uow_factory, clock):
         started = time.perf_counter()
         assert _any_due(uow_factory, now) is True  # sees the last commit at once
         assert time.perf_counter() - started < 5  # the busy timeout is 30 s
+
+
+def test_the_idle_poll_of_a_worker_skips_chats_another_worker_is_sending_to(uow_factory, clock):
+    now = clock.now()
+    _enqueue(uow_factory, now, "a", chat="7")
+    _enqueue(uow_factory, now, "b", chat="7")
+    with uow_factory() as uow:
+        assert len(uow.outbox.claim_due("telegram", now, 10, "w1", per_chat=1)) == 1
+        uow.commit()
+
+    def due_for(worker: str, at) -> bool:
+        with uow_factory() as uow:
+            return uow.outbox.any_due("telegram", at, worker=worker)
+
+    assert due_for("w2", now) is False  # w1 holds chat 7
+    assert due_for("w1", now) is True
+    with uow_factory() as uow:
+        assert uow.outbox.claim_due("telegram", now, 10, "w2") == []
+    assert due_for("w2", now + timedelta(seconds=61)) is True  # w1's lease ran out

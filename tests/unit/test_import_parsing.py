@@ -1,6 +1,7 @@
 """Reading and typing import files, before any database is involved."""
 
 import io
+import time
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -8,8 +9,9 @@ import pytest
 from openpyxl import Workbook
 
 from bot.importing import describe
-from bot.spreadsheets import SpreadsheetError, read_table
+from bot.spreadsheets import MAX_UNPACKED_MB, SpreadsheetError, read_table
 from domain.imports import ImportKind, Problem, parse_table, region_cycles
+from tests.xlsx_files import many_rows_xlsx
 
 
 def parse(kind: ImportKind, csv_text: str):
@@ -154,3 +156,13 @@ def test_region_loops_are_found_including_a_region_that_is_its_own_parent():
     parents = {"A": "B", "B": "C", "C": "A", "D": "D", "E": None, "F": "A"}
     loops = region_cycles(parents, ["A", "D", "E", "F"])
     assert loops == {"A": ["A", "B", "C", "A"], "D": ["D", "D"]}
+
+
+def test_an_import_xlsx_that_unpacks_past_the_cap_is_refused_before_it_is_parsed():
+    content = many_rows_xlsx(1_000_000)  # 79 MB of XML in a 7.9 MB file
+    started = time.monotonic()
+    with pytest.raises(SpreadsheetError) as caught:
+        read_table(content, "terminals.xlsx")
+    assert time.monotonic() - started < 2
+    assert caught.value.error.problem is Problem.UNREADABLE
+    assert f"more than the {MAX_UNPACKED_MB} MB" in caught.value.error.params["detail"]

@@ -16,6 +16,7 @@ from bot.telegram_map import (
     file_ref,
     keyboard,
     menus,
+    private_chat_id,
     split_text,
     to_inbound,
 )
@@ -104,3 +105,16 @@ def test_the_menu_has_every_command_in_both_languages():
     zh = {c.command: c.description for c in by_language["zh"]}
     assert "help" in en and "help" in zh and en["help"] != zh["help"]
     assert by_language[None] == by_language["zh"]
+
+
+@pytest.mark.parametrize("kind", ["group", "supergroup", "channel"])
+def test_a_message_in_a_group_never_becomes_an_inbound(kind):
+    group = {"id": -1001234, "type": kind, "title": "Sales"}
+    sent = update(message={**message(text="/dealer D001"), "chat": group})
+    assert to_inbound(sent, bot_id=99) is None
+
+
+def test_a_group_chat_id_is_undeliverable_and_a_private_one_passes():
+    with pytest.raises(Undeliverable):
+        private_chat_id("-1001234")
+    assert private_chat_id("42") == "42"

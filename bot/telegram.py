@@ -20,7 +20,7 @@ import contextlib
 import hmac
 import logging
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -187,9 +187,14 @@ class TelegramService:
         delay = 1.0
         while not stop.is_set():
             try:
-                updates = await self.bot.get_updates(
-                    offset=offset, timeout=self.poll_timeout, allowed_updates=ALLOWED_UPDATES
+                updates = await _unless_stopped(
+                    self.bot.get_updates(
+                        offset=offset, timeout=self.poll_timeout, allowed_updates=ALLOWED_UPDATES
+                    ),
+                    stop,
                 )
+                if updates is None:
+                    break  # stopped while waiting: nothing fetched is lost (not confirmed)
                 if updates:
                     await self._receive(updates)
                     offset = updates[-1].update_id + 1
@@ -403,6 +408,22 @@ class TelegramService:
                     await asyncio.sleep(getattr(retry, "retry_after", None) or 2**attempt)
                 except TelegramError as exc:
                     raise PermanentFailure(f"partly delivered: {exc}") from exc
+
+
+async def _unless_stopped(call: Awaitable[Any], stop: asyncio.Event) -> Any | None:
+    """The call's result, or None (the call cancelled) once `stop` is set first."""
+    task = asyncio.ensure_future(call)
+    stopped = asyncio.ensure_future(stop.wait())
+    try:
+        await asyncio.wait({task, stopped}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        stopped.cancel()
+    if task.done():
+        return task.result()
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError, Exception):
+        await task
+    return None
 
 
 def build(app: App, **options: Any) -> TelegramService:

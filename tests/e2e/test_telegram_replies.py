@@ -38,9 +38,13 @@ async def test_a_receipt_answered_500_by_the_bot_api_is_delivered_later_via_the_
         assert "已记录销售 #1" in receipt.text and "× 3" in receipt.text
         assert len(fake.to(DEALER)) == 2  # the receipt once, no apology
         with app.uow_factory() as uow:
-            (item,) = uow.outbox.list()
             assert uow.session.scalar(select(func.count()).select_from(SaleRow)) == 1
-        assert item.dedupe_key == f"tg:{fake.bot_id}:{update['update_id']}:reply:0"
-        assert item.status is OutboxStatus.SENT
+
+        def outbox():
+            with app.uow_factory() as uow:
+                return [(i.dedupe_key, i.status) for i in uow.outbox.list()]
+
+        key = f"tg:{fake.bot_id}:{update['update_id']}:reply:0"
+        await fake.wait_for(lambda: outbox() == [(key, OutboxStatus.SENT)], what="marked sent")
     finally:
         await bot.stop()

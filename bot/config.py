@@ -106,6 +106,8 @@ class TelegramSettings(Section):
     # Run the core for Telegram updates in this many worker processes (0: threads of the bot's
     # process). With SQLite keep 1. See bot/core_process.py.
     core_processes: int = Field(default=1, ge=0, le=64)
+    # Seconds a getUpdates long poll waits for updates (polling mode).
+    poll_timeout: int = Field(default=10, ge=0, le=50)
 
 
 class SlackSettings(Section):
@@ -115,6 +117,12 @@ class SlackSettings(Section):
     mode: Literal["http", "socket"] = "http"
     api_base_url: str = "https://slack.com/api/"
     listen: str = "127.0.0.1:3000"
+
+
+class InboxSettings(Section):
+    # A received update is leased to its process this long, renewed while it runs; when a
+    # process dies, another one (or the next start) answers its updates once the lease ran out.
+    lease_seconds: int = Field(default=15, ge=1, le=3600)
 
 
 class PolicySettings(Section):
@@ -163,6 +171,7 @@ class Settings(BaseSettings):
     scheduler: SchedulerSettings = SchedulerSettings()
     telegram: TelegramSettings = TelegramSettings()
     slack: SlackSettings = SlackSettings()
+    inbox: InboxSettings = InboxSettings()
     policy: PolicySettings = PolicySettings()
     outbox: OutboxSettings = OutboxSettings()
 

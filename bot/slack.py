@@ -1,10 +1,14 @@
 """Slack transport on Bolt: `/dealer <command>` for everyone, DMs for dealers, buttons, files.
 
 HTTP mode serves Bolt (signature and 5-minute timestamp check) on `[slack] listen` at
-/slack/events; Socket Mode connects with the app token instead. Every request is acknowledged
-at once and handled in a background task (the core runs in a thread), so slow work never
-delays the 3-second ack. A repeated request (an Events API retry, the same trigger_id) finds
-its dedupe key already stored and is neither handled nor answered again.
+/slack/events; Socket Mode connects with the app token instead. Bolt runs each listener
+before it acknowledges (`process_before_response`, events included), and a listener only
+stores the request in the inbox (bot/inbox.py, one insert) and queues it: the ack follows the
+insert, and the work runs in a background task (the core in a thread), so slow work never
+delays the 3-second ack. A request that could not be stored is not acknowledged (Slack
+retries events). A repeated request (an Events API retry, the same trigger_id) is already in
+the inbox and is neither handled nor answered again; on start, requests a dead process left
+there are handled first.
 """
 
 from __future__ import annotations
@@ -22,18 +26,12 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.app import App
 from bot.config import ConfigError, SlackSettings
+from bot.inbox import Inbox
 from bot.lanes import Lanes
 from bot.outbox import OutboxDispatcher, outbox_options
 from bot.slack_blocks import ACTION_PREFIX
-from bot.slack_inbound import (
-    COMMAND,
-    PLATFORM,
-    Request,
-    from_action,
-    from_command,
-    from_file_shared,
-    from_message,
-)
+from bot.slack_inbound import COMMAND, PLATFORM, Request
+from bot.slack_inbox import ACTION, COMMAND_KIND, FILE_SHARED, MESSAGE, entry, request_of
 from bot.slack_requests import SlackRequests
 from bot.slack_sender import SEND_TIMEOUT, SlackSender
 from handlers.conversation import Conversation
@@ -83,8 +81,10 @@ class SlackService:
             app.clock,
             app.options.default_locale,
         )
+        self.inbox = Inbox(PLATFORM, app.uow_factory, app.clock, app.settings.inbox.lease_seconds)
         self.bolt = AsyncApp(
             client=self.client,
+            process_before_response=True,  # listeners store the request before the ack
             signing_secret=s.signing_secret.get_secret_value() or None,
             request_verification_enabled=s.mode == "http",
             logger=logging.getLogger("bot.slack.bolt"),
@@ -107,28 +107,55 @@ class SlackService:
         self.ready = asyncio.Event()
         self.lanes = Lanes()
 
-    # -- Bolt listeners: acknowledge, then work in the background ------------------------
+    # -- Bolt listeners: store, acknowledge, then work in the background ----------------
+    # A listener that raises makes Bolt answer 500 instead of the ack: Slack tries again.
 
     async def _on_command(self, ack, body: dict[str, Any]) -> None:
+        await self._receive(COMMAND_KIND, body)
         await ack()
-        self._submit(from_command(body))
 
     async def _on_action(self, ack, body: dict[str, Any]) -> None:
+        await self._receive(ACTION, body)
         await ack()
-        self._submit(from_action(body))
 
-    async def _on_message(self, body: dict[str, Any]) -> None:  # events are acked by Bolt
-        self._submit(from_message(body))
+    async def _on_message(self, ack, body: dict[str, Any]) -> None:
+        await self._receive(MESSAGE, body)
+        await ack()
 
-    async def _on_file_shared(self, body: dict[str, Any], context) -> None:
-        request = from_file_shared(body)
-        if request is not None and request.user != context.bot_user_id:  # not our own uploads
-            self._submit(request)
+    async def _on_file_shared(self, ack, body: dict[str, Any], context) -> None:
+        if body.get("event", {}).get("user_id") != context.bot_user_id:  # not our own uploads
+            await self._receive(FILE_SHARED, body)
+        await ack()
 
-    def _submit(self, request: Request | None) -> None:
+    async def _receive(self, kind: str, body: dict[str, Any]) -> None:
+        """Store the request in the inbox and queue it if it is new; raises if not stored."""
+        request = request_of(kind, body)
+        if request is None:
+            return  # nothing for the bot
+        item = entry(kind, body, request)
+        try:
+            fresh = await self.inbox.receive([item])
+        except Exception:
+            log.exception("slack request %s could not be stored; not acknowledged", item.key)
+            raise
+        if item.key in fresh:
+            self._submit(item.key, request)
+        else:
+            log.info("slack request %s already received; not handled twice", item.key)
+
+    def _submit(self, key: str, request: Request) -> None:
         """Handle in the background, one user's requests in the order they arrived."""
-        if request is not None:
-            self.lanes.submit(request.user_id, lambda: self.requests.handle(request))
+        self.lanes.submit(request.user_id, lambda: self._answer(key, request))
+
+    async def _answer(self, key: str, request: Request) -> None:
+        await self.requests.handle(request)
+        await self.inbox.done(key)
+
+    async def _resume(self, entries) -> None:
+        for item in entries:
+            request = request_of(item.payload["kind"], item.payload["body"])
+            if request is not None:
+                self._submit(item.key, request)
 
     # -- serving -------------------------------------------------------------------------
 
@@ -141,6 +168,9 @@ class SlackService:
         pump = None
         if self.dispatch:
             pump = asyncio.create_task(self.dispatcher.run(stop), name="slack-outbox")
+        # What a dead process left goes into the lanes before anything new.
+        await self._resume(await self.inbox.recover())
+        leases = asyncio.create_task(self.inbox.run(stop, self._resume), name="slack-inbox")
         try:
             if self.settings.mode == "socket":
                 await self._run_socket(stop)
@@ -152,6 +182,7 @@ class SlackService:
                 log.warning("slack stopped with %d requests in progress", self.lanes.pending)
             if pump is not None:
                 await pump
+            await leases
             if self.client.session is not None:
                 await self.client.session.close()
 

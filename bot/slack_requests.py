@@ -1,8 +1,10 @@
 """What happens to one Slack request after the ack: run it once, answer it, owe nothing.
 
-A request is claimed by its dedupe key (not in flight here, not stored as handled), handed to
-the core, and its replies posted; a reply Slack cannot take now goes to the outbox. Uploaded
-files are downloaded with the bot token and handed to the core as `Inbound.file`.
+A request comes from the inbox (bot/slack.py stored it before the ack, once), is handed to
+the core, and its replies posted through bot/direct_replies.py: a reply Slack cannot take now
+goes to the outbox. Uploaded files are downloaded with the bot token and handed to the core as
+`Inbound.file`; one upload arrives as two events, so a file is claimed by its own key (not in
+flight here, not stored as handled) and handled once.
 """
 
 from __future__ import annotations
@@ -16,12 +18,12 @@ from typing import Any
 
 from slack_sdk.errors import SlackApiError
 
+from bot.direct_replies import DirectReplies, PartlyDelivered
 from bot.slack_blocks import pressed
 from bot.slack_inbound import PLATFORM, Request, file_key
 from bot.slack_sender import Destination, FileTooLarge, PartlySent, SlackSender, classify
-from bot.transport import PermanentFailure, RetryLater, Undeliverable
+from bot.transport import PermanentFailure, RetryLater, SendError
 from domain.clock import Clock
-from domain.outbox import OutgoingMessage
 from domain.ports import UnitOfWork
 from handlers.conversation import Conversation
 from handlers.i18n import Translator
@@ -44,6 +46,7 @@ class SlackRequests:
         self.uow_factory = uow_factory
         self.clock = clock
         self.default_locale = default_locale
+        self.replies = DirectReplies(PLATFORM, uow_factory, clock)
         self._inflight: set[str] = set()
 
     async def handle(self, request: Request) -> None:
@@ -62,7 +65,7 @@ class SlackRequests:
         dest = Destination(dm, where)
         if request.message is not None and request.response_url:
             await self._mark_pressed(request)
-        await self._run_once(request.inbound(dm), dest)
+        await self._answer(request.inbound(dm), dest)
 
     async def _handle_files(self, request: Request, dm: str) -> None:
         if request.channel and request.channel != dm:
@@ -89,11 +92,6 @@ class SlackRequests:
         attachment = Attachment(file.get("name") or "file", content, mime)
         await self._answer(request.inbound(dm, file=attachment, key=key), Destination(dm))
 
-    async def _run_once(self, inbound: Inbound, dest: Destination) -> None:
-        async with self._claim(inbound.dedupe_key or "") as fresh:
-            if fresh:
-                await self._answer(inbound, dest)
-
     @contextlib.asynccontextmanager
     async def _claim(self, key: str) -> AsyncIterator[bool]:
         """True if this request is new: not being handled now, not handled before."""
@@ -111,29 +109,25 @@ class SlackRequests:
 
     async def _answer(self, inbound: Inbound, dest: Destination) -> None:
         replies = await self.conversation.handle_async(inbound)  # the core, in a thread
-        for n, reply in enumerate(replies):
-            await self._deliver(reply, dest, f"{inbound.dedupe_key}:reply:{n}")
+        await self._deliver(replies, dest, inbound.dedupe_key or "")
 
-    async def _deliver(self, reply: Reply, dest: Destination, key: str) -> None:
-        """Answer now; what Slack cannot take now, the outbox delivers later."""
+    async def _deliver(self, replies: list[Reply], dest: Destination, key: str) -> None:
+        """Answer now; what Slack cannot take now, the outbox delivers later (to the DM)."""
+        await self.replies.deliver(dest.channel, replies, key, lambda r: self._post(dest, r))
+
+    async def _post(self, dest: Destination, reply: Reply) -> None:
+        """One reply, its failures as the outbox's errors."""
         try:
             await self.sender.post(dest, reply)
-            return
         except PartlySent as exc:  # the text is out: only the files are still owed
-            later: Reply | None = Reply("", image=reply.image, document=reply.document)
-            key, error = f"{key}:files", exc.__cause__ or exc
+            rest = Reply("", image=reply.image, document=reply.document)
+            raise PartlyDelivered(rest, repr(exc.__cause__ or exc)) from exc
         except SlackApiError as exc:
-            error = classify(exc)
-            later = reply if isinstance(error, RetryLater) else None
-        except (PermanentFailure, Undeliverable) as exc:
-            later, error = None, exc
+            raise classify(exc) from exc
+        except SendError:
+            raise
         except Exception as exc:  # network: try again through the outbox
-            later, error = reply, exc
-        if later is None:
-            log.warning("slack reply %s not delivered: %r", key, error)
-            return
-        log.warning("slack reply %s deferred to the outbox: %r", key, error)
-        await asyncio.to_thread(self._enqueue, dest.channel, later, key)
+            raise RetryLater(None, f"network: {exc!r}") from exc
 
     async def _mark_pressed(self, request: Request) -> None:
         """Replace the pressed buttons with the choice, so a second press is not offered."""
@@ -144,7 +138,7 @@ class SlackRequests:
     async def _tell(self, request: Request, dm: str, key: str, **params: Any) -> None:
         locale = await asyncio.to_thread(self._locale, request.user_id)
         reply = Reply(Translator(locale)(key, **params))
-        await self._deliver(reply, Destination(dm), f"{request.key}:{key}")
+        await self._deliver([reply], Destination(dm), f"{request.key}:{key}")
 
     # -- database (in a thread) ----------------------------------------------------------
 
@@ -156,10 +150,3 @@ class SlackRequests:
         with self.uow_factory() as uow:
             actor = uow.identities.find(PLATFORM, user_id)
         return (actor.locale if actor else None) or self.default_locale
-
-    def _enqueue(self, channel: str, reply: Reply, key: str) -> None:
-        with self.uow_factory() as uow:
-            uow.outbox.enqueue(
-                OutgoingMessage(key, PLATFORM, channel, reply.to_dict()), self.clock.now()
-            )
-            uow.commit()

@@ -1,13 +1,16 @@
 """Telegram transport on python-telegram-bot, sharing the process's asyncio loop.
 
-Updates arrive by long polling (default) or by webhook (an aiohttp endpoint that checks the
-secret-token header) and go into PTB's Application, whose only handler puts each update in
-its user's lane: one user's updates are handled in order, different users concurrently.
-Each update becomes an Inbound with the dedupe key `tg:<bot id>:<update_id>`, so a
-redelivered update finds its stored answer instead of having a second effect.
+Updates arrive by long polling (default; a loop of our own on `Bot.get_updates`) or by
+webhook (an aiohttp endpoint that checks the secret-token header). Each batch is stored in the
+inbox (bot/inbox.py) before Telegram is told it arrived: before the next `getUpdates` offset
+confirms it, before the webhook's 200. Then each new update goes into its user's lane: one
+user's updates are handled in order, different users concurrently. On start, updates a dead
+process left in the inbox are handled first. Each update becomes an Inbound with the dedupe
+key `tg:<bot id>:<update_id>`; a redelivery of a stored update is not handled again.
 
-Replies to an update are sent at once (waiting out any 429); proactive messages go through
-the outbox dispatcher at 30 messages/s overall and one per second per chat.
+Replies to an update are sent at once (waiting out a few 429s); a reply the Bot API does not
+take now (5xx, a timeout) goes to the outbox (bot/direct_replies.py). Proactive messages go
+through the outbox dispatcher at 30 messages/s overall and one per second per chat.
 """
 
 from __future__ import annotations
@@ -17,18 +20,19 @@ import contextlib
 import hmac
 import logging
 import uuid
-from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import urlsplit
 
 from aiohttp import web
 from telegram import Update
 from telegram.error import Forbidden, InvalidToken, NetworkError, RetryAfter, TelegramError
-from telegram.ext import Application, ContextTypes, ExtBot, TypeHandler
+from telegram.ext import Application, ExtBot
 
 from bot.app import App
 from bot.core_process import CoreProcesses
+from bot.direct_replies import DirectReplies
+from bot.inbox import Inbox
 from bot.lanes import Lanes
 from bot.outbox import OutboxDispatcher, outbox_options
 from bot.telegram_http import AiohttpRequest
@@ -36,6 +40,7 @@ from bot.telegram_map import (
     MAX_DOWNLOAD,
     PLATFORM,
     as_send_error,
+    dedupe_key,
     file_ref,
     in_private_chat,
     lane_key,
@@ -45,7 +50,8 @@ from bot.telegram_map import (
     retry_after_seconds,
     to_inbound,
 )
-from bot.transport import PermanentFailure
+from bot.transport import PermanentFailure, RetryLater, SendError
+from domain.inbox import InboxEntry
 from handlers.i18n import Translator, normalize_locale
 from handlers.messages import Attachment, Inbound, Reply
 from handlers.policy_kb import KNOWLEDGE
@@ -55,7 +61,6 @@ log = logging.getLogger(__name__)
 ALLOWED_UPDATES = ["message", "callback_query"]
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 REPLY_TRIES = 5  # 429s waited out per Bot API call of a direct reply
-SEEN_UPDATES = 10_000  # update ids remembered in memory to drop in-process repeats at once
 
 
 class TelegramService:
@@ -67,7 +72,7 @@ class TelegramService:
         app: App,
         *,
         handle: Callable[[Inbound], list[Reply]] | None = None,
-        poll_timeout: float = 10.0,
+        poll_timeout: float | None = None,
         dispatcher_options: dict[str, Any] | None = None,
         drain_timeout: float = 10.0,
         concurrency: int = 8,
@@ -81,7 +86,7 @@ class TelegramService:
             # Workers load the policy search on start when this process does (`run`).
             warm = KNOWLEDGE.warm_up_requested
             self.core = CoreProcesses(app.settings, self.settings.core_processes, warm_policy=warm)
-        self.poll_timeout = poll_timeout
+        self.poll_timeout = self.settings.poll_timeout if poll_timeout is None else poll_timeout
         self.drain_timeout = drain_timeout
         # Users served at once. More is slower, not faster: the core holds the GIL and
         # SQLite one writer; bench/telegram_throughput.py measured 64 at a quarter of 8.
@@ -100,7 +105,8 @@ class TelegramService:
                 **(dispatcher_options or {}),
             },
         )
-        self._seen: OrderedDict[int, None] = OrderedDict()
+        self.inbox = Inbox(PLATFORM, app.uow_factory, app.clock, app.settings.inbox.lease_seconds)
+        self.replies = DirectReplies(PLATFORM, app.uow_factory, app.clock)
         self._web: web.AppRunner | None = None
         self.bot_id = 0
         self.ready = asyncio.Event()  # set once updates are being received
@@ -116,44 +122,38 @@ class TelegramService:
             .base_url(self.settings.api_base_url)
             .base_file_url(self.settings.api_file_url)
             .job_queue(None)  # jobs belong to the scheduler, not to the transport
+            .updater(None)  # updates are fetched here, stored before they are confirmed
             .request(AiohttpRequest(connection_limit=2 * self.concurrency + 8))
             .get_updates_request(AiohttpRequest(connection_limit=1))
         )
-        if self.settings.mode == "webhook":
-            builder = builder.updater(None)
-        application = builder.build()
-        application.add_handler(TypeHandler(Update, self._on_update))
-        application.add_error_handler(self._on_error)
-        return application
+        return builder.build()
 
     # -- lifecycle -----------------------------------------------------------------------
 
     async def run(self, stop: asyncio.Event) -> None:
         if not await self._initialize(stop):
             return
-        pump: asyncio.Task[None] | None = None
+        tasks: list[asyncio.Task[None]] = []
         try:
             self.lanes = Lanes(self.concurrency)
             self.bot_id = self.bot.id
             if self.core is not None:
                 await self.core.start()
             await self._set_menu()
-            await self.application.start()
+            # What a dead process left goes into the lanes before anything new.
+            self._submit(await self.inbox.recover())
+            tasks.append(asyncio.create_task(self.inbox.run(stop, self._resume), name="tg-inbox"))
             if self.settings.mode == "webhook":
                 await self._start_webhook()
             else:
-                assert self.application.updater is not None
-                await self.application.updater.start_polling(
-                    timeout=self.poll_timeout,
-                    allowed_updates=ALLOWED_UPDATES,
-                    error_callback=self._on_poll_error,
-                )
-            pump = asyncio.create_task(self.dispatcher.run(stop), name="telegram-outbox")
+                await self.bot.delete_webhook()
+                tasks.append(asyncio.create_task(self._poll(stop), name="telegram-polling"))
+            tasks.append(asyncio.create_task(self.dispatcher.run(stop), name="telegram-outbox"))
             log.info("telegram %s mode started as bot %s", self.settings.mode, self.bot_id)
             self.ready.set()
             await stop.wait()
         finally:
-            await self._shutdown(pump, stop)
+            await self._shutdown(tasks, stop)
 
     async def _initialize(self, stop: asyncio.Event) -> bool:
         """getMe until it answers; a bad token stops the service, a network error waits."""
@@ -171,23 +171,52 @@ class TelegramService:
                 delay = min(delay * 2, 60.0)
         return False
 
-    async def _shutdown(self, pump: asyncio.Task[None] | None, stop: asyncio.Event) -> None:
+    async def _shutdown(self, tasks: list[asyncio.Task[None]], stop: asyncio.Event) -> None:
         stop.set()
-        updater = self.application.updater
-        if updater is not None and updater.running:
-            await updater.stop()  # acknowledges what was fetched: the next start goes on from there
         if self._web is not None:
             await self._web.cleanup()
             self._web = None
         if self.lanes is not None and not await self.lanes.join(self.drain_timeout):
+            # Still in the inbox: the next start (or another worker) answers them.
             log.warning("telegram stopped with %d updates still in progress", self.lanes.pending)
-        if pump is not None:
-            await pump
+        for task in tasks:
+            with contextlib.suppress(Exception):
+                await task
         if self.core is not None:
             await self.core.close()
-        if self.application.running:
-            await self.application.stop()
         await self.application.shutdown()
+
+    # -- polling -------------------------------------------------------------------------
+
+    async def _poll(self, stop: asyncio.Event) -> None:
+        """getUpdates in a loop; a batch is stored before the next call's offset confirms it."""
+        offset: int | None = None
+        delay = 1.0
+        while not stop.is_set():
+            try:
+                updates = await _unless_stopped(
+                    self.bot.get_updates(
+                        offset=offset, timeout=self.poll_timeout, allowed_updates=ALLOWED_UPDATES
+                    ),
+                    stop,
+                )
+                if updates is None:
+                    break  # stopped while waiting: nothing fetched is lost (not confirmed)
+                if updates:
+                    await self._receive(updates)
+                    offset = updates[-1].update_id + 1
+                delay = 1.0
+            except InvalidToken:
+                raise
+            except Exception as exc:  # the Bot API or the database: the batch is fetched again
+                wait = retry_after_seconds(exc) if isinstance(exc, RetryAfter) else delay
+                log.warning("telegram polling failed (%r); retrying in %.0f s", exc, wait)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), wait)
+                delay = min(delay * 2, 30.0)
+        if offset is not None:  # confirm what is stored, so the next start does not fetch it
+            with contextlib.suppress(TelegramError):
+                await self.bot.get_updates(offset=offset, timeout=0, limit=1)
 
     async def _set_menu(self) -> None:
         for language, commands in menus(self.app.options.default_locale):
@@ -226,28 +255,47 @@ class TelegramService:
         except Exception as exc:
             log.warning("webhook request with an unreadable body refused: %r", exc)
             return web.Response(status=400)
-        await self.application.update_queue.put(update)
+        try:
+            await self._receive([update])
+        except Exception:  # not stored: not a 200, so Telegram delivers it again
+            log.exception("webhook update %s could not be stored", update.update_id)
+            return web.Response(status=500)
         return web.Response()
 
     # -- updates in ----------------------------------------------------------------------
 
-    async def _on_update(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
-        """PTB's handler: queue the update in its user's lane and return at once."""
-        key = lane_key(update)
-        if key is None or self.lanes is None:
-            return
-        if update.update_id in self._seen:  # repeated while we run: already handled or queued
-            log.info("update %s repeated; ignored", update.update_id)
-            return
-        self._seen[update.update_id] = None
-        if len(self._seen) > SEEN_UPDATES:
-            self._seen.popitem(last=False)
-        self.lanes.submit(key, lambda: self._process(update))
+    async def _receive(self, updates: list[Update] | tuple[Update, ...]) -> None:
+        """Store the updates in the inbox, then queue the new ones in their users' lanes."""
+        entries = [
+            InboxEntry(dedupe_key(self.bot_id, u.update_id), PLATFORM, lane, u.to_dict())
+            for u in updates
+            if (lane := lane_key(u)) is not None
+        ]
+        fresh = await self.inbox.receive(entries)
+        if len(fresh) < len(entries):
+            log.info(
+                "%d updates already in the inbox; not handled again", len(entries) - len(fresh)
+            )
+        self._submit([e for e in entries if e.key in fresh])
+
+    def _submit(self, entries: list[InboxEntry]) -> None:
+        assert self.lanes is not None
+        for entry in entries:
+            self.lanes.submit(entry.lane, lambda e=entry: self._answer(e))
+
+    async def _resume(self, entries: list[InboxEntry]) -> None:
+        self._submit(entries)
+
+    async def _answer(self, entry: InboxEntry) -> None:
+        """Handle one inbox row and mark it done once its replies went out or were queued."""
+        await self._process(Update.de_json(entry.payload, self.bot))
+        await self.inbox.done(entry.key)
 
     async def _process(self, update: Update) -> None:
         chat = update.effective_chat
         user = update.effective_user
         locale = normalize_locale(user.language_code if user else None)
+        key = dedupe_key(self.bot_id, update.update_id)
         try:
             if update.callback_query is not None:
                 await self._acknowledge_press(update)
@@ -264,20 +312,20 @@ class TelegramService:
             if inbound is None:
                 return
             if inbound.payload is None and inbound.file is None and not inbound.text:
-                await self.reply(inbound.chat_id, [Reply(self._t(locale)("telegram.unsupported"))])
+                unsupported = Reply(self._t(locale)("telegram.unsupported"))
+                await self.reply(inbound.chat_id, [unsupported], key)
                 return
             if self.core is not None:
                 replies = await self.core.handle(inbound)
             else:
                 replies = await asyncio.to_thread(self.handle, inbound)
-            await self.reply(inbound.chat_id, replies)
+            await self.reply(inbound.chat_id, replies, inbound.dedupe_key)
         except Exception:
             ref_id = uuid.uuid4().hex[:8]
             log.exception("telegram update %s failed ref=%s", update.update_id, ref_id)
             if chat is not None:
-                with contextlib.suppress(Exception):
-                    apology = self._t(locale)("error.internal", ref=ref_id)
-                    await self.reply(str(chat.id), [Reply(apology)])
+                apology = self._t(locale)("error.internal", ref=ref_id)
+                await self.reply(str(chat.id), [Reply(apology)], f"{key}:apology")
 
     def _t(self, locale: str | None) -> Translator:
         return Translator(locale or self.app.options.default_locale)
@@ -309,32 +357,42 @@ class TelegramService:
             return None
         return Attachment(ref.filename, content, ref.mime)
 
-    async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-        ref = uuid.uuid4().hex[:8]
-        log.error("telegram dispatch error ref=%s: %r", ref, context.error, exc_info=context.error)
-
-    def _on_poll_error(self, exc: TelegramError) -> None:
-        log.warning("telegram polling error (PTB retries): %r", exc)
-
     # -- replies out ---------------------------------------------------------------------
 
-    async def reply(self, chat_id: str, replies: list[Reply]) -> None:
-        """Send the answer to an update now, waiting out 429s; never via the outbox."""
-        for reply in replies:
-            for call in reply_calls(self.bot, chat_id, reply):
-                for attempt in range(REPLY_TRIES):
-                    try:
-                        await call()
-                        break
-                    except RetryAfter as exc:
-                        wait = retry_after_seconds(exc)
-                        log.info("429 replying to %s; waiting %.1f s", chat_id, wait)
-                        if attempt == REPLY_TRIES - 1:
-                            raise
-                        await asyncio.sleep(wait)
-                    except Forbidden:
-                        log.info("chat %s blocked the bot; reply dropped", chat_id)
-                        return
+    async def reply(self, chat_id: str, replies: list[Reply], key: str | None = None) -> None:
+        """Send the answer to an update now, waiting out a few 429s; what the Bot API does not
+        take now goes to the outbox under `<key>:reply:<n>` (with no key, it is dropped)."""
+        if key is None:
+            key = f"tg:{self.bot_id}:unkeyed:{uuid.uuid4().hex}"
+        await self.replies.deliver(chat_id, replies, key, lambda r: self._send_now(chat_id, r))
+
+    async def _send_now(self, chat_id: str, reply: Reply) -> None:
+        """One reply's Bot API calls, 429s waited out; failures as the outbox's errors.
+
+        Once part of the reply is out, a failure is final (sending it again would repeat
+        that part)."""
+        for n, call in enumerate(reply_calls(self.bot, chat_id, reply)):
+            for attempt in range(REPLY_TRIES):
+                try:
+                    await call()
+                    break
+                except RetryAfter as exc:
+                    wait = retry_after_seconds(exc)
+                    log.info("429 replying to %s; waiting %.1f s", chat_id, wait)
+                    if attempt == REPLY_TRIES - 1:
+                        raise self._failed(n, as_send_error(exc)) from exc
+                    await asyncio.sleep(wait)
+                except Forbidden as exc:
+                    log.info("chat %s blocked the bot; reply dropped", chat_id)
+                    raise as_send_error(exc) from exc
+                except TelegramError as exc:
+                    raise self._failed(n, as_send_error(exc)) from exc
+
+    @staticmethod
+    def _failed(call: int, error: SendError) -> SendError:
+        if call > 0 and isinstance(error, RetryLater):
+            return PermanentFailure(f"partly delivered: {error}")
+        return error
 
     async def send(self, chat_id: str, reply: Reply) -> None:
         """The outbox dispatcher's sender: one Reply, failures mapped to the outbox's errors.
@@ -360,6 +418,22 @@ class TelegramService:
                     await asyncio.sleep(getattr(retry, "retry_after", None) or 2**attempt)
                 except TelegramError as exc:
                     raise PermanentFailure(f"partly delivered: {exc}") from exc
+
+
+async def _unless_stopped(call: Awaitable[Any], stop: asyncio.Event) -> Any | None:
+    """The call's result, or None (the call cancelled) once `stop` is set first."""
+    task = asyncio.ensure_future(call)
+    stopped = asyncio.ensure_future(stop.wait())
+    try:
+        await asyncio.wait({task, stopped}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        stopped.cancel()
+    if task.done():
+        return task.result()
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError, Exception):
+        await task
+    return None
 
 
 def build(app: App, **options: Any) -> TelegramService:

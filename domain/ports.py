@@ -24,6 +24,7 @@ from domain.catalog import (
     TerminalCode,
 )
 from domain.identity import Actor, Contact, Invite
+from domain.inbox import InboxRepository
 from domain.jobs import ContractCalendar, JobRunRepository, RecipientRepository
 from domain.outbox import FailedDelivery, OutboxItem, OutboxStatus, OutgoingMessage
 from domain.policy import PolicyRepository
@@ -149,7 +150,11 @@ class InboundRepository(Protocol):
         """The replies stored when the update with this dedupe key was first handled."""
         ...
 
-    def remember(self, key: str, replies: list[dict[str, Any]], at: datetime) -> None: ...
+    def remember(self, key: str, replies: list[dict[str, Any]], at: datetime) -> None:
+        """Store the dedupe key with its replies and mark its inbox row handled, in the
+        caller's transaction; raises DuplicateUpdate when the key is already stored."""
+        ...
+
     def forget_before(self, cutoff: datetime) -> int:
         """Drop dedupe keys (and their stored replies) older than `cutoff`; returns how many."""
         ...
@@ -255,6 +260,7 @@ class UnitOfWork(Protocol):
     invites: InviteRepository
     forms: FormRepository
     inbound: InboundRepository
+    inbox: InboxRepository
     audit: AuditRepository
     outbox: OutboxRepository
     policy: PolicyRepository

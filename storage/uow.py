@@ -13,6 +13,7 @@ from storage.repositories.inbound import (
     SqlFormRepository,
     SqlInboundRepository,
 )
+from storage.repositories.inbox import SqlInboxRepository
 from storage.repositories.jobs import (
     SqlContractCalendar,
     SqlJobRunRepository,
@@ -40,6 +41,7 @@ class SqlAlchemyUnitOfWork:
         self.invites = SqlInviteRepository(s)
         self.forms = SqlFormRepository(s)
         self.inbound = SqlInboundRepository(s)
+        self.inbox = SqlInboxRepository(s)
         self.audit = SqlAuditRepository(s)
         self.outbox = SqlOutboxRepository(s)
         self.policy = SqlPolicyRepository(s)

@@ -15,9 +15,12 @@ INVITE_TRIES_KEEP = timedelta(days=1)  # the limit counts tries of the last hour
 
 @job("housekeeping")
 def housekeeping(ctx: JobContext) -> None:
-    """Drop old dedupe keys and their stored replies, expired forms and old invite tries."""
+    """Drop old dedupe keys and their stored replies, old inbox rows, expired forms and old
+    invite tries."""
     now = ctx.now
     keys = ctx.uow.inbound.forget_before(now - DEDUPE_KEEP)
+    # An inbox row is answered within seconds; after two weeks it is history, done or not.
+    inbox = ctx.uow.inbox.forget_before(now - DEDUPE_KEEP)
     forms = ctx.uow.forms.purge_expired(now)
     tries = ctx.uow.invites.forget_tries_before(now - INVITE_TRIES_KEEP)
-    ctx.notes.append(f"dedupe keys {keys}, forms {forms}, invite tries {tries}")
+    ctx.notes.append(f"dedupe keys {keys}, forms {forms}, invite tries {tries}, inbox rows {inbox}")

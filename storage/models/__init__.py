@@ -23,6 +23,7 @@ from storage.models.conversation import (
     OutboxChatRow,
     OutboxRow,
 )
+from storage.models.inbox import InboxRow
 from storage.models.jobs import JobRunRow
 from storage.models.policy import (
     PolicyClauseRow,
@@ -56,6 +57,7 @@ __all__ = [
     "DealerRow",
     "FormStateRow",
     "InboundSeenRow",
+    "InboxRow",
     "InviteAttemptRow",
     "InviteRow",
     "JobRunRow",

@@ -20,6 +20,7 @@ from storage.repositories.conversation import (
     actor_of,
     with_dealer_and_manager,
 )
+from storage.repositories.inbox import MARK_HANDLED
 
 _FORM_KEY = and_(
     FormStateRow.platform == bindparam("platform"),
@@ -128,6 +129,8 @@ class SqlInboundRepository:
             _REMEMBER.rows(self.s.connection(), {"key": key, "at": at, "replies": replies})
         except IntegrityError as exc:
             raise DuplicateUpdate(key) from exc
+        # Its inbox row (if it came through one) is handled in the same transaction.
+        MARK_HANDLED.rows(self.s.connection(), {"key": key, "at": at})
 
     def forget_before(self, cutoff: datetime) -> int:
         return self.s.execute(delete(InboundSeenRow).where(InboundSeenRow.at < cutoff)).rowcount

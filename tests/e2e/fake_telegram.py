@@ -4,8 +4,9 @@ It speaks enough of the Bot API for python-telegram-bot: getMe, getUpdates (long
 offset confirmation, and `redeliver` to hand out an update again as if its confirmation was
 lost), sendMessage, sendPhoto, sendDocument, editMessageReplyMarkup, answerCallbackQuery,
 setMyCommands, deleteWebhook, setWebhook, getFile and file download. It can answer 429 with
-`retry_after` on demand (`fail_next`) and enforce Telegram's flood limits (`enforce_limits`:
-30 messages/s overall as a token bucket, one message per second per chat).
+`retry_after` on demand (`fail_next`), 500 to the next sends (`break_next`), and enforce
+Telegram's flood limits (`enforce_limits`: 30 messages/s overall as a token bucket, one
+message per second per chat).
 """
 
 from __future__ import annotations
@@ -60,6 +61,8 @@ class FakeTelegram:
         self.sent: list[Sent] = []
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self.rejected_429 = 0
+        self.broken_sends = 0  # next message sends answered 500 (`break_next`)
+        self.answered_500 = 0
         self.commands: dict[str | None, list[dict[str, str]]] = {}
         self.webhook: dict[str, str] = {}
         self.files: dict[str, tuple[str, bytes]] = {}  # file_id -> (file_path, content)
@@ -203,6 +206,10 @@ class FakeTelegram:
         """The next `count` message sends are refused with 429 and this retry_after."""
         self.flood.fail_next(count, retry_after)
 
+    def break_next(self, count: int) -> None:
+        """The next `count` message sends fail with 500 Internal Server Error (not sent)."""
+        self.broken_sends += count
+
     def enforce_limits(self, on: bool = True) -> None:
         self.flood.enforce(on)
 
@@ -324,6 +331,10 @@ class FakeTelegram:
 
     async def _send(self, method: str, params, text: str, filename="", content=b"") -> Any:
         chat_id = int(params["chat_id"])
+        if self.broken_sends:
+            self.broken_sends -= 1
+            self.answered_500 += 1
+            return self._error(500, "Internal Server Error")
         wait = self.flood.wait(chat_id)
         if wait is not None:
             self.rejected_429 += 1

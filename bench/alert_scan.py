@@ -4,7 +4,7 @@ Builds 10,000 dealers (each with a year and a month target) and 1,000,000 sales 
 current year in a scratch SQLite file and a scratch PostgreSQL schema (bulk inserts:
 executemany / COPY, then the per-dealer month sums rebuilt from them), then times, best of
 --repeat runs:
-  - job:   handlers.jobs.target_alerts.behind_pace, everything the job computes before it
+  - job:   handlers.targets.alerts.behind_pace, everything the job computes before it
            writes messages (one statement: targets and sales sums per dealer, only those
            possibly behind come back; then the exact judgement in Python);
   - floor: SELECT dealer_id, SUM(amount) ... GROUP BY dealer_id over the same rows.
@@ -33,12 +33,12 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import create_engine, text  # noqa: E402
 
-from domain.clock import FixedClock  # noqa: E402
-from handlers.context import CoreOptions  # noqa: E402
-from handlers.jobs import JobContext  # noqa: E402
-from handlers.jobs.target_alerts import behind_pace  # noqa: E402
+from domain.shared.clock import FixedClock  # noqa: E402
+from handlers.core.context import CoreOptions  # noqa: E402
+from handlers.core.jobs import JobContext  # noqa: E402
+from handlers.targets.alerts import behind_pace  # noqa: E402
 from storage.db import make_engine, make_session_factory, upgrade  # noqa: E402
-from storage.repositories.sales_monthly import rebuild  # noqa: E402
+from storage.sales.monthly import rebuild  # noqa: E402
 from storage.uow import SqlAlchemyUnitOfWorkFactory  # noqa: E402
 
 NOW = datetime(2026, 7, 17, 2, 0, tzinfo=UTC)  # Friday 17 July 2026, 10:00 Shanghai

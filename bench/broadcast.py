@@ -21,10 +21,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.telegram import TelegramService
-from domain.catalog import DealerCode, ManagerCode
-from domain.invites import issue_invite
-from handlers.messages import Inbound
+from bot.transports.telegram.service import TelegramService
+from domain.catalog.model import DealerCode, ManagerCode
+from domain.identity.invites import issue_invite
+from handlers.core.messages import Inbound
 from storage.models import DealerRow
 from tests.e2e.fake_telegram import FakeTelegram
 from tests.e2e.telegram_harness import telegram_app

@@ -28,9 +28,9 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import create_engine, text  # noqa: E402
 
-from domain.catalog import DealerCode, RegionCode  # noqa: E402
-from domain.clock import FixedClock  # noqa: E402
-from domain.tickets import (  # noqa: E402
+from domain.catalog.model import DealerCode, RegionCode  # noqa: E402
+from domain.shared.clock import FixedClock  # noqa: E402
+from domain.tickets.model import (  # noqa: E402
     FollowUp,
     NewTicket,
     TicketAction,
@@ -38,11 +38,11 @@ from domain.tickets import (  # noqa: E402
     Urgency,
     apply,
 )
-from handlers.context import CoreOptions  # noqa: E402
-from handlers.conversation import Conversation  # noqa: E402
-from handlers.messages import Inbound  # noqa: E402
-from handlers.ticket_recipients import sla_policy  # noqa: E402
-from handlers.ticket_sla import run_complaint_sla  # noqa: E402
+from handlers.core.context import CoreOptions  # noqa: E402
+from handlers.core.conversation import Conversation  # noqa: E402
+from handlers.core.messages import Inbound  # noqa: E402
+from handlers.tickets.recipients import sla_policy  # noqa: E402
+from handlers.tickets.sla import run_complaint_sla  # noqa: E402
 from storage.db import make_engine, make_session_factory, upgrade  # noqa: E402
 from storage.models import (  # noqa: E402
     AuthorizationRow,

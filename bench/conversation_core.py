@@ -19,9 +19,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from domain.clock import FixedClock  # noqa: E402
-from handlers.conversation import Conversation  # noqa: E402
-from handlers.messages import Inbound  # noqa: E402
+from domain.shared.clock import FixedClock  # noqa: E402
+from handlers.core.conversation import Conversation  # noqa: E402
+from handlers.core.messages import Inbound  # noqa: E402
 from storage.db import make_engine, make_session_factory, upgrade  # noqa: E402
 from storage.uow import SqlAlchemyUnitOfWorkFactory  # noqa: E402
 from tests.support import invite, seed_catalog  # noqa: E402

@@ -2,7 +2,7 @@
 
 Builds rows shaped like `export sales` (a date, codes, a name, integers, three amounts, two
 labels, a terminal, a moment; one text cell in ten starts with "=") and times
-`handlers.workbooks.workbook`, then reads the file back with openpyxl to check the row count.
+`handlers.core.workbooks.workbook`, then reads the file back with openpyxl to check the row count.
 
 Run: `.venv/bin/python bench/exports.py [--rows 8000 80000]`.
 """
@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT))
 
 from openpyxl import load_workbook  # noqa: E402
 
-from handlers.workbooks import workbook  # noqa: E402
+from handlers.core.workbooks import workbook  # noqa: E402
 
 HEADER = [
     "销售日期",

@@ -27,10 +27,10 @@ sys.path.insert(0, str(ROOT))
 
 # jieba's import is part of start-up: measure from before it.
 _T0, _CPU0 = time.perf_counter(), time.process_time()
-from domain.policy_answers import KnowledgeBase  # noqa: E402
-from domain.policy_search import question_lang  # noqa: E402
-from domain.policy_segmenter import Segmenter  # noqa: E402
-from domain.policy_text import parse_policy  # noqa: E402
+from domain.policy.answers import KnowledgeBase  # noqa: E402
+from domain.policy.search import question_lang  # noqa: E402
+from domain.policy.segmenter import Segmenter  # noqa: E402
+from domain.policy.text import parse_policy  # noqa: E402
 
 SETS = [
     ROOT / "tests/data/policy_questions.json",
@@ -67,9 +67,9 @@ def accuracy(kb: KnowledgeBase, questions: list[dict]) -> tuple[float, float, fl
 
 def end_to_end(questions: list[str], rounds: int) -> list[float]:
     from bot.policy_files import load_policy_files, sample_policy_files
-    from domain.clock import FixedClock
-    from handlers.conversation import Conversation
-    from handlers.messages import Inbound
+    from domain.shared.clock import FixedClock
+    from handlers.core.conversation import Conversation
+    from handlers.core.messages import Inbound
     from storage.db import make_engine, make_session_factory, upgrade
     from storage.models import ChatIdentityRow, DealerRow
     from storage.uow import SqlAlchemyUnitOfWorkFactory

@@ -28,9 +28,9 @@ from sqlalchemy import create_engine, event, text  # noqa: E402
 
 from bot.app import build_app  # noqa: E402
 from bot.config import DatabaseSettings, Settings  # noqa: E402
-from domain.catalog import DealerCode  # noqa: E402
-from domain.invites import issue_invite  # noqa: E402
-from handlers.messages import Inbound  # noqa: E402
+from domain.catalog.model import DealerCode  # noqa: E402
+from domain.identity.invites import issue_invite  # noqa: E402
+from handlers.core.messages import Inbound  # noqa: E402
 from storage.db import normalize_url  # noqa: E402
 from tests.support import seed_catalog  # noqa: E402
 

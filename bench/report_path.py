@@ -30,11 +30,11 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import create_engine, text  # noqa: E402
 
-from domain.catalog import DealerCode, ManagerCode  # noqa: E402
-from domain.clock import FixedClock  # noqa: E402
-from domain.invites import issue_invite  # noqa: E402
-from handlers.conversation import Conversation  # noqa: E402
-from handlers.messages import Inbound  # noqa: E402
+from domain.catalog.model import DealerCode, ManagerCode  # noqa: E402
+from domain.identity.invites import issue_invite  # noqa: E402
+from domain.shared.clock import FixedClock  # noqa: E402
+from handlers.core.conversation import Conversation  # noqa: E402
+from handlers.core.messages import Inbound  # noqa: E402
 from storage.db import make_engine, make_session_factory, upgrade  # noqa: E402
 from storage.models import (  # noqa: E402
     AuthorizationRow,

@@ -26,9 +26,9 @@ from types import SimpleNamespace
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from domain.clock import SystemClock  # noqa: E402
-from domain.outbox import OutgoingMessage  # noqa: E402
-from handlers.messages import Reply  # noqa: E402
+from domain.shared.clock import SystemClock  # noqa: E402
+from domain.shared.outbox import OutgoingMessage  # noqa: E402
+from handlers.core.messages import Reply  # noqa: E402
 from storage.db import make_engine, upgrade  # noqa: E402
 from tests.e2e.slack_world import start_world  # noqa: E402
 from tests.support import invite, seed_catalog  # noqa: E402

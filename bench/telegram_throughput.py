@@ -12,7 +12,7 @@ update and has nothing left in hand.
    (target: dealerbot >= 0.8 of echo): once with a no-op core (the transport's own cost)
    and once end to end, handling sales reports when the `report` command exists, else
    /help, on a fresh SQLite file (the default backend). dealerbot talks to the Bot API
-   through its aiohttp request class (bot/telegram_http.py); the echo bot through PTB's
+   through its aiohttp request class (bot/transports/telegram/http.py); the echo bot through PTB's
    default (httpx), as a bare bot would.
    End to end is measured twice: the core in one worker process (the default,
    `[telegram] core_processes = 1`, bot/core_process.py) and in threads of the bot's process
@@ -46,14 +46,14 @@ sys.path.insert(0, str(ROOT))
 from telegram import Update  # noqa: E402
 from telegram.ext import Application, ContextTypes, MessageHandler, filters  # noqa: E402
 
-import handlers.commands  # noqa: E402, F401  (registers every command)
+import handlers.installed  # noqa: E402, F401  (registers every command)
 from bench.fake_telegram_process import RemoteFake  # noqa: E402
-from bot.telegram import TelegramService  # noqa: E402
-from domain.catalog import DealerCode  # noqa: E402
-from domain.invites import issue_invite  # noqa: E402
-from domain.outbox import OutgoingMessage  # noqa: E402
-from handlers import registry  # noqa: E402
-from handlers.messages import Inbound, Reply  # noqa: E402
+from bot.transports.telegram.service import TelegramService  # noqa: E402
+from domain.catalog.model import DealerCode  # noqa: E402
+from domain.identity.invites import issue_invite  # noqa: E402
+from domain.shared.outbox import OutgoingMessage  # noqa: E402
+from handlers.core import registry  # noqa: E402
+from handlers.core.messages import Inbound, Reply  # noqa: E402
 from tests.e2e.telegram_harness import telegram_app  # noqa: E402
 from tests.support import seed_catalog  # noqa: E402
 

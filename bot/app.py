@@ -9,9 +9,9 @@ from decimal import Decimal
 from sqlalchemy import Engine
 
 from bot.config import Settings
-from domain.clock import Clock, SystemClock
-from handlers.context import CoreOptions
-from handlers.conversation import Conversation
+from domain.shared.clock import Clock, SystemClock
+from handlers.core.context import CoreOptions
+from handlers.core.conversation import Conversation
 from storage.db import make_engine, make_session_factory, upgrade
 from storage.uow import SqlAlchemyUnitOfWorkFactory
 

@@ -10,9 +10,8 @@ from typing import Annotated
 
 import typer
 
-from bot import logs, unlink_cli
+from bot import logs, outbox_cli, unlink_cli
 from bot.config import ConfigError, Settings, load_settings
-from bot.outbox_cli import outbox_app
 
 app = typer.Typer(
     help="dealerbot: the dealer communication bot (Telegram, Slack, console).",
@@ -28,7 +27,6 @@ jobs_app = typer.Typer(help="Scheduled jobs.", no_args_is_help=True)
 app.add_typer(jobs_app, name="jobs")
 policy_app = typer.Typer(help="Policy Q&A knowledge base.", no_args_is_help=True)
 app.add_typer(policy_app, name="policy")
-app.add_typer(outbox_app, name="outbox")
 
 
 class State:
@@ -71,6 +69,7 @@ def build(migrate: bool = True):
 
 
 unlink_cli.install(app, build)
+outbox_cli.install(app, build)
 
 
 @db_app.command("upgrade")
@@ -96,8 +95,8 @@ def invite_manager(code: str) -> None:
 
 
 def _invite(dealer: str | None = None, manager: str | None = None) -> None:
-    from domain.catalog import DealerCode, ManagerCode
-    from domain.invites import UnknownPerson, issue_invite
+    from domain.catalog.model import DealerCode, ManagerCode
+    from domain.identity.invites import UnknownPerson, issue_invite
 
     application = build()
     ttl = timedelta(hours=application.options.invite_ttl_hours)
@@ -138,7 +137,7 @@ def import_file(
     from rich.console import Console
 
     from bot.importing import describe, run_import, summary
-    from domain.imports import ImportKind, columns_of
+    from domain.catalog.imports import ImportKind, columns_of
 
     try:
         what = ImportKind(kind.lower())
@@ -235,8 +234,8 @@ def chat(
     ),
 ) -> None:
     """Talk to the bot in this terminal (stdin lines in, replies out; works piped)."""
-    from bot.console import ConsoleTransport, console_dispatcher
     from bot.policy_files import warm_up_policy
+    from bot.transports.console.service import ConsoleTransport, console_dispatcher
 
     application = build()
     warm_up_policy(application.uow_factory)

@@ -89,7 +89,7 @@ class SchedulerSettings(Section):
     def _valid_cron(cls, value: object, info: ValidationInfo) -> object:
         if info.field_name == "timezone" or not isinstance(value, str) or not value.strip():
             return value
-        from bot.scheduler import parse_cron  # the scheduler's own parser, `L` and all
+        from bot.cron import parse_cron  # the scheduler's own parser; APScheduler only here
 
         parse_cron(value, ZoneInfo("UTC"))
         return value

@@ -38,7 +38,7 @@ import struct
 from typing import Any
 
 from bot.config import Settings
-from handlers.messages import Inbound, Reply
+from handlers.core.messages import Inbound, Reply
 
 log = logging.getLogger(__name__)
 
@@ -59,8 +59,8 @@ def _serve(sock: socket.socket, settings: Settings, warm_policy: bool) -> None:
     """A worker's whole life: build the app, then answer frames until the bot hangs up."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the bot, which stops us
     from bot.app import build_app
-    from handlers import i18n
-    from handlers.policy_kb import KNOWLEDGE
+    from handlers.core import i18n
+    from handlers.policy.knowledge import KNOWLEDGE
 
     app = build_app(settings, migrate=False)
     with app.engine.connect():  # a database it cannot open fails the start, not each update

@@ -13,9 +13,9 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from bot.spreadsheets import read_table
-from domain.imports import ImportKind, parse_table
-from domain.money import to_money
-from storage.importer import ImportResult, import_parsed
+from domain.catalog.imports import ImportKind, parse_table
+from domain.shared.money import to_money
+from storage.catalog.importer import ImportResult, import_parsed
 from storage.models import DealerRow, RegionRow
 
 DEMO_DEALER = "D001"

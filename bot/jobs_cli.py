@@ -7,9 +7,9 @@ from zoneinfo import ZoneInfo
 
 from bot.app import App
 from bot.scheduler import run_now, schedules
-from domain.jobs import RunOutcome
-from handlers.jobs import JOBS
-from handlers.jobs.hooks import install_hooks
+from domain.shared.jobs import RunOutcome
+from handlers.core.job_hooks import install_hooks
+from handlers.core.jobs import JOBS
 
 
 def print_jobs(app: App, echo: Callable[[str], None]) -> None:

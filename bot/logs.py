@@ -27,7 +27,7 @@ LIBRARIES = (
     "aiohttp",
     "slack_bolt",
     "slack_sdk",
-    "bot.slack.bolt",  # Bolt's logger, as the Slack transport names it
+    "bot.transports.slack.service.bolt",  # Bolt's logger, as the Slack transport names it
     "apscheduler",
     "asyncio",
     "urllib3",

@@ -8,10 +8,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from domain.clock import Clock, SystemClock
-from domain.policy import PolicyDocument, PolicyFormatError
-from domain.policy_text import parse_policy
-from domain.ports import UnitOfWork
+from domain.policy.model import PolicyDocument, PolicyFormatError
+from domain.policy.text import parse_policy
+from domain.shared.clock import Clock, SystemClock
+from domain.shared.ports import UnitOfWork
 
 SUFFIXES = (".md", ".markdown", ".txt")
 MAX_BYTES = 5_000_000
@@ -100,6 +100,6 @@ def load_policy_files(
 def warm_up_policy(uow_factory: Callable[[], UnitOfWork]) -> None:
     """Load the segmenter's dictionary (about a second) and build the index in the
     background, so that serving starts at once and the first question is answered fast."""
-    from handlers.policy_kb import KNOWLEDGE
+    from handlers.policy.knowledge import KNOWLEDGE
 
     KNOWLEDGE.warm_up_in_background(uow_factory)

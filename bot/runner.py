@@ -29,8 +29,14 @@ class Service(Protocol):
 
 # name -> (module, "is it configured?")
 TRANSPORTS: dict[str, tuple[str, Callable[[App], bool]]] = {
-    "telegram": ("bot.telegram", lambda app: bool(app.settings.telegram.token.get_secret_value())),
-    "slack": ("bot.slack", lambda app: bool(app.settings.slack.bot_token.get_secret_value())),
+    "telegram": (
+        "bot.transports.telegram.service",
+        lambda app: bool(app.settings.telegram.token.get_secret_value()),
+    ),
+    "slack": (
+        "bot.transports.slack.service",
+        lambda app: bool(app.settings.slack.bot_token.get_secret_value()),
+    ),
 }
 
 

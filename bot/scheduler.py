@@ -2,7 +2,7 @@
 
 APScheduler 3 keeps its jobs in a MemoryJobStore per process (a job store must never be
 shared between processes); what ran is recorded in our own `job_runs` table instead, and
-`handlers.jobs.run_job` takes the job's database lock, so several schedulers on one
+`handlers.core.jobs.run_job` takes the job's database lock, so several schedulers on one
 database still run each occasion once. A fire time missed while no scheduler ran is run
 once at start (coalesced: only the latest missed occasion).
 """
@@ -22,50 +22,15 @@ from apscheduler.triggers.cron import CronTrigger
 
 from bot.app import App
 from bot.config import SchedulerSettings
-from domain.jobs import JobRun, RunOutcome, RunTrigger
-from handlers.jobs import JOBS, run_job
-from handlers.jobs.hooks import install_hooks
+from bot.cron import parse_cron
+from domain.shared.jobs import JobRun, RunOutcome, RunTrigger
+from handlers.core.job_hooks import install_hooks
+from handlers.core.jobs import JOBS, run_job
 
 log = logging.getLogger(__name__)
 
 # Config keys that add a second schedule to a job (the key itself names no job).
 EXTRA_SCHEDULES = {"target_alerts_month_end": "target_alerts"}
-_WEEKDAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat", "sun")
-
-
-def _weekday(token: str) -> str:
-    # crontab counts Sunday as 0 (and 7); APScheduler 3 counts Monday as 0: use names.
-    return _WEEKDAYS[int(token)] if token.isdigit() and int(token) <= 7 else token
-
-
-def _day_of_week(field: str) -> str:
-    parts = []
-    for part in field.split(","):
-        step = ""
-        if "/" in part:
-            part, step = part.split("/", 1)
-            step = "/" + step
-        part = "-".join(_weekday(t) for t in part.split("-"))
-        parts.append(part + step)
-    return ",".join(parts)
-
-
-def parse_cron(expr: str, tz: ZoneInfo) -> CronTrigger:
-    """A standard 5-field crontab line; `L` as the day means the last day of the month."""
-    fields = expr.split()
-    if len(fields) != 5:
-        raise ValueError(f"cron {expr!r}: expected 5 fields (minute hour day month weekday)")
-    minute, hour, day, month, weekday = fields
-    if day.upper() == "L":
-        day = "last"
-    return CronTrigger(
-        minute=minute,
-        hour=hour,
-        day=day,
-        month=month,
-        day_of_week=_day_of_week(weekday),
-        timezone=tz,
-    )
 
 
 @dataclass(frozen=True)

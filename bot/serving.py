@@ -15,11 +15,11 @@ from datetime import timedelta
 from typing import TextIO
 
 from bot.app import App
-from bot.console import ConsoleTransport, console_dispatcher
 from bot.demo import DEMO_DEALER, DEMO_MANAGER, seed_demo_if_empty
 from bot.runner import TRANSPORTS, Service, build_services, configured_transports
-from domain.catalog import DealerCode, ManagerCode
-from domain.invites import issue_invite
+from bot.transports.console.service import ConsoleTransport, console_dispatcher
+from domain.catalog.model import DealerCode, ManagerCode
+from domain.identity.invites import issue_invite
 
 CONSOLE = "console"
 CONSOLE_USER = "console"

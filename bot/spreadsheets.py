@@ -12,8 +12,8 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
 
-from domain.imports import Problem, RowError, Table
-from handlers.xlsx_reader import XlsxTooLarge, XlsxTooManyRows, XlsxUnreadable, xlsx_rows
+from domain.catalog.imports import Problem, RowError, Table
+from handlers.core.xlsx_reader import XlsxTooLarge, XlsxTooManyRows, XlsxUnreadable, xlsx_rows
 
 _ZIP_MAGIC = b"PK\x03\x04"
 # An import is run by an operator, not a chat user, but a file from elsewhere is no more

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 if TYPE_CHECKING:  # the CLI imports the rest of the bot only for the command it runs
-    from domain.identity import Contact
+    from domain.identity.actors import Contact
 
 
 def install(app: typer.Typer, build: Callable) -> None:
@@ -34,8 +34,8 @@ def install(app: typer.Typer, build: Callable) -> None:
         reason: Annotated[str, typer.Option("--reason", help="Why (kept in the audit log).")] = "",
     ) -> None:
         """Unlink PLATFORM USER_ID, or --dealer CODE --contact WHO; --dealer alone lists."""
-        from domain.catalog import DealerCode
-        from domain.unlinking import unlink
+        from domain.catalog.model import DealerCode
+        from domain.identity.unlinking import unlink
 
         by_account = platform is not None and user_id is not None
         if by_account == (dealer is not None) or (contact is not None and dealer is None):

@@ -6,27 +6,27 @@ from typing import Self
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from storage.repositories.catalog import SqlCatalogRepository
-from storage.repositories.conversation import SqlIdentityRepository, SqlInviteRepository
-from storage.repositories.inbound import (
+from storage.catalog.repository import SqlCatalogRepository
+from storage.core.inbound import (
     SqlAuditRepository,
     SqlFormRepository,
     SqlInboundRepository,
 )
-from storage.repositories.inbox import SqlInboxRepository
-from storage.repositories.jobs import (
+from storage.core.inbox import SqlInboxRepository
+from storage.core.jobs import (
     SqlContractCalendar,
     SqlJobRunRepository,
     SqlRecipientRepository,
 )
-from storage.repositories.outbox import SqlOutboxRepository
-from storage.repositories.policy import SqlPolicyRepository
-from storage.repositories.promotions import SqlPromotionRepository
-from storage.repositories.rates import SqlRateRepository
-from storage.repositories.sales import SqlSalesRepository
-from storage.repositories.targets import SqlTargetRepository
-from storage.repositories.tickets import SqlTicketRepository
-from storage.repositories.violations import SqlViolationRepository
+from storage.core.outbox import SqlOutboxRepository
+from storage.core.rates import SqlRateRepository
+from storage.identity.repository import SqlIdentityRepository, SqlInviteRepository
+from storage.policy.repository import SqlPolicyRepository
+from storage.promotions.repository import SqlPromotionRepository
+from storage.sales.repository import SqlSalesRepository
+from storage.targets.repository import SqlTargetRepository
+from storage.tickets.repository import SqlTicketRepository
+from storage.violations.repository import SqlViolationRepository
 
 
 class SqlAlchemyUnitOfWork:

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import Engine, create_engine, inspect, text
 
-from domain.clock import FixedClock
+from domain.shared.clock import FixedClock
 from storage.db import make_engine, make_session_factory, upgrade
 from storage.models import Base
 from storage.uow import SqlAlchemyUnitOfWorkFactory

@@ -1,5 +1,5 @@
 """In-memory implementations of the conversation core's ports, for unit tests without a
-database. They implement the contracts in domain/ports.py (not SQLAlchemy's behaviour):
+database. They implement the contracts in domain/shared/ports.py (not SQLAlchemy's behaviour):
 `commit` keeps the changes, leaving the unit of work without it throws them away."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any, Self
 
-from domain.catalog import (
+from domain.catalog.model import (
     Authorization,
     Contract,
     Dealer,
@@ -22,10 +22,10 @@ from domain.catalog import (
     TerminalCode,
     Validity,
 )
-from domain.identity import Actor, Invite, InviteAlreadyUsed
-from domain.outbox import OutboxItem, OutboxStatus, OutgoingMessage
-from domain.ports import Arrival, AuditEntry, DuplicateUpdate, FormState
-from domain.territory import RegionTree
+from domain.catalog.territory import RegionTree
+from domain.identity.actors import Actor, Invite, InviteAlreadyUsed
+from domain.shared.outbox import OutboxItem, OutboxStatus, OutgoingMessage
+from domain.shared.ports import Arrival, AuditEntry, DuplicateUpdate, FormState
 
 
 @dataclass
@@ -306,7 +306,7 @@ def small_world() -> Store:
             DealerCode("D002"), ProductLine("MON"), since, terminal_code=TerminalCode("T-0012")
         ),
     ]
-    from domain.catalog import ManagerRole
+    from domain.catalog.model import ManagerRole
 
     s.managers = {
         ManagerCode("M01"): Manager(

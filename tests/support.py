@@ -6,11 +6,11 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from domain.catalog import DealerCode, ManagerCode
-from domain.invites import issue_invite
-from handlers.conversation import Conversation
-from handlers.forms import split_answer
-from handlers.messages import Attachment, Inbound, Reply
+from domain.catalog.model import DealerCode, ManagerCode
+from domain.identity.invites import issue_invite
+from handlers.core.conversation import Conversation
+from handlers.core.forms import split_answer
+from handlers.core.messages import Attachment, Inbound, Reply
 from storage.models import (
     AuthorizationRow,
     DealerRow,

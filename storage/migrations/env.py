@@ -8,7 +8,7 @@ config = context.config
 
 def render_item(type_, obj, autogen_context):
     """Migrations store the plain column type, not our Python-side decorators."""
-    from storage.models.base import UtcDateTime
+    from storage.base import UtcDateTime
 
     if type_ == "type" and isinstance(obj, UtcDateTime):
         return "sa.DateTime(timezone=True)"

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import base64
 
-from handlers.context import Ctx
-from handlers.messages import Attachment, Reply
-from handlers.registry import LINKED, command
+from handlers.core.context import Ctx
+from handlers.core.messages import Attachment, Reply
+from handlers.core.registry import LINKED, command
 
 # A 1x1 transparent PNG.
 PNG = base64.b64decode(

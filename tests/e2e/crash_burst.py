@@ -27,9 +27,9 @@ from typing import Any
 import aiohttp
 from sqlalchemy import select
 
-from domain.catalog import DealerCode
-from domain.invites import issue_invite
-from storage.models.sales import SaleRow
+from domain.catalog.model import DealerCode
+from domain.identity.invites import issue_invite
+from storage.sales.models import SaleRow
 from tests.e2e.fake_slack import TEAM, FakeSlack
 from tests.e2e.fake_telegram import SECRET_HEADER, FakeTelegram
 from tests.e2e.slack_world import SECRET, signed

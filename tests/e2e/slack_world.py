@@ -17,7 +17,7 @@ import aiohttp
 
 from bot.app import App, build_app
 from bot.config import Settings
-from bot.slack import SlackService
+from bot.transports.slack.service import SlackService
 from tests.e2e.fake_slack import TEAM, FakeSlack, Message
 
 SECRET = "test-signing-secret"

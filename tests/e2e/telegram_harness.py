@@ -8,8 +8,8 @@ from typing import Any
 
 from bot.app import App, build_app
 from bot.config import DatabaseSettings, Settings, TelegramSettings
-from bot.telegram import TelegramService
-from handlers.messages import Inbound, Reply
+from bot.transports.telegram.service import TelegramService
+from handlers.core.messages import Inbound, Reply
 from tests.e2e.fake_telegram import FakeTelegram, Sent
 
 

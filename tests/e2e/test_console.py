@@ -17,10 +17,10 @@ import pytest
 from rich.console import Console
 
 from bot.importing import run_import
-from domain.clock import SystemClock
-from domain.imports import ImportKind
-from domain.outbox import OutboxStatus, OutgoingMessage
-from handlers.messages import Button, Reply
+from domain.catalog.imports import ImportKind
+from domain.shared.clock import SystemClock
+from domain.shared.outbox import OutboxStatus, OutgoingMessage
+from handlers.core.messages import Button, Reply
 from storage.db import make_engine, make_session_factory
 from storage.uow import SqlAlchemyUnitOfWorkFactory
 from tests import support
@@ -159,9 +159,9 @@ def test_a_new_user_links_reads_help_switches_to_english_and_is_refused(bot):
 
 
 def test_a_dealer_is_refused_every_manager_command_in_a_piped_session(bot):
-    import handlers.commands  # noqa: F401  (the same registry the CLI builds)
-    from domain.identity import Seat
-    from handlers.registry import COMMANDS
+    import handlers.installed  # noqa: F401  (the same registry the CLI builds)
+    from domain.identity.actors import Seat
+    from handlers.core.registry import COMMANDS
 
     names = sorted(
         c.name for c in COMMANDS.values() if Seat.ADMIN in c.roles and Seat.DEALER not in c.roles

@@ -9,10 +9,10 @@ from typer.testing import CliRunner
 from bot.cli import app as cli
 from bot.config import Settings
 from bot.scheduler import SchedulerService
-from domain.clock import FixedClock
-from domain.jobs import RunOutcome, RunTrigger
-from handlers.context import CoreOptions
-from handlers.jobs import run_job
+from domain.shared.clock import FixedClock
+from domain.shared.jobs import RunOutcome, RunTrigger
+from handlers.core.context import CoreOptions
+from handlers.core.jobs import run_job
 from storage.db import make_engine, make_session_factory, upgrade
 from storage.uow import SqlAlchemyUnitOfWorkFactory
 

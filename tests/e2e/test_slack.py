@@ -8,11 +8,11 @@ import time
 
 import pytest
 
-from bot.slack_blocks import slack_commands
-from handlers import registry
-from handlers.conversation import Conversation
-from handlers.i18n import Translator
-from handlers.messages import Inbound, Reply
+from bot.transports.slack.blocks import slack_commands
+from handlers.core import registry
+from handlers.core.conversation import Conversation
+from handlers.core.i18n import Translator
+from handlers.core.messages import Inbound, Reply
 from tests.e2e.slack_world import signed, start_world
 from tests.support import invite, seed_catalog
 
@@ -26,7 +26,7 @@ async def world(db, clock):
 
 
 def needs(*names: str) -> None:
-    import handlers.commands  # noqa: F401  (registers what exists so far)
+    import handlers.installed  # noqa: F401  (registers what exists so far)
 
     missing = [n for n in names if registry.lookup(n) is None]
     if missing:

@@ -7,8 +7,8 @@ from datetime import timedelta
 
 import pytest
 
-from domain.outbox import OutboxStatus, OutgoingMessage
-from handlers.messages import Attachment, Button, Reply
+from domain.shared.outbox import OutboxStatus, OutgoingMessage
+from handlers.core.messages import Attachment, Button, Reply
 from tests.e2e.slack_world import start_world
 from tests.support import invite, seed_catalog
 
@@ -148,8 +148,8 @@ async def test_an_answer_slack_cannot_take_now_is_delivered_later_by_the_outbox(
 
 
 def needs(name: str) -> None:
-    import handlers.commands  # noqa: F401  (registers what exists so far)
-    from handlers import registry
+    import handlers.installed  # noqa: F401  (registers what exists so far)
+    from handlers.core import registry
 
     if registry.lookup(name) is None:
         pytest.skip(f"command {name} not registered yet (being written)")

@@ -19,12 +19,14 @@ from types import SimpleNamespace
 import aiohttp
 import pytest
 
-from domain.clock import SystemClock
+from domain.shared.clock import SystemClock
 from tests.e2e.fake_slack import FakeSlack
 from tests.e2e.slack_world import SECRET, SlackWorld
 from tests.support import invite, seed_catalog
 
-pytest.importorskip("bot.telegram", reason="the Telegram transport is not written yet")
+pytest.importorskip(
+    "bot.transports.telegram.service", reason="the Telegram transport is not written yet"
+)
 from tests.e2e.fake_telegram import FakeTelegram
 
 TG_DEALER = 7001

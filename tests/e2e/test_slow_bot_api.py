@@ -7,9 +7,9 @@ import asyncio
 
 from telegram import Bot
 
-from bot.telegram_http import AiohttpRequest
-from bot.telegram_map import send_reply
-from handlers.messages import Reply
+from bot.transports.telegram.http import AiohttpRequest
+from bot.transports.telegram.mapping import send_reply
+from handlers.core.messages import Reply
 from tests.e2e.fake_telegram import FakeTelegram
 
 LATE = 6.0  # past the requests' default 5 s read timeout

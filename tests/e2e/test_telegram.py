@@ -11,12 +11,12 @@ import time
 import pytest
 from openpyxl import Workbook
 
-import handlers.commands  # noqa: F401  (registers every command)
-from domain.clock import SystemClock
-from domain.outbox import OutboxStatus, OutgoingMessage
-from handlers import registry
-from handlers.i18n import Translator
-from handlers.messages import Inbound, Reply
+import handlers.installed  # noqa: F401  (registers every command)
+from domain.shared.clock import SystemClock
+from domain.shared.outbox import OutboxStatus, OutgoingMessage
+from handlers.core import registry
+from handlers.core.i18n import Translator
+from handlers.core.messages import Inbound, Reply
 from tests.e2e.fake_telegram import FakeTelegram
 from tests.e2e.telegram_harness import RunningBot, TgUser, telegram_app
 from tests.support import invite, seed_catalog
@@ -284,7 +284,7 @@ async def test_a_form_goes_on_after_the_bot_restarts(bot, fake):
 async def test_the_core_in_a_worker_process_records_alerts_and_answers_a_redelivery_once(db, fake):
     from sqlalchemy import func, select
 
-    from storage.models.sales import SaleRow
+    from storage.sales.models import SaleRow
 
     seed_catalog(db.uow_factory)
     app = telegram_app(db.url, fake, engine=db.engine, core_processes=1)

@@ -7,10 +7,10 @@ import time
 
 import pytest
 
-import handlers.commands  # noqa: F401  (registers every command)
-from domain.clock import SystemClock
-from domain.outbox import OutboxStatus, OutgoingMessage
-from handlers.messages import Reply
+import handlers.installed  # noqa: F401  (registers every command)
+from domain.shared.clock import SystemClock
+from domain.shared.outbox import OutboxStatus, OutgoingMessage
+from handlers.core.messages import Reply
 from tests.e2e.fake_telegram import FakeTelegram
 from tests.e2e.telegram_harness import RunningBot, TgUser, telegram_app
 from tests.support import invite, seed_catalog

@@ -7,10 +7,10 @@ from datetime import timedelta
 
 import pytest
 
-from domain.catalog import DealerCode, ManagerCode
-from domain.clock import SystemClock
-from domain.invites import issue_invite
-from domain.outbox import OutboxStatus
+from domain.catalog.model import DealerCode, ManagerCode
+from domain.identity.invites import issue_invite
+from domain.shared.clock import SystemClock
+from domain.shared.outbox import OutboxStatus
 from storage.models import DealerRow
 from tests.e2e.fake_telegram import FakeTelegram
 from tests.e2e.telegram_harness import RunningBot, TgUser, telegram_app

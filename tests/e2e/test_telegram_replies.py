@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from domain.clock import SystemClock
-from domain.outbox import OutboxStatus
-from storage.models.sales import SaleRow
+from domain.shared.clock import SystemClock
+from domain.shared.outbox import OutboxStatus
+from storage.sales.models import SaleRow
 from tests.e2e.fake_telegram import FakeTelegram
 from tests.e2e.telegram_harness import RunningBot, TgUser, telegram_app
 from tests.support import invite, seed_catalog

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from domain.clock import SystemClock
+from domain.shared.clock import SystemClock
 from tests.e2e.fake_telegram import FakeTelegram
 from tests.e2e.telegram_harness import RunningBot, TgUser, telegram_app
 from tests.support import invite, seed_catalog

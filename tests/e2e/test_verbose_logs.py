@@ -9,7 +9,7 @@ import socket
 import pytest
 
 from bot import logs
-from domain.clock import SystemClock
+from domain.shared.clock import SystemClock
 from tests.e2e.fake_telegram import FakeTelegram
 from tests.e2e.telegram_harness import RunningBot, telegram_app
 from tests.support import invite, seed_catalog
@@ -58,7 +58,9 @@ async def test_a_verbose_log_of_a_webhook_start_has_no_token_secret_or_code(db, 
         await fake.wait_for(lambda: fake.webhook, what="setWebhook")
         assert await fake.post_webhook(fake.make_message(8001, f"/start {code}"), SECRET) == 200
         assert "华西医疗" in (await fake.reply_to(8001, 0)).text
-        logging.getLogger("bot.telegram").debug("update text was %r", f"/start {code}")
+        logging.getLogger("bot.transports.telegram.service").debug(
+            "update text was %r", f"/start {code}"
+        )
     finally:
         await bot.stop()
         await fake.close()

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from domain.identity import Seat
-from handlers import registry
-from handlers.conversation import Conversation
+from domain.identity.actors import Seat
+from handlers.core import registry
+from handlers.core.conversation import Conversation
 from tests.support import Chat, invite, seed_catalog
 
 OTHER_DEALER = ("D002", "申城器械", "瑞金医院")  # D001's contact must never see these

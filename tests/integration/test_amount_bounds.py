@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from handlers.conversation import Conversation
-from handlers.i18n import Translator
+from handlers.core.conversation import Conversation
+from handlers.core.i18n import Translator
 from tests.support import Chat, invite, seed_catalog
 
 TOO_BIG = ["1000000000000", "99999999999999999999999", "10000000000000000000000000000000"]

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from domain.catalog import DealerCode, ManagerCode
-from domain.invites import issue_invite
-from domain.ports import FormState
+from domain.catalog.model import DealerCode, ManagerCode
+from domain.identity.invites import issue_invite
+from domain.shared.ports import FormState
 from tests.support import seed_catalog
 
 

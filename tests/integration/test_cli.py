@@ -8,7 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from bot.cli import app
-from domain.identity import CODE_ALPHABET, CODE_LENGTH
+from domain.identity.actors import CODE_ALPHABET, CODE_LENGTH
 
 CODE_LINE = re.compile(rf"^[{CODE_ALPHABET}]{{{CODE_LENGTH}}}$")
 

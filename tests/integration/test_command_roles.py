@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from domain.identity import Seat
-from handlers import registry
-from handlers.conversation import Conversation
+from domain.identity.actors import Seat
+from handlers.core import registry
+from handlers.core.conversation import Conversation
 from storage.models import ManagerRegionRow, ManagerRow, RegionRow
 from tests.support import Chat, invite, seed_catalog
 
@@ -72,7 +72,7 @@ def chats(uow_factory, clock) -> dict[Seat, Chat]:
 
 
 def test_the_registry_and_the_design_table_name_the_same_seats_for_every_command():
-    import handlers.commands  # noqa: F401  (registers every command)
+    import handlers.installed  # noqa: F401  (registers every command)
 
     table = design_table()
     assert set(table) == set(registry.permissions())

@@ -12,9 +12,9 @@ import pytest
 
 from bot.config import DatabaseSettings, Settings
 from bot.core_process import CoreProcesses, WorkerDied
-from domain.catalog import DealerCode
-from domain.invites import issue_invite
-from handlers.messages import Inbound
+from domain.catalog.model import DealerCode
+from domain.identity.invites import issue_invite
+from handlers.core.messages import Inbound
 from tests.support import seed_catalog
 
 
@@ -89,8 +89,8 @@ async def test_a_worker_that_cannot_start_stops_the_start_with_its_exit_code(tmp
 def test_workers_warm_up_the_policy_search_when_this_process_does(db, monkeypatch):
     from bot.app import build_app
     from bot.config import TelegramSettings
-    from bot.telegram import TelegramService
-    from handlers.policy_kb import KNOWLEDGE
+    from bot.transports.telegram.service import TelegramService
+    from handlers.policy.knowledge import KNOWLEDGE
 
     settings = Settings(
         database=DatabaseSettings(url=db.url), telegram=TelegramSettings(token="1:TEST")

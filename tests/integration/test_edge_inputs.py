@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from handlers.conversation import MAX_TEXT, Conversation
-from handlers.i18n import Translator
+from handlers.core.conversation import MAX_TEXT, Conversation
+from handlers.core.i18n import Translator
 from tests.support import Chat, invite, seed_catalog
 
 
@@ -94,7 +94,7 @@ def test_an_unlinked_user_gets_the_same_clear_replies(uow_factory, clock):
 
 
 def test_a_client_language_hint_chooses_the_language_before_linking(uow_factory, clock):
-    from handlers.messages import Inbound
+    from handlers.core.messages import Inbound
 
     seed_catalog(uow_factory)
     conv = Conversation(uow_factory, clock)

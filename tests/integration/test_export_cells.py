@@ -8,7 +8,7 @@ from datetime import date, datetime
 
 from openpyxl import load_workbook
 
-from handlers.conversation import Conversation
+from handlers.core.conversation import Conversation
 from tests.support import Chat, invite, seed_catalog
 
 

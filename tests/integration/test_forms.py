@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import pytest
 
-from handlers import registry
-from handlers.context import Ctx
-from handlers.conversation import Conversation
-from handlers.errors import UserError
-from handlers.forms import CANCEL_PAYLOAD, END, FORMS, Form, Step, register_form, start_form
-from handlers.messages import Button, Reply, button_rows
+from handlers.core import registry
+from handlers.core.context import Ctx
+from handlers.core.conversation import Conversation
+from handlers.core.errors import UserError
+from handlers.core.forms import CANCEL_PAYLOAD, END, FORMS, Form, Step, register_form, start_form
+from handlers.core.messages import Button, Reply, button_rows
 from tests.support import Chat, invite, seed_catalog
 
 

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from handlers.conversation import Conversation
+from handlers.core.conversation import Conversation
 from tests.support import Chat, invite, seed_catalog
 
 CJK = re.compile(r"[\u4e00-\u9fff]")

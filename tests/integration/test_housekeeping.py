@@ -1,7 +1,7 @@
-from handlers.context import CoreOptions
-from handlers.conversation import Conversation
-from handlers.jobs import run_job
-from handlers.messages import Inbound
+from handlers.core.context import CoreOptions
+from handlers.core.conversation import Conversation
+from handlers.core.jobs import run_job
+from handlers.core.messages import Inbound
 from tests.support import Chat, invite, seed_catalog
 
 

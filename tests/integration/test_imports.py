@@ -14,7 +14,8 @@ from rich.console import Console
 from sqlalchemy import func, select
 
 from bot.importing import describe, run_import
-from domain.catalog import (
+from domain.catalog.imports import ImportKind
+from domain.catalog.model import (
     Authorization,
     Dealer,
     DealerCode,
@@ -30,7 +31,6 @@ from domain.catalog import (
     TerminalCode,
     Validity,
 )
-from domain.imports import ImportKind
 from storage.models import (
     AuthorizationRow,
     ContractRow,

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from domain.inbox import InboxEntry
-from handlers.context import CoreOptions
-from handlers.conversation import Conversation
-from handlers.jobs import run_job
-from handlers.messages import Inbound
+from domain.shared.inbox import InboxEntry
+from handlers.core.context import CoreOptions
+from handlers.core.conversation import Conversation
+from handlers.core.jobs import run_job
+from handlers.core.messages import Inbound
 from storage.models import InboxRow
 
 

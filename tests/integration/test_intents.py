@@ -1,4 +1,4 @@
-from handlers.conversation import Conversation
+from handlers.core.conversation import Conversation
 from tests.support import Chat, invite, seed_catalog
 
 

@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import create_engine, text
 
-from handlers.conversation import Conversation
+from handlers.core.conversation import Conversation
 from storage.db import make_engine, make_session_factory, upgrade
 from storage.uow import SqlAlchemyUnitOfWorkFactory
 from tests.conftest import PG_URL, drop_pg_schema, pg_url_for, require_pg

@@ -8,7 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from bot.cli import app
-from domain.outbox import OutboxStatus, OutgoingMessage
+from domain.shared.outbox import OutboxStatus, OutgoingMessage
 
 
 @pytest.fixture

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from domain.outbox import OutboxStatus, OutgoingMessage
-from handlers.context import CoreOptions
-from handlers.conversation import Conversation
-from handlers.jobs import run_job
+from domain.shared.outbox import OutboxStatus, OutgoingMessage
+from handlers.core.context import CoreOptions
+from handlers.core.conversation import Conversation
+from handlers.core.jobs import run_job
 from tests.support import Chat, invite, seed_catalog
 
 OCCASION = datetime(2026, 7, 17, 2, 15, tzinfo=UTC)

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from domain.outbox import OutgoingMessage
+from domain.shared.outbox import OutgoingMessage
 from storage.models import OutboxRow
 
 

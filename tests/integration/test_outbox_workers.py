@@ -13,11 +13,11 @@ from collections import Counter
 from datetime import timedelta
 from itertools import pairwise
 
-from bot.outbox import OutboxDispatcher
-from bot.transport import RetryLater
-from domain.clock import SystemClock
-from domain.outbox import OutboxStatus, OutgoingMessage, RetryPolicy
-from handlers.messages import Reply
+from bot.transports.base import RetryLater
+from bot.transports.outbox import OutboxDispatcher
+from domain.shared.clock import SystemClock
+from domain.shared.outbox import OutboxStatus, OutgoingMessage, RetryPolicy
+from handlers.core.messages import Reply
 
 INTERVAL = 0.02  # 1 s, scaled
 LEASE = 1.2  # 60 s, scaled the same way

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers.conversation import Conversation
+from handlers.core.conversation import Conversation
 from tests.support import Chat, invite, seed_catalog
 
 

@@ -10,11 +10,11 @@ import pytest
 from sqlalchemy import bindparam, event, insert, select
 from sqlalchemy.exc import IntegrityError
 
+from storage.catalog.models import ContractRow, DealerRow
+from storage.core.inbound import _ARRIVAL, _REMEMBER
 from storage.models import AuditRow, InboundSeenRow, OutboxRow
-from storage.models.catalog import ContractRow, DealerRow
 from storage.prepared import Prepared
-from storage.repositories.inbound import _ARRIVAL, _REMEMBER
-from storage.repositories.sale_facts import DEALER_RULES, PRODUCT_WITH_PRICES
+from storage.sales.sale_facts import DEALER_RULES, PRODUCT_WITH_PRICES
 from tests.support import seed_catalog
 
 AT = datetime(2026, 7, 17, 2, 0, 30, 123000, tzinfo=UTC)

@@ -1,12 +1,12 @@
 import asyncio
 import contextlib
 
-from bot.outbox import OutboxDispatcher
-from domain.outbox import OutboxStatus
-from handlers.context import CoreOptions
-from handlers.conversation import Conversation
-from handlers.messages import Attachment, Reply
-from handlers.promotions import run_promotion_dispatch
+from bot.transports.outbox import OutboxDispatcher
+from domain.shared.outbox import OutboxStatus
+from handlers.core.context import CoreOptions
+from handlers.core.conversation import Conversation
+from handlers.core.messages import Attachment, Reply
+from handlers.promotions.delivery import run_promotion_dispatch
 from storage.models import DealerRow
 from tests.support import Chat, invite, seed_catalog
 

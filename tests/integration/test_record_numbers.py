@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from handlers.conversation import Conversation
-from handlers.i18n import Translator
+from handlers.core.conversation import Conversation
+from handlers.core.i18n import Translator
 from tests.support import Chat, invite, seed_catalog
 
 HUGE = "99999999999999999999"  # beyond SQLite's INTEGER

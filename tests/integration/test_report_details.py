@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from storage.models.sales import SaleDraftRow, SaleRow
+from storage.sales.models import SaleDraftRow, SaleRow
 from tests.integration import test_sales_reporting as reporting
 from tests.integration.test_sales_reporting import count, linked, outbox_texts
 
@@ -79,7 +79,7 @@ def test_a_late_report_names_its_day_last(dealer, uow_factory):
 def test_two_workers_confirming_the_same_draft_at_once_record_one_sale(dealer, uow_factory):
     import threading
 
-    from handlers.messages import Inbound
+    from handlers.core.messages import Inbound
 
     dealer.say("给华西医院卖了2台A100，单价3500")
     confirm = dict(dealer.buttons())["确认"]

@@ -9,12 +9,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from domain.clock import FixedClock
-from handlers import registry
-from handlers.conversation import Conversation
-from handlers.forms import CANCEL_PAYLOAD
-from handlers.i18n import Translator
-from handlers.messages import Inbound
+from domain.shared.clock import FixedClock
+from handlers.core import registry
+from handlers.core.conversation import Conversation
+from handlers.core.forms import CANCEL_PAYLOAD
+from handlers.core.i18n import Translator
+from handlers.core.messages import Inbound
 from tests.conftest import make_database
 from tests.support import invite, seed_catalog
 
@@ -48,7 +48,7 @@ def apologies() -> tuple[str, ...]:
 
 
 def command_lines() -> st.SearchStrategy[str]:
-    import handlers.commands  # noqa: F401
+    import handlers.installed  # noqa: F401
 
     names = sorted(registry.known_names())
     words = st.sampled_from(["D001", "D002", "A100", "2026-Q3", "open", "zh", "en", "-1", "1e9"])

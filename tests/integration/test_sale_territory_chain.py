@@ -7,9 +7,9 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 
-from domain.catalog import DealerCode, Sku, TerminalCode, Validity
+from domain.catalog.model import DealerCode, Sku, TerminalCode, Validity
 from storage.models import AuthorizationRow, DealerRow, RegionRow, TerminalRow
-from storage.repositories.sale_facts import load_sale_facts
+from storage.sales.sale_facts import load_sale_facts
 from tests.support import seed_catalog
 
 
@@ -85,7 +85,7 @@ def test_contracts_authorizations_and_exceptions_come_back_typed_from_one_read(u
     from decimal import Decimal
 
     from storage.models import ContractRow, ProductRow
-    from storage.models.sales import PriceExceptionRow
+    from storage.sales.models import PriceExceptionRow
 
     seed_catalog(uow_factory)
     with uow_factory() as uow:

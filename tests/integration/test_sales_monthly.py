@@ -10,18 +10,18 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import create_engine, select, text
 
-from domain.periods import Period
-from handlers.context import CoreOptions
-from handlers.conversation import Conversation
-from handlers.jobs import JobContext
-from handlers.jobs.target_alerts import behind_pace
-from handlers.messages import Attachment
-from handlers.standing import load_standings
+from domain.shared.periods import Period
+from handlers.core.context import CoreOptions
+from handlers.core.conversation import Conversation
+from handlers.core.jobs import JobContext
+from handlers.core.messages import Attachment
+from handlers.targets.alerts import behind_pace
+from handlers.targets.standing import load_standings
 from storage.db import make_engine, make_session_factory, upgrade
 from storage.models import DealerRow, ProductRow, TerminalRow
-from storage.models.sales import SaleRow
-from storage.models.sales_monthly import SalesMonthlyRow
-from storage.repositories.sales_monthly import rebuild
+from storage.sales.models import SaleRow
+from storage.sales.monthly import rebuild
+from storage.sales.monthly_models import SalesMonthlyRow
 from storage.uow import SqlAlchemyUnitOfWorkFactory
 from tests.conftest import PG_URL, drop_pg_schema, pg_url_for, require_pg
 from tests.integration.test_targets_and_jobs import add_sale, set_target

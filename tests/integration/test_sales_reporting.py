@@ -10,10 +10,10 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
-from handlers.conversation import Conversation
-from handlers.messages import Attachment
+from handlers.core.conversation import Conversation
+from handlers.core.messages import Attachment
 from storage.models import ManagerRegionRow, ManagerRow, RegionRow
-from storage.models.sales import SaleDraftRow, SaleRow, StockRow, ViolationRow
+from storage.sales.models import SaleDraftRow, SaleRow, StockRow, ViolationRow
 from tests.support import Chat, invite, seed_catalog
 
 
@@ -340,11 +340,11 @@ def test_sales_in_scope_lists_a_dealer_its_own_and_a_manager_their_regions(
 ):
     from datetime import date
 
-    from domain.sales import SaleStatus
-    from handlers.context import CoreOptions, Ctx
-    from handlers.i18n import Translator
-    from handlers.messages import Inbound
-    from handlers.sales_scope import sales_in_scope
+    from domain.sales.model import SaleStatus
+    from handlers.core.context import CoreOptions, Ctx
+    from handlers.core.i18n import Translator
+    from handlers.core.messages import Inbound
+    from handlers.sales.scope import sales_in_scope
 
     other = linked(conv, uow_factory, clock, "d2", dealer="D002")
     other.say("/report X200 1 120 T-0012")

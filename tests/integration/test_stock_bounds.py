@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from handlers.conversation import Conversation
+from handlers.core.conversation import Conversation
 from tests.support import Chat, invite, seed_catalog
 
 

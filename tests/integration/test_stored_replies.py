@@ -8,8 +8,8 @@ import json
 import pytest
 from openpyxl import load_workbook
 
-from handlers.conversation import Conversation
-from handlers.messages import Attachment
+from handlers.core.conversation import Conversation
+from handlers.core.messages import Attachment
 from storage.models import AuditRow, InboundSeenRow
 from tests.support import Chat, invite, seed_catalog
 
@@ -101,7 +101,7 @@ def test_a_redelivery_whose_file_cannot_be_made_again_says_so(people, uow_factor
     file_five_photo_complaint(dealer)
     boss.send("/ticket 1", dedupe_key="tg:1:400")
     with uow_factory() as uow:  # the ticket's photos are gone (e.g. removed by an operator)
-        from storage.models.tickets import TicketPhotoRow
+        from storage.tickets.models import TicketPhotoRow
 
         uow.session.query(TicketPhotoRow).delete()
         uow.commit()

@@ -9,14 +9,14 @@ from sqlalchemy import func, select
 
 from bot.config import Settings
 from bot.scheduler import catch_up, installed, run_now
-from domain.jobs import RunOutcome, RunTrigger
-from handlers.context import CoreOptions
-from handlers.conversation import Conversation
-from handlers.jobs import run_job
+from domain.shared.jobs import RunOutcome, RunTrigger
+from handlers.core.context import CoreOptions
+from handlers.core.conversation import Conversation
+from handlers.core.jobs import run_job
+from storage.core.job_models import JobRunRow
 from storage.models import ContractRow, DealerRow, OutboxRow, ProductRow, TargetRow, TerminalRow
-from storage.models.jobs import JobRunRow
-from storage.models.sales import SaleRow, ViolationRow
-from storage.repositories.sales_monthly import add_to_month
+from storage.sales.models import SaleRow, ViolationRow
+from storage.sales.monthly import add_to_month
 from tests.support import Chat, invite, seed_catalog
 
 OPTIONS = CoreOptions()
@@ -109,7 +109,7 @@ def test_quarter_and_year_achievement_roll_up_from_the_months(uow_factory, clock
     w = world(uow_factory, clock)
     add_sale(uow_factory, "D001", "5000", date(2026, 4, 20))
     add_sale(uow_factory, "D001", "700", date(2025, 12, 31))
-    from domain.periods import Period
+    from domain.shared.periods import Period
 
     with uow_factory() as uow:
         got = uow.targets.achieved(
@@ -301,10 +301,10 @@ def test_a_run_missed_while_down_runs_once_on_start(db, clock):
 
 
 def test_the_pace_query_and_the_domain_agree_on_who_is_behind(uow_factory, clock):
-    from domain.periods import Period
-    from handlers.jobs import JobContext
-    from handlers.jobs.target_alerts import behind_pace
-    from handlers.standing import load_standings
+    from domain.shared.periods import Period
+    from handlers.core.jobs import JobContext
+    from handlers.targets.alerts import behind_pace
+    from handlers.targets.standing import load_standings
 
     seed_catalog(uow_factory)
     with uow_factory() as uow:
@@ -344,10 +344,10 @@ def test_the_pace_query_and_the_domain_agree_on_who_is_behind(uow_factory, clock
 
 
 def test_the_pace_query_judges_to_the_cent_with_the_same_achieved_and_target(uow_factory, clock):
-    from domain.periods import Period
-    from handlers.jobs import JobContext
-    from handlers.jobs.target_alerts import behind_pace
-    from handlers.standing import load_standings
+    from domain.shared.periods import Period
+    from handlers.core.jobs import JobContext
+    from handlers.targets.alerts import behind_pace
+    from handlers.targets.standing import load_standings
 
     seed_catalog(uow_factory)
     with uow_factory() as uow:
@@ -385,8 +385,8 @@ def test_the_pace_query_judges_to_the_cent_with_the_same_achieved_and_target(uow
 
 
 def test_jobs_of_other_features_are_found_by_name_and_run_under_the_same_guard(uow_factory, clock):
-    from handlers.jobs import JOBS
-    from handlers.jobs.hooks import install_hooks
+    from handlers.core.job_hooks import install_hooks
+    from handlers.core.jobs import JOBS
 
     seed_catalog(uow_factory)
     install_hooks()

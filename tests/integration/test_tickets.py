@@ -8,11 +8,11 @@ from datetime import timedelta
 import pytest
 from openpyxl import load_workbook
 
-from domain.tickets import TicketAction, TicketId, TicketStatus
-from handlers.context import CoreOptions
-from handlers.conversation import Conversation
-from handlers.messages import Attachment, Reply
-from handlers.ticket_sla import run_complaint_sla
+from domain.tickets.model import TicketAction, TicketId, TicketStatus
+from handlers.core.context import CoreOptions
+from handlers.core.conversation import Conversation
+from handlers.core.messages import Attachment, Reply
+from handlers.tickets.sla import run_complaint_sla
 from storage.models import ManagerRegionRow, ManagerRow, RegionRow
 from tests.support import Chat, invite, seed_catalog
 
@@ -330,9 +330,9 @@ def test_redelivered_rating_button_counts_once(world, uow_factory):
 
 
 def test_the_complaint_sla_job_runs_through_the_scheduler_registry(world, uow_factory, clock):
-    from domain.jobs import RunOutcome
-    from handlers.jobs import JOBS, run_job
-    from handlers.jobs.hooks import install_hooks
+    from domain.shared.jobs import RunOutcome
+    from handlers.core.job_hooks import install_hooks
+    from handlers.core.jobs import JOBS, run_job
 
     install_hooks()
     assert "complaint_sla" in JOBS
@@ -353,8 +353,8 @@ def test_assigning_a_ticket_names_the_assignee_by_name_and_code_in_english_too(w
 def test_a_complaint_sla_run_reports_how_many_messages_it_queued_and_a_rerun_none(
     world, uow_factory, clock
 ):
-    from handlers.jobs import run_job
-    from handlers.jobs.hooks import install_hooks
+    from handlers.core.job_hooks import install_hooks
+    from handlers.core.jobs import run_job
 
     install_hooks()
     file_complaint(world["dealer1"])

@@ -7,8 +7,8 @@ from sqlalchemy import select
 from typer.testing import CliRunner
 
 from bot.cli import app
-from domain.outbox import OutboxStatus, OutgoingMessage
-from handlers.conversation import Conversation
+from domain.shared.outbox import OutboxStatus, OutgoingMessage
+from handlers.core.conversation import Conversation
 from storage.models import AuditRow, ChatIdentityRow, OutboxRow
 from tests.support import Chat, invite, seed_catalog
 

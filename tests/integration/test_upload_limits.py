@@ -11,9 +11,9 @@ import zipfile
 
 import pytest
 
-from handlers.conversation import Conversation
-from handlers.messages import Attachment, Inbound
-from handlers.sheets import MAX_ROWS, MAX_UNPACKED_MB
+from handlers.core.conversation import Conversation
+from handlers.core.messages import Attachment, Inbound
+from handlers.core.sheets import MAX_ROWS, MAX_UNPACKED_MB
 from tests.support import Chat, invite, seed_catalog
 from tests.xlsx_files import many_rows_xlsx
 

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from domain.catalog import (
+from domain.catalog.model import (
     Authorization,
     DealerCode,
     PricePolicy,
@@ -16,11 +16,11 @@ from domain.catalog import (
     TerminalCode,
     Validity,
 )
-from domain.money import MoneyError, multiply, to_money
-from domain.periods import Period
-from domain.pricing import price_in_force
-from domain.targets import TargetSource, in_first_year, target_for
-from domain.territory import RegionTree, TerritoryVerdict, check_territory
+from domain.catalog.pricing import price_in_force
+from domain.catalog.territory import RegionTree, TerritoryVerdict, check_territory
+from domain.shared.money import MoneyError, multiply, to_money
+from domain.shared.periods import Period
+from domain.targets.model import TargetSource, in_first_year, target_for
 
 
 def policy(floor: str, start: date, end: date | None = None) -> PricePolicy:

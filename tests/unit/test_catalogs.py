@@ -18,10 +18,10 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
-from domain.catalog import DealerStatus, ManagerRole
-from domain.identity import InviteProblem
-from handlers import registry
-from handlers.i18n import LOCALES_DIR, SUPPORTED, catalog
+from domain.catalog.model import DealerStatus, ManagerRole
+from domain.identity.actors import InviteProblem
+from handlers.core import registry
+from handlers.core.i18n import LOCALES_DIR, SUPPORTED, catalog
 
 ROOT = Path(__file__).resolve().parents[2]
 SCANNED = ("handlers", "bot")
@@ -102,7 +102,7 @@ def key_uses() -> tuple[list[Use], list[tuple[str, str]]]:
 
 
 def derived_keys() -> set[str]:
-    import handlers.commands  # noqa: F401  (registers every command)
+    import handlers.installed  # noqa: F401  (registers every command)
 
     keys = {
         c.help_key for c in registry.COMMANDS.values() if c.func.__module__.startswith("handlers")

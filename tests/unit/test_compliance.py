@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from domain.catalog import (
+from domain.catalog.model import (
     Authorization,
     Contract,
     DealerCode,
@@ -18,9 +18,16 @@ from domain.catalog import (
     TerminalCode,
     Validity,
 )
-from domain.compliance import SaleFacts, check_sale
-from domain.sales import PriceException, SaleDraft, SaleKind, Severity, ViolationType
-from domain.territory import RegionTree
+from domain.catalog.territory import RegionTree
+from domain.sales.model import (
+    PriceException,
+    SaleDraft,
+    SaleFacts,
+    SaleKind,
+    Severity,
+    ViolationType,
+)
+from domain.violations.compliance import check_sale
 
 D001 = DealerCode("D001")
 A100 = Product(Sku("A100"), "超声诊断仪 A100", ProductLine("IMG"))

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import io
 
-from bot.console import ConsoleTransport
-from handlers.messages import Attachment, Button, Inbound, Reply
+from bot.transports.console.service import ConsoleTransport
+from handlers.core.messages import Attachment, Button, Inbound, Reply
 
 
 class ScriptedCore:

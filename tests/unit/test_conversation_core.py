@@ -7,13 +7,13 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from domain.catalog import DealerCode, ManagerCode
-from domain.clock import FixedClock
-from domain.invites import issue_invite
-from handlers import conversation as core
-from handlers.conversation import Conversation
-from handlers.errors import UserError
-from handlers.messages import Inbound, Reply
+from domain.catalog.model import DealerCode, ManagerCode
+from domain.identity.invites import issue_invite
+from domain.shared.clock import FixedClock
+from handlers.core import conversation as core
+from handlers.core.conversation import Conversation
+from handlers.core.errors import UserError
+from handlers.core.messages import Inbound, Reply
 from tests.fakes import FakeUnitOfWork, Store, small_world
 from tests.support import Chat
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from handlers.forms import CANCEL_PAYLOAD, _tagged, split_answer, step_tag
-from handlers.messages import MAX_PAYLOAD_BYTES, Button
+from handlers.core.forms import CANCEL_PAYLOAD, _tagged, split_answer, step_tag
+from handlers.core.messages import MAX_PAYLOAD_BYTES, Button
 
 
 def test_a_tag_names_the_form_and_step_and_comes_off_the_answer():

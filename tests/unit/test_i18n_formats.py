@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from handlers.i18n import Translator, normalize_locale
+from handlers.core.i18n import Translator, normalize_locale
 
 zh, en = Translator("zh_CN"), Translator("en")
 

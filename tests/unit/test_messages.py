@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from handlers.conversation import clean_text
-from handlers.messages import (
+from handlers.core.conversation import clean_text
+from handlers.core.messages import (
     MAX_PAYLOAD_BYTES,
     Attachment,
     Button,

@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from domain.import_cells import FieldError, Problem, amount
-from domain.money import MoneyError, to_money
+from domain.catalog.import_cells import FieldError, Problem, amount
+from domain.shared.money import MoneyError, to_money
 
 
 @pytest.mark.parametrize("text", ["1e30", "10000000000000000000000000000000"])

@@ -6,7 +6,7 @@ import asyncio
 import threading
 import time
 
-from handlers.ordering import KeyedSerializer
+from handlers.core.ordering import KeyedSerializer
 
 
 async def test_calls_with_the_same_key_run_one_at_a_time_in_order():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from domain.outbox import RetryPolicy, claimable_per_chat
+from domain.shared.outbox import RetryPolicy, claimable_per_chat
 
 T0 = datetime(2026, 12, 1, 0, 0, tzinfo=UTC)
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from domain.policy import PolicyFormatError
-from domain.policy_text import cn_to_int, detect_lang, parse_policy, split_name
+from domain.policy.model import PolicyFormatError
+from domain.policy.text import cn_to_int, detect_lang, parse_policy, split_name
 
 
 @pytest.mark.parametrize(

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from domain.policy import FaqEntry
-from domain.policy_answers import KnowledgeBase
-from domain.policy_search import question_lang
-from domain.policy_segmenter import Segmenter
-from domain.policy_text import parse_policy
+from domain.policy.answers import KnowledgeBase
+from domain.policy.model import FaqEntry
+from domain.policy.search import question_lang
+from domain.policy.segmenter import Segmenter
+from domain.policy.text import parse_policy
 
 ROOT = Path(__file__).resolve().parents[2]
 TOP1_TARGET, TOP3_TARGET = 0.75, 0.90
@@ -100,7 +100,7 @@ def test_question_language_follows_the_script():
 
 
 def test_the_article_a_question_names_is_read_in_chinese_or_english():
-    from domain.policy_answers import article_asked
+    from domain.policy.answers import article_asked
 
     assert article_asked("第十八条是什么") == 18
     assert article_asked("第 31 条") == 31

@@ -1,7 +1,8 @@
 from datetime import UTC, date, datetime, timedelta
 
-from domain.catalog import Dealer, DealerCode, DealerStatus, ProductLine, RegionCode
-from domain.promotions import (
+from domain.catalog.model import Dealer, DealerCode, DealerStatus, ProductLine, RegionCode
+from domain.catalog.territory import RegionTree
+from domain.promotions.model import (
     Audience,
     DealerProfile,
     PromoKind,
@@ -10,7 +11,6 @@ from domain.promotions import (
     is_targeted,
     select_dealers,
 )
-from domain.territory import RegionTree
 
 TREE = RegionTree(
     {

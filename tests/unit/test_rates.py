@@ -2,7 +2,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from domain.rates import RateLimit, admit, next_admission
+from domain.shared.rates import RateLimit, admit, next_admission
 
 NOW = datetime(2026, 7, 17, 2, 0, tzinfo=UTC)
 

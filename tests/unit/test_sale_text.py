@@ -5,9 +5,9 @@ from decimal import Decimal
 
 import pytest
 
-from domain.numerals import parse_number
-from domain.sale_text import parse_sale_text
-from domain.sales import SaleKind
+from domain.sales.model import SaleKind
+from domain.sales.sale_text import parse_sale_text
+from domain.shared.numerals import parse_number
 
 TODAY = date(2026, 7, 17)
 R, T = SaleKind.RETAIL, SaleKind.TENDER

@@ -5,11 +5,11 @@ a second copy of the message in the chat."""
 from __future__ import annotations
 
 from bot.config import OutboxSettings, Settings
-from bot.outbox import outbox_options
-from bot.slack_sender import SEND_TIMEOUT
-from bot.telegram_http import AiohttpRequest
-from bot.telegram_map import SEND_READ_TIMEOUT, reply_calls
-from handlers.messages import Attachment, Button, Reply
+from bot.transports.outbox import outbox_options
+from bot.transports.slack.sender import SEND_TIMEOUT
+from bot.transports.telegram.http import AiohttpRequest
+from bot.transports.telegram.mapping import SEND_READ_TIMEOUT, reply_calls
+from handlers.core.messages import Attachment, Button, Reply
 
 
 class RecordingBot:

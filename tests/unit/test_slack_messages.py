@@ -8,12 +8,18 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
 from bot.config import ConfigError, SlackSettings
-from bot.slack import check_settings, parse_listen
-from bot.slack_blocks import SECTION_LIMIT, pressed, render, unescape
-from bot.slack_inbound import file_key, from_action, from_command, from_file_shared, from_message
-from bot.slack_sender import classify
-from bot.transport import PermanentFailure, RetryLater, Undeliverable
-from handlers.messages import Button, Reply
+from bot.transports.base import PermanentFailure, RetryLater, Undeliverable
+from bot.transports.slack.blocks import SECTION_LIMIT, pressed, render, unescape
+from bot.transports.slack.inbound import (
+    file_key,
+    from_action,
+    from_command,
+    from_file_shared,
+    from_message,
+)
+from bot.transports.slack.sender import classify
+from bot.transports.slack.service import check_settings, parse_listen
+from handlers.core.messages import Button, Reply
 
 
 def test_buttons_become_one_actions_block_per_row_with_the_payload_as_value():

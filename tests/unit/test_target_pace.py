@@ -2,11 +2,12 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from bot.scheduler import parse_cron, previous_fire
-from domain.achievement import Standing, ranked, resolve_target
-from domain.catalog import DealerCode
-from domain.periods import Period
-from domain.targets import TargetDecision, TargetSource
+from bot.cron import parse_cron
+from bot.scheduler import previous_fire
+from domain.catalog.model import DealerCode
+from domain.shared.periods import Period
+from domain.targets.achievement import Standing, ranked, resolve_target
+from domain.targets.model import TargetDecision, TargetSource
 
 GROWTH = Decimal("0.30")
 JULY = Period.parse("2026-07")

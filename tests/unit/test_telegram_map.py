@@ -8,8 +8,9 @@ import pytest
 from telegram import Update
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
-import handlers.commands  # noqa: F401  (registers every command)
-from bot.telegram_map import (
+import handlers.installed  # noqa: F401  (registers every command)
+from bot.transports.base import PermanentFailure, RetryLater, Undeliverable
+from bot.transports.telegram.mapping import (
     MAX_TEXT,
     as_send_error,
     dedupe_key,
@@ -20,8 +21,7 @@ from bot.telegram_map import (
     split_text,
     to_inbound,
 )
-from bot.transport import PermanentFailure, RetryLater, Undeliverable
-from handlers.messages import Button, button_rows
+from handlers.core.messages import Button, button_rows
 
 USER = {"id": 42, "is_bot": False, "first_name": "Li", "last_name": "Lei", "language_code": "en"}
 CHAT = {"id": 42, "type": "private"}

@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from domain.catalog import DealerCode, ManagerCode
-from domain.sla import SlaAlert, SlaPolicy, SlaState, sla_alert_due, sla_dedupe_key
-from domain.tickets import (
+from domain.catalog.model import DealerCode, ManagerCode
+from domain.tickets.lifecycle import apply
+from domain.tickets.model import (
     Ticket,
     TicketAction,
     TicketCategory,
@@ -19,11 +19,11 @@ from domain.tickets import (
     TransitionRefused,
     Urgency,
     allowed_actions,
-    apply,
     next_status,
     parse_ticket_id,
     rating_reopens,
 )
+from domain.tickets.sla import SlaAlert, SlaPolicy, SlaState, sla_alert_due, sla_dedupe_key
 
 T0 = datetime(2026, 7, 17, 2, 0, tzinfo=UTC)
 SLA = SlaPolicy(default_hours=48, by_category={"delivery": 12}, by_urgency={"high": 24})

@@ -2,9 +2,9 @@
 
 import pytest
 
-from domain.sales import Penalty, ViolationStatus
-from domain.violations import Decision, may_decide, parse_decision, parse_penalty
-from handlers.matching import find_in_text, resolve
+from domain.sales.model import Penalty, ViolationStatus
+from domain.violations.decisions import Decision, may_decide, parse_decision, parse_penalty
+from handlers.catalog.matching import find_in_text, resolve
 
 
 @pytest.mark.parametrize(

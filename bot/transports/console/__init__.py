@@ -1,0 +1,1 @@
+"""The console transport: stdin lines in, replies printed."""

@@ -1,0 +1,1 @@
+"""The Telegram transport on python-telegram-bot."""

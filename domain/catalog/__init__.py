@@ -1,0 +1,1 @@
+"""The catalog the policy speaks of: regions, terminals, products, prices, dealers, imports."""

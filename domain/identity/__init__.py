@@ -1,0 +1,1 @@
+"""Who is talking: chat identities, roles and one-time link codes."""

@@ -1,0 +1,1 @@
+"""Policy Q&A: documents as clauses, segmentation and search."""

@@ -1,0 +1,1 @@
+"""Promotions and notices: targeting, windows, what a dealer reads."""

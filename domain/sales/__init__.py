@@ -1,0 +1,1 @@
+"""Sales and stock reports: value types, sale sentences, the recording use cases."""

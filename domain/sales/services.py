@@ -1,0 +1,136 @@
+"""Use cases of sales reporting: record a sale with its violations, withdraw or correct it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from enum import StrEnum
+
+from domain.catalog.model import Product, Terminal
+from domain.sales.model import (
+    DuplicateSale,
+    Sale,
+    SaleDraft,
+    SaleFacts,
+    SaleId,
+    SaleStatus,
+    Violation,
+)
+from domain.shared.ports import UnitOfWork
+from domain.violations.compliance import check_sale, report_evidence
+
+MAX_QTY = 1_000_000
+MAX_AMOUNT = Decimal("999999999999.99")  # what a Numeric(14, 2) column holds
+MAX_DAYS_BACK = 366
+
+
+class SaleProblem(StrEnum):
+    QTY_NOT_POSITIVE = "qty_not_positive"
+    QTY_TOO_LARGE = "qty_too_large"
+    PRICE_NOT_POSITIVE = "price_not_positive"
+    AMOUNT_TOO_LARGE = "amount_too_large"
+    FUTURE_DATE = "future_date"
+    TOO_OLD = "too_old"
+    UNKNOWN_PRODUCT = "unknown_product"
+    UNKNOWN_TERMINAL = "unknown_terminal"
+
+
+class SaleRejected(ValueError):
+    def __init__(self, problem: SaleProblem) -> None:
+        super().__init__(problem.value)
+        self.problem = problem
+
+
+def validate_sale(draft: SaleDraft, today: date) -> SaleProblem | None:
+    """Why a report cannot be stored as it is, or None when it can."""
+    if draft.qty <= 0:
+        return SaleProblem.QTY_NOT_POSITIVE
+    if draft.qty > MAX_QTY:
+        return SaleProblem.QTY_TOO_LARGE
+    if draft.unit_price <= 0:
+        return SaleProblem.PRICE_NOT_POSITIVE
+    if draft.unit_price * draft.qty > MAX_AMOUNT:
+        return SaleProblem.AMOUNT_TOO_LARGE
+    if draft.sold_on > today:
+        return SaleProblem.FUTURE_DATE
+    if (today - draft.sold_on).days > MAX_DAYS_BACK:
+        return SaleProblem.TOO_OLD
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class RecordedSale:
+    sale: Sale
+    violations: list[Violation]
+    duplicate: bool = False  # the dedupe key was already stored: nothing new was recorded
+    product: Product | None = None  # as checked (None for a duplicate)
+    terminal: Terminal | None = None
+
+
+def gather_facts(uow: UnitOfWork, draft: SaleDraft) -> SaleFacts:
+    product, terminal, facts = uow.sales.facts(draft.dealer, draft.sku, draft.terminal)
+    if product is None:
+        raise SaleRejected(SaleProblem.UNKNOWN_PRODUCT)
+    if terminal is None or facts is None:
+        raise SaleRejected(SaleProblem.UNKNOWN_TERMINAL)
+    return facts
+
+
+def record_sale(
+    uow: UnitOfWork,
+    draft: SaleDraft,
+    *,
+    dedupe_key: str,
+    reported_by: int | None,
+    now: datetime,
+    today: date,
+    severe_gap: Decimal,
+    corrects: SaleId | None = None,
+) -> RecordedSale:
+    """Check and store one sale and a violation per rule it breaks (the caller commits).
+
+    A dedupe key seen before returns the sale stored then, untouched, so a redelivered
+    message or a second tap on Confirm never records twice. The store finds that out when
+    it inserts (a unique key), so the usual first report costs no lookup for it.
+    """
+    problem = validate_sale(draft, today)
+    if problem is not None:
+        raise SaleRejected(problem)
+    facts = gather_facts(uow, draft)
+    breaches = check_sale(draft, facts, severe_gap)
+    try:
+        sale = uow.sales.add(
+            draft, dedupe_key=dedupe_key, reported_by=reported_by, now=now, corrects=corrects
+        )
+    except DuplicateSale:
+        winner = uow.sales.by_dedupe_key(dedupe_key)
+        if winner is None:
+            raise
+        return RecordedSale(winner, uow.violations.for_sale(winner.id), duplicate=True)
+    violations = []
+    for breach in breaches:
+        evidence = {**breach.evidence, "report": report_evidence(draft), "sale_id": sale.id}
+        violations.append(
+            uow.violations.add(draft.dealer, sale.id, replace(breach, evidence=evidence), now)
+        )
+    return RecordedSale(sale, violations, product=facts.product, terminal=facts.terminal)
+
+
+class EditProblem(StrEnum):
+    NOT_FOUND = "not_found"
+    NOT_CONFIRMED = "not_confirmed"  # already withdrawn or corrected
+    WINDOW_CLOSED = "window_closed"
+
+
+def check_edit(
+    sale: Sale | None, *, by_manager: bool, now: datetime, window: timedelta
+) -> EditProblem | None:
+    """A dealer may withdraw or correct a confirmed report within `window`; a manager always."""
+    if sale is None:
+        return EditProblem.NOT_FOUND
+    if sale.status is not SaleStatus.CONFIRMED:
+        return EditProblem.NOT_CONFIRMED
+    if not by_manager and now - sale.created_at > window:
+        return EditProblem.WINDOW_CLOSED
+    return None

@@ -1,0 +1,1 @@
+"""Sales targets and how far a dealer is along them."""

@@ -1,0 +1,1 @@
+"""Complaint and after-sales tickets and their SLA clock."""

@@ -1,0 +1,1 @@
+"""Policy checks of a sale and managers' decisions on violations."""

@@ -1,0 +1,1 @@
+"""Dealers, prices and contracts as managers and dealers ask about them."""

@@ -1,0 +1,1 @@
+"""The conversation kernel: messages, router, forms, i18n, errors, jobs, exports."""

@@ -1,0 +1,130 @@
+"""`export KIND [PERIOD]`: one command, a registry of XLSX exporters (sales, violations, ...).
+
+A feature adds its kind with `@exporter("complaints", label_key=...)`; the function gets the
+context and the period's bounds and returns rows; `handlers.core.workbooks` writes the file.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from domain.shared.outbox import OutgoingMessage
+from domain.shared.periods import Period, PeriodError, PeriodKind
+from domain.shared.ports import UnitOfWork
+from handlers.core.context import Ctx
+from handlers.core.errors import UserError
+from handlers.core.messages import Attachment, Button, Reply, button_rows
+from handlers.core.registry import SALES_STAFF, SERVICE, command, require
+from handlers.core.workbooks import XLSX_MIME, workbook
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    period: Period
+    start: datetime  # inclusive, business timezone midnight
+    end: datetime  # exclusive
+
+
+@dataclass(frozen=True, slots=True)
+class Sheet:
+    header: Sequence[str]
+    rows: Sequence[Sequence[Any]]
+
+
+@dataclass(frozen=True, slots=True)
+class Exporter:
+    kind: str
+    func: Callable[[Ctx, Window], Sheet]
+    label_key: str  # catalog key naming the kind on its button
+    default_period: PeriodKind
+
+
+EXPORTERS: dict[str, Exporter] = {}
+
+
+def exporter(
+    kind: str, *, label_key: str, default_period: PeriodKind = PeriodKind.MONTH
+) -> Callable[[Callable[[Ctx, Window], Sheet]], Callable[[Ctx, Window], Sheet]]:
+    def register(func: Callable[[Ctx, Window], Sheet]) -> Callable[[Ctx, Window], Sheet]:
+        if kind in EXPORTERS:
+            raise ValueError(f"exporter {kind!r} registered twice")
+        EXPORTERS[kind] = Exporter(kind, func, label_key, default_period)
+        return func
+
+    return register
+
+
+def period_window(ctx: Ctx, text: str | None, default: PeriodKind) -> Window:
+    """The named period (default: the current one of kind `default`) in business time."""
+    try:
+        period = Period.parse(text) if text else Period.containing(ctx.today, default)
+    except PeriodError:
+        raise UserError("export.bad_period", value=(text or "")[:20]) from None
+    tz = ctx.options.tz
+    start = datetime.combine(period.start, time(0), tz)
+    end = datetime.combine(period.end + timedelta(days=1), time(0), tz)
+    return Window(period, start, end)
+
+
+@command(
+    "export",
+    roles=SALES_STAFF | SERVICE,
+    example="/export complaints 2026-07",
+    aliases=("导出",),
+    actions={"sales": SALES_STAFF, "violations": SALES_STAFF, "complaints": SERVICE},
+)
+def export(ctx: Ctx) -> Reply:
+    """Download a spreadsheet (XLSX) of your regions: sales, violations or complaints."""
+    kind = ctx.args[0].lower() if ctx.args else ""
+    found = EXPORTERS.get(kind)
+    if found is None:
+        buttons = [Button(ctx.t(e.label_key), f"c:export {e.kind}") for e in EXPORTERS.values()]
+        kinds = ", ".join(sorted(EXPORTERS))
+        if kind:
+            text = ctx.t("export.unknown", kind=ctx.args[0][:40], kinds=kinds)
+        else:
+            text = ctx.t("export.choose", kinds=kinds)
+        return Reply(text, button_rows(buttons))
+    require(ctx, "export", found.kind)
+    window = period_window(ctx, ctx.args[1] if len(ctx.args) > 1 else None, found.default_period)
+    sheet = found.func(ctx, window)
+    ctx.audit(f"export:{kind}", f"{window.period} rows={len(sheet.rows)}")
+    name = f"{kind}-{window.period}.xlsx"
+    t = ctx.t
+    text = t(
+        "export.ready", kind=t(found.label_key), period=str(window.period), rows=len(sheet.rows)
+    )
+    if len(sheet.rows) <= ctx.options.export_inline_rows or ctx.background is None:
+        return Reply(
+            text, document=Attachment(name, workbook(kind, sheet.header, sheet.rows), XLSX_MIME)
+        )
+    return _export_later(ctx, kind, name, text, sheet)
+
+
+def _export_later(ctx: Ctx, kind: str, name: str, text: str, sheet: Sheet) -> Reply:
+    """A large sheet is written in the background and sent through the outbox."""
+    i, clock, t = ctx.inbound, ctx.clock, ctx.t
+    key = f"{i.dedupe_key or uuid.uuid4().hex}:export"
+    again = "/" + " ".join(("export", *ctx.args))
+
+    def send(uow: UnitOfWork, reply: Reply) -> None:
+        message = OutgoingMessage(
+            key, i.platform, i.chat_id, reply.to_dict(), ctx.actor.identity_id
+        )
+        uow.outbox.enqueue(message, clock.now())
+
+    def write(uow: UnitOfWork) -> None:
+        data = workbook(kind, sheet.header, sheet.rows)
+        send(uow, Reply(text, document=Attachment(name, data, XLSX_MIME)))
+
+    def failed(uow: UnitOfWork, ref: str) -> None:
+        send(uow, Reply(t("export.failed", ref=ref, command=again)))
+
+    assert ctx.background is not None
+    if not ctx.background.submit(f"export {kind}", write, failed):
+        raise UserError("export.busy")
+    return Reply(t("export.preparing", rows=len(sheet.rows), command=again))

@@ -1,0 +1,159 @@
+"""Scheduled jobs: one registry (name -> function of a JobContext) and the run that guards it.
+
+A job module registers itself with `@job("name")`; `bot.scheduler` fires it on its cron
+strings (config [scheduler]) and `dealerbot jobs run NAME` runs it by hand. Importing this
+package imports every job module, so the registry is complete.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from domain.identity.actors import Actor
+from domain.shared.clock import Clock
+from domain.shared.jobs import JobRun, RunOutcome, RunTrigger
+from domain.shared.outbox import OutgoingMessage
+from domain.shared.ports import UnitOfWork, UnitOfWorkFactory
+from handlers.core.context import CoreOptions
+from handlers.core.i18n import Translator
+from handlers.core.messages import Reply
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class JobContext:
+    """What a job may use: the unit of work, the time, the options, and `notify`."""
+
+    job: str
+    uow: UnitOfWork
+    clock: Clock
+    options: CoreOptions
+    occasion: datetime  # the cron fire time this run stands for (UTC)
+    previous: datetime | None = None  # occasion of the last successful run before this one
+    sent: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return self.options.tz
+
+    @property
+    def today(self) -> date:
+        """The business day of the occasion (a catch-up run judges the day it stands for)."""
+        return self.occasion.astimezone(self.tz).date()
+
+    def notify(self, recipient: Actor, key: str, build: Callable[[Translator], Reply]) -> bool:
+        """Queue a message once per `key` (which names job, subject and period) and chat."""
+        t = Translator(recipient.locale or self.options.default_locale)
+        stored = self.uow.outbox.enqueue(
+            OutgoingMessage(
+                dedupe_key=f"{self.job}:{key}:{recipient.platform}:{recipient.chat_id}",
+                platform=recipient.platform,
+                chat_id=recipient.chat_id,
+                payload=build(t).to_dict(),
+                identity_id=recipient.identity_id,
+            ),
+            self.now,
+        )
+        self.sent += int(stored)
+        return stored
+
+
+JobFunc = Callable[[JobContext], None]
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    name: str
+    func: JobFunc
+    summary: str
+
+
+JOBS: dict[str, Job] = {}
+
+
+def job(name: str) -> Callable[[JobFunc], JobFunc]:
+    """Register a job; its first docstring line is shown by `dealerbot jobs list`."""
+
+    def register(func: JobFunc) -> JobFunc:
+        if name in JOBS:
+            raise ValueError(f"job {name!r} registered twice")
+        summary = (func.__doc__ or "").strip().splitlines()[0] if func.__doc__ else ""
+        JOBS[name] = Job(name, func, summary)
+        return func
+
+    return register
+
+
+def run_job(
+    uow_factory: UnitOfWorkFactory,
+    clock: Clock,
+    options: CoreOptions,
+    name: str,
+    occasion: datetime,
+    trigger: RunTrigger = RunTrigger.SCHEDULE,
+) -> JobRun:
+    """Run job `name` for `occasion` once: its messages and its run record commit together.
+
+    The job's lock serializes schedulers sharing a database; a scheduled or catch-up run of
+    an occasion that already succeeded is skipped. A manual run always runs, and the outbox
+    dedupe keys keep it from repeating a message.
+    """
+    spec = JOBS[name]
+    started = clock.now()
+    try:
+        with uow_factory() as uow:
+            uow.jobs.lock(name)
+            if trigger is not RunTrigger.MANUAL and uow.jobs.succeeded(name, occasion):
+                return JobRun(name, occasion, trigger, RunOutcome.SKIPPED, started, clock.now())
+            last = uow.jobs.last(name, RunOutcome.OK, before=occasion)
+            previous = last.occasion if last else None
+            ctx = JobContext(name, uow, clock, options, occasion, previous)
+            spec.func(ctx)
+            run = JobRun(
+                name,
+                occasion,
+                trigger,
+                RunOutcome.OK,
+                started,
+                clock.now(),
+                ctx.sent,
+                "; ".join(ctx.notes),
+            )
+            uow.jobs.record(run)
+            uow.commit()
+            return run
+    except Exception as exc:
+        ref = uuid.uuid4().hex[:8]
+        log.exception("job %s failed (ref %s)", name, ref)
+        run = JobRun(
+            name,
+            occasion,
+            trigger,
+            RunOutcome.FAILED,
+            started,
+            clock.now(),
+            0,
+            f"{exc.__class__.__name__}: {exc} (ref {ref})",
+        )
+        with uow_factory() as uow:
+            uow.jobs.record(run)
+            uow.commit()
+        return run
+
+
+from handlers.catalog import contract_jobs  # noqa: E402,F401
+from handlers.core import housekeeping, job_hooks, outbox_failures  # noqa: E402,F401
+from handlers.sales import reminders  # noqa: E402,F401
+from handlers.targets import alerts  # noqa: E402,F401
+from handlers.violations import digest  # noqa: E402,F401

@@ -1,0 +1,1 @@
+"""Linking, help and language: the commands everyone has."""

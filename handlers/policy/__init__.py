@@ -1,0 +1,1 @@
+"""Policy questions in chat: answers, forwarded questions, FAQ."""

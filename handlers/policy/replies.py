@@ -1,0 +1,58 @@
+"""How policy answers read: the quoted clause with its citation, labels, rating buttons."""
+
+from __future__ import annotations
+
+import re
+
+from domain.policy.answers import Found
+from handlers.core.i18n import Translator
+from handlers.core.messages import Button
+
+QUOTE_CHARS = 320
+LABEL_CHARS = 24
+
+
+def locale_of(lang: str) -> str:
+    """The catalog locale that speaks a question's language."""
+    return "en" if lang == "en" else "zh_CN"
+
+
+def trim(text: str, limit: int = QUOTE_CHARS) -> str:
+    """The clause's opening up to `limit` characters, cut at a sentence end when possible."""
+    text = text.strip()
+    if len(text) <= limit:
+        return text
+    head = text[:limit]
+    ends = [m.end() for m in re.finditer(r"[。；;！？!?]|\.(\s|$)|\n", head)]
+    cut = ends[-1] if ends and ends[-1] >= limit // 2 else limit
+    return head[:cut].rstrip() + " …"
+
+
+def citation(found: Found, t: Translator) -> str:
+    if found.faq is not None:
+        return t("policy.faq_source", id=found.faq.id)
+    assert found.document is not None and found.clause is not None
+    return found.clause.citation(found.document.title, found.document.lang)
+
+
+def short_label(found: Found, t: Translator) -> str:
+    if found.faq is not None:
+        return t("policy.faq_source", id=found.faq.id)
+    assert found.clause is not None
+    c = found.clause
+    text = " ".join(p for p in (c.label, c.title) if p) or c.section or c.text
+    return text if len(text) <= LABEL_CHARS else text[: LABEL_CHARS - 1] + "…"
+
+
+def quote(found: Found, t: Translator) -> str:
+    if found.faq is not None:
+        return t("policy.faq_quote", question=found.faq.question, answer=trim(found.faq.answer))
+    assert found.clause is not None
+    return t("policy.clause_quote", citation=citation(found, t), text=trim(found.clause.text))
+
+
+def rating_buttons(qid: int, t: Translator) -> tuple[Button, ...]:
+    return (
+        Button(t("policy.btn_helpful"), f"c:rate {qid} up"),
+        Button(t("policy.btn_not_helpful"), f"c:rate {qid} down"),
+    )

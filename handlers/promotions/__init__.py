@@ -1,0 +1,1 @@
+"""Promotions and notices in chat: the form, delivery, acknowledgements."""

@@ -1,0 +1,1 @@
+"""Sales and stock reporting in chat: commands, forms, drafts, uploads, reminders."""

@@ -1,0 +1,204 @@
+"""A sale written as a sentence becomes a draft with Confirm / Edit / Cancel buttons.
+
+Nothing is recorded before Confirm. The buttons carry the draft id, and the sale recorded on
+Confirm has the dedupe key `draft:<id>`, so a second tap finds it instead of a second sale.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from domain.catalog.model import DealerCode, Sku, TerminalCode
+from domain.identity.actors import Role
+from domain.sales.model import Draft, SaleDraft
+from domain.sales.sale_text import parse_sale_text, reads_as_sale_without_price
+from domain.sales.services import validate_sale
+from domain.shared.record_ids import parse_record_id
+from handlers.catalog.matching import (
+    Resolution,
+    find_in_text,
+    product_names,
+    resolve,
+    terminal_names,
+)
+from handlers.core.context import Ctx
+from handlers.core.conversation import text_handler
+from handlers.core.errors import UserError
+from handlers.core.forms import CANCEL_HOOKS, start_form
+from handlers.core.messages import Button, Reply
+from handlers.core.registry import DEALER, command
+from handlers.sales import inputs
+from handlers.sales.form import draft_from
+from handlers.sales.recording import (
+    describe_draft,
+    problem_key,
+    product_label,
+    receipt,
+    record,
+    terminal_label,
+)
+
+DRAFT_TTL = timedelta(hours=24)
+
+
+def _match(text: str, hint: str | None, names: dict[str, tuple[str, ...]]) -> Resolution:
+    """A name mentioned in the sentence, else the words where one should be, fuzzily."""
+    if hint:
+        exact = resolve(hint, names, fuzzy=False)
+        if exact.key is not None:
+            return exact
+    mentioned = find_in_text(text, names)
+    if mentioned.key is not None or mentioned.candidates:
+        return mentioned
+    return resolve(hint, names) if hint else Resolution(None)
+
+
+@text_handler(priority=10)
+def sale_sentence(ctx: Ctx, text: str) -> Reply | None:
+    """Plain text that reads as a sale, from a dealer; anything else passes on (None)."""
+    if ctx.actor.role is not Role.DEALER:
+        return None
+    parsed = parse_sale_text(text, ctx.today)
+    if parsed is None:
+        if reads_as_sale_without_price(text, ctx.today):
+            return Reply(ctx.t("draft.need_price"))
+        return None
+    dealer = ctx.require_dealer()
+    if parsed.vague_when is not None:
+        raise UserError("draft.which_day", when=parsed.vague_when[:20])
+    sold_on = parsed.sold_on or ctx.today
+    placeholder = SaleDraft(
+        dealer, Sku(""), parsed.qty, parsed.unit_price, TerminalCode(""), sold_on
+    )
+    if (problem := validate_sale(placeholder, ctx.today)) is not None:
+        raise UserError(problem_key(problem), max_days=366)  # say so before any draft exists
+    product = _match(text, parsed.product_hint, product_names(ctx.uow.catalog.products()))
+    terminal = _match(text, parsed.terminal_hint, terminal_names(ctx.uow.catalog.terminals()))
+    data = {
+        "kind": parsed.kind.value,
+        "qty": parsed.qty,
+        "price": str(parsed.unit_price),
+        "sold_on": sold_on.isoformat(),
+        "sku": product.key,
+        "sku_options": list(product.candidates),
+        "product_hint": parsed.product_hint or "",
+        "terminal": terminal.key,
+        "terminal_options": list(terminal.candidates),
+        "terminal_hint": parsed.terminal_hint or "",
+        "text": text[:500],
+        "state": "pending",
+        "from_total": parsed.from_total,
+        "by": ctx.inbound.user_id,
+    }
+    draft = ctx.uow.sales.save_draft(dealer, data, ctx.now)
+    return _next_question(ctx, draft.id, data)
+
+
+def _next_question(ctx: Ctx, draft_id: int, data: dict) -> Reply:
+    """Ask for what is still unclear, or show the draft with its three buttons."""
+    if not data.get("sku"):
+        options = data.get("sku_options") or [p.sku for p in ctx.uow.catalog.products()][:6]
+        return inputs.pick_reply(
+            ctx,
+            "draft.product",
+            data.get("product_hint") or "?",
+            options,
+            lambda k: product_label(ctx, k),
+            lambda k: f"c:draft {draft_id} sku {k}",
+        )
+    if not data.get("terminal"):
+        options = data.get("terminal_options") or [
+            t.code for t in inputs.authorized_terminals(ctx, ctx.require_dealer())
+        ]
+        return inputs.pick_reply(
+            ctx,
+            "draft.terminal",
+            data.get("terminal_hint") or "?",
+            options,
+            lambda k: terminal_label(ctx, k),
+            lambda k: f"c:draft {draft_id} terminal {k}",
+        )
+    summary = describe_draft(ctx, draft_from(ctx, data))
+    note = "\n" + ctx.t("draft.from_total") if data.get("from_total") else ""
+    buttons = (
+        (
+            Button(ctx.t("sale.button.confirm"), f"c:draft {draft_id} ok"),
+            Button(ctx.t("sale.button.edit"), f"c:draft {draft_id} edit"),
+            Button(ctx.t("sale.button.cancel"), f"c:draft {draft_id} cancel"),
+        ),
+    )
+    return Reply(ctx.t("draft.card", id=draft_id, summary=summary) + note, buttons)
+
+
+def _own_draft(ctx: Ctx, dealer: DealerCode, text: str) -> Draft:
+    draft_id = parse_record_id(text)
+    draft = None if draft_id is None else ctx.uow.sales.draft(draft_id)
+    if draft is None or draft.dealer != dealer:
+        raise UserError("draft.not_found")
+    return draft
+
+
+@command("draft", roles=DEALER, example="/draft 7 ok")
+def draft_cmd(ctx: Ctx) -> Reply:
+    """Answer a drafted sale: ID ok|edit|cancel (the buttons under the draft do this)."""
+    dealer = ctx.require_dealer()
+    if len(ctx.args) < 2:
+        raise UserError("draft.usage")
+    draft = _own_draft(ctx, dealer, ctx.args[0])
+    action, data = ctx.args[1].lower(), dict(draft.data)
+    already = ctx.uow.sales.by_dedupe_key(f"draft:{draft.id}")
+    if already is not None:
+        if action == "ok":
+            return receipt(ctx, record(ctx, draft_from(ctx, data), f"draft:{draft.id}"))
+        raise UserError("draft.already_recorded", id=already.id)
+    if data.get("state") == "cancelled":
+        raise UserError("draft.cancelled_before")
+    if ctx.now - draft.created_at > DRAFT_TTL:
+        raise UserError("draft.expired")
+    if action in ("sku", "terminal") and len(ctx.args) > 2:
+        found = (inputs.resolve_product if action == "sku" else inputs.resolve_terminal)(
+            ctx, ctx.args[2]
+        )
+        if found.key is None:
+            raise UserError("draft.bad_choice")
+        data[action] = found.key
+        ctx.uow.sales.update_draft(draft.id, data)
+        return _next_question(ctx, draft.id, data)
+    if action == "cancel":
+        data["state"] = "cancelled"
+        ctx.uow.sales.update_draft(draft.id, data)
+        return Reply(ctx.t("draft.cancelled"))
+    if action == "edit":
+        data["state"] = "cancelled"  # superseded by the form, which records on its own Confirm
+        ctx.uow.sales.update_draft(draft.id, data)
+        keep = {
+            k: data[k]
+            for k in ("kind", "sku", "qty", "price", "terminal", "sold_on", "text")
+            if data.get(k) is not None
+        }
+        return start_form(ctx, "report", keep)
+    if action == "ok":
+        if not data.get("sku") or not data.get("terminal"):
+            return _next_question(ctx, draft.id, data)
+        return receipt(ctx, record(ctx, draft_from(ctx, data), f"draft:{draft.id}"))
+    raise UserError("draft.usage")
+
+
+def cancel_pending_drafts(ctx: Ctx) -> bool:
+    """`cancel` also ends this user's drafted sales still waiting for Confirm."""
+    if ctx.actor.dealer_code is None:
+        return False
+    ended = False
+    for draft in ctx.uow.sales.recent_drafts(ctx.actor.dealer_code, ctx.now - DRAFT_TTL):
+        data = dict(draft.data)
+        if data.get("state") != "pending" or data.get("by") != ctx.inbound.user_id:
+            continue
+        if ctx.uow.sales.by_dedupe_key(f"draft:{draft.id}") is not None:
+            continue  # already recorded
+        data["state"] = "cancelled"
+        ctx.uow.sales.update_draft(draft.id, data)
+        ended = True
+    return ended
+
+
+CANCEL_HOOKS.append(cancel_pending_drafts)

@@ -1,0 +1,42 @@
+"""`export sales [PERIOD]`: the sales of the manager's dealers sold in the period."""
+
+from __future__ import annotations
+
+from domain.sales.model import SaleStatus
+from handlers.core.context import Ctx
+from handlers.core.exports import Sheet, Window, exporter
+
+
+@exporter("sales", label_key="export.sales.label")
+def export_sales(ctx: Ctx, window: Window) -> Sheet:
+    t, tz = ctx.t, ctx.options.tz
+    codes = ctx.scoped_dealers()
+    names = {d.code: d.name for d in ctx.uow.catalog.dealers(codes)} if codes else {}
+    sales = (
+        ctx.uow.sales.list(
+            codes,
+            window.period.start,
+            window.period.end,
+            statuses=tuple(SaleStatus),
+            lines=ctx.actor.lines,
+        )
+        if codes
+        else []
+    )
+    rows = [
+        [
+            s.sold_on,
+            s.dealer,
+            names.get(s.dealer, ""),
+            s.sku,
+            s.qty,
+            s.unit_price,
+            s.amount,
+            t(f"export.sales.kind.{s.kind.value}"),
+            s.terminal,
+            t(f"export.sales.status.{s.status.value}"),
+            s.created_at.astimezone(tz).replace(tzinfo=None),
+        ]
+        for s in sales
+    ]
+    return Sheet(t("export.sales.columns").split("|"), rows)

@@ -1,0 +1,141 @@
+"""The guided `report` form: product, quantity, price, terminal, confirm.
+
+At the confirmation a dealer reporting late sends the day instead (2026-11-03, 昨天), which
+is checked as the one-line command checks it and shown in the confirmation asked again.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from domain.catalog.model import Sku, TerminalCode
+from domain.sales.model import SaleDraft, SaleKind
+from domain.sales.services import MAX_DAYS_BACK, validate_sale
+from handlers.core.context import Ctx
+from handlers.core.errors import UserError
+from handlers.core.forms import END, Form, Step, register_form
+from handlers.core.messages import Button, Reply
+from handlers.sales import inputs
+from handlers.sales.recording import (
+    dedupe_key_for,
+    describe_draft,
+    problem_key,
+    product_label,
+    receipt,
+    record,
+    terminal_label,
+)
+
+YES_WORDS = frozenset({"yes", "y", "ok", "confirm", "确认", "是", "好", "对"})
+
+
+def draft_from(ctx: Ctx, data: dict) -> SaleDraft:
+    return SaleDraft(
+        dealer=ctx.require_dealer(),
+        sku=Sku(data["sku"]),
+        qty=int(data["qty"]),
+        unit_price=inputs.read_price(data["price"]),
+        terminal=TerminalCode(data["terminal"]),
+        sold_on=date.fromisoformat(data["sold_on"]) if data.get("sold_on") else ctx.today,
+        kind=SaleKind(data.get("kind", "retail")),
+        source_text=data.get("text", ""),
+    )
+
+
+def _keep(ctx: Ctx, data: dict, field: str, label: str | None = None) -> list[Button]:
+    """A button keeping the value a draft being edited already has."""
+    if data.get(field) in (None, ""):
+        return []
+    value = str(data[field])
+    return [Button(ctx.t("sale.form.keep", value=label or value)[:40], f"f:{value}")]
+
+
+def _ask_product(ctx: Ctx, data: dict) -> Reply:
+    products = ctx.uow.catalog.products()[: inputs.MAX_BUTTONS]
+    keep = _keep(ctx, data, "sku")
+    rows = inputs.choice_buttons([(f"{p.name} ({p.sku})", f"f:{p.sku}") for p in products])
+    return Reply(ctx.t("sale.form.product"), ((*keep,), *rows) if keep else rows)
+
+
+def _answer_product(ctx: Ctx, data: dict, value: str) -> str:
+    inputs.take_product(ctx, data, value)
+    return "qty"
+
+
+def _ask_qty(ctx: Ctx, data: dict) -> Reply:
+    keep = _keep(ctx, data, "qty")
+    return Reply(
+        ctx.t("sale.form.qty", product=product_label(ctx, data["sku"])), ((*keep,),) if keep else ()
+    )
+
+
+def _answer_qty(ctx: Ctx, data: dict, value: str) -> str:
+    data["qty"] = inputs.read_qty(value)
+    return "price"
+
+
+def _ask_price(ctx: Ctx, data: dict) -> Reply:
+    keep = _keep(ctx, data, "price")
+    key = "sale.form.price_tender" if data.get("kind") == "tender" else "sale.form.price"
+    return Reply(ctx.t(key), ((*keep,),) if keep else ())
+
+
+def _answer_price(ctx: Ctx, data: dict, value: str) -> str:
+    data["price"] = str(inputs.read_price(value))
+    return "terminal"
+
+
+def _ask_terminal(ctx: Ctx, data: dict) -> Reply:
+    terminals = inputs.authorized_terminals(ctx, ctx.require_dealer())
+    keep = _keep(ctx, data, "terminal")
+    rows = inputs.choice_buttons([(f"{t.name} ({t.code})", f"f:{t.code}") for t in terminals])
+    return Reply(ctx.t("sale.form.terminal"), ((*keep,), *rows) if keep else rows)
+
+
+def _answer_terminal(ctx: Ctx, data: dict, value: str) -> str:
+    found = inputs.resolve_terminal(ctx, value)
+    if found.key is None:
+        if not found.candidates:
+            raise UserError("sale.form.terminal_none", query=value[:40])
+        names = ", ".join(terminal_label(ctx, k) for k in found.candidates)
+        raise UserError("sale.form.terminal_unclear", query=value[:40], options=names)
+    data["terminal"] = found.key
+    return "confirm"
+
+
+def _ask_confirm(ctx: Ctx, data: dict) -> Reply:
+    text = ctx.t("sale.form.confirm", summary=describe_draft(ctx, draft_from(ctx, data)))
+    return Reply(text, ((Button(ctx.t("sale.button.confirm"), "f:yes"),),))
+
+
+def _answer_confirm(ctx: Ctx, data: dict, value: str) -> str:
+    if inputs.looks_like_day(value):
+        day = inputs.read_day(value, ctx.today)
+        problem = validate_sale(draft_from(ctx, {**data, "sold_on": day.isoformat()}), ctx.today)
+        if problem is not None:
+            raise UserError(problem_key(problem), max_days=MAX_DAYS_BACK)
+        data["sold_on"] = day.isoformat()
+        return "confirm"  # asked again, with the new day in the summary
+    if value.strip().lower() not in YES_WORDS:
+        raise UserError("sale.form.say_yes")
+    return END
+
+
+def _finish(ctx: Ctx, data: dict) -> Reply:
+    return receipt(ctx, record(ctx, draft_from(ctx, data), dedupe_key_for(ctx)))
+
+
+register_form(
+    Form(
+        name="report",
+        first="product",
+        steps={
+            "product": Step(_ask_product, _answer_product),
+            "qty": Step(_ask_qty, _answer_qty),
+            "price": Step(_ask_price, _answer_price),
+            "terminal": Step(_ask_terminal, _answer_terminal),
+            "confirm": Step(_ask_confirm, _answer_confirm),
+        },
+        finish=_finish,
+    )
+)

@@ -1,0 +1,225 @@
+"""Recording a sale from any entry point (command, form, draft, sheet) and saying so:
+the receipt with every rule broken, and the at-once alert of severe violations to managers."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+from decimal import Decimal
+
+from domain.catalog.model import Sku, Terminal, TerminalCode
+from domain.identity.actors import Actor
+from domain.sales.model import Sale, SaleDraft, SaleId, Severity, Violation, ViolationType
+from domain.sales.services import RecordedSale, SaleProblem, SaleRejected, record_sale
+from domain.shared.money import multiply
+from handlers.core.context import Ctx
+from handlers.core.errors import UserError
+from handlers.core.i18n import Translator
+from handlers.core.messages import Button, Reply, button_rows
+from handlers.sales.scope import follows_sales
+
+
+def product_label(ctx: Ctx, sku: str) -> str:
+    product = ctx.uow.catalog.product(Sku(sku))
+    return f"{product.name} ({sku})" if product and product.name != sku else sku
+
+
+def terminal_label(ctx: Ctx, code: str) -> str:
+    terminal = ctx.uow.catalog.terminal(TerminalCode(code))
+    return f"{terminal.name} ({code})" if terminal else code
+
+
+def describe_draft(ctx: Ctx, draft: SaleDraft) -> str:
+    """One line naming what would be recorded (used before Confirm)."""
+    return ctx.t(
+        "sale.summary",
+        kind=ctx.t(f"sale.kind.{draft.kind.value}"),
+        product=product_label(ctx, draft.sku),
+        qty=ctx.t.number(draft.qty),
+        price=ctx.t.money(draft.unit_price),
+        amount=ctx.t.money(multiply(draft.unit_price, draft.qty)),
+        terminal=terminal_label(ctx, draft.terminal),
+        day=ctx.t.date(draft.sold_on),
+    )
+
+
+def violation_text(t: Translator, v: Violation) -> str:
+    """Type, the evidence that matters, severity and the policy clause it breaks."""
+    detail = ""
+    ev = v.evidence
+    if "floor" in ev:
+        detail = t(
+            "violation.detail.price",
+            floor=t.money(Decimal(ev["floor"])),
+            price=t.money(Decimal(ev["price"])),
+            under=t.money(Decimal(ev["floor"]) - Decimal(ev["price"])),
+            gap=t.percent(Decimal(ev["gap"])),
+        )
+    elif "region" in ev:
+        detail = t(
+            "violation.detail.territory",
+            terminal=ev["terminal"],
+            region=ev["region"],
+            line=ev.get("line", ""),
+        )
+    elif "contract_end" in ev:
+        detail = t("violation.detail.contract", end=ev["contract_end"])
+    return t(
+        "violation.line",
+        type=t(f"violation.type.{v.type.value}"),
+        detail=detail,
+        severity=t(f"violation.severity.{v.severity.value}"),
+        rule=t(f"violation.rule.{v.type.value}"),
+    )
+
+
+def receipt(ctx: Ctx, recorded: RecordedSale) -> Reply:
+    sale = recorded.sale
+    key = "sale.already_recorded" if recorded.duplicate else "sale.recorded"
+    product, terminal = recorded.product, recorded.terminal
+    lines = [
+        ctx.t(
+            key,
+            id=sale.id,
+            kind=ctx.t(f"sale.kind.{sale.kind.value}"),
+            product=f"{product.name} ({sale.sku})" if product else product_label(ctx, sale.sku),
+            qty=ctx.t.number(sale.qty),
+            price=ctx.t.money(sale.unit_price),
+            amount=ctx.t.money(sale.amount),
+            terminal=f"{terminal.name} ({sale.terminal})"
+            if terminal
+            else terminal_label(ctx, sale.terminal),
+            day=ctx.t.date(sale.sold_on),
+        )
+    ]
+    if recorded.violations:
+        lines.append(ctx.t("sale.breaks_rules", count=len(recorded.violations)))
+        lines += ["• " + violation_text(ctx.t, v) for v in recorded.violations]
+        if any(v.severity is Severity.SEVERE for v in recorded.violations):
+            lines.append(ctx.t("sale.managers_told"))
+    else:
+        lines.append(ctx.t("sale.clean"))
+    if not recorded.duplicate:
+        lines.append(ctx.t("sale.edit_hint", id=sale.id, hours=ctx.options.report_edit_hours))
+    return Reply("\n".join(lines))
+
+
+def _alert(ctx: Ctx, manager: Actor, sale: Sale, name: str, v: Violation) -> None:
+    def build(t: Translator) -> Reply:
+        text = t(
+            "violation.alert",
+            id=v.id,
+            dealer=sale.dealer,
+            name=name,
+            sale=sale.id,
+            line=violation_text(t, v),
+        )
+        return Reply(
+            text,
+            button_rows(
+                [
+                    Button(t("violation.button.confirm"), f"c:violation {v.id} confirm"),
+                    Button(t("violation.button.dismiss"), f"c:violation {v.id} dismiss"),
+                ]
+            ),
+        )
+
+    ctx.notify(manager, f"violation:{v.id}:severe", build)
+
+
+def alert_severe(ctx: Ctx, recorded: RecordedSale) -> None:
+    """Severe violations go to the managers of the dealer's region through the outbox now."""
+    severe = [v for v in recorded.violations if v.severity is Severity.SEVERE]
+    if not severe or recorded.duplicate:
+        return
+    sale = recorded.sale
+    dealer = ctx.uow.catalog.dealer(sale.dealer)
+    name = dealer.name if dealer else sale.dealer  # read once, for every alert below
+    product = ctx.uow.catalog.product(sale.sku)
+    line = product.line if product else None
+    managers = [
+        m for m in ctx.uow.identities.managers_of_dealer(sale.dealer) if follows_sales(m, line)
+    ]
+    for v in severe:
+        for manager in managers:
+            _alert(ctx, manager, sale, name, v)
+    # Selling into another region (窜货) hurts that region: its managers hear of it too,
+    # for information (the decision stays with the dealer's own managers).
+    crossing = [v for v in severe if v.type is ViolationType.OUTSIDE_TERRITORY]
+    terminal = recorded.terminal
+    if not crossing or terminal is None:
+        return
+    told = {m.identity_id for m in managers}
+    for manager in ctx.uow.identities.managers_of_region(terminal.region_code):
+        if manager.identity_id not in told and follows_sales(manager, line):
+            for v in crossing:
+                _tell_territory(ctx, manager, sale, name, v, terminal)
+
+
+def _tell_territory(
+    ctx: Ctx, manager: Actor, sale: Sale, name: str, v: Violation, terminal: Terminal
+) -> None:
+    def build(t: Translator) -> Reply:
+        return Reply(
+            t(
+                "violation.alert_territory",
+                dealer=sale.dealer,
+                name=name,
+                terminal=terminal.code,
+                terminal_name=terminal.name,
+                sale=sale.id,
+                qty=sale.qty,
+                sku=sale.sku,
+            )
+        )
+
+    ctx.notify(manager, f"violation:{v.id}:territory", build)
+
+
+UNKNOWN = frozenset({SaleProblem.UNKNOWN_PRODUCT, SaleProblem.UNKNOWN_TERMINAL})
+
+
+def record(
+    ctx: Ctx,
+    draft: SaleDraft,
+    dedupe_key: str,
+    corrects: SaleId | None = None,
+    *,
+    pass_unknown: bool = False,
+) -> RecordedSale:
+    """Check and store the sale, alert managers of severe breaches; bad input -> UserError.
+
+    With `pass_unknown`, an unknown product or terminal raises SaleRejected instead, for a
+    caller that tried the typed codes first and will now look for close matches.
+    """
+    try:
+        recorded = record_sale(
+            ctx.uow,
+            draft,
+            dedupe_key=dedupe_key,
+            reported_by=ctx.actor.identity_id,
+            now=ctx.now,
+            today=ctx.today,
+            severe_gap=ctx.options.severe_price_gap,
+            corrects=corrects,
+        )
+    except SaleRejected as err:
+        if pass_unknown and err.problem in UNKNOWN:
+            raise
+        raise UserError(problem_key(err.problem), max_days=366) from err
+    alert_severe(ctx, recorded)
+    return recorded
+
+
+def problem_key(problem: SaleProblem) -> str:
+    return f"sale.problem.{problem.value}"
+
+
+def dedupe_key_for(ctx: Ctx, suffix: str = "") -> str:
+    """The inbound's own dedupe key (so a redelivery finds its sale), or a fresh one."""
+    base = ctx.inbound.dedupe_key or f"local:{uuid.uuid4().hex}"
+    return f"{base}{suffix}"
+
+
+def edit_window(ctx: Ctx) -> timedelta:
+    return timedelta(hours=ctx.options.report_edit_hours)

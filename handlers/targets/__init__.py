@@ -1,0 +1,1 @@
+"""Targets in chat: progress, rankings, charts and alerts."""

@@ -1,0 +1,87 @@
+"""target_alerts: dealers behind pace on their month, quarter or year target -> their managers.
+
+One message per manager per occasion (its dedupe key names the manager and the occasion's
+day), listing that manager's dealers behind pace. The standings of every dealer come from
+one aggregate over the year's sales (see handlers.targets.standing), not a query per dealer.
+"""
+
+from __future__ import annotations
+
+from domain.catalog.model import DealerCode
+from domain.shared.periods import Period, PeriodKind
+from domain.targets.achievement import (
+    PACE_RESOLVE,
+    Standing,
+    judge_pace,
+    periods_containing,
+    target_years,
+)
+from handlers.core.i18n import Translator
+from handlers.core.jobs import JobContext, job
+from handlers.core.messages import Button, Reply, button_rows
+
+LINES = 30
+
+
+def behind_pace(ctx: JobContext) -> dict[DealerCode, list[Standing]]:
+    """Every assessed dealer behind pace today, with the periods it is behind on.
+
+    One statement (per dealer: its targets, and its sales of the year and of the quarter or
+    month from the month sums kept on write) returns only the dealers possibly behind; the
+    domain judges those exactly, reading every target of the few whose target derives from
+    other periods.
+    """
+    periods = periods_containing(ctx.today)
+    growth = ctx.options.target_growth
+    candidates = ctx.uow.targets.pace_candidates(periods, ctx.today, growth)
+    partial = sorted({c.code for c in candidates if c.flag == PACE_RESOLVE})
+    explicit = {}
+    if partial:
+        years = sorted({y for p in periods for y in target_years(p)})
+        explicit = ctx.uow.targets.explicit(years, partial)
+    return judge_pace(candidates, explicit, growth, ctx.today)
+
+
+@job("target_alerts")
+def target_alerts(ctx: JobContext) -> None:
+    """Dealers behind pace on their targets -> the managers of their regions."""
+    late = behind_pace(ctx)
+    ctx.notes.append(f"{len(late)} dealers behind")
+    if not late:
+        return
+    day = ctx.today
+    month = Period.containing(day, PeriodKind.MONTH)
+    for manager in ctx.uow.recipients.managers():
+        if manager.is_admin:
+            mine = sorted(late)
+        else:
+            scope = set(ctx.uow.catalog.dealers_in_regions(manager.manager_regions))
+            mine = sorted(code for code in late if code in scope)
+        if not mine:
+            continue
+        items = [late[code] for code in mine]
+
+        def build(t: Translator, items=items) -> Reply:
+            lines = [t("jobs.target_alerts.title", date=t.date(day), count=len(items))]
+            for standings in items[:LINES]:
+                for s in standings:
+                    lines.append(
+                        t(
+                            "jobs.target_alerts.line",
+                            dealer=s.dealer,
+                            name=s.name,
+                            period=str(s.period),
+                            achieved=t.money(s.achieved),
+                            target=t.money(s.target.amount or 0),
+                            percent=t.percent(s.percent or 0),
+                            expected=t.money(s.expected or 0),
+                        )
+                    )
+            if len(items) > LINES:
+                lines.append(t("jobs.target_alerts.more", count=len(items) - LINES))
+            return Reply(
+                "\n".join(lines),
+                button_rows([Button(t("jobs.target_alerts.button"), f"c:targets {month}")]),
+            )
+
+        ctx.notify(manager, f"{manager.manager_code}:{day.isoformat()}", build)

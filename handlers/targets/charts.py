@@ -1,0 +1,127 @@
+"""PNG charts of target progress (matplotlib, Agg backend: no display needed).
+
+Chart labels follow the reader's language when a CJK-capable font is installed (e.g.
+Debian's fonts-wqy-microhei or fonts-noto-cjk); without one, Chinese readers get English
+labels rather than empty boxes. The message text around the chart is always localized.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from datetime import date, timedelta
+from decimal import Decimal
+from functools import cache
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+from matplotlib import font_manager
+from matplotlib.ticker import FuncFormatter
+
+from domain.targets.achievement import Standing
+from handlers.core.i18n import Translator
+
+CJK_FONTS = (
+    "WenQuanYi Micro Hei",
+    "WenQuanYi Zen Hei",
+    "Noto Sans CJK SC",
+    "Noto Sans SC",
+    "Source Han Sans SC",
+    "SimHei",
+    "Microsoft YaHei",
+)
+
+
+@cache
+def cjk_font() -> str | None:
+    installed = {f.name for f in font_manager.fontManager.ttflist}
+    return next((name for name in CJK_FONTS if name in installed), None)
+
+
+def chart_translator(t: Translator) -> Translator:
+    """The reader's translator if its script can be drawn, else English."""
+    if t.locale.startswith("zh") and cjk_font() is None:
+        return Translator("en")
+    return t
+
+
+def _axis_money(value: float, locale: str) -> str:
+    """Axis ticks read as money: 250万 in Chinese, 2.5M in English (never 1e6)."""
+    if locale == "zh_CN" and abs(value) >= 10_000:
+        return f"{value / 10_000:,.0f}万"
+    if abs(value) >= 1_000_000:
+        return f"{value / 1_000_000:,.1f}M"
+    if abs(value) >= 1_000:
+        return f"{value / 1_000:,.0f}k"
+    return f"{value:,.0f}"
+
+
+def _png(fig) -> bytes:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=100, bbox_inches="tight")
+    plt.close(fig)
+    return buf.getvalue()
+
+
+def _style() -> dict:
+    font = cjk_font()
+    return {"font.family": [font, "DejaVu Sans"] if font else ["DejaVu Sans"]}
+
+
+def cumulative_chart(
+    standing: Standing, daily: Sequence[tuple[date, Decimal]], t: Translator
+) -> bytes:
+    """Cumulative sales through today against the straight line from 0 to the target."""
+    t = chart_translator(t)
+    period = standing.period
+    with plt.rc_context(_style()):
+        fig, ax = plt.subplots(figsize=(7, 4))
+        days, totals, running = [period.start - timedelta(days=1)], [0.0], Decimal(0)
+        for day, amount in daily:
+            running += amount
+            days.append(day)
+            totals.append(float(running))  # plotting only; the figures in text stay Decimal
+        last = min(standing.today, period.end)
+        if last >= period.start:
+            days.append(last)
+            totals.append(float(running))
+        ax.step(days, totals, where="post", label=t("target.chart.achieved"), color="#1f77b4")
+        if standing.target.amount is not None:
+            ax.plot(
+                [period.start - timedelta(days=1), period.end],
+                [0, float(standing.target.amount)],
+                linestyle="--",
+                color="#d62728",
+                label=t("target.chart.target_line"),
+            )
+        ax.set_title(t("target.chart.title", dealer=standing.dealer, period=str(period)))
+        ax.set_ylabel(t("target.chart.amount"))
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: _axis_money(v, t.locale)))
+        ax.grid(alpha=0.3)
+        ax.legend(loc="upper left")
+        fig.autofmt_xdate()
+        return _png(fig)
+
+
+def ranking_chart(items: Sequence[Standing], t: Translator, limit: int = 30) -> bytes:
+    """Percent of target achieved per dealer (best first), with today's expected share."""
+    t = chart_translator(t)
+    shown = [s for s in items if s.percent is not None][:limit]
+    with plt.rc_context(_style()):
+        fig, ax = plt.subplots(figsize=(7, max(2.5, 0.3 * len(shown) + 1)))
+        labels = [s.dealer for s in reversed(shown)]
+        values = [float(s.percent or 0) * 100 for s in reversed(shown)]
+        colors = ["#d62728" if s.behind else "#2ca02c" for s in reversed(shown)]
+        ax.barh(labels, values, color=colors)
+        if shown:
+            first = shown[0]
+            expected = 100.0 * first.elapsed_days / first.period.days
+            ax.axvline(expected, linestyle="--", color="#555555", label=t("targets.chart.pace"))
+            ax.legend(loc="lower right")
+            ax.set_title(t("targets.chart.title", period=str(first.period)))
+        ax.set_xlabel("%")
+        ax.grid(axis="x", alpha=0.3)
+        return _png(fig)

@@ -1,0 +1,192 @@
+"""target, targets: a dealer's progress on its targets; a manager's dealers ranked by pace."""
+
+from __future__ import annotations
+
+from domain.catalog.model import DealerCode
+from domain.identity.actors import Role
+from domain.sales.services import MAX_AMOUNT
+from domain.shared.money import MoneyError, to_money
+from domain.shared.periods import Period, PeriodError, PeriodKind
+from domain.targets.achievement import Standing, periods_containing, ranked
+from domain.targets.model import TargetSource
+from handlers.core.context import Ctx
+from handlers.core.errors import UserError
+from handlers.core.i18n import Translator
+from handlers.core.messages import Attachment, Button, Reply, button_rows
+from handlers.core.registry import DEALER, SALES_LEADS, command, require
+from handlers.sales import export as sales_export  # noqa: F401  (registers the sales exporter)
+from handlers.targets.standing import load_standings
+
+RANKING_LINES = 40
+
+
+def _period(text: str) -> Period:
+    try:
+        return Period.parse(text)
+    except PeriodError:
+        raise UserError("target.bad_period", text=text[:20]) from None
+
+
+def describe(s: Standing, t: Translator, growth) -> list[str]:
+    """Lines telling one standing: achieved against target, the pace, what is still needed."""
+    period = str(s.period)
+    if s.target.amount is None:
+        return [t("target.no_target", period=period, achieved=t.money(s.achieved))]
+    line = t(
+        "target.period_line",
+        period=period,
+        achieved=t.money(s.achieved),
+        target=t.money(s.target.amount),
+        percent=t.percent(s.percent or 0),
+    )
+    if s.target.source is TargetSource.GROWTH:
+        line += t("target.source.growth", growth=t.percent(growth))
+    elif s.target.source is TargetSource.ROLLUP:
+        line += t("target.source.rollup")
+    lines = [line]
+    if not s.days_left:  # a past period: no pace to keep, nothing to sell "a week" any more
+        ended = t("target.ended_short", remaining=t.money(s.remaining)) if s.remaining else None
+        lines.append(ended or t("target.ended_met"))
+        return lines
+    status = t("target.behind") if s.behind else t("target.on_pace")
+    if not s.target.assessed:
+        status = t("target.first_year")
+    lines.append(
+        t(
+            "target.pace_line",
+            expected=t.money(s.expected or 0),
+            status=status,
+            remaining=t.money(s.remaining),
+            weekly=t.money(s.weekly_needed),
+        )
+    )
+    return lines
+
+
+def dealer_progress(ctx: Ctx, code: DealerCode, asked: Period | None) -> Reply:
+    dealer = ctx.uow.catalog.dealer(code)
+    if dealer is None:
+        raise UserError("error.dealer_not_found", code=code)
+    periods = [asked] if asked else periods_containing(ctx.today)
+    growth = ctx.options.target_growth
+    found = load_standings(ctx.uow, periods, ctx.today, growth, [dealer])
+    lines = [ctx.t("target.header", name=dealer.name, dealer=code, date=ctx.t.date(ctx.today))]
+    for period in periods:
+        lines.extend(describe(found[period][0], ctx.t, growth))
+    # The chart shows the longest period that has a target (the year, usually).
+    charted = next((found[p][0] for p in periods if found[p][0].target.amount is not None), None)
+    charted = charted or found[periods[0]][0]
+    daily = ctx.uow.targets.daily(code, charted.period, ctx.today)
+    from handlers.targets.charts import cumulative_chart  # matplotlib loads on first chart only
+
+    png = cumulative_chart(charted, daily, ctx.t)
+    return Reply("\n".join(lines), image=Attachment(f"target-{code}.png", png, "image/png"))
+
+
+def set_target(ctx: Ctx, args: tuple[str, ...]) -> Reply:
+    if len(args) != 3:
+        raise UserError("target.set_usage")
+    code, period_text, amount_text = DealerCode(args[0].upper()), args[1], args[2]
+    ctx.check_dealer(code)
+    period = _period(period_text)
+    try:
+        amount = to_money(amount_text)
+    except MoneyError:
+        raise UserError("target.bad_amount", text=amount_text[:20]) from None
+    if amount <= 0 or amount > MAX_AMOUNT:  # MAX_AMOUNT: what a Numeric(14, 2) column holds
+        raise UserError("target.bad_amount", text=amount_text[:20])
+    ctx.uow.targets.set(code, period, amount)
+    ctx.audit("target.set", f"{code} {period} {amount}")
+    return Reply(
+        ctx.t("target.set_done", dealer=code, period=str(period), amount=ctx.t.money(amount))
+    )
+
+
+@command(
+    "target",
+    # Targets are set per dealer, not per line: a product-line manager has none to follow.
+    roles=DEALER | SALES_LEADS,
+    example="/target 2026-Q3",
+    aliases=("目标", "任务"),
+    actions={"set": SALES_LEADS},
+)
+def target(ctx: Ctx) -> Reply:
+    """Your target: achieved, expected pace, what is still needed each week, with a chart."""
+    args = ctx.args
+    if args and args[0].lower() in ("set", "设定", "设置"):
+        require(ctx, "target", "set")
+        return set_target(ctx, args[1:])
+    if ctx.actor.role is Role.DEALER:
+        return dealer_progress(ctx, ctx.require_dealer(), _period(args[0]) if args else None)
+    if not args:
+        return Reply(ctx.t("target.manager_usage"))
+    code = DealerCode(args[0].upper())
+    ctx.check_dealer(code)
+    return dealer_progress(ctx, code, _period(args[1]) if len(args) > 1 else None)
+
+
+@command("targets", roles=SALES_LEADS, example="/targets 2026-07", aliases=("目标排名",))
+def targets(ctx: Ctx) -> Reply:
+    """Your dealers ranked by target pace; those behind are marked. Chart and XLSX export."""
+    period = _period(ctx.args[0]) if ctx.args else Period.containing(ctx.today, PeriodKind.MONTH)
+    codes = ctx.scoped_dealers()
+    if not codes:
+        return Reply(ctx.t("targets.none"))
+    dealers = ctx.uow.catalog.dealers(codes)
+    growth = ctx.options.target_growth
+    items = ranked(load_standings(ctx.uow, [period], ctx.today, growth, dealers)[period])
+    t = ctx.t
+    behind = sum(1 for s in items if s.behind)
+    lines = [
+        t(
+            "targets.header",
+            period=str(period),
+            date=t.date(ctx.today),
+            count=len(items),
+            behind=behind,
+        )
+    ]
+    for rank, s in enumerate(items[:RANKING_LINES], start=1):
+        if s.target.amount is None:
+            lines.append(
+                t(
+                    "targets.no_target_line",
+                    dealer=s.dealer,
+                    name=s.name,
+                    achieved=t.money(s.achieved),
+                )
+            )
+        elif not s.target.assessed:
+            lines.append(
+                t(
+                    "targets.first_year_line",
+                    dealer=s.dealer,
+                    name=s.name,
+                    achieved=t.money(s.achieved),
+                    target=t.money(s.target.amount),
+                )
+            )
+        else:
+            lines.append(
+                t(
+                    "targets.line",
+                    rank=rank,
+                    marker="⚠️ " if s.behind else "",
+                    dealer=s.dealer,
+                    name=s.name,
+                    achieved=t.money(s.achieved),
+                    target=t.money(s.target.amount),
+                    percent=t.percent(s.percent or 0),
+                    pace=t.percent(s.pace or 0),
+                )
+            )
+    if len(items) > RANKING_LINES:
+        lines.append(t("targets.more", count=len(items) - RANKING_LINES))
+    from handlers.targets.charts import ranking_chart  # matplotlib loads on first chart only
+
+    png = ranking_chart(items, t)
+    return Reply(
+        "\n".join(lines),
+        buttons=button_rows([Button(t("targets.export_button"), f"c:export sales {period}")]),
+        image=Attachment(f"targets-{period}.png", png, "image/png"),
+    )

@@ -1,0 +1,1 @@
+"""Complaints and after-sales tickets in chat, their notices, SLA and exports."""

@@ -1,0 +1,1 @@
+"""Violations in chat: review, decisions, price exceptions, digests, exports."""

@@ -1,0 +1,208 @@
+"""violations, violation, exception: managers review breaches and approve price exceptions."""
+
+from __future__ import annotations
+
+from domain.catalog.model import DealerCode, Sku, Validity
+from domain.sales.model import PriceException, ViolationId, ViolationStatus
+from domain.shared.record_ids import parse_record_id
+from domain.violations.decisions import (
+    STATUS_OF,
+    Decision,
+    may_decide,
+    parse_decision,
+    parse_penalty,
+)
+from handlers.core.context import Ctx
+from handlers.core.errors import UserError
+from handlers.core.i18n import Translator
+from handlers.core.messages import Button, Reply, button_rows
+from handlers.core.names import actor_name
+from handlers.core.registry import SALES_LEADS, SALES_STAFF, command, require
+from handlers.sales import inputs
+from handlers.sales.recording import product_label, violation_text
+
+MAX_LISTED = 30
+
+
+def _status(t: Translator, status: ViolationStatus) -> str:
+    return t(f"violation.status.{status.value}")
+
+
+@command("violations", roles=SALES_STAFF, example="/violations open", aliases=("违规",))
+def violations(ctx: Ctx) -> Reply:
+    """List violations of your region's dealers (add `open` for undecided ones)."""
+    only_open = bool(ctx.args) and ctx.args[0].lower() in {"open", "待处理", "未处理"}
+    statuses = (ViolationStatus.OPEN,) if only_open else None
+    found = ctx.uow.violations.list(
+        ctx.scoped_dealers(), statuses=statuses, limit=MAX_LISTED + 1, lines=ctx.actor.lines
+    )
+    if not found:
+        return Reply(ctx.t("violation.none_open" if only_open else "violation.none"))
+    lines = [ctx.t("violation.list_title")]
+    for v in found[:MAX_LISTED]:
+        lines.append(
+            ctx.t(
+                "violation.list_line",
+                id=v.id,
+                dealer=v.dealer,
+                sale=v.sale_id or "-",
+                status=_status(ctx.t, v.status),
+                day=ctx.t.date(v.created_at.astimezone(ctx.options.tz).date()),
+                line=violation_text(ctx.t, v),
+            )
+        )
+    if len(found) > MAX_LISTED:
+        lines.append(ctx.t("violation.more"))
+    return Reply("\n".join(lines))
+
+
+def _visible(ctx: Ctx, text: str):
+    violation_id = parse_record_id(text)
+    violation = None if violation_id is None else ctx.uow.violations.get(ViolationId(violation_id))
+    if violation is None or not ctx.can_see_dealer(violation.dealer):
+        raise UserError("violation.not_found", id=text[:20])
+    if ctx.actor.lines is not None and _line_of(ctx, violation) not in ctx.actor.lines:
+        raise UserError("violation.not_found", id=text[:20])
+    return violation
+
+
+def _line_of(ctx: Ctx, violation) -> str | None:
+    sale = ctx.uow.sales.get(violation.sale_id) if violation.sale_id else None
+    product = ctx.uow.catalog.product(sale.sku) if sale else None
+    return product.line if product else None
+
+
+def _details(ctx: Ctx, v) -> Reply:
+    report = v.evidence.get("report", {})
+    text = ctx.t(
+        "violation.details",
+        id=v.id,
+        dealer=v.dealer,
+        status=_status(ctx.t, v.status),
+        line=violation_text(ctx.t, v),
+        sale=v.sale_id or "-",
+        report=report.get("text") or "-",
+    )
+    if v.decided_by:
+        penalty = ctx.t(f"penalty.{v.penalty.value}") if v.penalty else "-"
+        text += "\n" + ctx.t(
+            "violation.decided",
+            by=actor_name(ctx, v.decided_by),
+            penalty=penalty,
+            at=ctx.t.datetime(v.decided_at, ctx.options.tz),
+            note=v.note or "-",
+        )
+    buttons = [
+        Button(ctx.t(f"violation.button.{d.value}"), f"c:violation {v.id} {d.value}")
+        for d in (Decision.CONFIRM, Decision.DISMISS)
+        if may_decide(v.status, d)
+    ]
+    return Reply(text, button_rows(buttons))
+
+
+@command(
+    "violation",
+    roles=SALES_STAFF,
+    example="/violation 5 penalize fine 价格低于底价",
+    actions={"penalize": SALES_LEADS},
+)
+def violation(ctx: Ctx) -> Reply:
+    """Decide a violation: ID confirm|dismiss|penalize PENALTY [note]."""
+    if not ctx.args:
+        raise UserError("violation.usage")
+    if len(ctx.args) > 1 and parse_decision(ctx.args[1]) is Decision.PENALIZE:
+        require(ctx, "violation", "penalize")
+    v = _visible(ctx, ctx.args[0])
+    if len(ctx.args) == 1:
+        return _details(ctx, v)
+    decision = parse_decision(ctx.args[1])
+    if decision is None:
+        raise UserError("violation.usage")
+    rest = list(ctx.args[2:])
+    penalty = None
+    if decision is Decision.PENALIZE:
+        parsed = parse_penalty(rest)
+        if parsed is None:
+            raise UserError(
+                "violation.penalty_unknown",
+                options=", ".join(
+                    ctx.t(f"penalty.{p}")
+                    for p in (
+                        "warning",
+                        "fine",
+                        "withhold_payment",
+                        "stop_supply",
+                        "confiscate_deposit",
+                        "cancel_dealership",
+                    )
+                ),
+            )
+        penalty, rest = parsed
+    if not may_decide(v.status, decision):
+        raise UserError("violation.already_decided", id=v.id, status=_status(ctx.t, v.status))
+    decided = ctx.uow.violations.decide(
+        v.id, STATUS_OF[decision], penalty, " ".join(rest), ctx.actor.label, ctx.now
+    )
+    ctx.audit(f"violation.{decision.value}", f"#{v.id} {penalty or ''}")
+    _tell_dealer(ctx, decided)
+    return Reply(
+        ctx.t(
+            "violation.recorded",
+            id=v.id,
+            status=_status(ctx.t, decided.status),
+            penalty=ctx.t(f"penalty.{penalty.value}") if penalty else "-",
+        )
+    )
+
+
+def _tell_dealer(ctx: Ctx, v) -> None:
+    def build(t: Translator) -> Reply:
+        penalty = t(f"penalty.{v.penalty.value}") if v.penalty else "-"
+        return Reply(
+            t(
+                "violation.dealer_told",
+                id=v.id,
+                line=violation_text(t, v),
+                status=_status(t, v.status),
+                penalty=penalty,
+                note=v.note or "-",
+            )
+        )
+
+    for contact in ctx.uow.identities.dealer_contacts(v.dealer):
+        ctx.notify(contact, f"violation:{v.id}:{v.status.value}", build)
+
+
+@command("exception", roles=SALES_LEADS, example="/exception A100 2800 D001 2026-07-01 2026-12-31")
+def exception(ctx: Ctx) -> Reply:
+    """Approve a lower price floor: SKU MIN_PRICE DEALER|all [FROM] [TO]."""
+    if len(ctx.args) < 3:
+        raise UserError("exception.usage")
+    product = inputs.resolve_product(ctx, ctx.args[0])
+    if product.key is None:
+        raise UserError("sale.product.none", query=ctx.args[0][:40])
+    min_price = inputs.read_price(ctx.args[1])
+    dealer = None if ctx.args[2].lower() in {"all", "全部"} else DealerCode(ctx.args[2].upper())
+    if dealer is None and not ctx.actor.is_admin:
+        raise UserError("exception.all_needs_admin")
+    if dealer is not None:
+        ctx.check_dealer(dealer)
+    start = inputs.read_day(ctx.args[3], ctx.today) if len(ctx.args) > 3 else ctx.today
+    end = inputs.read_day(ctx.args[4], ctx.today) if len(ctx.args) > 4 else None
+    if end is not None and end < start:
+        raise UserError("exception.bad_range")
+    ctx.uow.sales.add_price_exception(
+        PriceException(Sku(product.key), min_price, Validity(start, end), ctx.actor.label, dealer),
+        ctx.now,
+    )
+    ctx.audit("price_exception", f"{product.key} {min_price} {dealer or 'all'} {start}..{end}")
+    return Reply(
+        ctx.t(
+            "exception.recorded",
+            product=product_label(ctx, product.key),
+            price=ctx.t.money(min_price),
+            dealer=dealer or ctx.t("exception.all"),
+            start=ctx.t.date(start),
+            end=ctx.t.date(end) if end else ctx.t("exception.open_end"),
+        )
+    )

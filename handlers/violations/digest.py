@@ -1,0 +1,72 @@
+"""violation_digest: violations recorded since the last digest -> managers of the region.
+
+Severe violations are sent at once when the sale is recorded (handlers.sales.recording); the
+digest carries the others. Its window runs from the previous successful run's occasion to
+this one, so a run missed during downtime is covered by the catch-up run.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from domain.sales.model import Severity
+from handlers.core.i18n import Translator
+from handlers.core.jobs import JobContext, job
+from handlers.core.messages import Reply
+from handlers.core.registry import SALES_STAFF
+from handlers.sales.recording import violation_text
+
+LINES = 30
+FIRST_WINDOW = timedelta(hours=1)  # a first run looks back one (default) interval
+
+
+@job("violation_digest")
+def violation_digest(ctx: JobContext) -> None:
+    """New (not severe) violations since the last digest -> the managers of their regions."""
+    start = ctx.previous or ctx.occasion - FIRST_WINDOW
+    end = ctx.occasion
+    all_dealers = [d.code for d in ctx.uow.catalog.dealers()]
+    if not all_dealers:
+        return
+    found = [
+        v
+        for v in ctx.uow.violations.list(all_dealers, start=start, end=end)
+        if v.severity is not Severity.SEVERE
+    ]
+    ctx.notes.append(f"{len(found)} violations")
+    if not found:
+        return
+    for manager in ctx.uow.recipients.managers():
+        if manager.seat not in SALES_STAFF:
+            continue  # service agents and marketing do not decide violations
+        if manager.is_admin:
+            mine = found
+        else:
+            scope = ctx.uow.catalog.dealers_in_regions(manager.manager_regions, manager.lines)
+            if manager.lines is not None and scope:  # the lines of the reported products
+                on_lines = ctx.uow.violations.list(scope, start=start, end=end, lines=manager.lines)
+                ids = {v.id for v in on_lines}
+                mine = [v for v in found if v.id in ids]
+            else:
+                mine = [v for v in found if v.dealer in set(scope)]
+        if not mine:
+            continue
+        mine = sorted(mine, key=lambda v: v.id)
+
+        def build(t: Translator, mine=mine) -> Reply:
+            lines = [t("jobs.violation_digest.title", count=len(mine))]
+            for v in mine[:LINES]:
+                lines.append(
+                    t(
+                        "jobs.violation_digest.line",
+                        id=v.id,
+                        dealer=v.dealer,
+                        line=violation_text(t, v),
+                    )
+                )
+            if len(mine) > LINES:
+                lines.append(t("jobs.violation_digest.more", count=len(mine) - LINES))
+            return Reply("\n".join(lines))
+
+        # Subject: the manager; period: the window's end (the occasion).
+        ctx.notify(manager, f"{manager.manager_code}:{end.isoformat()}", build)

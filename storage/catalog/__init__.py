@@ -1,0 +1,1 @@
+"""Catalog tables, their repository and the import's storing part."""

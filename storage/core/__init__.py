@@ -1,0 +1,1 @@
+"""Storage of the conversation kernel: forms, dedupe keys, audit, outbox, job runs."""

@@ -1,0 +1,1 @@
+"""Chat identities and invites on SQLAlchemy."""

@@ -1,0 +1,90 @@
+"""SQLAlchemy models; importing this package registers every table on `Base.metadata`."""
+
+from storage.base import Base
+from storage.catalog.models import (
+    AuthorizationRow,
+    ContractRow,
+    DealerRow,
+    ManagerRegionRow,
+    ManagerRow,
+    PriceRow,
+    ProductRow,
+    RegionRow,
+    TargetRow,
+    TerminalRow,
+)
+from storage.core.inbox_models import InboxRow
+from storage.core.job_models import JobRunRow
+from storage.core.models import (
+    AuditRow,
+    ChatIdentityRow,
+    FormStateRow,
+    InboundSeenRow,
+    InviteAttemptRow,
+    InviteRow,
+    OutboxChatRow,
+    OutboxRow,
+)
+from storage.core.rate_models import RateBucketRow
+from storage.policy.models import (
+    PolicyClauseRow,
+    PolicyDocumentRow,
+    PolicyFaqRow,
+    PolicyQuestionRow,
+)
+from storage.promotions.models import PromotionDeliveryRow, PromotionRow
+from storage.sales.models import (
+    PriceExceptionRow,
+    SaleDraftRow,
+    SaleRow,
+    StockRow,
+    ViolationRow,
+)
+from storage.sales.monthly_models import SalesMonthlyRow
+from storage.tickets.models import (
+    TicketEventRow,
+    TicketFollowUpRow,
+    TicketPhotoRow,
+    TicketRow,
+)
+
+__all__ = [
+    "AuditRow",
+    "AuthorizationRow",
+    "Base",
+    "ChatIdentityRow",
+    "ContractRow",
+    "DealerRow",
+    "FormStateRow",
+    "InboundSeenRow",
+    "InboxRow",
+    "InviteAttemptRow",
+    "InviteRow",
+    "JobRunRow",
+    "ManagerRegionRow",
+    "ManagerRow",
+    "OutboxChatRow",
+    "OutboxRow",
+    "PolicyClauseRow",
+    "PolicyDocumentRow",
+    "PolicyFaqRow",
+    "PolicyQuestionRow",
+    "PriceExceptionRow",
+    "PriceRow",
+    "ProductRow",
+    "PromotionDeliveryRow",
+    "PromotionRow",
+    "RateBucketRow",
+    "RegionRow",
+    "SaleDraftRow",
+    "SaleRow",
+    "SalesMonthlyRow",
+    "StockRow",
+    "TargetRow",
+    "TerminalRow",
+    "TicketEventRow",
+    "TicketFollowUpRow",
+    "TicketPhotoRow",
+    "TicketRow",
+    "ViolationRow",
+]

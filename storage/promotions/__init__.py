@@ -1,0 +1,1 @@
+"""Promotions and their deliveries on SQLAlchemy."""

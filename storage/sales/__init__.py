@@ -1,0 +1,1 @@
+"""Sales, stock, drafts and monthly sums on SQLAlchemy."""

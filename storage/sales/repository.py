@@ -1,0 +1,319 @@
+"""Sales, stock, price exceptions and drafts on SQLAlchemy (violations: violations.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Select, bindparam, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from domain.catalog.model import DealerCode, Sku, TerminalCode, Validity
+from domain.sales.model import (
+    Draft,
+    DuplicateSale,
+    PriceException,
+    Sale,
+    SaleDraft,
+    SaleId,
+    SaleKind,
+    SaleStatus,
+    StockLevel,
+)
+from domain.shared.money import multiply
+from storage.catalog.row_ids import RowIds, id_of, params
+from storage.models import DealerRow, ProductRow, TerminalRow
+from storage.prepared import Prepared
+from storage.sales.models import (
+    PriceExceptionRow,
+    SaleDraftRow,
+    SaleRow,
+    StockRow,
+)
+from storage.sales.monthly import add_to_month
+from storage.sales.sale_facts import load_sale_facts
+
+_ID_BY_KEY = select(SaleRow.id).where(SaleRow.dedupe_key == bindparam("key"))
+
+
+def _insert_sale(make):
+    """The hot path of every report: one INSERT with the codes looked up inside.
+
+    A dedupe key stored before (a redelivery, a double tap, a concurrent worker that won)
+    inserts nothing and returns no row, and the transaction stays usable: no savepoint.
+    """
+    return (
+        make(SaleRow)
+        .values(
+            dealer_id=id_of(DealerRow, DealerRow.code, "dealer"),
+            product_id=id_of(ProductRow, ProductRow.sku, "sku"),
+            terminal_id=id_of(TerminalRow, TerminalRow.code, "terminal"),
+            **params(
+                SaleRow,
+                "qty",
+                "unit_price",
+                "amount",
+                "kind",
+                "sold_on",
+                "status",
+                "reported_by",
+                "created_at",
+                "dedupe_key",
+                "corrects_id",
+                "source_text",
+            ),
+        )
+        .on_conflict_do_nothing(index_elements=[SaleRow.dedupe_key])
+        .returning(SaleRow.id, SaleRow.dealer_id)
+    )
+
+
+_INSERT_SALE = {
+    "sqlite": Prepared(_insert_sale(sqlite.insert)),
+    "postgresql": Prepared(_insert_sale(postgresql.insert)),
+}
+
+
+def _sales_query() -> Select:
+    return (
+        select(SaleRow, DealerRow.code, ProductRow.sku, TerminalRow.code)
+        .join(DealerRow, SaleRow.dealer_id == DealerRow.id)
+        .join(ProductRow, SaleRow.product_id == ProductRow.id)
+        .join(TerminalRow, SaleRow.terminal_id == TerminalRow.id)
+    )
+
+
+def _sale(row: SaleRow, dealer: str, sku: str, terminal: str) -> Sale:
+    return Sale(
+        id=SaleId(row.id),
+        dealer=DealerCode(dealer),
+        sku=Sku(sku),
+        qty=row.qty,
+        unit_price=row.unit_price,
+        amount=row.amount,
+        kind=SaleKind(row.kind),
+        terminal=TerminalCode(terminal),
+        sold_on=row.sold_on,
+        status=SaleStatus(row.status),
+        reported_by=row.reported_by,
+        created_at=row.created_at,
+        dedupe_key=row.dedupe_key,
+        corrects=SaleId(row.corrects_id) if row.corrects_id else None,
+        source_text=row.source_text,
+    )
+
+
+class SqlSalesRepository:
+    def __init__(self, session: Session) -> None:
+        self.s = session
+        self.ids = RowIds(session)
+
+    def add(
+        self,
+        draft: SaleDraft,
+        *,
+        dedupe_key: str,
+        reported_by: int | None,
+        now: datetime,
+        corrects: SaleId | None = None,
+    ) -> Sale:
+        amount = multiply(draft.unit_price, draft.qty)
+        values = {
+            "dealer": draft.dealer,
+            "sku": draft.sku,
+            "terminal": draft.terminal,
+            "qty": draft.qty,
+            "unit_price": draft.unit_price,
+            "amount": amount,
+            "kind": draft.kind.value,
+            "sold_on": draft.sold_on,
+            "status": SaleStatus.CONFIRMED.value,
+            "reported_by": reported_by,
+            "created_at": now,
+            "dedupe_key": dedupe_key,
+            "corrects_id": corrects,
+            "source_text": draft.source_text[:2000],
+        }
+        conn = self.s.connection()
+        inserted = _INSERT_SALE[conn.dialect.name].first(conn, values)
+        if inserted is None:
+            raise DuplicateSale(dedupe_key)
+        sale_id, dealer_id = inserted
+        add_to_month(conn, dealer_id, draft.sold_on, amount)
+        return Sale(
+            id=SaleId(sale_id),
+            dealer=draft.dealer,
+            sku=draft.sku,
+            qty=draft.qty,
+            unit_price=draft.unit_price,
+            amount=amount,
+            kind=draft.kind,
+            terminal=draft.terminal,
+            sold_on=draft.sold_on,
+            status=SaleStatus.CONFIRMED,
+            reported_by=reported_by,
+            created_at=now,
+            dedupe_key=dedupe_key,
+            corrects=corrects,
+            source_text=draft.source_text[:2000],
+        )
+
+    def _one(self, where) -> Sale | None:
+        found = self.s.execute(_sales_query().where(where)).first()
+        return _sale(*found) if found else None
+
+    def get(self, sale_id: SaleId) -> Sale | None:
+        return self._one(SaleRow.id == sale_id)
+
+    def by_dedupe_key(self, key: str) -> Sale | None:
+        # Almost always a miss: look at the unique index alone before loading anything.
+        if self.s.connection().execute(_ID_BY_KEY, {"key": key}).first() is None:
+            return None
+        return self._one(SaleRow.dedupe_key == key)
+
+    def facts(self, dealer: DealerCode, sku: Sku, terminal: TerminalCode):
+        return load_sale_facts(self.s, dealer, sku, terminal)
+
+    def set_status(self, sale_id: SaleId, status: SaleStatus) -> None:
+        """Move a sale to `status`; leaving or entering `confirmed` updates its month's sum.
+
+        One conditional UPDATE decides whether the sale crosses `confirmed` (two withdrawals
+        racing on one sale: the second finds it no longer confirmed and changes no sum).
+        """
+        confirmed = SaleStatus.CONFIRMED.value
+        crossing = (
+            SaleRow.status != confirmed
+            if status.value == confirmed
+            else (SaleRow.status == confirmed)
+        )
+        moved = self.s.execute(
+            update(SaleRow)
+            .where(SaleRow.id == sale_id, crossing)
+            .values(status=status.value)
+            .returning(SaleRow.dealer_id, SaleRow.sold_on, SaleRow.amount)
+        ).first()
+        if moved is not None:
+            dealer_id, sold_on, amount = moved
+            sign = 1 if status.value == confirmed else -1
+            add_to_month(self.s.connection(), dealer_id, sold_on, sign * amount)
+        else:  # not crossing `confirmed` (or no such sale): the status alone, if any
+            self.s.execute(update(SaleRow).where(SaleRow.id == sale_id).values(status=status.value))
+
+    def list(
+        self,
+        dealers: Sequence[DealerCode],
+        start: date | None = None,
+        end: date | None = None,
+        statuses: Sequence[SaleStatus] = (SaleStatus.CONFIRMED,),
+        limit: int | None = None,
+        lines: Sequence[str] | None = None,
+    ) -> list[Sale]:
+        q = _sales_query().where(
+            DealerRow.code.in_(list(dealers)), SaleRow.status.in_([s.value for s in statuses])
+        )
+        if lines is not None:
+            q = q.where(ProductRow.line.in_(list(lines)))
+        if start is not None:
+            q = q.where(SaleRow.sold_on >= start)
+        if end is not None:
+            q = q.where(SaleRow.sold_on <= end)
+        q = q.order_by(SaleRow.sold_on, SaleRow.id)
+        if limit is not None:
+            q = q.limit(limit)
+        return [_sale(*r) for r in self.s.execute(q)]
+
+    def record_stock(self, level: StockLevel, reported_by: int | None, now: datetime) -> None:
+        dealer_id, product_id = self.ids.dealer(level.dealer), self.ids.product(level.sku)
+        row = self.s.scalar(
+            select(StockRow).where(
+                StockRow.dealer_id == dealer_id,
+                StockRow.product_id == product_id,
+                StockRow.as_of == level.as_of,
+            )
+        )
+        if row is None:
+            row = StockRow(dealer_id=dealer_id, product_id=product_id, as_of=level.as_of)
+            self.s.add(row)
+        row.qty = level.qty
+        row.reported_by = reported_by
+        row.created_at = now
+        self.s.flush()
+
+    def stock(self, dealer: DealerCode) -> list[StockLevel]:
+        rows = self.s.execute(
+            select(StockRow.qty, StockRow.as_of, ProductRow.sku)
+            .join(ProductRow, StockRow.product_id == ProductRow.id)
+            .join(DealerRow, StockRow.dealer_id == DealerRow.id)
+            .where(DealerRow.code == dealer)
+            .order_by(ProductRow.sku, StockRow.as_of)
+        )
+        latest: dict[str, StockLevel] = {}
+        for qty, as_of, sku in rows:
+            latest[sku] = StockLevel(dealer, Sku(sku), qty, as_of)
+        return list(latest.values())
+
+    def price_exceptions(self, dealer: DealerCode, sku: Sku) -> list[PriceException]:
+        rows = self.s.execute(
+            select(PriceExceptionRow, DealerRow.code)
+            .join(ProductRow, PriceExceptionRow.product_id == ProductRow.id)
+            .outerjoin(DealerRow, PriceExceptionRow.dealer_id == DealerRow.id)
+            .where(ProductRow.sku == sku)
+            .where((DealerRow.code == dealer) | PriceExceptionRow.dealer_id.is_(None))
+        )
+        return [
+            PriceException(
+                sku=sku,
+                min_price=r.min_price,
+                validity=Validity(r.valid_from, r.valid_to),
+                approved_by=r.approved_by,
+                dealer=DealerCode(code) if code else None,
+            )
+            for r, code in rows
+        ]
+
+    def add_price_exception(self, exception: PriceException, now: datetime) -> None:
+        self.s.add(
+            PriceExceptionRow(
+                dealer_id=self.ids.dealer(exception.dealer) if exception.dealer else None,
+                product_id=self.ids.product(exception.sku),
+                min_price=exception.min_price,
+                valid_from=exception.validity.valid_from,
+                valid_to=exception.validity.valid_to,
+                approved_by=exception.approved_by,
+                created_at=now,
+            )
+        )
+        self.s.flush()
+
+    def save_draft(self, dealer: DealerCode, data: dict[str, Any], now: datetime) -> Draft:
+        row = SaleDraftRow(dealer_id=self.ids.dealer(dealer), data=data, created_at=now)
+        self.s.add(row)
+        self.s.flush()
+        return Draft(row.id, dealer, dict(data), now)
+
+    def draft(self, draft_id: int) -> Draft | None:
+        found = self.s.execute(
+            select(SaleDraftRow, DealerRow.code)
+            .join(DealerRow, SaleDraftRow.dealer_id == DealerRow.id)
+            .where(SaleDraftRow.id == draft_id)
+        ).first()
+        if found is None:
+            return None
+        row, code = found
+        return Draft(row.id, DealerCode(code), dict(row.data), row.created_at)
+
+    def recent_drafts(self, dealer: DealerCode, since: datetime) -> list[Draft]:
+        rows = self.s.scalars(
+            select(SaleDraftRow)
+            .join(DealerRow, SaleDraftRow.dealer_id == DealerRow.id)
+            .where(DealerRow.code == dealer, SaleDraftRow.created_at >= since)
+            .order_by(SaleDraftRow.id.desc())
+        )
+        return [Draft(r.id, dealer, dict(r.data), r.created_at) for r in rows]
+
+    def update_draft(self, draft_id: int, data: dict[str, Any]) -> None:
+        row = self.s.get(SaleDraftRow, draft_id)
+        if row is not None:
+            row.data = dict(data)

@@ -1,0 +1,1 @@
+"""Tickets, their photos, history and ratings on SQLAlchemy."""

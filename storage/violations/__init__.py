@@ -1,0 +1,1 @@
+"""The violation register on SQLAlchemy."""

@@ -46,16 +46,14 @@ sys.path.insert(0, str(ROOT))
 from telegram import Update  # noqa: E402
 from telegram.ext import Application, ContextTypes, MessageHandler, filters  # noqa: E402
 
-import handlers.installed  # noqa: E402, F401  (registers every command)
 from bench.fake_telegram_process import RemoteFake  # noqa: E402
 from bot.transports.telegram.service import TelegramService  # noqa: E402
 from domain.catalog.model import DealerCode  # noqa: E402
 from domain.identity.invites import issue_invite  # noqa: E402
 from domain.shared.outbox import OutgoingMessage  # noqa: E402
-from handlers.core import registry  # noqa: E402
 from handlers.core.messages import Inbound, Reply  # noqa: E402
 from tests.e2e.telegram_harness import telegram_app  # noqa: E402
-from tests.support import seed_catalog  # noqa: E402
+from tests.support import ROUTER, seed_catalog  # noqa: E402
 
 FIRST_CHAT = 100_000
 
@@ -198,7 +196,7 @@ async def main(
 ) -> None:
     fake = await RemoteFake.start()
     chats = [FIRST_CHAT + n for n in range(chat_count)]
-    reports = "report" in registry.COMMANDS
+    reports = "report" in ROUTER.commands
     kind = "sales reports" if reports else "/help"
     texts = [
         f"/report A100 {1 + n % 5} {3500 + n % 50} T-0001" if reports else "/help"

@@ -10,8 +10,11 @@ from sqlalchemy import Engine
 
 from bot.config import Settings
 from domain.shared.clock import Clock, SystemClock
+from handlers import contexts
 from handlers.core.context import CoreOptions
 from handlers.core.conversation import Conversation
+from handlers.core.jobs import Jobs
+from handlers.core.router import Router
 from storage.db import make_engine, make_session_factory, upgrade
 from storage.uow import SqlAlchemyUnitOfWorkFactory
 
@@ -49,6 +52,8 @@ class App:
     clock: Clock
     options: CoreOptions
     conversation: Conversation
+    router: Router
+    jobs: Jobs
 
     def close(self) -> None:
         self.engine.dispose()
@@ -63,5 +68,15 @@ def build_app(
     uow_factory = SqlAlchemyUnitOfWorkFactory(make_session_factory(engine))
     clock = clock or SystemClock()
     options = core_options(settings)
-    conversation = Conversation(uow_factory, clock, options)
-    return App(settings, engine, uow_factory, clock, options, conversation)
+    installed = contexts.build()
+    conversation = Conversation(uow_factory, clock, options, installed.router)
+    return App(
+        settings,
+        engine,
+        uow_factory,
+        clock,
+        options,
+        conversation,
+        installed.router,
+        installed.jobs,
+    )

@@ -8,25 +8,22 @@ from zoneinfo import ZoneInfo
 from bot.app import App
 from bot.scheduler import run_now, schedules
 from domain.shared.jobs import RunOutcome
-from handlers.core.job_hooks import install_hooks
-from handlers.core.jobs import JOBS
 
 
 def print_jobs(app: App, echo: Callable[[str], None]) -> None:
-    install_hooks()
     tz = ZoneInfo(app.settings.scheduler.timezone)
     now = app.clock.now()
     fmt = "%Y-%m-%d %H:%M"
     echo(f"{'job':<20} {'schedule':<28} {'next run':<17} last run")
     plan = {s.name: s for s in schedules(app.settings.scheduler)}
-    names = sorted(set(plan) | set(JOBS))
+    names = sorted(set(plan) | set(app.jobs))
     with app.uow_factory() as uow:
         for name in names:
             schedule = plan.get(name)
             crons = " | ".join(schedule.crons) if schedule else "(no schedule)"
             nxt = schedule.next(now) if schedule else None
             next_text = nxt.astimezone(tz).strftime(fmt) if nxt else "-"
-            if name not in JOBS:
+            if name not in app.jobs:
                 echo(f"{name:<20} {crons:<28} {next_text:<17} (not installed)")
                 continue
             last = uow.jobs.last(name)
@@ -47,8 +44,7 @@ def run_one(app: App, name: str, echo: Callable[[str], None]) -> int:
     try:
         run = run_now(app, name)
     except KeyError:
-        install_hooks()
-        echo(f"error: unknown job {name!r}; jobs: {', '.join(sorted(JOBS))}")
+        echo(f"error: unknown job {name!r}; jobs: {', '.join(app.jobs.names())}")
         return 2
     tz = ZoneInfo(app.settings.scheduler.timezone)
     when = run.occasion.astimezone(tz).strftime("%Y-%m-%d %H:%M")

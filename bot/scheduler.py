@@ -24,8 +24,7 @@ from bot.app import App
 from bot.config import SchedulerSettings
 from bot.cron import parse_cron
 from domain.shared.jobs import JobRun, RunOutcome, RunTrigger
-from handlers.core.job_hooks import install_hooks
-from handlers.core.jobs import JOBS, run_job
+from handlers.core.jobs import Jobs, run_job
 
 log = logging.getLogger(__name__)
 
@@ -85,20 +84,20 @@ def schedules(settings: SchedulerSettings) -> list[Schedule]:
     ]
 
 
-def installed(settings: SchedulerSettings) -> list[Schedule]:
-    install_hooks()
-    return [s for s in schedules(settings) if s.name in JOBS]
+def installed(settings: SchedulerSettings, jobs: Jobs) -> list[Schedule]:
+    return [s for s in schedules(settings) if s.name in jobs]
 
 
 def run_now(app: App, name: str, trigger: RunTrigger = RunTrigger.MANUAL) -> JobRun:
     """Run job `name` for its latest occasion (now, when it has no schedule)."""
-    install_hooks()
-    if name not in JOBS:
+    if name not in app.jobs:
         raise KeyError(name)
     now = app.clock.now()
     found = {s.name: s for s in schedules(app.settings.scheduler)}
     occasion = found[name].previous(now) if name in found else None
-    return run_job(app.uow_factory, app.clock, app.options, name, occasion or now, trigger)
+    return run_job(
+        app.jobs, app.uow_factory, app.clock, app.options, name, occasion or now, trigger
+    )
 
 
 def catch_up(app: App, plan: list[Schedule]) -> list[JobRun]:
@@ -118,6 +117,7 @@ def catch_up(app: App, plan: list[Schedule]) -> list[JobRun]:
             continue
         runs.append(
             run_job(
+                app.jobs,
                 app.uow_factory,
                 app.clock,
                 app.options,
@@ -134,7 +134,7 @@ class SchedulerService:
 
     def __init__(self, app: App) -> None:
         self.app = app
-        self.plan = installed(app.settings.scheduler)
+        self.plan = installed(app.settings.scheduler, app.jobs)
 
     async def fire(self, name: str) -> JobRun | None:
         schedule = next(s for s in self.plan if s.name == name)
@@ -143,7 +143,7 @@ class SchedulerService:
             return None
         a = self.app
         run = await asyncio.to_thread(
-            run_job, a.uow_factory, a.clock, a.options, name, occasion, RunTrigger.SCHEDULE
+            run_job, a.jobs, a.uow_factory, a.clock, a.options, name, occasion, RunTrigger.SCHEDULE
         )
         if run.outcome is RunOutcome.FAILED:
             log.error("job %s failed: %s", name, run.detail)

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from domain.catalog.model import DealerCode, ManagerCode
 from domain.identity.invites import issue_invite
+from handlers.contexts import build
 from handlers.core.conversation import Conversation
 from handlers.core.forms import split_answer
 from handlers.core.messages import Attachment, Inbound, Reply
@@ -21,6 +22,11 @@ from storage.models import (
     RegionRow,
     TerminalRow,
 )
+
+# Every context installed, as the app does: one router and one set of jobs for the tests.
+INSTALLED = build()
+ROUTER = INSTALLED.router
+JOBS = INSTALLED.jobs
 
 
 def seed_catalog(uow_factory) -> None:

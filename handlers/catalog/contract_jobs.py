@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from handlers.core.jobs import JobContext, job
+from handlers.core.jobs import JobContext, Jobs
 from handlers.core.messages import Reply
+from handlers.core.router import Router
 
 
-@job("contract_expiry")
 def contract_expiry(ctx: JobContext) -> None:
     """Contracts ending within contract_notice_days: tell the dealer and its managers."""
     today = ctx.today
@@ -41,3 +41,7 @@ def contract_expiry(ctx: JobContext) -> None:
                     )
                 ),
             )
+
+
+def install(router: Router, jobs: Jobs) -> None:
+    jobs.add(contract_expiry, "contract_expiry")

@@ -13,8 +13,10 @@ from domain.identity.invites import issue_invite
 from domain.targets.model import in_first_year
 from handlers.core.context import Ctx
 from handlers.core.errors import UserError
+from handlers.core.jobs import Jobs
 from handlers.core.messages import MAX_PAYLOAD_BYTES, Button, Reply, button_rows
-from handlers.core.registry import MANAGER, SALES_LEADS, command
+from handlers.core.registry import MANAGER, SALES_LEADS
+from handlers.core.router import Router
 
 MAX_LISTED = 50  # a chat message stays readable (and under Telegram's 4096 characters)
 PICK_BUTTONS = 8
@@ -53,7 +55,6 @@ def _status(ctx: Ctx, dealer: Dealer) -> str:
     return ctx.t(f"people.status.{dealer.status.value}")
 
 
-@command("dealers", roles=MANAGER, example="/dealers 华西", aliases=("经销商列表",))
 def dealers(ctx: Ctx) -> Reply:
     """List the dealers in this manager's regions (admins: all), optionally filtered."""
     scoped = _scoped(ctx)
@@ -106,7 +107,6 @@ def _authorization_line(ctx: Ctx, auth: Authorization) -> str:
     return ctx.t("people.authorization", line=auth.line, where=where, valid=valid)
 
 
-@command("dealer", roles=MANAGER, example="/dealer D001", aliases=("经销商",))
 def dealer(ctx: Ctx) -> Reply:
     """Show a dealer's profile: tier, credit, deposit, contract, authorizations, contacts."""
     if not ctx.args:
@@ -151,7 +151,6 @@ def dealer(ctx: Ctx) -> Reply:
     return Reply("\n".join(lines), buttons)
 
 
-@command("invite", roles=SALES_LEADS, example="/invite D001", aliases=("邀请",))
 def invite(ctx: Ctx) -> Reply:
     """Create a one-time code that links a dealer contact to a dealer in your scope."""
     args = list(ctx.args)
@@ -167,3 +166,11 @@ def invite(ctx: Ctx) -> Reply:
     ctx.audit("invite.issue", f"dealer:{d.code}")
     until = ctx.t.datetime(issued.expires_at, ctx.options.tz)
     return Reply(ctx.t("people.invite_issued", name=d.name, code=issued.code, until=until))
+
+
+def install(router: Router, jobs: Jobs) -> None:
+    router.command(
+        dealers, "dealers", roles=MANAGER, example="/dealers 华西", aliases=("经销商列表",)
+    )
+    router.command(dealer, "dealer", roles=MANAGER, example="/dealer D001", aliases=("经销商",))
+    router.command(invite, "invite", roles=SALES_LEADS, example="/invite D001", aliases=("邀请",))

@@ -9,10 +9,11 @@ from domain.catalog.pricing import price_in_force
 from domain.identity.actors import Role
 from handlers.catalog.matching import find_in_text, product_names
 from handlers.core.context import Ctx
-from handlers.core.conversation import text_handler
 from handlers.core.errors import UserError
+from handlers.core.jobs import Jobs
 from handlers.core.messages import Button, Reply
-from handlers.core.registry import LINKED, command
+from handlers.core.registry import LINKED
+from handlers.core.router import Router
 from handlers.sales.inputs import resolve_product
 
 MAX_LISTED = 20
@@ -55,7 +56,6 @@ def _price_reply(ctx: Ctx, product: Product) -> Reply:
     )
 
 
-@command("price", roles=LINKED, example="/price A100")
 def price(ctx: Ctx) -> Reply:
     """The price policy in force today: floors and supply price of one product or all."""
     if not ctx.args:
@@ -76,7 +76,6 @@ def price(ctx: Ctx) -> Reply:
     return _price_reply(ctx, product)
 
 
-@text_handler(priority=30)
 def price_question(ctx: Ctx, text: str) -> Reply | None:
     """ "A100最低售价是多少？" names a product and asks its price: answer with the figures."""
     if ctx.actor.role is Role.ANONYMOUS or _SALE_WORDS.search(text) or _RULE_WORDS.search(text):
@@ -88,3 +87,8 @@ def price_question(ctx: Ctx, text: str) -> Reply | None:
         return None
     product = ctx.uow.catalog.product(found.key)
     return _price_reply(ctx, product) if product else None
+
+
+def install(router: Router, jobs: Jobs) -> None:
+    router.command(price, "price", roles=LINKED, example="/price A100")
+    router.text(price_question, priority=30)

@@ -1,1 +1,25 @@
 """The conversation kernel: messages, router, forms, i18n, errors, jobs, exports."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from handlers.core.jobs import Jobs
+    from handlers.core.router import Router
+
+
+def install(router: Router, jobs: Jobs) -> None:
+    """Add this context's commands, interpreters, forms, exporters and jobs, in help order."""
+    # Imported here, not at the top: importing one module of the package (its package
+    # runs first) must not import the whole context.
+    from handlers.core import exports, form_files, housekeeping, intents, outbox_failures
+
+    for module in (
+        exports,
+        intents,
+        form_files,
+        housekeeping,
+        outbox_failures,
+    ):
+        module.install(router, jobs)

@@ -18,6 +18,7 @@ from handlers.core.background import Background
 from handlers.core.errors import NotAllowed, UserError
 from handlers.core.i18n import Translator
 from handlers.core.messages import Inbound, ParsedCommand, Reply
+from handlers.core.router import Router
 from handlers.core.sheets import SheetError, SheetTable
 
 
@@ -73,6 +74,7 @@ class Ctx:
     answering: FormState | None = None  # the open form this inbound answers, if any
     background: Background | None = None  # slow work off the path serving other users
     upload: SheetTable | SheetError | None = None  # an uploaded sheet, read before the transaction
+    router: Router = field(default_factory=Router)  # what the bot answers (the app's)
 
     @property
     def now(self) -> datetime:

@@ -13,7 +13,6 @@ import math
 import unicodedata
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from rapidfuzz import process
 
@@ -36,43 +35,12 @@ from handlers.core.forms import (
 from handlers.core.i18n import Translator, normalize_locale
 from handlers.core.messages import MAX_PAYLOAD_BYTES, Inbound, ParsedCommand, Reply, parse_command
 from handlers.core.ordering import KeyedSerializer
+from handlers.core.router import Router
 from handlers.core.sheets import read_upload
 
 log = logging.getLogger(__name__)
 
 MAX_TEXT = 2000
-TextHandler = Callable[[Ctx, str], Reply | list[Reply] | None]
-FileHandler = Callable[[Ctx], Reply | list[Reply] | None]
-
-
-@dataclass(frozen=True, slots=True)
-class _Interpreter:
-    priority: int
-    func: Callable
-
-
-TEXT_HANDLERS: list[_Interpreter] = []
-FILE_HANDLERS: list[_Interpreter] = []
-
-
-def text_handler(priority: int) -> Callable[[TextHandler], TextHandler]:
-    """Register an interpreter of plain text; lower priority runs first, None passes on."""
-
-    def register(func: TextHandler) -> TextHandler:
-        TEXT_HANDLERS.append(_Interpreter(priority, func))
-        TEXT_HANDLERS.sort(key=lambda i: i.priority)
-        return func
-
-    return register
-
-
-def file_handler(priority: int) -> Callable[[FileHandler], FileHandler]:
-    def register(func: FileHandler) -> FileHandler:
-        FILE_HANDLERS.append(_Interpreter(priority, func))
-        FILE_HANDLERS.sort(key=lambda i: i.priority)
-        return func
-
-    return register
 
 
 def clean_text(text: str) -> str:
@@ -102,9 +70,13 @@ class Conversation:
         uow_factory: Callable[[], UnitOfWork],
         clock: Clock | None = None,
         options: CoreOptions | None = None,
+        router: Router | None = None,
     ) -> None:
-        import handlers.installed  # noqa: F401  (registers every command)
+        if router is None:  # every context, as the app installs them
+            from handlers.contexts import build
 
+            router = build().router
+        self.router = router
         self.uow_factory = uow_factory
         self.clock = clock or SystemClock()
         self.options = options or CoreOptions()
@@ -141,6 +113,7 @@ class Conversation:
                 t,
                 background=self.background,
                 upload=upload,
+                router=self.router,
             )
             try:
                 replies = self._over_rate(ctx)
@@ -165,6 +138,7 @@ class Conversation:
                     ctx.command,
                     background=self.background,
                     upload=upload,
+                    router=self.router,
                 )
                 ctx.answering = answering
                 self._charge(ctx)  # the rollback gave the message back to the bucket
@@ -193,7 +167,7 @@ class Conversation:
             return replies
         actor = arrival.actor or Actor(inbound.platform, inbound.user_id, inbound.chat_id)
         t = Translator(self._locale(actor, inbound))
-        ctx = Ctx(inbound, actor, uow, self.clock, self.options, t)
+        ctx = Ctx(inbound, actor, uow, self.clock, self.options, t, router=self.router)
         fresh: list[Reply] = []
         try:
             fresh = self._route(ctx, arrival.form)
@@ -284,7 +258,7 @@ class Conversation:
         if state is not None and not slash:
             # Inside a form, plain text is the answer even when it starts with a command word.
             return self._answer(ctx, state, text)
-        parsed = parse_command(text, registry.known_names())
+        parsed = parse_command(text, self.router.known_names())
         if parsed is not None:
             return self._command(ctx, parsed, form_open=state is not None)
         if slash:
@@ -309,8 +283,8 @@ class Conversation:
             ctx.audit("button.bad", payload[:80])
             return [Reply(ctx.t("error.bad_button"))]
         if kind == "c":
-            parsed = parse_command("/" + value, registry.known_names())
-            if parsed is None or registry.lookup(parsed.name) is None:
+            parsed = parse_command("/" + value, self.router.known_names())
+            if parsed is None or self.router.lookup(parsed.name) is None:
                 ctx.audit("button.bad", payload[:80])
                 return [Reply(ctx.t("error.bad_button"))]
             return self._command(ctx, parsed, form_open=form is not None)
@@ -341,7 +315,7 @@ class Conversation:
         return continue_form(ctx, state, value)
 
     def _command(self, ctx: Ctx, parsed: ParsedCommand, *, form_open: bool = True) -> list[Reply]:
-        cmd = registry.lookup(parsed.name)
+        cmd = self.router.lookup(parsed.name)
         if cmd is None:
             return [self._unknown(ctx, parsed.name)]
         if cmd.name == "cancel":
@@ -358,7 +332,7 @@ class Conversation:
         return _as_list(cmd.func(ctx))
 
     def _unknown(self, ctx: Ctx, name: str) -> Reply:
-        mine = [c.name for c in registry.commands_for(ctx.actor.seat)]
+        mine = [c.name for c in self.router.commands_for(ctx.actor.seat)]
         best = process.extractOne(name, mine, score_cutoff=75) if name else None
         if best is not None:
             return Reply(ctx.t("error.unknown_command_suggest", name=name[:40], cmd=best[0]))
@@ -367,7 +341,7 @@ class Conversation:
     def _text(self, ctx: Ctx, text: str) -> list[Reply]:
         if ctx.actor.role is Role.ANONYMOUS:
             return [Reply(ctx.t("error.link_first"))]
-        for interpreter in TEXT_HANDLERS:
+        for interpreter in self.router.texts:
             result = interpreter.func(ctx, text)
             if result is not None:
                 ctx.audit(f"text:{interpreter.func.__name__}", text[:200])
@@ -379,7 +353,7 @@ class Conversation:
         if ctx.actor.role is Role.ANONYMOUS:
             return [Reply(ctx.t("error.link_first"))]
         name = ctx.inbound.file.filename if ctx.inbound.file else ""
-        for interpreter in FILE_HANDLERS:
+        for interpreter in self.router.files:
             result = interpreter.func(ctx)
             if result is not None:
                 ctx.audit(f"file:{interpreter.func.__name__}", name[:200])

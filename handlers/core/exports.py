@@ -7,7 +7,7 @@ context and the period's bounds and returns rows; `handlers.core.workbooks` writ
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Any
@@ -17,8 +17,10 @@ from domain.shared.periods import Period, PeriodError, PeriodKind
 from domain.shared.ports import UnitOfWork
 from handlers.core.context import Ctx
 from handlers.core.errors import UserError
+from handlers.core.jobs import Jobs
 from handlers.core.messages import Attachment, Button, Reply, button_rows
-from handlers.core.registry import SALES_STAFF, SERVICE, command, require
+from handlers.core.registry import SALES_STAFF, SERVICE, require
+from handlers.core.router import Router
 from handlers.core.workbooks import XLSX_MIME, workbook
 
 
@@ -35,29 +37,6 @@ class Sheet:
     rows: Sequence[Sequence[Any]]
 
 
-@dataclass(frozen=True, slots=True)
-class Exporter:
-    kind: str
-    func: Callable[[Ctx, Window], Sheet]
-    label_key: str  # catalog key naming the kind on its button
-    default_period: PeriodKind
-
-
-EXPORTERS: dict[str, Exporter] = {}
-
-
-def exporter(
-    kind: str, *, label_key: str, default_period: PeriodKind = PeriodKind.MONTH
-) -> Callable[[Callable[[Ctx, Window], Sheet]], Callable[[Ctx, Window], Sheet]]:
-    def register(func: Callable[[Ctx, Window], Sheet]) -> Callable[[Ctx, Window], Sheet]:
-        if kind in EXPORTERS:
-            raise ValueError(f"exporter {kind!r} registered twice")
-        EXPORTERS[kind] = Exporter(kind, func, label_key, default_period)
-        return func
-
-    return register
-
-
 def period_window(ctx: Ctx, text: str | None, default: PeriodKind) -> Window:
     """The named period (default: the current one of kind `default`) in business time."""
     try:
@@ -70,20 +49,15 @@ def period_window(ctx: Ctx, text: str | None, default: PeriodKind) -> Window:
     return Window(period, start, end)
 
 
-@command(
-    "export",
-    roles=SALES_STAFF | SERVICE,
-    example="/export complaints 2026-07",
-    aliases=("导出",),
-    actions={"sales": SALES_STAFF, "violations": SALES_STAFF, "complaints": SERVICE},
-)
 def export(ctx: Ctx) -> Reply:
     """Download a spreadsheet (XLSX) of your regions: sales, violations or complaints."""
     kind = ctx.args[0].lower() if ctx.args else ""
-    found = EXPORTERS.get(kind)
+    found = ctx.router.exporters.get(kind)
     if found is None:
-        buttons = [Button(ctx.t(e.label_key), f"c:export {e.kind}") for e in EXPORTERS.values()]
-        kinds = ", ".join(sorted(EXPORTERS))
+        buttons = [
+            Button(ctx.t(e.label_key), f"c:export {e.kind}") for e in ctx.router.exporters.values()
+        ]
+        kinds = ", ".join(sorted(ctx.router.exporters))
         if kind:
             text = ctx.t("export.unknown", kind=ctx.args[0][:40], kinds=kinds)
         else:
@@ -128,3 +102,14 @@ def _export_later(ctx: Ctx, kind: str, name: str, text: str, sheet: Sheet) -> Re
     if not ctx.background.submit(f"export {kind}", write, failed):
         raise UserError("export.busy")
     return Reply(t("export.preparing", rows=len(sheet.rows), command=again))
+
+
+def install(router: Router, jobs: Jobs) -> None:
+    router.command(
+        export,
+        "export",
+        roles=SALES_STAFF | SERVICE,
+        example="/export complaints 2026-07",
+        aliases=("导出",),
+        actions={"sales": SALES_STAFF, "violations": SALES_STAFF, "complaints": SERVICE},
+    )

@@ -1,6 +1,6 @@
 """A file sent while an open form's step waits for one (a complaint's photos) answers that step.
 
-A step opts in with `@accepts_file(form, step)`; the function stores what it needs in the
+A step opts in with `router.file_step(func, form, step)`; the function stores what it needs in the
 form data and names the next step (the same step to accept more files). Other files, and
 files outside such a step, go on to the other file interpreters.
 """
@@ -11,31 +11,22 @@ from collections.abc import Callable
 
 from domain.shared.ports import FormState
 from handlers.core.context import Ctx
-from handlers.core.conversation import file_handler
 from handlers.core.errors import UserError
-from handlers.core.forms import END, FORMS, Data, question
+from handlers.core.forms import END, Data, question
+from handlers.core.jobs import Jobs
 from handlers.core.messages import Attachment, Reply
+from handlers.core.router import Router
 
 FileAnswer = Callable[[Ctx, Data, Attachment], str]
-FILE_STEPS: dict[tuple[str, str], FileAnswer] = {}
 
 
-def accepts_file(form: str, step: str) -> Callable[[FileAnswer], FileAnswer]:
-    def register(func: FileAnswer) -> FileAnswer:
-        FILE_STEPS[(form, step)] = func
-        return func
-
-    return register
-
-
-@file_handler(priority=0)
 def file_to_open_form(ctx: Ctx) -> list[Reply] | None:
     i = ctx.inbound
     state = ctx.uow.forms.get(i.platform, i.chat_id, i.user_id)
     if state is None or (state.expires_at is not None and state.expires_at <= ctx.now):
         return None
-    accept = FILE_STEPS.get((state.form, state.step))
-    form = FORMS.get(state.form)
+    accept = ctx.router.file_steps.get((state.form, state.step))
+    form = ctx.router.forms.get(state.form)
     if accept is None or form is None or i.file is None:
         return None
     data = dict(state.data)
@@ -54,3 +45,7 @@ def file_to_open_form(ctx: Ctx) -> list[Reply] | None:
         FormState(i.platform, i.chat_id, i.user_id, form.name, nxt, data, ctx.form_expiry())
     )
     return [question(ctx, form.name, nxt, form.steps[nxt].ask(ctx, data))]
+
+
+def install(router: Router, jobs: Jobs) -> None:
+    router.file(file_to_open_form, priority=0)

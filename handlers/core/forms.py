@@ -43,18 +43,6 @@ class Form:
     finish: Callable[[Ctx, Data], Reply | list[Reply]]
 
 
-FORMS: dict[str, Form] = {}
-
-
-def register_form(form: Form) -> Form:
-    if form.name in FORMS:
-        raise ValueError(f"form {form.name!r} registered twice")
-    if form.first not in form.steps:
-        raise ValueError(f"form {form.name!r}: first step {form.first!r} is not a step")
-    FORMS[form.name] = form
-    return form
-
-
 def cancel_button(ctx: Ctx) -> Button:
     return Button(ctx.t("form.cancel_button"), CANCEL_PAYLOAD)
 
@@ -98,7 +86,7 @@ def _state(ctx: Ctx, form: Form, step: str, data: Data) -> FormState:
 
 def start_form(ctx: Ctx, name: str, data: Data | None = None, step: str | None = None) -> Reply:
     """Open form `name` (replacing any open one) and return its first question."""
-    form = FORMS[name]
+    form = ctx.router.forms[name]
     data = dict(data or {})
     first = step or form.first
     ctx.uow.forms.save(_state(ctx, form, first, data))
@@ -107,7 +95,7 @@ def start_form(ctx: Ctx, name: str, data: Data | None = None, step: str | None =
 
 
 def continue_form(ctx: Ctx, state: FormState, value: str) -> list[Reply]:
-    form = FORMS.get(state.form)
+    form = ctx.router.forms.get(state.form)
     i = ctx.inbound
     if form is None or state.step not in form.steps:
         ctx.uow.forms.clear(i.platform, i.chat_id, i.user_id)
@@ -136,7 +124,7 @@ def continue_form(ctx: Ctx, state: FormState, value: str) -> list[Reply]:
 
 def ask_again(ctx: Ctx, state: FormState) -> Reply | None:
     """The open form's current question, or None when it cannot be asked any more."""
-    form = FORMS.get(state.form)
+    form = ctx.router.forms.get(state.form)
     if form is None or state.step not in form.steps:
         return None
     try:
@@ -147,14 +135,11 @@ def ask_again(ctx: Ctx, state: FormState) -> Reply | None:
         return None
 
 
-# Other things a user may have "in progress" outside a form (a drafted sale awaiting its
-# Confirm button) register here; `cancel` ends them too. Each returns True if it ended any.
-CANCEL_HOOKS: list[Callable[[Ctx], bool]] = []
-
-
 def cancel_form(ctx: Ctx) -> bool:
     i = ctx.inbound
     existing = ctx.uow.forms.get(i.platform, i.chat_id, i.user_id)
     ctx.uow.forms.clear(i.platform, i.chat_id, i.user_id)
-    ended = [hook(ctx) for hook in CANCEL_HOOKS]
+    # Other things a user may have in progress outside a form (a drafted sale awaiting its
+    # Confirm button) end too; each hook returns True if it ended any.
+    ended = [hook(ctx) for hook in ctx.router.cancel_hooks]
     return existing is not None or any(ended)

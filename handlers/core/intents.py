@@ -7,8 +7,9 @@ import re
 
 from domain.identity.actors import Role
 from handlers.core.context import Ctx
-from handlers.core.conversation import text_handler
+from handlers.core.jobs import Jobs
 from handlers.core.messages import MAX_PAYLOAD_BYTES, Button, Reply
+from handlers.core.router import Router
 
 _WANT_ZH = r"(我想|我要|想要|要|帮我|请帮我|需要|申请)"
 _COMPLAINT = re.compile(
@@ -19,7 +20,6 @@ _COMPLAINT = re.compile(
 )
 
 
-@text_handler(priority=20)
 def complaint_intent(ctx: Ctx, text: str) -> Reply | None:
     """A dealer saying they want to complain gets the complaint form one tap away."""
     if ctx.actor.role is not Role.DEALER or not _COMPLAINT.match(text):
@@ -29,3 +29,7 @@ def complaint_intent(ctx: Ctx, text: str) -> Reply | None:
     if len(ask.encode("utf-8")) <= MAX_PAYLOAD_BYTES:
         buttons.append(Button(ctx.t("intent.ask_instead"), ask))
     return Reply(ctx.t("intent.complaint"), (tuple(buttons),))
+
+
+def install(router: Router, jobs: Jobs) -> None:
+    router.text(complaint_intent, priority=20)

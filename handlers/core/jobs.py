@@ -1,8 +1,7 @@
 """Scheduled jobs: one registry (name -> function of a JobContext) and the run that guards it.
 
-A job module registers itself with `@job("name")`; `bot.scheduler` fires it on its cron
-strings (config [scheduler]) and `dealerbot jobs run NAME` runs it by hand. Importing this
-package imports every job module, so the registry is complete.
+A context adds its jobs in its `install(router, jobs)`; `bot.scheduler` fires them on their
+cron strings (config [scheduler]) and `dealerbot jobs run NAME` runs one by hand.
 """
 
 from __future__ import annotations
@@ -79,23 +78,44 @@ class Job:
     summary: str
 
 
-JOBS: dict[str, Job] = {}
+class Jobs:
+    """The app's scheduled jobs by name; each context's `install(router, jobs)` adds its own."""
 
+    def __init__(self) -> None:
+        self._jobs: dict[str, Job] = {}
 
-def job(name: str) -> Callable[[JobFunc], JobFunc]:
-    """Register a job; its first docstring line is shown by `dealerbot jobs list`."""
-
-    def register(func: JobFunc) -> JobFunc:
-        if name in JOBS:
-            raise ValueError(f"job {name!r} registered twice")
+    def add(self, func: JobFunc, name: str) -> None:
+        """Add a job; its first docstring line is shown by `dealerbot jobs list`."""
+        if name in self._jobs:
+            raise ValueError(f"job {name!r} added twice")
         summary = (func.__doc__ or "").strip().splitlines()[0] if func.__doc__ else ""
-        JOBS[name] = Job(name, func, summary)
-        return func
+        self._jobs[name] = Job(name, func, summary)
 
-    return register
+    def add_counting(self, func: Callable[..., int], name: str) -> None:
+        """A job whose work is `func(uow, now, options) -> how many messages it queued`,
+        written without a JobContext (it queues through its own helpers)."""
+
+        def run(ctx: JobContext) -> None:
+            ctx.sent += int(func(ctx.uow, ctx.now, ctx.options) or 0)
+
+        run.__doc__ = (func.__doc__ or name).strip().splitlines()[0]
+        self.add(run, name)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._jobs
+
+    def __iter__(self):
+        return iter(self._jobs)
+
+    def __getitem__(self, name: str) -> Job:
+        return self._jobs[name]
+
+    def names(self) -> list[str]:
+        return sorted(self._jobs)
 
 
 def run_job(
+    jobs: Jobs,
     uow_factory: UnitOfWorkFactory,
     clock: Clock,
     options: CoreOptions,
@@ -109,7 +129,7 @@ def run_job(
     an occasion that already succeeded is skipped. A manual run always runs, and the outbox
     dedupe keys keep it from repeating a message.
     """
-    spec = JOBS[name]
+    spec = jobs[name]
     started = clock.now()
     try:
         with uow_factory() as uow:
@@ -150,10 +170,3 @@ def run_job(
             uow.jobs.record(run)
             uow.commit()
         return run
-
-
-from handlers.catalog import contract_jobs  # noqa: E402,F401
-from handlers.core import housekeeping, job_hooks, outbox_failures  # noqa: E402,F401
-from handlers.sales import reminders  # noqa: E402,F401
-from handlers.targets import alerts  # noqa: E402,F401
-from handlers.violations import digest  # noqa: E402,F401

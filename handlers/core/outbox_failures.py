@@ -14,8 +14,9 @@ from domain.catalog.model import DealerCode
 from domain.identity.actors import Actor
 from domain.shared.outbox import FailedDelivery
 from handlers.core.i18n import Translator
-from handlers.core.jobs import JobContext, job
+from handlers.core.jobs import JobContext, Jobs
 from handlers.core.messages import Reply
+from handlers.core.router import Router
 
 JOB = "outbox_failures"
 LINES = 20
@@ -28,7 +29,6 @@ class _Digest:
     failures: dict[int, FailedDelivery] = field(default_factory=dict)
 
 
-@job(JOB)
 def outbox_failures(ctx: JobContext) -> None:
     """Messages that failed for good -> the managers they were for or whose dealers they were."""
     # A digest that failed is not reported in another digest to the same manager.
@@ -99,3 +99,7 @@ def outbox_failures(ctx: JobContext) -> None:
 def _preview(text: str) -> str:
     first = text.strip().splitlines()[0] if text.strip() else "…"
     return first if len(first) <= PREVIEW else first[: PREVIEW - 1] + "…"
+
+
+def install(router: Router, jobs: Jobs) -> None:
+    jobs.add(outbox_failures, JOB)

@@ -12,8 +12,10 @@ from domain.identity.unlinking import unlink as unlink_account
 from handlers.catalog.people import visible_dealer
 from handlers.core.context import Ctx
 from handlers.core.errors import UserError
+from handlers.core.jobs import Jobs
 from handlers.core.messages import MAX_PAYLOAD_BYTES, Button, Reply, button_rows
-from handlers.core.registry import LINKED, SALES_LEADS, command
+from handlers.core.registry import LINKED, SALES_LEADS
+from handlers.core.router import Router
 
 CONFIRM_WORDS = {"ok", "confirm", "yes", "确认"}
 KEEP_WORDS = {"keep", "no", "保留"}
@@ -51,7 +53,6 @@ def _unlink(ctx: Ctx, contact: Contact, reason: str) -> None:
     )
 
 
-@command("unlink", roles=LINKED, example="/unlink", aliases=("解绑", "解除绑定"))
 def unlink(ctx: Ctx) -> Reply:
     """Unlink this chat account from its dealer or manager (asks to confirm first)."""
     contact = ctx.uow.identities.contact(ctx.actor.identity_id) if ctx.actor.identity_id else None
@@ -74,7 +75,6 @@ def unlink(ctx: Ctx) -> Reply:
     return Reply(ctx.t("unlink.ask", linked_to=_linked_to_name(ctx, contact)), button_rows(buttons))
 
 
-@command("contacts", roles=SALES_LEADS, example="/contacts D001", aliases=("联系人",))
 def contacts(ctx: Ctx) -> Reply:
     """The chat accounts linked to a dealer of yours, each with an unlink button."""
     if not ctx.args:
@@ -126,3 +126,10 @@ def _ask_reason(ctx: Ctx, code: str, contact: Contact) -> Reply:
             buttons.append(Button(ctx.t(f"contacts.reason.{reason}"), payload))
     text = ctx.t("contacts.ask_reason", name=contact.name, code=code, id=contact.identity_id)
     return Reply(text, button_rows(buttons))
+
+
+def install(router: Router, jobs: Jobs) -> None:
+    router.command(unlink, "unlink", roles=LINKED, example="/unlink", aliases=("解绑", "解除绑定"))
+    router.command(
+        contacts, "contacts", roles=SALES_LEADS, example="/contacts D001", aliases=("联系人",)
+    )

@@ -8,8 +8,10 @@ from domain.identity.actors import InviteAlreadyUsed, Role, check_invite, normal
 from handlers.core.context import Ctx
 from handlers.core.errors import UserError
 from handlers.core.i18n import Translator, normalize_locale
+from handlers.core.jobs import Jobs
 from handlers.core.messages import Button, Reply, button_rows
-from handlers.core.registry import ANYONE, LINKED, command, commands_for
+from handlers.core.registry import ANYONE, LINKED
+from handlers.core.router import Router
 
 
 def _whoami(ctx: Ctx) -> str:
@@ -22,7 +24,6 @@ def _whoami(ctx: Ctx) -> str:
     return ctx.t("start.linked_manager", name=manager.name if manager else "", role=role)
 
 
-@command("start", roles=ANYONE, example="/start K7PQ2MXA", redact=True)
 def start(ctx: Ctx) -> Reply:
     """Link this chat account with a one-time code."""
     if not ctx.args:
@@ -54,11 +55,10 @@ def start(ctx: Ctx) -> Reply:
     return Reply(_whoami(ctx) + "\n" + ctx.t("start.next"))
 
 
-@command("help", roles=ANYONE, example="/help", aliases=("帮助", "menu"))
 def help_(ctx: Ctx) -> Reply:
     """List the commands this user may use, with an example each."""
     lines = [ctx.t("help.title")]
-    for cmd in commands_for(ctx.actor.seat):
+    for cmd in ctx.router.commands_for(ctx.actor.seat):
         lines.append(_help_line(ctx, cmd))
     if ctx.actor.role is Role.ANONYMOUS:
         lines.append(ctx.t("help.anonymous_hint"))
@@ -87,7 +87,6 @@ def _known(ctx: Ctx, key: str) -> str | None:
     return None if text == key else text
 
 
-@command("lang", roles=LINKED, example="/lang en", aliases=("language", "语言"))
 def lang(ctx: Ctx) -> Reply:
     """Choose the bot's language: zh or en."""
     choice = normalize_locale(ctx.args[0]) if ctx.args else None
@@ -102,8 +101,14 @@ def lang(ctx: Ctx) -> Reply:
     return Reply(ctx.t("lang.set"))
 
 
-@command("cancel", roles=ANYONE, example="/cancel", aliases=("取消",))
 def cancel(ctx: Ctx) -> Reply:
     """Stop the form in progress."""
     # The router handles cancel before lookup; this entry exists for help and menus.
     return Reply(ctx.t("form.nothing_to_cancel"))
+
+
+def install(router: Router, jobs: Jobs) -> None:
+    router.command(start, "start", roles=ANYONE, example="/start K7PQ2MXA", redact=True)
+    router.command(help_, "help", roles=ANYONE, example="/help", aliases=("帮助", "menu"))
+    router.command(lang, "lang", roles=LINKED, example="/lang en", aliases=("language", "语言"))
+    router.command(cancel, "cancel", roles=ANYONE, example="/cancel", aliases=("取消",))

@@ -11,11 +11,12 @@ from domain.policy.model import FaqEntry, FaqReach, PolicyQuestion, QuestionStat
 from domain.policy.search import looks_like_question, question_lang
 from domain.shared.record_ids import parse_record_id
 from handlers.core.context import Ctx
-from handlers.core.conversation import text_handler
 from handlers.core.errors import UserError
 from handlers.core.i18n import Translator
+from handlers.core.jobs import Jobs
 from handlers.core.messages import Button, Reply
-from handlers.core.registry import LINKED, SALES_LEADS, SALES_STAFF, SERVICE, command
+from handlers.core.registry import LINKED, SALES_LEADS, SALES_STAFF, SERVICE
+from handlers.core.router import Router
 from handlers.policy.digest import forward_question
 from handlers.policy.knowledge import KNOWLEDGE
 from handlers.policy.replies import locale_of, quote, rating_buttons, short_label, trim
@@ -115,7 +116,6 @@ def managed_question(ctx: Ctx, raw: str) -> PolicyQuestion:
     return q
 
 
-@command("ask", roles=LINKED, example="/ask 窜货会怎么处罚？", aliases=("问", "提问"))
 def ask(ctx: Ctx) -> Reply:
     """Ask a policy question; the answer quotes the governing clause."""
     assert ctx.command is not None
@@ -127,14 +127,12 @@ def ask(ctx: Ctx) -> Reply:
     return reply
 
 
-@text_handler(priority=50)
 def policy_text(ctx: Ctx, text: str) -> Reply | None:
     if ctx.actor.role is Role.ANONYMOUS:
         return None
     return answer_question(ctx, text, from_plain_text=True)
 
 
-@command("clause", roles=LINKED, example="/clause 12 1")
 def clause(ctx: Ctx) -> Reply:
     """Show another clause offered with an answer."""
     if len(ctx.args) != 2 or not ctx.args[1].isdecimal():
@@ -152,7 +150,6 @@ def clause(ctx: Ctx) -> Reply:
     return Reply(quote(found, t))
 
 
-@command("rate", roles=LINKED, example="/rate 12 up")
 def rate(ctx: Ctx) -> Reply:
     """Tell whether an answer helped: up or down."""
     if len(ctx.args) != 2 or ctx.args[1] not in ("up", "down"):
@@ -167,12 +164,6 @@ def rate(ctx: Ctx) -> Reply:
     return Reply(ctx.t(key))
 
 
-@command(
-    "answer",
-    roles=SALES_STAFF | SERVICE,
-    example="/answer 12 可以，需先提交价格例外申请",
-    aliases=("答复",),
-)
 def answer(ctx: Ctx) -> Reply:
     """Answer a dealer's question; the answer is sent to the dealer."""
     assert ctx.command is not None
@@ -209,7 +200,6 @@ def answer(ctx: Ctx) -> Reply:
     )
 
 
-@command("questions", roles=SALES_STAFF | SERVICE, example="/questions", aliases=("问题",))
 def questions(ctx: Ctx) -> Reply:
     """Questions waiting for an answer or rated not helpful."""
     dealers = None if ctx.actor.is_admin else [str(d) for d in ctx.scoped_dealers()]
@@ -233,3 +223,22 @@ def questions(ctx: Ctx) -> Reply:
         )
     lines.append(ctx.t("policy.open_questions_hint"))
     return Reply("\n".join(lines))
+
+
+def install(router: Router, jobs: Jobs) -> None:
+    router.command(
+        ask, "ask", roles=LINKED, example="/ask 窜货会怎么处罚？", aliases=("问", "提问")
+    )
+    router.text(policy_text, priority=50)
+    router.command(clause, "clause", roles=LINKED, example="/clause 12 1")
+    router.command(rate, "rate", roles=LINKED, example="/rate 12 up")
+    router.command(
+        answer,
+        "answer",
+        roles=SALES_STAFF | SERVICE,
+        example="/answer 12 可以，需先提交价格例外申请",
+        aliases=("答复",),
+    )
+    router.command(
+        questions, "questions", roles=SALES_STAFF | SERVICE, example="/questions", aliases=("问题",)
+    )

@@ -17,8 +17,10 @@ from domain.policy.search import question_lang
 from domain.shared.record_ids import parse_record_id
 from handlers.core.context import Ctx
 from handlers.core.errors import UserError
+from handlers.core.jobs import Jobs
 from handlers.core.messages import Button, Reply
-from handlers.core.registry import SALES_LEADS, command
+from handlers.core.registry import SALES_LEADS
+from handlers.core.router import Router
 from handlers.policy.commands import managed_question
 from handlers.policy.replies import trim
 
@@ -30,7 +32,6 @@ SCOPE_WORDS = {
 LIST_LIMIT = 30
 
 
-@command("faq", roles=SALES_LEADS, example="/faq new 12 保证金可以分期缴纳吗？ | 可以，分两期。")
 def faq(ctx: Ctx) -> Reply:
     """Write an FAQ in your own words, set whom it answers, publish or withdraw it."""
     args = ctx.args
@@ -222,3 +223,9 @@ def _list(ctx: Ctx) -> Reply:
         )
     lines.append(ctx.t("faq.usage"))
     return Reply("\n".join(lines))
+
+
+def install(router: Router, jobs: Jobs) -> None:
+    router.command(
+        faq, "faq", roles=SALES_LEADS, example="/faq new 12 保证金可以分期缴纳吗？ | 可以，分两期。"
+    )

@@ -11,8 +11,10 @@ from domain.shared.record_ids import parse_record_id
 from handlers.core.context import Ctx
 from handlers.core.errors import UserError
 from handlers.core.forms import start_form
+from handlers.core.jobs import Jobs
 from handlers.core.messages import Button, Reply
-from handlers.core.registry import BROADCASTERS, DEALER, MARKETING, command, require
+from handlers.core.registry import BROADCASTERS, DEALER, MARKETING, require
+from handlers.core.router import Router
 from handlers.promotions import delivery
 from handlers.promotions.form import parse_when, send_or_schedule
 
@@ -54,7 +56,6 @@ def _show(ctx: Ctx, promo: Promotion) -> Reply:
     )
 
 
-@command("promo", roles=MARKETING, example="/promo new", actions={"send": BROADCASTERS})
 def promo_cmd(ctx: Ctx) -> Reply:
     """Create, send, edit and follow up promotions."""
     args = ctx.args
@@ -162,7 +163,6 @@ def _remind(ctx: Ctx, promo: Promotion, rest: tuple[str, ...], *, send: bool) ->
     return Reply(ctx.t("promo.nudged", dealers=len(pending), contacts=queued))
 
 
-@command("broadcast", roles=BROADCASTERS, example="/broadcast 国庆期间仓库放假三天")
 def broadcast(ctx: Ctx) -> Reply:
     """Send a plain notice to all dealers in your scope."""
     text = ctx.command.rest if ctx.command else ""
@@ -186,7 +186,6 @@ def broadcast(ctx: Ctx) -> Reply:
 # -- dealer commands -----------------------------------------------------------------------
 
 
-@command("promos", roles=DEALER, example="/promos")
 def promos(ctx: Ctx) -> Reply | list[Reply]:
     """List the promotions running for you now."""
     dealer = ctx.require_dealer()
@@ -205,7 +204,6 @@ def promos(ctx: Ctx) -> Reply | list[Reply]:
     return [Reply(ctx.t("promo.active_title", count=len(shown))), *shown[:10]]
 
 
-@command("ack", roles=DEALER, example="/ack 12")
 def ack(ctx: Ctx) -> Reply:
     """Acknowledge a promotion or notice."""
     dealer = ctx.require_dealer()
@@ -217,3 +215,14 @@ def ack(ctx: Ctx) -> Reply:
         raise UserError("promo.not_found", id=raw)
     ctx.audit("promo.ack", raw)
     return Reply(ctx.t("promo.acked", id=raw))
+
+
+def install(router: Router, jobs: Jobs) -> None:
+    router.command(
+        promo_cmd, "promo", roles=MARKETING, example="/promo new", actions={"send": BROADCASTERS}
+    )
+    router.command(
+        broadcast, "broadcast", roles=BROADCASTERS, example="/broadcast 国庆期间仓库放假三天"
+    )
+    router.command(promos, "promos", roles=DEALER, example="/promos")
+    router.command(ack, "ack", roles=DEALER, example="/ack 12")

@@ -12,7 +12,9 @@ from domain.shared.outbox import OutgoingMessage
 from domain.shared.ports import UnitOfWork
 from handlers.core.context import CoreOptions
 from handlers.core.i18n import Translator
+from handlers.core.jobs import Jobs
 from handlers.core.messages import Attachment, Button, Reply
+from handlers.core.router import Router
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,3 +129,7 @@ def run_promotion_dispatch(uow: UnitOfWork, now: datetime, options: CoreOptions)
         send_now(uow, promo, now, options)
         count += 1
     return count
+
+
+def install(router: Router, jobs: Jobs) -> None:
+    jobs.add_counting(run_promotion_dispatch, "promotion_dispatch")

@@ -12,10 +12,11 @@ from domain.catalog.model import ProductLine, RegionCode
 from domain.promotions.model import Audience, PromoKind, PromoStatus, Promotion
 from handlers.core.context import Ctx
 from handlers.core.errors import UserError
-from handlers.core.form_files import accepts_file
-from handlers.core.forms import END, Data, Form, Step, register_form
+from handlers.core.forms import END, Data, Form, Step
+from handlers.core.jobs import Jobs
 from handlers.core.messages import Attachment, Button, Reply, button_rows
 from handlers.core.registry import BROADCASTERS, require
+from handlers.core.router import Router
 from handlers.promotions import delivery
 
 SKIP = "__skip__"
@@ -158,7 +159,6 @@ def _answer_image(ctx: Ctx, data: Data, value: str) -> str:
     raise UserError("promo.need_image")
 
 
-@accepts_file("promo_new", "image")
 def _image_file(ctx: Ctx, data: Data, file: Attachment) -> str:
     named_image = file.filename.lower().endswith((".png", ".jpg", ".jpeg", ".webp", ".gif"))
     if not (file.mime.startswith("image/") or named_image):
@@ -237,36 +237,35 @@ def send_or_schedule(ctx: Ctx, promo: Promotion) -> Reply:
     )
 
 
-register_form(
-    Form(
-        name="promo_new",
-        first="title",
-        steps={
-            "title": Step(_ask_title, _answer_text("title", "body", 200)),
-            "body": Step(_ask_body, _answer_text("body", "english", 2000)),
-            "english": Step(_ask_english, _answer_english),
-            "lines": Step(
-                _ask_lines,
-                _answer_list(
-                    "lines", "regions", lambda c: {p.line for p in c.uow.catalog.products()}
-                ),
-            ),
-            "regions": Step(
-                _ask_regions,
-                _answer_list(
-                    "regions", "tiers", lambda c: set(c.uow.catalog.region_tree().parents)
-                ),
-            ),
-            "tiers": Step(
-                _ask_tiers,
-                _answer_list("tiers", "start", lambda c: {d.tier for d in c.uow.catalog.dealers()}),
-            ),
-            "start": Step(_ask_start, _answer_start),
-            "end": Step(_ask_end, _answer_end),
-            "fee": Step(_ask_fee, _answer_fee),
-            "image": Step(_ask_image, _answer_image),
-            "confirm": Step(_ask_confirm, _answer_confirm),
-        },
-        finish=_finish,
-    )
+FORM = Form(
+    name="promo_new",
+    first="title",
+    steps={
+        "title": Step(_ask_title, _answer_text("title", "body", 200)),
+        "body": Step(_ask_body, _answer_text("body", "english", 2000)),
+        "english": Step(_ask_english, _answer_english),
+        "lines": Step(
+            _ask_lines,
+            _answer_list("lines", "regions", lambda c: {p.line for p in c.uow.catalog.products()}),
+        ),
+        "regions": Step(
+            _ask_regions,
+            _answer_list("regions", "tiers", lambda c: set(c.uow.catalog.region_tree().parents)),
+        ),
+        "tiers": Step(
+            _ask_tiers,
+            _answer_list("tiers", "start", lambda c: {d.tier for d in c.uow.catalog.dealers()}),
+        ),
+        "start": Step(_ask_start, _answer_start),
+        "end": Step(_ask_end, _answer_end),
+        "fee": Step(_ask_fee, _answer_fee),
+        "image": Step(_ask_image, _answer_image),
+        "confirm": Step(_ask_confirm, _answer_confirm),
+    },
+    finish=_finish,
 )
+
+
+def install(router: Router, jobs: Jobs) -> None:
+    router.file_step(_image_file, "promo_new", "image")
+    router.form(FORM)

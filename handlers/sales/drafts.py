@@ -22,11 +22,12 @@ from handlers.catalog.matching import (
     terminal_names,
 )
 from handlers.core.context import Ctx
-from handlers.core.conversation import text_handler
 from handlers.core.errors import UserError
-from handlers.core.forms import CANCEL_HOOKS, start_form
+from handlers.core.forms import start_form
+from handlers.core.jobs import Jobs
 from handlers.core.messages import Button, Reply
-from handlers.core.registry import DEALER, command
+from handlers.core.registry import DEALER
+from handlers.core.router import Router
 from handlers.sales import inputs
 from handlers.sales.form import draft_from
 from handlers.sales.recording import (
@@ -53,7 +54,6 @@ def _match(text: str, hint: str | None, names: dict[str, tuple[str, ...]]) -> Re
     return resolve(hint, names) if hint else Resolution(None)
 
 
-@text_handler(priority=10)
 def sale_sentence(ctx: Ctx, text: str) -> Reply | None:
     """Plain text that reads as a sale, from a dealer; anything else passes on (None)."""
     if ctx.actor.role is not Role.DEALER:
@@ -138,7 +138,6 @@ def _own_draft(ctx: Ctx, dealer: DealerCode, text: str) -> Draft:
     return draft
 
 
-@command("draft", roles=DEALER, example="/draft 7 ok")
 def draft_cmd(ctx: Ctx) -> Reply:
     """Answer a drafted sale: ID ok|edit|cancel (the buttons under the draft do this)."""
     dealer = ctx.require_dealer()
@@ -201,4 +200,7 @@ def cancel_pending_drafts(ctx: Ctx) -> bool:
     return ended
 
 
-CANCEL_HOOKS.append(cancel_pending_drafts)
+def install(router: Router, jobs: Jobs) -> None:
+    router.text(sale_sentence, priority=10)
+    router.command(draft_cmd, "draft", roles=DEALER, example="/draft 7 ok")
+    router.cancel_hook(cancel_pending_drafts)

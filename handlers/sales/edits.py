@@ -11,8 +11,10 @@ from domain.sales.services import EditProblem, check_edit
 from domain.shared.record_ids import parse_record_id
 from handlers.core.context import Ctx
 from handlers.core.errors import UserError
+from handlers.core.jobs import Jobs
 from handlers.core.messages import Reply
-from handlers.core.registry import DEALER, SALES_LEADS, command
+from handlers.core.registry import DEALER, SALES_LEADS
+from handlers.core.router import Router
 from handlers.sales import inputs
 from handlers.sales.recording import (
     edit_window,
@@ -40,7 +42,6 @@ def _editable_sale(ctx: Ctx, text: str):
     return sale
 
 
-@command("withdraw", roles=DEALER | SALES_LEADS, example="/withdraw 12", aliases=("撤回",))
 def withdraw(ctx: Ctx) -> Reply:
     """Withdraw a sales report (kept on file as withdrawn)."""
     if not ctx.args:
@@ -51,9 +52,6 @@ def withdraw(ctx: Ctx) -> Reply:
     return Reply(ctx.t("sale.withdrawn", id=sale.id))
 
 
-@command(
-    "correct", roles=DEALER | SALES_LEADS, example="/correct 12 20 3600 T-0012", aliases=("更正",)
-)
 def correct(ctx: Ctx) -> Reply:
     """Correct a sales report: ID QTY PRICE [TERMINAL]; the old one is kept as corrected."""
     if len(ctx.args) < 3:
@@ -83,3 +81,16 @@ def correct(ctx: Ctx) -> Reply:
     ctx.uow.sales.set_status(sale.id, SaleStatus.CORRECTED)
     reply = receipt(ctx, recorded)
     return replace(reply, text=ctx.t("sale.corrected", old=sale.id) + "\n" + reply.text)
+
+
+def install(router: Router, jobs: Jobs) -> None:
+    router.command(
+        withdraw, "withdraw", roles=DEALER | SALES_LEADS, example="/withdraw 12", aliases=("撤回",)
+    )
+    router.command(
+        correct,
+        "correct",
+        roles=DEALER | SALES_LEADS,
+        example="/correct 12 20 3600 T-0012",
+        aliases=("更正",),
+    )

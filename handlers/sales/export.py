@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from domain.sales.model import SaleStatus
 from handlers.core.context import Ctx
-from handlers.core.exports import Sheet, Window, exporter
+from handlers.core.exports import Sheet, Window
+from handlers.core.jobs import Jobs
+from handlers.core.router import Router
 
 
-@exporter("sales", label_key="export.sales.label")
 def export_sales(ctx: Ctx, window: Window) -> Sheet:
     t, tz = ctx.t, ctx.options.tz
     codes = ctx.scoped_dealers()
@@ -40,3 +41,7 @@ def export_sales(ctx: Ctx, window: Window) -> Sheet:
         for s in sales
     ]
     return Sheet(t("export.sales.columns").split("|"), rows)
+
+
+def install(router: Router, jobs: Jobs) -> None:
+    router.exporter(export_sales, "sales", label_key="export.sales.label")

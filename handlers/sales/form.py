@@ -13,8 +13,10 @@ from domain.sales.model import SaleDraft, SaleKind
 from domain.sales.services import MAX_DAYS_BACK, validate_sale
 from handlers.core.context import Ctx
 from handlers.core.errors import UserError
-from handlers.core.forms import END, Form, Step, register_form
+from handlers.core.forms import END, Form, Step
+from handlers.core.jobs import Jobs
 from handlers.core.messages import Button, Reply
+from handlers.core.router import Router
 from handlers.sales import inputs
 from handlers.sales.recording import (
     dedupe_key_for,
@@ -125,17 +127,19 @@ def _finish(ctx: Ctx, data: dict) -> Reply:
     return receipt(ctx, record(ctx, draft_from(ctx, data), dedupe_key_for(ctx)))
 
 
-register_form(
-    Form(
-        name="report",
-        first="product",
-        steps={
-            "product": Step(_ask_product, _answer_product),
-            "qty": Step(_ask_qty, _answer_qty),
-            "price": Step(_ask_price, _answer_price),
-            "terminal": Step(_ask_terminal, _answer_terminal),
-            "confirm": Step(_ask_confirm, _answer_confirm),
-        },
-        finish=_finish,
-    )
+FORM = Form(
+    name="report",
+    first="product",
+    steps={
+        "product": Step(_ask_product, _answer_product),
+        "qty": Step(_ask_qty, _answer_qty),
+        "price": Step(_ask_price, _answer_price),
+        "terminal": Step(_ask_terminal, _answer_terminal),
+        "confirm": Step(_ask_confirm, _answer_confirm),
+    },
+    finish=_finish,
 )
+
+
+def install(router: Router, jobs: Jobs) -> None:
+    router.form(FORM)

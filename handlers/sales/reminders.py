@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 
 from handlers.core.i18n import Translator
-from handlers.core.jobs import JobContext, job
+from handlers.core.jobs import JobContext, Jobs
 from handlers.core.messages import Reply
+from handlers.core.router import Router
 
 WINDOW_DAYS = 7  # the reporting window: a dealer reports at least once a week
 
 
-@job("report_reminder")
 def report_reminder(ctx: JobContext) -> None:
     """Remind dealer contacts with no sales report in the last 7 days (at most once a week)."""
     day = ctx.today
@@ -30,3 +30,7 @@ def report_reminder(ctx: JobContext) -> None:
 
         # Subject: the dealer; period: the ISO week, so a daily run reminds once a week.
         ctx.notify(contact, f"{code}:{year}-W{week:02d}", build)
+
+
+def install(router: Router, jobs: Jobs) -> None:
+    jobs.add(report_reminder, "report_reminder")

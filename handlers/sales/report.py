@@ -10,8 +10,10 @@ from domain.sales.services import SaleRejected
 from handlers.core.context import Ctx
 from handlers.core.errors import UserError
 from handlers.core.forms import start_form
+from handlers.core.jobs import Jobs
 from handlers.core.messages import Reply
-from handlers.core.registry import DEALER, command
+from handlers.core.registry import DEALER
+from handlers.core.router import Router
 from handlers.sales import inputs
 from handlers.sales.form import draft_from  # noqa: F401  (registers the form)
 from handlers.sales.recording import (
@@ -53,7 +55,6 @@ def _command_line(
     return "c:" + " ".join(words)
 
 
-@command("report", roles=DEALER, example="/report A100 20 3500 T-0012", aliases=("报告", "上报"))
 def report(ctx: Ctx) -> Reply:
     """Report a sale: [tender] SKU QTY PRICE [TERMINAL] [DAY]; without arguments, a guided
     form. DAY (2026-11-03, 昨天) is for a sale reported late; it defaults to today."""
@@ -125,3 +126,13 @@ def report(ctx: Ctx) -> Reply:
         ctx.inbound.text,
     )
     return receipt(ctx, record(ctx, draft, dedupe_key_for(ctx)))
+
+
+def install(router: Router, jobs: Jobs) -> None:
+    router.command(
+        report,
+        "report",
+        roles=DEALER,
+        example="/report A100 20 3500 T-0012",
+        aliases=("报告", "上报"),
+    )

@@ -9,9 +9,11 @@ from domain.sales.model import StockLevel
 from domain.sales.services import MAX_QTY
 from handlers.core.context import Ctx
 from handlers.core.errors import UserError
-from handlers.core.forms import END, Form, Step, register_form, start_form
+from handlers.core.forms import END, Form, Step, start_form
+from handlers.core.jobs import Jobs
 from handlers.core.messages import Reply
-from handlers.core.registry import DEALER, command
+from handlers.core.registry import DEALER
+from handlers.core.router import Router
 from handlers.sales import inputs
 from handlers.sales.recording import product_label
 
@@ -56,7 +58,6 @@ def _levels(ctx: Ctx) -> str:
     return "\n".join(lines) + "\n\n"
 
 
-@command("stock", roles=DEALER, example="/stock A100 35", aliases=("库存",))
 def stock(ctx: Ctx) -> Reply:
     """Report stock on hand: SKU QTY [DATE]; without arguments, a guided form."""
     if not ctx.args:
@@ -101,14 +102,17 @@ def _answer_qty(ctx: Ctx, data: dict, value: str) -> str:
     return END
 
 
-register_form(
-    Form(
-        name="stock",
-        first="product",
-        steps={
-            "product": Step(_ask_product, _answer_product),
-            "qty": Step(_ask_qty, _answer_qty),
-        },
-        finish=lambda ctx, data: _record(ctx, data["sku"], int(data["qty"]), ctx.today),
-    )
+FORM = Form(
+    name="stock",
+    first="product",
+    steps={
+        "product": Step(_ask_product, _answer_product),
+        "qty": Step(_ask_qty, _answer_qty),
+    },
+    finish=lambda ctx, data: _record(ctx, data["sku"], int(data["qty"]), ctx.today),
 )
+
+
+def install(router: Router, jobs: Jobs) -> None:
+    router.command(stock, "stock", roles=DEALER, example="/stock A100 35", aliases=("库存",))
+    router.form(FORM)

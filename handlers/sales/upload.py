@@ -13,9 +13,10 @@ from domain.sales.services import validate_sale
 from domain.shared.money import multiply
 from handlers.catalog.matching import product_names, resolve, terminal_names
 from handlers.core.context import Ctx
-from handlers.core.conversation import file_handler
 from handlers.core.errors import UserError
+from handlers.core.jobs import Jobs
 from handlers.core.messages import Reply
+from handlers.core.router import Router
 from handlers.core.sheets import SheetError, is_sheet, named_rows, read_upload
 from handlers.sales import inputs
 from handlers.sales.recording import problem_key, record, violation_text
@@ -71,7 +72,6 @@ def _read_row(ctx: Ctx, row: dict[str, str], names: dict, terminals: dict) -> Sa
     return draft
 
 
-@file_handler(priority=50)
 def sales_sheet(ctx: Ctx) -> Reply | None:
     """A CSV/XLSX from a dealer is a sales sheet; other files pass on (None)."""
     upload = ctx.inbound.file
@@ -138,3 +138,7 @@ def sales_sheet(ctx: Ctx) -> Reply | None:
         lines.append(ctx.t("upload.clean"))
     ctx.audit("sales.uploaded", f"{upload.filename} rows={len(recorded)}")
     return Reply("\n".join(lines))
+
+
+def install(router: Router, jobs: Jobs) -> None:
+    router.file(sales_sheet, priority=50)

@@ -17,8 +17,9 @@ from domain.targets.achievement import (
     target_years,
 )
 from handlers.core.i18n import Translator
-from handlers.core.jobs import JobContext, job
+from handlers.core.jobs import JobContext, Jobs
 from handlers.core.messages import Button, Reply, button_rows
+from handlers.core.router import Router
 
 LINES = 30
 
@@ -42,7 +43,6 @@ def behind_pace(ctx: JobContext) -> dict[DealerCode, list[Standing]]:
     return judge_pace(candidates, explicit, growth, ctx.today)
 
 
-@job("target_alerts")
 def target_alerts(ctx: JobContext) -> None:
     """Dealers behind pace on their targets -> the managers of their regions."""
     late = behind_pace(ctx)
@@ -85,3 +85,7 @@ def target_alerts(ctx: JobContext) -> None:
             )
 
         ctx.notify(manager, f"{manager.manager_code}:{day.isoformat()}", build)
+
+
+def install(router: Router, jobs: Jobs) -> None:
+    jobs.add(target_alerts, "target_alerts")

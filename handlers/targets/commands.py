@@ -12,8 +12,10 @@ from domain.targets.model import TargetSource
 from handlers.core.context import Ctx
 from handlers.core.errors import UserError
 from handlers.core.i18n import Translator
+from handlers.core.jobs import Jobs
 from handlers.core.messages import Attachment, Button, Reply, button_rows
-from handlers.core.registry import DEALER, SALES_LEADS, command, require
+from handlers.core.registry import DEALER, SALES_LEADS, require
+from handlers.core.router import Router
 from handlers.sales import export as sales_export  # noqa: F401  (registers the sales exporter)
 from handlers.targets.standing import load_standings
 
@@ -102,14 +104,6 @@ def set_target(ctx: Ctx, args: tuple[str, ...]) -> Reply:
     )
 
 
-@command(
-    "target",
-    # Targets are set per dealer, not per line: a product-line manager has none to follow.
-    roles=DEALER | SALES_LEADS,
-    example="/target 2026-Q3",
-    aliases=("目标", "任务"),
-    actions={"set": SALES_LEADS},
-)
 def target(ctx: Ctx) -> Reply:
     """Your target: achieved, expected pace, what is still needed each week, with a chart."""
     args = ctx.args
@@ -125,7 +119,6 @@ def target(ctx: Ctx) -> Reply:
     return dealer_progress(ctx, code, _period(args[1]) if len(args) > 1 else None)
 
 
-@command("targets", roles=SALES_LEADS, example="/targets 2026-07", aliases=("目标排名",))
 def targets(ctx: Ctx) -> Reply:
     """Your dealers ranked by target pace; those behind are marked. Chart and XLSX export."""
     period = _period(ctx.args[0]) if ctx.args else Period.containing(ctx.today, PeriodKind.MONTH)
@@ -189,4 +182,18 @@ def targets(ctx: Ctx) -> Reply:
         "\n".join(lines),
         buttons=button_rows([Button(t("targets.export_button"), f"c:export sales {period}")]),
         image=Attachment(f"targets-{period}.png", png, "image/png"),
+    )
+
+
+def install(router: Router, jobs: Jobs) -> None:
+    router.command(
+        target,
+        "target",
+        roles=DEALER | SALES_LEADS,
+        example="/target 2026-Q3",
+        aliases=("目标", "任务"),
+        actions={"set": SALES_LEADS},
+    )
+    router.command(
+        targets, "targets", roles=SALES_LEADS, example="/targets 2026-07", aliases=("目标排名",)
     )

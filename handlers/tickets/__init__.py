@@ -1,1 +1,24 @@
 """Complaints and after-sales tickets in chat, their notices, SLA and exports."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from handlers.core.jobs import Jobs
+    from handlers.core.router import Router
+
+
+def install(router: Router, jobs: Jobs) -> None:
+    """Add this context's commands, interpreters, forms, exporters and jobs, in help order."""
+    # Imported here, not at the top: importing one module of the package (its package
+    # runs first) must not import the whole context.
+    from handlers.tickets import commands, complaint_form, export, sla
+
+    for module in (
+        commands,
+        complaint_form,
+        sla,
+        export,
+    ):
+        module.install(router, jobs)

@@ -18,9 +18,11 @@ from handlers.core.context import Ctx
 from handlers.core.errors import UserError
 from handlers.core.exports import period_window
 from handlers.core.forms import start_form
+from handlers.core.jobs import Jobs
 from handlers.core.messages import Attachment, Button, Reply, button_rows
 from handlers.core.names import actor_name
-from handlers.core.registry import DEALER, SERVICE, command
+from handlers.core.registry import DEALER, SERVICE
+from handlers.core.router import Router
 from handlers.tickets import complaint_form  # noqa: F401  (registers form, exporter)
 from handlers.tickets import export as ticket_export  # noqa: F401  (registers form, exporter)
 from handlers.tickets.flow import assign, load_ticket, manager_scope, rate, transition
@@ -38,14 +40,12 @@ ACTION_WORDS = {
 LIST_LIMIT = 30
 
 
-@command("complaint", roles=DEALER, example="/complaint", aliases=("投诉", "售后"))
 def complaint(ctx: Ctx) -> Reply:
     """File a customer complaint or after-sales case (guided, photos welcome)."""
     ctx.require_dealer()
     return start_form(ctx, "complaint")
 
 
-@command("tickets", roles=DEALER, example="/tickets", aliases=("工单",))
 def tickets(ctx: Ctx) -> Reply:
     """Your complaint tickets and their status."""
     found = ctx.uow.tickets.for_dealer(ctx.require_dealer())
@@ -56,7 +56,6 @@ def tickets(ctx: Ctx) -> Reply:
     return Reply("\n".join(lines))
 
 
-@command("complaints", roles=SERVICE, example="/complaints open", aliases=("投诉列表",))
 def complaints(ctx: Ctx) -> Reply | list[Reply]:
     """Tickets of your regions, overdue first; `open` for unfinished ones, `stats` for scores."""
     word = ctx.args[0].lower() if ctx.args else ""
@@ -74,9 +73,6 @@ def complaints(ctx: Ctx) -> Reply | list[Reply]:
     return Reply("\n".join(lines))
 
 
-@command(
-    "ticket", roles=DEALER | SERVICE, example="/ticket 12 resolve 已更换主板", aliases=("工单详情",)
-)
 def ticket(ctx: Ctx) -> Reply | list[Reply]:
     """A ticket's details and history; managers: assign AGENT | resolve NOTE | close | reopen."""
     if not ctx.args:
@@ -228,3 +224,20 @@ def _stats(ctx: Ctx, text: str | None) -> Reply:
                 )
             )
     return Reply("\n".join(lines))
+
+
+def install(router: Router, jobs: Jobs) -> None:
+    router.command(
+        complaint, "complaint", roles=DEALER, example="/complaint", aliases=("投诉", "售后")
+    )
+    router.command(tickets, "tickets", roles=DEALER, example="/tickets", aliases=("工单",))
+    router.command(
+        complaints, "complaints", roles=SERVICE, example="/complaints open", aliases=("投诉列表",)
+    )
+    router.command(
+        ticket,
+        "ticket",
+        roles=DEALER | SERVICE,
+        example="/ticket 12 resolve 已更换主板",
+        aliases=("工单详情",),
+    )

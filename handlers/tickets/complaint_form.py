@@ -8,10 +8,11 @@ from domain.catalog.model import RegionCode, Sku, TerminalCode
 from domain.tickets.model import NewTicket, Photo, TicketCategory, Urgency
 from handlers.core.context import Ctx
 from handlers.core.errors import UserError
-from handlers.core.form_files import accepts_file
-from handlers.core.forms import END, Data, Form, Step, register_form
+from handlers.core.forms import END, Data, Form, Step
 from handlers.core.i18n import Translator
+from handlers.core.jobs import Jobs
 from handlers.core.messages import MAX_PAYLOAD_BYTES, Attachment, Button, Reply, button_rows
+from handlers.core.router import Router
 from handlers.tickets.flow import open_ticket
 from handlers.tickets.texts import summary
 
@@ -147,7 +148,6 @@ def is_image(file: Attachment) -> bool:
     return file.mime.startswith("image/") or file.filename.lower().endswith(IMAGE_SUFFIXES)
 
 
-@accepts_file("complaint", "photos")
 def photo_file(ctx: Ctx, data: Data, file: Attachment) -> str:
     photos = data.setdefault("photos", [])
     if not is_image(file):
@@ -216,18 +216,21 @@ def finish(ctx: Ctx, data: Data) -> Reply:
     )
 
 
-COMPLAINT = register_form(
-    Form(
-        name="complaint",
-        first="category",
-        steps={
-            "category": Step(ask_category, answer_category),
-            "customer": Step(ask_customer, answer_customer),
-            "product": Step(ask_product, answer_product),
-            "description": Step(ask_description, answer_description),
-            "photos": Step(ask_photos, answer_photos),
-            "urgency": Step(ask_urgency, answer_urgency),
-        },
-        finish=finish,
-    )
+COMPLAINT = Form(
+    name="complaint",
+    first="category",
+    steps={
+        "category": Step(ask_category, answer_category),
+        "customer": Step(ask_customer, answer_customer),
+        "product": Step(ask_product, answer_product),
+        "description": Step(ask_description, answer_description),
+        "photos": Step(ask_photos, answer_photos),
+        "urgency": Step(ask_urgency, answer_urgency),
+    },
+    finish=finish,
 )
+
+
+def install(router: Router, jobs: Jobs) -> None:
+    router.file_step(photo_file, "complaint", "photos")
+    router.form(COMPLAINT)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from domain.tickets.sla import SlaState
 from handlers.core.context import Ctx
-from handlers.core.exports import Sheet, Window, exporter
+from handlers.core.exports import Sheet, Window
+from handlers.core.jobs import Jobs
+from handlers.core.router import Router
 from handlers.tickets.flow import manager_scope
 from handlers.tickets.recipients import sla_policy
 
 
-@exporter("complaints", label_key="tickets.export.label")
 def export_complaints(ctx: Ctx, window: Window) -> Sheet:
     t, tz = ctx.t, ctx.options.tz
     sla = sla_policy(ctx.options)
@@ -58,3 +59,7 @@ COLUMNS = (
     "customer", "product", "assignee", "due", "overdue", "resolved", "on_time", "rating",
     "photos", "description", "resolution",
 )  # fmt: skip
+
+
+def install(router: Router, jobs: Jobs) -> None:
+    router.exporter(export_complaints, "complaints", label_key="tickets.export.label")

@@ -9,7 +9,9 @@ from domain.tickets.model import Ticket
 from domain.tickets.sla import SlaAlert, sla_alert_due, sla_dedupe_key
 from handlers.core.context import CoreOptions
 from handlers.core.i18n import Translator
+from handlers.core.jobs import Jobs
 from handlers.core.messages import Button, Reply
+from handlers.core.router import Router
 from handlers.tickets.recipients import (
     escalation_of,
     handlers_of,
@@ -67,3 +69,7 @@ def _alert(ticket: Ticket, alert: SlaAlert, escalated: bool, now: datetime, opti
         )
 
     return build
+
+
+def install(router: Router, jobs: Jobs) -> None:
+    jobs.add_counting(run_complaint_sla, "complaint_sla")

@@ -15,9 +15,11 @@ from domain.violations.decisions import (
 from handlers.core.context import Ctx
 from handlers.core.errors import UserError
 from handlers.core.i18n import Translator
+from handlers.core.jobs import Jobs
 from handlers.core.messages import Button, Reply, button_rows
 from handlers.core.names import actor_name
-from handlers.core.registry import SALES_LEADS, SALES_STAFF, command, require
+from handlers.core.registry import SALES_LEADS, SALES_STAFF, require
+from handlers.core.router import Router
 from handlers.sales import inputs
 from handlers.sales.recording import product_label, violation_text
 
@@ -28,7 +30,6 @@ def _status(t: Translator, status: ViolationStatus) -> str:
     return t(f"violation.status.{status.value}")
 
 
-@command("violations", roles=SALES_STAFF, example="/violations open", aliases=("违规",))
 def violations(ctx: Ctx) -> Reply:
     """List violations of your region's dealers (add `open` for undecided ones)."""
     only_open = bool(ctx.args) and ctx.args[0].lower() in {"open", "待处理", "未处理"}
@@ -100,12 +101,6 @@ def _details(ctx: Ctx, v) -> Reply:
     return Reply(text, button_rows(buttons))
 
 
-@command(
-    "violation",
-    roles=SALES_STAFF,
-    example="/violation 5 penalize fine 价格低于底价",
-    actions={"penalize": SALES_LEADS},
-)
 def violation(ctx: Ctx) -> Reply:
     """Decide a violation: ID confirm|dismiss|penalize PENALTY [note]."""
     if not ctx.args:
@@ -173,7 +168,6 @@ def _tell_dealer(ctx: Ctx, v) -> None:
         ctx.notify(contact, f"violation:{v.id}:{v.status.value}", build)
 
 
-@command("exception", roles=SALES_LEADS, example="/exception A100 2800 D001 2026-07-01 2026-12-31")
 def exception(ctx: Ctx) -> Reply:
     """Approve a lower price floor: SKU MIN_PRICE DEALER|all [FROM] [TO]."""
     if len(ctx.args) < 3:
@@ -205,4 +199,23 @@ def exception(ctx: Ctx) -> Reply:
             start=ctx.t.date(start),
             end=ctx.t.date(end) if end else ctx.t("exception.open_end"),
         )
+    )
+
+
+def install(router: Router, jobs: Jobs) -> None:
+    router.command(
+        violations, "violations", roles=SALES_STAFF, example="/violations open", aliases=("违规",)
+    )
+    router.command(
+        violation,
+        "violation",
+        roles=SALES_STAFF,
+        example="/violation 5 penalize fine 价格低于底价",
+        actions={"penalize": SALES_LEADS},
+    )
+    router.command(
+        exception,
+        "exception",
+        roles=SALES_LEADS,
+        example="/exception A100 2800 D001 2026-07-01 2026-12-31",
     )

@@ -11,16 +11,16 @@ from datetime import timedelta
 
 from domain.sales.model import Severity
 from handlers.core.i18n import Translator
-from handlers.core.jobs import JobContext, job
+from handlers.core.jobs import JobContext, Jobs
 from handlers.core.messages import Reply
 from handlers.core.registry import SALES_STAFF
+from handlers.core.router import Router
 from handlers.sales.recording import violation_text
 
 LINES = 30
 FIRST_WINDOW = timedelta(hours=1)  # a first run looks back one (default) interval
 
 
-@job("violation_digest")
 def violation_digest(ctx: JobContext) -> None:
     """New (not severe) violations since the last digest -> the managers of their regions."""
     start = ctx.previous or ctx.occasion - FIRST_WINDOW
@@ -70,3 +70,7 @@ def violation_digest(ctx: JobContext) -> None:
 
         # Subject: the manager; period: the window's end (the occasion).
         ctx.notify(manager, f"{manager.manager_code}:{end.isoformat()}", build)
+
+
+def install(router: Router, jobs: Jobs) -> None:
+    jobs.add(violation_digest, "violation_digest")

@@ -5,8 +5,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 from handlers.core.context import Ctx
-from handlers.core.exports import Sheet, Window, exporter
+from handlers.core.exports import Sheet, Window
+from handlers.core.jobs import Jobs
 from handlers.core.names import actor_name
+from handlers.core.router import Router
 
 HEADER_KEYS = (
     "id",
@@ -29,7 +31,6 @@ HEADER_KEYS = (
 )
 
 
-@exporter("violations", label_key="export.kind.violations")
 def export_violations(ctx: Ctx, window: Window) -> Sheet:
     found = ctx.uow.violations.list(
         ctx.scoped_dealers(), start=window.start, end=window.end, lines=ctx.actor.lines
@@ -61,3 +62,7 @@ def export_violations(ctx: Ctx, window: Window) -> Sheet:
         )
     header = [ctx.t(f"export.violations.{k}") for k in HEADER_KEYS]
     return Sheet(header, rows)
+
+
+def install(router: Router, jobs: Jobs) -> None:
+    router.exporter(export_violations, "violations", label_key="export.kind.violations")

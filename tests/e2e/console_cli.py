@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import base64
 
+from handlers import contexts
 from handlers.core.context import Ctx
+from handlers.core.jobs import Jobs
 from handlers.core.messages import Attachment, Reply
-from handlers.core.registry import LINKED, command
+from handlers.core.registry import LINKED
+from handlers.core.router import Router
 
 # A 1x1 transparent PNG.
 PNG = base64.b64decode(
@@ -18,7 +21,6 @@ PNG = base64.b64decode(
 )
 
 
-@command("picture", roles=LINKED, example="/picture")
 def picture(ctx: Ctx) -> Reply:
     """Test only: a reply with an image and a document."""
     return Reply(
@@ -28,7 +30,16 @@ def picture(ctx: Ctx) -> Reply:
     )
 
 
+class PictureContext:
+    @staticmethod
+    def install(router: Router, jobs: Jobs) -> None:
+        router.command(picture, "picture", roles=LINKED, example="/picture")
+
+
 if __name__ == "__main__":
     from bot.cli import main
+
+    # This process is the test's own bot: the app it builds has one context more.
+    contexts.CONTEXTS = (*contexts.CONTEXTS, PictureContext)
 
     main()

@@ -159,13 +159,11 @@ def test_a_new_user_links_reads_help_switches_to_english_and_is_refused(bot):
 
 
 def test_a_dealer_is_refused_every_manager_command_in_a_piped_session(bot):
-    import handlers.installed  # noqa: F401  (the same registry the CLI builds)
     from domain.identity.actors import Seat
-    from handlers.core.registry import COMMANDS
+    from tests.support import ROUTER  # the contexts the CLI installs
 
-    names = sorted(
-        c.name for c in COMMANDS.values() if Seat.ADMIN in c.roles and Seat.DEALER not in c.roles
-    )
+    commands = ROUTER.commands.values()
+    names = sorted(c.name for c in commands if Seat.ADMIN in c.roles and Seat.DEALER not in c.roles)
     assert {"dealers", "dealer", "invite"} <= set(names)
     lines = [f"/start {bot.quick_invite(dealer='D001')}", "/lang en"]
     lines += [f"/{name} D002" for name in names]

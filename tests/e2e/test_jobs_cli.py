@@ -15,6 +15,7 @@ from handlers.core.context import CoreOptions
 from handlers.core.jobs import run_job
 from storage.db import make_engine, make_session_factory, upgrade
 from storage.uow import SqlAlchemyUnitOfWorkFactory
+from tests.support import JOBS
 
 
 def test_jobs_list_shows_every_job_and_run_reports_the_outcome(tmp_path):
@@ -48,10 +49,10 @@ def test_the_scheduler_service_catches_up_on_start_and_stops_when_told(tmp_path)
     uow_factory = SqlAlchemyUnitOfWorkFactory(make_session_factory(engine))
     clock = FixedClock(datetime(2026, 7, 16, 0, 0, tzinfo=UTC))  # Thu 08:00 Shanghai
     options = CoreOptions()
-    run_job(uow_factory, clock, options, "contract_expiry", clock.now())
+    run_job(JOBS, uow_factory, clock, options, "contract_expiry", clock.now())
     clock.set(datetime(2026, 7, 17, 2, 0, tzinfo=UTC))  # Fri 10:00: Fri 08:00 was missed
     app = SimpleNamespace(
-        settings=Settings(), uow_factory=uow_factory, clock=clock, options=options
+        settings=Settings(), uow_factory=uow_factory, clock=clock, options=options, jobs=JOBS
     )
     service = SchedulerService(app)
 

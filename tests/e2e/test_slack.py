@@ -9,12 +9,11 @@ import time
 import pytest
 
 from bot.transports.slack.blocks import slack_commands
-from handlers.core import registry
 from handlers.core.conversation import Conversation
 from handlers.core.i18n import Translator
 from handlers.core.messages import Inbound, Reply
 from tests.e2e.slack_world import signed, start_world
-from tests.support import invite, seed_catalog
+from tests.support import ROUTER, invite, seed_catalog
 
 
 @pytest.fixture
@@ -26,9 +25,8 @@ async def world(db, clock):
 
 
 def needs(*names: str) -> None:
-    import handlers.installed  # noqa: F401  (registers what exists so far)
 
-    missing = [n for n in names if registry.lookup(n) is None]
+    missing = [n for n in names if ROUTER.lookup(n) is None]
     if missing:
         pytest.skip(f"command(s) {', '.join(missing)} not registered yet (being written)")
 
@@ -45,7 +43,7 @@ async def test_a_manager_links_with_the_slash_command_and_is_answered_privately(
         actor = uow.identities.find("slack", "T1:UMGR")
     assert actor is not None and actor.manager_code == "M01"
     assert actor.chat_id == "DUMGR"  # proactive messages go to the DM channel
-    if registry.lookup("violations"):
+    if ROUTER.lookup("violations"):
         assert "/dealer violations" in await manager.command("")
 
 
@@ -69,7 +67,7 @@ async def test_a_dealer_links_and_talks_by_dm_without_slashes(world, clock):
 async def test_an_unlinked_user_is_asked_to_link_first(world):
     stranger = world.user("UNEW")
     said = await stranger.say("卖了20台A100")
-    assert said == slack_commands(Translator("zh_CN")("error.link_first"))
+    assert said == slack_commands(Translator("zh_CN")("error.link_first"), ROUTER.known_names())
     assert "/dealer start" in said
 
 

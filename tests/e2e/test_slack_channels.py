@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-import handlers.installed  # noqa: F401  (registers every command)
 from tests.e2e.slack_world import start_world
 from tests.support import invite, seed_catalog
 

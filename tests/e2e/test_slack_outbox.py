@@ -10,7 +10,7 @@ import pytest
 from domain.shared.outbox import OutboxStatus, OutgoingMessage
 from handlers.core.messages import Attachment, Button, Reply
 from tests.e2e.slack_world import start_world
-from tests.support import invite, seed_catalog
+from tests.support import ROUTER, invite, seed_catalog
 
 PNG = b"\x89PNG\r\n\x1a\n fake chart"
 XLSX = b"PK\x03\x04 fake workbook"
@@ -148,10 +148,8 @@ async def test_an_answer_slack_cannot_take_now_is_delivered_later_by_the_outbox(
 
 
 def needs(name: str) -> None:
-    import handlers.installed  # noqa: F401  (registers what exists so far)
-    from handlers.core import registry
 
-    if registry.lookup(name) is None:
+    if ROUTER.lookup(name) is None:
         pytest.skip(f"command {name} not registered yet (being written)")
 
 

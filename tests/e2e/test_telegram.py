@@ -11,15 +11,13 @@ import time
 import pytest
 from openpyxl import Workbook
 
-import handlers.installed  # noqa: F401  (registers every command)
 from domain.shared.clock import SystemClock
 from domain.shared.outbox import OutboxStatus, OutgoingMessage
-from handlers.core import registry
 from handlers.core.i18n import Translator
 from handlers.core.messages import Inbound, Reply
 from tests.e2e.fake_telegram import FakeTelegram
 from tests.e2e.telegram_harness import RunningBot, TgUser, telegram_app
-from tests.support import invite, seed_catalog
+from tests.support import ROUTER, invite, seed_catalog
 
 # PTB itself formats RetryAfter's message through the deprecated int accessor.
 pytestmark = pytest.mark.filterwarnings("ignore:.*retry_after.*:DeprecationWarning")
@@ -76,7 +74,7 @@ async def test_a_deep_link_code_links_the_dealer_and_help_lists_their_commands(b
 async def test_the_command_menu_is_set_in_both_languages_from_the_registry(bot, fake):
     for language, locale in ((None, "zh_CN"), ("zh", "zh_CN"), ("en", "en")):
         menu = {c["command"]: c["description"] for c in fake.commands[language]}
-        assert set(registry.COMMANDS) <= set(menu)
+        assert set(ROUTER.commands) <= set(menu)
         assert menu["help"] == Translator(locale)("cmd.help")
     assert fake.commands["en"] != fake.commands["zh"]
 
@@ -249,7 +247,7 @@ async def test_webhook_mode_refuses_a_wrong_or_missing_secret_token(db, fake):
 
 
 needs_report = pytest.mark.skipif(
-    "report" not in registry.COMMANDS,
+    "report" not in ROUTER.commands,
     reason="the `report` command (handlers/commands/sales*.py) is not registered yet",
 )
 

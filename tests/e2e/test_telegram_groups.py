@@ -7,7 +7,6 @@ import time
 
 import pytest
 
-import handlers.installed  # noqa: F401  (registers every command)
 from domain.shared.clock import SystemClock
 from domain.shared.outbox import OutboxStatus, OutgoingMessage
 from handlers.core.messages import Reply

@@ -5,9 +5,8 @@ from __future__ import annotations
 import pytest
 
 from domain.identity.actors import Seat
-from handlers.core import registry
 from handlers.core.conversation import Conversation
-from tests.support import Chat, invite, seed_catalog
+from tests.support import ROUTER, Chat, invite, seed_catalog
 
 OTHER_DEALER = ("D002", "申城器械", "瑞金医院")  # D001's contact must never see these
 
@@ -27,7 +26,7 @@ def linked(conv, uow_factory, clock, user: str, **who) -> Chat:
 def manager_only_commands() -> list[str]:
     return sorted(
         c.name
-        for c in registry.COMMANDS.values()
+        for c in ROUTER.commands.values()
         if Seat.ADMIN in c.roles and Seat.DEALER not in c.roles
     )
 
@@ -36,7 +35,7 @@ def test_an_unlinked_user_gets_only_start_and_help(conv):
     chat = Chat(conv, "stranger")
     helped = chat.say("/help")
     assert "/start" in helped and "/help" in helped and "/dealers" not in helped
-    for name in sorted(registry.COMMANDS):
+    for name in sorted(ROUTER.commands):
         if name in ("start", "help", "cancel"):
             continue
         assert "请先绑定账号" in chat.say(f"/{name} D001"), name

@@ -8,10 +8,9 @@ from pathlib import Path
 import pytest
 
 from domain.identity.actors import Seat
-from handlers.core import registry
 from handlers.core.conversation import Conversation
 from storage.models import ManagerRegionRow, ManagerRow, RegionRow
-from tests.support import Chat, invite, seed_catalog
+from tests.support import ROUTER, Chat, invite, seed_catalog
 
 DESIGN = Path(__file__).resolve().parents[2] / "docs" / "DESIGN.md"
 REFUSED = "没有使用这个命令的权限"
@@ -72,11 +71,10 @@ def chats(uow_factory, clock) -> dict[Seat, Chat]:
 
 
 def test_the_registry_and_the_design_table_name_the_same_seats_for_every_command():
-    import handlers.installed  # noqa: F401  (registers every command)
 
     table = design_table()
-    assert set(table) == set(registry.permissions())
-    for name, seats in registry.permissions().items():
+    assert set(table) == set(ROUTER.permissions())
+    for name, seats in ROUTER.permissions().items():
         assert table[name] == {s.value for s in seats}, name
 
 

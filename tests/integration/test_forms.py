@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import pytest
 
+from handlers.contexts import CONTEXTS, build
 from handlers.core import registry
 from handlers.core.context import Ctx
 from handlers.core.conversation import Conversation
 from handlers.core.errors import UserError
-from handlers.core.forms import CANCEL_PAYLOAD, END, FORMS, Form, Step, register_form, start_form
+from handlers.core.forms import CANCEL_PAYLOAD, END, Form, Step, start_form
+from handlers.core.jobs import Jobs
 from handlers.core.messages import Button, Reply, button_rows
+from handlers.core.router import Router
 from tests.support import Chat, invite, seed_catalog
 
 
@@ -46,33 +49,36 @@ def _finish(ctx: Ctx, data: dict) -> Reply:
     return Reply(f"SAVED {data['qty']} {data['colour']}")
 
 
-if "test_pair" not in FORMS:
-    register_form(
-        Form(
-            "test_pair",
-            "qty",
-            {"qty": Step(_ask_qty, _answer_qty), "colour": Step(_ask_colour, _answer_colour)},
-            _finish,
-        )
-    )
+PAIR = Form(
+    "test_pair",
+    "qty",
+    {"qty": Step(_ask_qty, _answer_qty), "colour": Step(_ask_colour, _answer_colour)},
+    _finish,
+)
+
+
+def pair(ctx: Ctx) -> Reply:
+    return start_form(ctx, "test_pair")
+
+
+class PairContext:
+    """A context of this test only: `/pair` starts the test form."""
+
+    @staticmethod
+    def install(router: Router, jobs: Jobs) -> None:
+        router.form(PAIR)
+        router.command(pair, "pair", roles=registry.LINKED)
+
+
+def router_with_pair() -> Router:
+    """Every context of the app plus the test's own: the app's router is left as it is."""
+    return build((*CONTEXTS, PairContext)).router
 
 
 @pytest.fixture
-def pair_command():
-    """`/pair` starts the test form; registered only for the test, then removed."""
-
-    def pair(ctx: Ctx) -> Reply:
-        return start_form(ctx, "test_pair")
-
-    registry.command("pair", roles=registry.LINKED)(pair)
-    yield
-    del registry.COMMANDS["pair"]
-
-
-@pytest.fixture
-def chat(uow_factory, clock, pair_command) -> Chat:
+def chat(uow_factory, clock) -> Chat:
     seed_catalog(uow_factory)
-    chat = Chat(Conversation(uow_factory, clock), "u1")
+    chat = Chat(Conversation(uow_factory, clock, router=router_with_pair()), "u1")
     chat.say(f"/start {invite(uow_factory, clock, dealer='D001')}")
     return chat
 
@@ -174,7 +180,9 @@ def test_each_answer_renews_the_expiry(chat, clock):
 def test_a_form_survives_a_restart(chat, uow_factory, clock):
     chat.say("/pair")
     chat.say("5")
-    restarted = Chat(Conversation(uow_factory, clock), "u1")  # a new process, same database
+    restarted = Chat(
+        Conversation(uow_factory, clock, router=router_with_pair()), "u1"
+    )  # a new process, same database
     assert "SAVED 5 blue" in restarted.say("blue")
     assert saved(uow_factory) == ["5 blue"]
 

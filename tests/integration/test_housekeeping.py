@@ -2,7 +2,7 @@ from handlers.core.context import CoreOptions
 from handlers.core.conversation import Conversation
 from handlers.core.jobs import run_job
 from handlers.core.messages import Inbound
-from tests.support import Chat, invite, seed_catalog
+from tests.support import JOBS, Chat, invite, seed_catalog
 
 
 def test_housekeeping_forgets_old_dedupe_keys_and_expired_forms_but_keeps_recent_ones(
@@ -18,7 +18,7 @@ def test_housekeeping_forgets_old_dedupe_keys_and_expired_forms_but_keeps_recent
     recent = Chat(conv, "recent")
     recent.say("/help", dedupe_key="tg:1:3")
 
-    run = run_job(uow_factory, clock, CoreOptions(), "housekeeping", clock.now())
+    run = run_job(JOBS, uow_factory, clock, CoreOptions(), "housekeeping", clock.now())
 
     assert run.outcome.value == "ok" and "dedupe keys 2, forms 1" in run.detail
     with uow_factory() as uow:

@@ -10,6 +10,7 @@ from handlers.core.conversation import Conversation
 from handlers.core.jobs import run_job
 from handlers.core.messages import Inbound
 from storage.models import InboxRow
+from tests.support import JOBS
 
 
 def entry(n: int, lane: str = "u1") -> InboxEntry:
@@ -65,7 +66,7 @@ def test_housekeeping_drops_inbox_rows_older_than_two_weeks(uow_factory, clock):
     clock.advance(days=15)
     receive(uow_factory, [entry(2)], "a", clock.now())
 
-    run = run_job(uow_factory, clock, CoreOptions(), "housekeeping", clock.now())
+    run = run_job(JOBS, uow_factory, clock, CoreOptions(), "housekeeping", clock.now())
 
     assert "inbox rows 1" in run.detail
     with uow_factory() as uow:

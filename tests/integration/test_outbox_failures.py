@@ -9,7 +9,7 @@ from domain.shared.outbox import OutboxStatus, OutgoingMessage
 from handlers.core.context import CoreOptions
 from handlers.core.conversation import Conversation
 from handlers.core.jobs import run_job
-from tests.support import Chat, invite, seed_catalog
+from tests.support import JOBS, Chat, invite, seed_catalog
 
 OCCASION = datetime(2026, 7, 17, 2, 15, tzinfo=UTC)
 
@@ -39,7 +39,7 @@ def _digests(uow_factory) -> dict[str, list[str]]:
 
 
 def _run(uow_factory, clock, occasion):
-    return run_job(uow_factory, clock, CoreOptions(), "outbox_failures", occasion)
+    return run_job(JOBS, uow_factory, clock, CoreOptions(), "outbox_failures", occasion)
 
 
 def test_each_manager_is_told_once_of_failures_to_them_and_their_dealers(uow_factory, clock):

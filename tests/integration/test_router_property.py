@@ -10,13 +10,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from domain.shared.clock import FixedClock
-from handlers.core import registry
 from handlers.core.conversation import Conversation
 from handlers.core.forms import CANCEL_PAYLOAD
 from handlers.core.i18n import Translator
 from handlers.core.messages import Inbound
 from tests.conftest import make_database
-from tests.support import invite, seed_catalog
+from tests.support import ROUTER, invite, seed_catalog
 
 USERS = ("stranger", "dealer", "manager", "admin")
 
@@ -48,9 +47,8 @@ def apologies() -> tuple[str, ...]:
 
 
 def command_lines() -> st.SearchStrategy[str]:
-    import handlers.installed  # noqa: F401
 
-    names = sorted(registry.known_names())
+    names = sorted(ROUTER.known_names())
     words = st.sampled_from(["D001", "D002", "A100", "2026-Q3", "open", "zh", "en", "-1", "1e9"])
     args = st.lists(st.one_of(words, st.text(max_size=12)), max_size=4).map(" ".join)
     slash = st.sampled_from(["/", "", "／"])

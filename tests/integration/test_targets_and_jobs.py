@@ -17,7 +17,7 @@ from storage.core.job_models import JobRunRow
 from storage.models import ContractRow, DealerRow, OutboxRow, ProductRow, TargetRow, TerminalRow
 from storage.sales.models import SaleRow, ViolationRow
 from storage.sales.monthly import add_to_month
-from tests.support import Chat, invite, seed_catalog
+from tests.support import JOBS, Chat, invite, seed_catalog
 
 OPTIONS = CoreOptions()
 MONDAY_9 = datetime(2026, 7, 13, 1, 0, tzinfo=UTC)  # Mon 2026-07-13 09:00 Shanghai
@@ -173,7 +173,7 @@ def test_manager_sets_a_target_only_for_dealers_of_their_regions(uow_factory, cl
 
 
 def run(uow_factory, clock, name, occasion, trigger=RunTrigger.SCHEDULE):
-    return run_job(uow_factory, clock, OPTIONS, name, occasion, trigger)
+    return run_job(JOBS, uow_factory, clock, OPTIONS, name, occasion, trigger)
 
 
 def test_target_alerts_go_to_the_dealers_managers_once(uow_factory, clock):
@@ -283,9 +283,9 @@ def test_a_run_missed_while_down_runs_once_on_start(db, clock):
     uow_factory = db.uow_factory
     world(uow_factory, clock)
     app = SimpleNamespace(
-        settings=Settings(), uow_factory=uow_factory, clock=clock, options=OPTIONS
+        settings=Settings(), uow_factory=uow_factory, clock=clock, options=OPTIONS, jobs=JOBS
     )
-    plan = [s for s in installed(app.settings.scheduler) if s.name == "target_alerts"]
+    plan = [s for s in installed(app.settings.scheduler, app.jobs) if s.name == "target_alerts"]
     clock.set(MONDAY_9 + timedelta(hours=1))
     assert catch_up(app, plan) == []  # never ran: nothing was missed
     run(uow_factory, clock, "target_alerts", MONDAY_9)
@@ -385,11 +385,8 @@ def test_the_pace_query_judges_to_the_cent_with_the_same_achieved_and_target(uow
 
 
 def test_jobs_of_other_features_are_found_by_name_and_run_under_the_same_guard(uow_factory, clock):
-    from handlers.core.job_hooks import install_hooks
-    from handlers.core.jobs import JOBS
 
     seed_catalog(uow_factory)
-    install_hooks()
     assert {"complaint_sla", "promotion_dispatch"} <= set(JOBS)
     for name in ("complaint_sla", "promotion_dispatch"):
         first = run(uow_factory, clock, name, clock.now())

@@ -14,7 +14,7 @@ from handlers.core.conversation import Conversation
 from handlers.core.messages import Attachment, Reply
 from handlers.tickets.sla import run_complaint_sla
 from storage.models import ManagerRegionRow, ManagerRow, RegionRow
-from tests.support import Chat, invite, seed_catalog
+from tests.support import JOBS, Chat, invite, seed_catalog
 
 JPEG = b"\xff\xd8\xff\xe0" + b"0" * 200
 
@@ -331,14 +331,12 @@ def test_redelivered_rating_button_counts_once(world, uow_factory):
 
 def test_the_complaint_sla_job_runs_through_the_scheduler_registry(world, uow_factory, clock):
     from domain.shared.jobs import RunOutcome
-    from handlers.core.job_hooks import install_hooks
-    from handlers.core.jobs import JOBS, run_job
+    from handlers.core.jobs import run_job
 
-    install_hooks()
     assert "complaint_sla" in JOBS
     file_complaint(world["dealer1"])
     clock.advance(hours=49)
-    run = run_job(uow_factory, clock, CoreOptions(), "complaint_sla", clock.now())
+    run = run_job(JOBS, uow_factory, clock, CoreOptions(), "complaint_sla", clock.now())
     assert run.outcome is RunOutcome.OK
     assert "complaint_sla:overdue:1:console:boss_sc" in outbox_keys(uow_factory)
 
@@ -353,16 +351,16 @@ def test_assigning_a_ticket_names_the_assignee_by_name_and_code_in_english_too(w
 def test_a_complaint_sla_run_reports_how_many_messages_it_queued_and_a_rerun_none(
     world, uow_factory, clock
 ):
-    from handlers.core.job_hooks import install_hooks
     from handlers.core.jobs import run_job
 
-    install_hooks()
     file_complaint(world["dealer1"])
     clock.advance(hours=49)
     before = len(outbox_keys(uow_factory))
-    run = run_job(uow_factory, clock, CoreOptions(), "complaint_sla", clock.now())
+    run = run_job(JOBS, uow_factory, clock, CoreOptions(), "complaint_sla", clock.now())
     assert run.messages == len(outbox_keys(uow_factory)) - before > 0
-    assert run_job(uow_factory, clock, CoreOptions(), "complaint_sla", clock.now()).messages == 0
+    assert (
+        run_job(JOBS, uow_factory, clock, CoreOptions(), "complaint_sla", clock.now()).messages == 0
+    )
 
 
 def test_two_managers_resolving_at_once_record_one_resolution(world, uow_factory):

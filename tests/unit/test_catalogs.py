@@ -20,8 +20,8 @@ from babel.messages.pofile import read_po
 
 from domain.catalog.model import DealerStatus, ManagerRole
 from domain.identity.actors import InviteProblem
-from handlers.core import registry
 from handlers.core.i18n import LOCALES_DIR, SUPPORTED, catalog
+from tests.support import ROUTER
 
 ROOT = Path(__file__).resolve().parents[2]
 SCANNED = ("handlers", "bot")
@@ -102,10 +102,9 @@ def key_uses() -> tuple[list[Use], list[tuple[str, str]]]:
 
 
 def derived_keys() -> set[str]:
-    import handlers.installed  # noqa: F401  (registers every command)
 
     keys = {
-        c.help_key for c in registry.COMMANDS.values() if c.func.__module__.startswith("handlers")
+        c.help_key for c in ROUTER.commands.values() if c.func.__module__.startswith("handlers")
     }
     keys |= {f"role.{r.value}" for r in ManagerRole}
     keys |= {f"start.{p.value}" for p in InviteProblem}

@@ -10,7 +10,6 @@ import pytest
 from domain.catalog.model import DealerCode, ManagerCode
 from domain.identity.invites import issue_invite
 from domain.shared.clock import FixedClock
-from handlers.core import conversation as core
 from handlers.core.conversation import Conversation
 from handlers.core.errors import UserError
 from handlers.core.messages import Inbound, Reply
@@ -47,16 +46,13 @@ def code_for(store: Store, clock, **who: str) -> str:
 
 
 @pytest.fixture
-def interpreter():
-    """Install a plain-text interpreter for one test."""
-    installed = []
+def interpreter(conv):
+    """Add a plain-text interpreter to this test's own router (`conv` builds a new one)."""
 
     def install(func, priority: int = -100):
-        core.text_handler(priority)(func)
-        installed.append(func)
+        conv.router.text(func, priority=priority)
 
-    yield install
-    core.TEXT_HANDLERS[:] = [i for i in core.TEXT_HANDLERS if i.func not in installed]
+    return install
 
 
 def test_a_dealer_links_and_gets_help_without_a_database(conv, store, clock):

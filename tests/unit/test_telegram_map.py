@@ -8,7 +8,6 @@ import pytest
 from telegram import Update
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
-import handlers.installed  # noqa: F401  (registers every command)
 from bot.transports.base import PermanentFailure, RetryLater, Undeliverable
 from bot.transports.telegram.mapping import (
     MAX_TEXT,
@@ -22,6 +21,7 @@ from bot.transports.telegram.mapping import (
     to_inbound,
 )
 from handlers.core.messages import Button, button_rows
+from tests.support import ROUTER
 
 USER = {"id": 42, "is_bot": False, "first_name": "Li", "last_name": "Lei", "language_code": "en"}
 CHAT = {"id": 42, "type": "private"}
@@ -99,7 +99,7 @@ def test_bot_api_errors_map_to_what_the_outbox_does_next():
 
 
 def test_the_menu_has_every_command_in_both_languages():
-    by_language = dict(menus("zh_CN"))
+    by_language = dict(menus(ROUTER, "zh_CN"))
     assert set(by_language) == {None, "zh", "en"}
     en = {c.command: c.description for c in by_language["en"]}
     zh = {c.command: c.description for c in by_language["zh"]}

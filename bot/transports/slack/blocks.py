@@ -11,7 +11,6 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from handlers.core import registry
 from handlers.core.messages import Reply
 
 ACTION_PREFIX = "dealerbot:"
@@ -42,9 +41,9 @@ def _command_pattern(names: frozenset[str]) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w/:.])[/／]({words})(?![\w-])", re.IGNORECASE)
 
 
-def slack_commands(text: str, command: str = "/dealer") -> str:
-    """The core writes `/report ...`; on Slack the user types `/dealer report ...`."""
-    names = registry.known_names()
+def slack_commands(text: str, names: frozenset[str], command: str = "/dealer") -> str:
+    """The core writes `/report ...`; on Slack the user types `/dealer report ...` (`names`:
+    the app's command names and aliases)."""
     if not names:
         return text
     return _command_pattern(names).sub(lambda m: f"{command} {m.group(1)}", text)
@@ -63,9 +62,10 @@ def _chunks(text: str, size: int) -> list[str]:
     return out
 
 
-def render(reply: Reply) -> dict[str, Any]:
-    """Keyword arguments for chat.postMessage / a response_url body: text and blocks."""
-    text = slack_commands(reply.text.strip()) or "…"
+def render(reply: Reply, commands: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """Keyword arguments for chat.postMessage / a response_url body: text and blocks
+    (`/report` written as `/dealer report` for every name in `commands`)."""
+    text = slack_commands(reply.text.strip(), commands) or "…"
     blocks: list[dict[str, Any]] = [
         {"type": "section", "text": {"type": "plain_text", "text": chunk, "emoji": True}}
         for chunk in _chunks(text, SECTION_LIMIT)

@@ -100,8 +100,16 @@ def _retry_after(headers: Any) -> float:
 
 
 class SlackSender:
-    def __init__(self, client: AsyncWebClient, *, token: str, api_base_url: str) -> None:
+    def __init__(
+        self,
+        client: AsyncWebClient,
+        *,
+        token: str,
+        api_base_url: str,
+        commands: frozenset[str] = frozenset(),
+    ) -> None:
         self.client = client
+        self.commands = commands  # the app's command names: `/x` is written `/dealer x`
         self._token = token
         self._api_host = urlsplit(api_base_url).hostname or ""
         # Caches of Slack's facts about a user (not business state): DM channel, name, locale.
@@ -156,7 +164,7 @@ class SlackSender:
         if dest.response_url and await self._respond(dest.response_url, reply):
             posted = True
         elif reply.buttons or not files:
-            await self.client.chat_postMessage(channel=dest.channel, **render(reply))
+            await self.client.chat_postMessage(channel=dest.channel, **render(reply, self.commands))
             posted = True
         if not files:
             return
@@ -166,7 +174,9 @@ class SlackSender:
                 file_uploads=[
                     {"file": a.content, "filename": a.filename, "title": a.filename} for a in files
                 ],
-                initial_comment=None if posted else escape(slack_commands(reply.text)),
+                initial_comment=None
+                if posted
+                else escape(slack_commands(reply.text, self.commands)),
             )
         except (SlackApiError, aiohttp.ClientError, TimeoutError) as exc:
             if posted:
@@ -174,7 +184,11 @@ class SlackSender:
             raise
 
     async def _respond(self, url: str, reply: Reply, **extra: Any) -> bool:
-        body = {"response_type": "ephemeral", "replace_original": False, **render(reply)}
+        body = {
+            "response_type": "ephemeral",
+            "replace_original": False,
+            **render(reply, self.commands),
+        }
         return await self.respond_raw(url, {**body, **extra})
 
     async def respond_raw(self, url: str, body: dict[str, Any]) -> bool:

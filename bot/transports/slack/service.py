@@ -72,7 +72,12 @@ class SlackService:
         self.client = AsyncWebClient(
             token=token, base_url=s.api_base_url, retry_handlers=[], timeout=SEND_TIMEOUT
         )
-        self.sender = SlackSender(self.client, token=token, api_base_url=s.api_base_url)
+        self.sender = SlackSender(
+            self.client,
+            token=token,
+            api_base_url=s.api_base_url,
+            commands=app.router.known_names(),
+        )
         self.requests = SlackRequests(
             conversation or app.conversation,
             self.sender,

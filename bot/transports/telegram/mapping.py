@@ -32,9 +32,9 @@ from telegram.error import (
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.transports.base import PermanentFailure, RetryLater, SendError, Undeliverable
-from handlers.core import registry
 from handlers.core.i18n import SUPPORTED, Translator
 from handlers.core.messages import Attachment, Button, Inbound, Reply
+from handlers.core.router import Router
 
 PLATFORM = "telegram"
 MAX_TEXT = 4096  # sendMessage text limit
@@ -222,10 +222,10 @@ def as_send_error(exc: TelegramError) -> SendError:
 # -- the command menu ----------------------------------------------------------------------
 
 
-def menu(locale: str) -> list[BotCommand]:
-    """Every registered command with its catalog description, in registry order."""
+def menu(router: Router, locale: str) -> list[BotCommand]:
+    """Every command of the app with its catalog description, in the router's order."""
     t = Translator(locale)
-    commands = sorted(registry.COMMANDS.values(), key=lambda c: c.order)
+    commands = router.ordered()
     return [
         BotCommand(c.name, t(c.help_key)[:256])
         for c in commands
@@ -233,8 +233,10 @@ def menu(locale: str) -> list[BotCommand]:
     ]
 
 
-def menus(default_locale: str) -> list[tuple[str | None, list[BotCommand]]]:
+def menus(router: Router, default_locale: str) -> list[tuple[str | None, list[BotCommand]]]:
     """(language_code, commands) pairs: one per catalog language plus the default menu."""
-    pairs: list[tuple[str | None, list[BotCommand]]] = [(None, menu(default_locale))]
-    pairs += [(MENU_LANGUAGES[loc], menu(loc)) for loc in SUPPORTED if loc in MENU_LANGUAGES]
+    pairs: list[tuple[str | None, list[BotCommand]]] = [(None, menu(router, default_locale))]
+    pairs += [
+        (MENU_LANGUAGES[loc], menu(router, loc)) for loc in SUPPORTED if loc in MENU_LANGUAGES
+    ]
     return pairs

@@ -219,7 +219,7 @@ class TelegramService:
                 await self.bot.get_updates(offset=offset, timeout=0, limit=1)
 
     async def _set_menu(self) -> None:
-        for language, commands in menus(self.app.options.default_locale):
+        for language, commands in menus(self.app.router, self.app.options.default_locale):
             try:
                 await self.bot.set_my_commands(commands, language_code=language)
             except TelegramError as exc:  # the menu is a convenience; the bot works without it

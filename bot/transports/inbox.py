@@ -9,8 +9,8 @@ process crashed, or another worker did), oldest first; `recover` does the same o
 start, before new updates are taken.
 
 A receipt can go out twice only when the process dies between sending it and `done`
-committing (one UPDATE after the last reply of an update): the next start sends the stored
-replies again.
+committing (one UPDATE after the last reply of an update, shared by the updates that
+finished meanwhile): the next start sends the stored replies again.
 """
 
 from __future__ import annotations
@@ -44,6 +44,8 @@ class Inbox:
         self.clock = clock
         self.lease = timedelta(seconds=lease_seconds)
         self.owner = f"{platform}-{uuid.uuid4().hex[:12]}"
+        self._pending: set[str] = set()  # keys waiting for the next `done` commit
+        self._committing = asyncio.Lock()
 
     # -- in a worker thread ---------------------------------------------------------------
 
@@ -74,10 +76,20 @@ class Inbox:
         return await asyncio.to_thread(self._receive, entries)
 
     async def done(self, key: str) -> None:
-        try:
-            await asyncio.to_thread(self._done, [key])
-        except Exception:  # the row stays open: answered again from its stored replies
-            log.exception("inbox row %s could not be marked done", key)
+        """Mark the row done; returns once that is committed.
+
+        Group commit: the keys that arrive while a commit is under way are marked together
+        by the next one (one UPDATE for all), so an update costs a share of one write
+        instead of one of its own. The crash window stays the updates in flight."""
+        self._pending.add(key)
+        async with self._committing:
+            if key not in self._pending:  # an earlier commit took it
+                return
+            keys, self._pending = sorted(self._pending), set()
+            try:
+                await asyncio.to_thread(self._done, keys)
+            except Exception:  # the rows stay open: answered again from their stored replies
+                log.exception("%d inbox rows could not be marked done", len(keys))
 
     async def recover(self) -> list[InboxEntry]:
         """Rows left by a process that is gone, now leased to this one, oldest first."""

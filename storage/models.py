@@ -17,15 +17,13 @@ from storage.core.inbox_models import InboxRow
 from storage.core.job_models import JobRunRow
 from storage.core.models import (
     AuditRow,
-    ChatIdentityRow,
     FormStateRow,
     InboundSeenRow,
-    InviteAttemptRow,
-    InviteRow,
     OutboxChatRow,
     OutboxRow,
 )
 from storage.core.rate_models import RateBucketRow
+from storage.identity.models import ChatIdentityRow, InviteAttemptRow, InviteRow
 from storage.policy.models import (
     PolicyClauseRow,
     PolicyDocumentRow,

@@ -74,6 +74,7 @@ class OutboxDispatcher:
         self.idle_sleep = idle_sleep
         self.worker = worker or f"{platform}-{uuid.uuid4().hex[:8]}"
         self._renew_lock = threading.Lock()
+        self._in_flight: set[asyncio.Future] = set()  # database work of this worker's sends
         self._keeping = False  # a drain is under way: its leases are renewed
         self.lease = timedelta(seconds=lease_seconds)
         self.per_chat = claimable_per_chat(lease_seconds, per_chat_interval, batch)
@@ -166,7 +167,7 @@ class OutboxDispatcher:
             async with self._sem:
                 if self.limiter is not None:
                     await self.limiter.acquire()
-                wait = await asyncio.to_thread(self._take_turn, item)
+                wait = await self._in_thread(self._take_turn, item)
                 if wait == LOST:
                     self.lost += 1
                     log.info("outbox %s: message %s was taken over", self.worker, item.id)
@@ -176,7 +177,7 @@ class OutboxDispatcher:
                     error = await self._attempt(item)
                     break
             await asyncio.sleep(wait)
-        await asyncio.to_thread(self._finish, item, error, began)
+        await self._in_thread(self._finish, item, error, began)
         if error is None:
             self.sent += 1
         return error is None
@@ -198,7 +199,7 @@ class OutboxDispatcher:
         """One chat's messages in order; after a failure the rest wait for their retry."""
         for n, item in enumerate(items):
             if not await self._deliver(item) and n + 1 < len(items):
-                await asyncio.to_thread(self._release, items[n + 1 :])
+                await self._in_thread(self._release, items[n + 1 :])
                 return
 
     def _release(self, items: list[OutboxItem]) -> None:
@@ -209,6 +210,15 @@ class OutboxDispatcher:
                 if uow.outbox.hold(item.id, self.worker, self.clock.now()):
                     uow.outbox.mark_retry(item.id, item.not_before, item.last_error)
             uow.commit()
+
+    async def _in_thread(self, func, *args):
+        """`func(*args)` in a worker thread, tracked: a drain that dies waits for the
+        database work already under way, so none of it (a lease extended by `hold`) lands
+        after another worker was told it may take those messages over."""
+        work = asyncio.ensure_future(asyncio.to_thread(func, *args))
+        self._in_flight.add(work)
+        work.add_done_callback(self._in_flight.discard)
+        return await asyncio.shield(work)
 
     async def _keep_leases(self) -> None:
         pause = self.lease.total_seconds() / 3
@@ -238,6 +248,8 @@ class OutboxDispatcher:
             # worker goes out after another worker takes its expired lease over.
             for task in tasks:
                 task.cancel()
+            if self._in_flight:
+                await asyncio.wait(set(self._in_flight))
             raise
         finally:
             keeper.cancel()

@@ -16,10 +16,11 @@ from collections.abc import Callable
 
 from rapidfuzz import process
 
+import handlers.core.registry as registry
+import handlers.core.stored_replies as stored_replies
 from domain.identity.actors import Actor, Role
 from domain.shared.clock import Clock, SystemClock
 from domain.shared.ports import Arrival, DuplicateUpdate, FormState, UnitOfWork
-from handlers.core import registry, stored_replies
 from handlers.core.background import Background
 from handlers.core.context import CoreOptions, Ctx
 from handlers.core.errors import UserError

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
+import handlers.promotions.delivery as delivery
 from domain.promotions.model import Audience, PromoKind, PromoStatus, Promotion, is_targeted
 from domain.shared.record_ids import parse_record_id
 from handlers.core.context import Ctx
@@ -15,7 +16,6 @@ from handlers.core.jobs import Jobs
 from handlers.core.messages import Button, Reply
 from handlers.core.registry import BROADCASTERS, DEALER, MARKETING, require
 from handlers.core.router import Router
-from handlers.promotions import delivery
 from handlers.promotions.form import parse_when, send_or_schedule
 
 

@@ -8,6 +8,7 @@ import re
 from dataclasses import replace
 from datetime import datetime, timedelta
 
+import handlers.promotions.delivery as delivery
 from domain.catalog.model import ProductLine, RegionCode
 from domain.promotions.model import Audience, PromoKind, PromoStatus, Promotion
 from handlers.core.context import Ctx
@@ -17,7 +18,6 @@ from handlers.core.jobs import Jobs
 from handlers.core.messages import Attachment, Button, Reply, button_rows
 from handlers.core.registry import BROADCASTERS, require
 from handlers.core.router import Router
-from handlers.promotions import delivery
 
 SKIP = "__skip__"
 ALL = "__all__"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import handlers.sales.inputs as inputs
 from domain.catalog.model import DealerCode, Sku, TerminalCode
 from domain.identity.actors import Role
 from domain.sales.model import Draft, SaleDraft
@@ -28,7 +29,6 @@ from handlers.core.jobs import Jobs
 from handlers.core.messages import Button, Reply
 from handlers.core.registry import DEALER
 from handlers.core.router import Router
-from handlers.sales import inputs
 from handlers.sales.form import draft_from
 from handlers.sales.recording import (
     describe_draft,

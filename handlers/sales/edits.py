@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import handlers.sales.inputs as inputs
 from domain.catalog.model import DealerCode, TerminalCode
 from domain.identity.actors import Role
 from domain.sales.model import SaleDraft, SaleId, SaleStatus
@@ -15,7 +16,6 @@ from handlers.core.jobs import Jobs
 from handlers.core.messages import Reply
 from handlers.core.registry import DEALER, SALES_LEADS
 from handlers.core.router import Router
-from handlers.sales import inputs
 from handlers.sales.recording import (
     edit_window,
     receipt,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import handlers.sales.inputs as inputs
 from domain.catalog.model import Sku, TerminalCode
 from domain.sales.model import SaleDraft, SaleKind
 from domain.sales.services import MAX_DAYS_BACK, validate_sale
@@ -17,7 +18,6 @@ from handlers.core.forms import END, Form, Step
 from handlers.core.jobs import Jobs
 from handlers.core.messages import Button, Reply
 from handlers.core.router import Router
-from handlers.sales import inputs
 from handlers.sales.recording import (
     dedupe_key_for,
     describe_draft,

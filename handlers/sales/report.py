@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import handlers.sales.inputs as inputs
 from domain.catalog.model import Sku, TerminalCode
 from domain.sales.model import SaleDraft, SaleKind
 from domain.sales.services import SaleRejected
@@ -14,7 +15,6 @@ from handlers.core.jobs import Jobs
 from handlers.core.messages import Reply
 from handlers.core.registry import DEALER
 from handlers.core.router import Router
-from handlers.sales import inputs
 from handlers.sales.form import draft_from  # noqa: F401  (registers the form)
 from handlers.sales.recording import (
     dedupe_key_for,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import handlers.sales.inputs as inputs
 from domain.catalog.model import Sku
 from domain.sales.model import StockLevel
 from domain.sales.services import MAX_QTY
@@ -14,7 +15,6 @@ from handlers.core.jobs import Jobs
 from handlers.core.messages import Reply
 from handlers.core.registry import DEALER
 from handlers.core.router import Router
-from handlers.sales import inputs
 from handlers.sales.recording import product_label
 
 

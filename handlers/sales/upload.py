@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 from decimal import Decimal
 
+import handlers.sales.inputs as inputs
 from domain.catalog.model import Sku, TerminalCode
 from domain.identity.actors import Role
 from domain.sales.model import SaleDraft, Severity
@@ -18,7 +19,6 @@ from handlers.core.jobs import Jobs
 from handlers.core.messages import Reply
 from handlers.core.router import Router
 from handlers.core.sheets import SheetError, is_sheet, named_rows, read_upload
-from handlers.sales import inputs
 from handlers.sales.recording import problem_key, record, violation_text
 
 COLUMNS: dict[str, tuple[str, ...]] = {

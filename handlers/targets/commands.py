@@ -16,7 +16,6 @@ from handlers.core.jobs import Jobs
 from handlers.core.messages import Attachment, Button, Reply, button_rows
 from handlers.core.registry import DEALER, SALES_LEADS, require
 from handlers.core.router import Router
-from handlers.sales import export as sales_export  # noqa: F401  (registers the sales exporter)
 from handlers.targets.standing import load_standings
 
 RANKING_LINES = 40

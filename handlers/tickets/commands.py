@@ -23,8 +23,6 @@ from handlers.core.messages import Attachment, Button, Reply, button_rows
 from handlers.core.names import actor_name
 from handlers.core.registry import DEALER, SERVICE
 from handlers.core.router import Router
-from handlers.tickets import complaint_form  # noqa: F401  (registers form, exporter)
-from handlers.tickets import export as ticket_export  # noqa: F401  (registers form, exporter)
 from handlers.tickets.flow import assign, load_ticket, manager_scope, rate, transition
 from handlers.tickets.recipients import sla_policy
 from handlers.tickets.texts import summary

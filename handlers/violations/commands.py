@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import handlers.sales.inputs as inputs
 from domain.catalog.model import DealerCode, Sku, Validity
 from domain.sales.model import PriceException, ViolationId, ViolationStatus
 from domain.shared.record_ids import parse_record_id
@@ -20,7 +21,6 @@ from handlers.core.messages import Button, Reply, button_rows
 from handlers.core.names import actor_name
 from handlers.core.registry import SALES_LEADS, SALES_STAFF, require
 from handlers.core.router import Router
-from handlers.sales import inputs
 from handlers.sales.recording import product_label, violation_text
 
 MAX_LISTED = 30

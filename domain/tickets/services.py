@@ -167,14 +167,18 @@ def rate(
             ticket.id, now, actor, TicketAction.RATE, ticket.status, ticket.status, str(rating)
         )
     )
-    quiet = {"actor": actor, "now": now, "sla": sla, "tell_dealer": False}
+
+    def quietly(action: TicketAction, note: str) -> TicketEvent:  # the dealer knows: they rated
+        return move(
+            uow, ticket, action, actor=actor, now=now, sla=sla, note=note, tell_dealer=False
+        ).event
+
     if rating_reopens(rating):
-        moved = move(uow, ticket, TicketAction.REOPEN, note=reopen_note, **quiet)
+        reopened = quietly(TicketAction.REOPEN, reopen_note)
         staff = unique_chats(handlers_of(uow, ticket) + escalation_of(uow, ticket))
-        return Rated((moved.event,), True, tuple(staff))
+        return Rated((reopened,), True, tuple(staff))
     if ticket.status is TicketStatus.RESOLVED:
-        moved = move(uow, ticket, TicketAction.CLOSE, note=f"{rating}/5", **quiet)
-        return Rated((moved.event,), False, ())
+        return Rated((quietly(TicketAction.CLOSE, f"{rating}/5"),), False, ())
     return Rated((), False, ())
 
 

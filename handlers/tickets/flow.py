@@ -171,7 +171,7 @@ def rate(ctx: Ctx, ticket: Ticket, rating: int) -> bool:
             reopen_note=ctx.t("tickets.low_rating_note", rating=rating),
         )
     except RateRefused as refused:
-        raise UserError(f"tickets.{RATE_PROBLEMS[refused.problem]}", number=ticket.number) from None
+        raise UserError(RATE_PROBLEMS[refused.problem], number=ticket.number) from None
     except TransitionRefused as refused:
         raise _refused(ctx, ticket, refused) from None
     ctx.audit("ticket.rate", f"{ticket.number} {rating}")
@@ -190,6 +190,6 @@ def rate(ctx: Ctx, ticket: Ticket, rating: int) -> bool:
 
 
 RATE_PROBLEMS = {
-    RateProblem.NOT_RESOLVED: "rate_not_resolved",
-    RateProblem.ALREADY_RATED: "already_rated",
+    RateProblem.NOT_RESOLVED: "tickets.rate_not_resolved",
+    RateProblem.ALREADY_RATED: "tickets.already_rated",
 }

@@ -30,13 +30,13 @@ from sqlalchemy import create_engine, text  # noqa: E402
 
 from domain.catalog.model import DealerCode, RegionCode  # noqa: E402
 from domain.shared.clock import FixedClock  # noqa: E402
+from domain.tickets.lifecycle import apply  # noqa: E402
 from domain.tickets.model import (  # noqa: E402
     FollowUp,
     NewTicket,
     TicketAction,
     TicketCategory,
     Urgency,
-    apply,
 )
 from handlers.core.context import CoreOptions  # noqa: E402
 from handlers.core.conversation import Conversation  # noqa: E402

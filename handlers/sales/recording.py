@@ -8,9 +8,15 @@ from datetime import timedelta
 from decimal import Decimal
 
 from domain.catalog.model import Sku, Terminal, TerminalCode
-from domain.identity.actors import Actor
-from domain.sales.model import Sale, SaleDraft, SaleId, Severity, Violation, ViolationType
-from domain.sales.services import RecordedSale, SaleProblem, SaleRejected, record_sale
+from domain.sales.model import SaleDraft, SaleId, Severity, Violation
+from domain.sales.services import (
+    RecordedSale,
+    SaleProblem,
+    SaleRejected,
+    SevereAlerts,
+    record_sale,
+    severe_alerts,
+)
 from domain.shared.money import multiply
 from handlers.core.context import Ctx
 from handlers.core.errors import UserError
@@ -104,76 +110,54 @@ def receipt(ctx: Ctx, recorded: RecordedSale) -> Reply:
     return Reply("\n".join(lines))
 
 
-def _alert(ctx: Ctx, manager: Actor, sale: Sale, name: str, v: Violation) -> None:
-    def build(t: Translator) -> Reply:
-        text = t(
-            "violation.alert",
-            id=v.id,
-            dealer=sale.dealer,
-            name=name,
-            sale=sale.id,
-            line=violation_text(t, v),
-        )
-        return Reply(
-            text,
-            button_rows(
-                [
-                    Button(t("violation.button.confirm"), f"c:violation {v.id} confirm"),
-                    Button(t("violation.button.dismiss"), f"c:violation {v.id} dismiss"),
-                ]
-            ),
-        )
+def _decide(t: Translator, alerts: SevereAlerts, v: Violation) -> Reply:
+    sale = alerts.sale
+    text = t(
+        "violation.alert",
+        id=v.id,
+        dealer=sale.dealer,
+        name=alerts.dealer_name,
+        sale=sale.id,
+        line=violation_text(t, v),
+    )
+    return Reply(
+        text,
+        button_rows(
+            [
+                Button(t("violation.button.confirm"), f"c:violation {v.id} confirm"),
+                Button(t("violation.button.dismiss"), f"c:violation {v.id} dismiss"),
+            ]
+        ),
+    )
 
-    ctx.notify(manager, f"violation:{v.id}:severe", build)
+
+def _inform(t: Translator, alerts: SevereAlerts, terminal: Terminal) -> Reply:
+    sale = alerts.sale
+    return Reply(
+        t(
+            "violation.alert_territory",
+            dealer=sale.dealer,
+            name=alerts.dealer_name,
+            terminal=terminal.code,
+            terminal_name=terminal.name,
+            sale=sale.id,
+            qty=sale.qty,
+            sku=sale.sku,
+        )
+    )
 
 
 def alert_severe(ctx: Ctx, recorded: RecordedSale) -> None:
-    """Severe violations go to the managers of the dealer's region through the outbox now."""
-    severe = [v for v in recorded.violations if v.severity is Severity.SEVERE]
-    if not severe or recorded.duplicate:
+    """Severe violations go to the managers of the dealer's region through the outbox now
+    (and, for a sale into another region, to that region's managers to know)."""
+    alerts = severe_alerts(ctx.uow, recorded, follows_sales)
+    if alerts is None:
         return
-    sale = recorded.sale
-    dealer = ctx.uow.catalog.dealer(sale.dealer)
-    name = dealer.name if dealer else sale.dealer  # read once, for every alert below
-    product = ctx.uow.catalog.product(sale.sku)
-    line = product.line if product else None
-    managers = [
-        m for m in ctx.uow.identities.managers_of_dealer(sale.dealer) if follows_sales(m, line)
-    ]
-    for v in severe:
-        for manager in managers:
-            _alert(ctx, manager, sale, name, v)
-    # Selling into another region (窜货) hurts that region: its managers hear of it too,
-    # for information (the decision stays with the dealer's own managers).
-    crossing = [v for v in severe if v.type is ViolationType.OUTSIDE_TERRITORY]
-    terminal = recorded.terminal
-    if not crossing or terminal is None:
-        return
-    told = {m.identity_id for m in managers}
-    for manager in ctx.uow.identities.managers_of_region(terminal.region_code):
-        if manager.identity_id not in told and follows_sales(manager, line):
-            for v in crossing:
-                _tell_territory(ctx, manager, sale, name, v, terminal)
-
-
-def _tell_territory(
-    ctx: Ctx, manager: Actor, sale: Sale, name: str, v: Violation, terminal: Terminal
-) -> None:
-    def build(t: Translator) -> Reply:
-        return Reply(
-            t(
-                "violation.alert_territory",
-                dealer=sale.dealer,
-                name=name,
-                terminal=terminal.code,
-                terminal_name=terminal.name,
-                sale=sale.id,
-                qty=sale.qty,
-                sku=sale.sku,
-            )
-        )
-
-    ctx.notify(manager, f"violation:{v.id}:territory", build)
+    for manager, v in alerts.deciders:
+        ctx.notify(manager, f"violation:{v.id}:severe", lambda t, v=v: _decide(t, alerts, v))
+    terminal = alerts.terminal
+    for manager, v in alerts.onlookers if terminal else ():
+        ctx.notify(manager, f"violation:{v.id}:territory", lambda t: _inform(t, alerts, terminal))
 
 
 UNKNOWN = frozenset({SaleProblem.UNKNOWN_PRODUCT, SaleProblem.UNKNOWN_TERMINAL})

@@ -71,6 +71,8 @@ class RecordedSale:
     duplicate: bool = False  # the dedupe key was already stored: nothing new was recorded
     product: Product | None = None  # as checked (None for a duplicate)
     terminal: Terminal | None = None
+    # How many managers were told at once of its severe violations (the receipt says so).
+    managers_told: int = 0
 
 
 def gather_facts(uow: UnitOfWork, draft: SaleDraft) -> SaleFacts:

@@ -4,6 +4,7 @@ the receipt with every rule broken, and the at-once alert of severe violations t
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from datetime import timedelta
 from decimal import Decimal
 
@@ -101,8 +102,9 @@ def receipt(ctx: Ctx, recorded: RecordedSale) -> Reply:
     if recorded.violations:
         lines.append(ctx.t("sale.breaks_rules", count=len(recorded.violations)))
         lines += ["• " + violation_text(ctx.t, v) for v in recorded.violations]
-        if any(v.severity is Severity.SEVERE for v in recorded.violations):
-            lines.append(ctx.t("sale.managers_told"))
+        severe = any(v.severity is Severity.SEVERE for v in recorded.violations)
+        if severe and not recorded.duplicate:  # a duplicate told nobody again
+            lines.append(managers_told_line(ctx, recorded.managers_told))
     else:
         lines.append(ctx.t("sale.clean"))
     if not recorded.duplicate:
@@ -147,17 +149,19 @@ def _inform(t: Translator, alerts: SevereAlerts, terminal: Terminal) -> Reply:
     )
 
 
-def alert_severe(ctx: Ctx, recorded: RecordedSale) -> None:
+def alert_severe(ctx: Ctx, recorded: RecordedSale) -> int:
     """Severe violations go to the managers of the dealer's region through the outbox now
-    (and, for a sale into another region, to that region's managers to know)."""
+    (and, for a sale into another region, to that region's managers to know); returns how
+    many of the dealer's managers were told."""
     alerts = severe_alerts(ctx.uow, recorded, follows_sales)
     if alerts is None:
-        return
+        return 0
     for manager, v in alerts.deciders:
         ctx.notify(manager, f"violation:{v.id}:severe", lambda t, v=v: _decide(t, alerts, v))
     terminal = alerts.terminal
     for manager, v in alerts.onlookers if terminal else ():
         ctx.notify(manager, f"violation:{v.id}:territory", lambda t: _inform(t, alerts, terminal))
+    return len({manager.identity_id for manager, _ in alerts.deciders})
 
 
 UNKNOWN = frozenset({SaleProblem.UNKNOWN_PRODUCT, SaleProblem.UNKNOWN_TERMINAL})
@@ -191,8 +195,15 @@ def record(
         if pass_unknown and err.problem in UNKNOWN:
             raise
         raise UserError(problem_key(err.problem), max_days=366) from err
-    alert_severe(ctx, recorded)
-    return recorded
+    return replace(recorded, managers_told=alert_severe(ctx, recorded))
+
+
+def managers_told_line(ctx: Ctx, told: int) -> str:
+    """The receipt's word on a severe violation: how many managers heard of it, or that none
+    is linked yet (the violation still waits in /violations for whoever links)."""
+    if told:
+        return ctx.t("sale.managers_told", count=told)
+    return ctx.t("sale.no_manager_told")
 
 
 def problem_key(problem: SaleProblem) -> str:

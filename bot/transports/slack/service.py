@@ -26,7 +26,6 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.app import App
 from bot.config import ConfigError, SlackSettings
 from bot.transports.inbox import Inbox
-from bot.transports.lanes import Lanes
 from bot.transports.outbox import OutboxDispatcher, outbox_options
 from bot.transports.slack.blocks import ACTION_PREFIX
 from bot.transports.slack.inbound import COMMAND, PLATFORM, Request
@@ -34,6 +33,7 @@ from bot.transports.slack.inbox import ACTION, COMMAND_KIND, FILE_SHARED, MESSAG
 from bot.transports.slack.requests import SlackRequests
 from bot.transports.slack.sender import SEND_TIMEOUT, SlackSender
 from handlers.core.conversation import Conversation
+from handlers.core.ordering import Lanes
 
 log = logging.getLogger(__name__)
 

@@ -34,7 +34,6 @@ from bot.core_process import CoreProcesses
 from bot.transports.base import PermanentFailure, RetryLater, SendError
 from bot.transports.direct_replies import DirectReplies
 from bot.transports.inbox import Inbox
-from bot.transports.lanes import Lanes
 from bot.transports.outbox import OutboxDispatcher, outbox_options
 from bot.transports.telegram.http import AiohttpRequest
 from bot.transports.telegram.mapping import (
@@ -54,6 +53,7 @@ from bot.transports.telegram.mapping import (
 from domain.shared.inbox import InboxEntry
 from handlers.core.i18n import Translator, normalize_locale
 from handlers.core.messages import Attachment, Inbound, Reply
+from handlers.core.ordering import Lanes
 from handlers.policy.knowledge import KNOWLEDGE
 
 log = logging.getLogger(__name__)

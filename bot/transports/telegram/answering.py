@@ -28,7 +28,7 @@ class Answering:
         key: Callable[[Update], str],
         to_inbound: Callable[[Update, Attachment | None], Inbound | None],
         handle: Callable[[Inbound], Awaitable[list[Reply]]],
-        reply: Callable[[str, list[Reply], str | None], Awaitable[None]],
+        reply: Callable[..., Awaitable[None]],  # (chat_id, replies, key=None)
     ) -> None:
         self.bot = bot
         self.default_locale = default_locale

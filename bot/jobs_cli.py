@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from bot.app import App
-from bot.scheduler import run_now, schedules
+import typer
+
 from domain.shared.jobs import RunOutcome
+
+if TYPE_CHECKING:
+    from bot.app import App
 
 
 def print_jobs(app: App, echo: Callable[[str], None]) -> None:
+    from bot.scheduler import schedules  # the scheduler's SDK only for its commands
+
     tz = ZoneInfo(app.settings.scheduler.timezone)
     now = app.clock.now()
     fmt = "%Y-%m-%d %H:%M"
@@ -41,6 +47,8 @@ def print_jobs(app: App, echo: Callable[[str], None]) -> None:
 
 
 def run_one(app: App, name: str, echo: Callable[[str], None]) -> int:
+    from bot.scheduler import run_now
+
     try:
         run = run_now(app, name)
     except KeyError:
@@ -53,3 +61,29 @@ def run_one(app: App, name: str, echo: Callable[[str], None]) -> int:
         echo(f"error: {run.detail}")
         return 1
     return 0
+
+
+def install(app: typer.Typer, build: Callable) -> None:
+    """Add `jobs list` and `jobs run NAME` to `app`; `build` makes the App from the config."""
+    jobs_app = typer.Typer(help="Scheduled jobs.", no_args_is_help=True)
+    app.add_typer(jobs_app, name="jobs")
+
+    @jobs_app.command("list")
+    def jobs_list() -> None:
+        """List scheduled jobs: schedule, next run, last run and how it ended."""
+        application = build()
+        try:
+            print_jobs(application, typer.echo)
+        finally:
+            application.close()
+
+    @jobs_app.command("run")
+    def jobs_run(name: str) -> None:
+        """Run job NAME now for its latest occasion (messages already queued are not repeated)."""
+        application = build()
+        try:
+            code = run_one(application, name, typer.echo)
+        finally:
+            application.close()
+        if code:
+            raise typer.Exit(code)

@@ -7,9 +7,7 @@ seeded with demo data when empty, and a one-time code to link as a demo dealer o
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import importlib.util
-import threading
 from collections.abc import Callable
 from datetime import timedelta
 from typing import TextIO
@@ -65,40 +63,7 @@ class ConsoleService:
         self.dispatcher = console_dispatcher(self.console, app.uow_factory, app.clock)
 
     async def run(self, stop: asyncio.Event) -> None:
-        loop = asyncio.get_running_loop()
-        lines: asyncio.Queue[str | None] = asyncio.Queue()
-        # A daemon thread, not the default executor: a pending readline must not keep the
-        # process alive after Ctrl-C.
-        threading.Thread(target=_pump, args=(self.console.stdin, loop, lines), daemon=True).start()
-        pump = asyncio.create_task(self.dispatcher.run(stop))
-        try:
-            while not stop.is_set():
-                line = await _next(lines, stop)
-                if line is None:
-                    break
-                if line.strip():
-                    await self.console.handle_line(line)
-                    await self.dispatcher.drain_once()
-        finally:
-            stop.set()
-            await pump
-
-
-def _pump(stdin: TextIO, loop: asyncio.AbstractEventLoop, lines: asyncio.Queue) -> None:
-    put: Callable = lines.put_nowait
-    with contextlib.suppress(RuntimeError):  # the loop closed while we were reading
-        for line in iter(stdin.readline, ""):
-            loop.call_soon_threadsafe(put, line)
-        loop.call_soon_threadsafe(put, None)
-
-
-async def _next(lines: asyncio.Queue, stop: asyncio.Event) -> str | None:
-    getter = asyncio.ensure_future(lines.get())
-    stopper = asyncio.ensure_future(stop.wait())
-    done, pending = await asyncio.wait({getter, stopper}, return_when=asyncio.FIRST_COMPLETED)
-    for task in pending:
-        task.cancel()
-    return getter.result() if getter in done else None
+        await self.console.run(stop)
 
 
 def console_greeting(app: App, user_id: str = CONSOLE_USER) -> list[str]:

@@ -1,1 +1,1 @@
-"""Chat transports behind one contract (base.py), with the outbox dispatcher and per-user lanes."""
+"""Chat transports behind one contract (base.py), sharing the inbox, lanes and outbox."""

@@ -35,7 +35,7 @@ from handlers.core.forms import (
 )
 from handlers.core.i18n import Translator, normalize_locale
 from handlers.core.messages import MAX_PAYLOAD_BYTES, Inbound, ParsedCommand, Reply, parse_command
-from handlers.core.ordering import KeyedSerializer
+from handlers.core.ordering import Lanes
 from handlers.core.router import Router
 from handlers.core.sheets import read_upload
 
@@ -81,7 +81,7 @@ class Conversation:
         self.uow_factory = uow_factory
         self.clock = clock or SystemClock()
         self.options = options or CoreOptions()
-        self._order = KeyedSerializer()
+        self._order = Lanes(concurrency=None)
         self.background = Background(uow_factory)
 
     async def handle_async(self, inbound: Inbound) -> list[Reply]:

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sys
+import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
+from bot.transports.base import Transport
 from bot.transports.outbox import OutboxDispatcher
 from domain.shared.clock import Clock
 from handlers.core.conversation import Conversation
@@ -15,8 +19,10 @@ from handlers.core.messages import Attachment, Button, Inbound, Reply
 PLATFORM = "console"
 
 
-class ConsoleTransport:
+class ConsoleTransport(Transport):
     platform = PLATFORM
+    outbox_rate = 0  # a terminal takes every message at once
+    per_chat_interval = 0
 
     def __init__(
         self,
@@ -34,6 +40,7 @@ class ConsoleTransport:
         self.files_dir = files_dir
         self._buttons: list[Button] = []
         self._saved = 0
+        self.dispatcher: OutboxDispatcher | None = None  # set by `console_dispatcher`
 
     # -- output --------------------------------------------------------------------------
 
@@ -48,20 +55,20 @@ class ConsoleTransport:
         path.write_bytes(attachment.content)
         return path
 
-    def render(self, reply: Reply, *, proactive: bool = False, first_button: int = 1) -> int:
-        """Print one reply; its buttons are numbered from `first_button`. Returns the count."""
-        out = self.stdout
+    def render(
+        self, chat_id: str, reply: Reply, *, proactive: bool = False, first_button: int = 1
+    ) -> str:
+        """One reply as printed, its buttons numbered from `first_button` (files are saved)."""
         prefix = "[!] " if proactive else ""
-        out.write(f"{prefix}{reply.text}\n")
+        lines = [f"{prefix}{reply.text}\n"]
         buttons = [b for row in reply.buttons for b in row]
         for n, b in enumerate(buttons, first_button):
-            out.write(f"  [{n}] {b.label}\n")
+            lines.append(f"  [{n}] {b.label}\n")
         if reply.image:
-            out.write(f"  (image: {self._save(reply.image)})\n")
+            lines.append(f"  (image: {self._save(reply.image)})\n")
         if reply.document:
-            out.write(f"  (document: {self._save(reply.document)})\n")
-        out.flush()
-        return len(buttons)
+            lines.append(f"  (document: {self._save(reply.document)})\n")
+        return "".join(lines)
 
     def show(self, replies: list[Reply], *, proactive: bool = False) -> None:
         """Print replies with their buttons numbered 1..n across all of them; a number typed
@@ -69,7 +76,9 @@ class ConsoleTransport:
         buttons = [b for r in replies for row in r.buttons for b in row]
         n = 1
         for reply in replies:
-            n += self.render(reply, proactive=proactive, first_button=n)
+            self.stdout.write(self.render(self.user_id, reply, proactive=proactive, first_button=n))
+            self.stdout.flush()
+            n += sum(len(row) for row in reply.buttons)
         if buttons:
             self._buttons = buttons
 
@@ -78,6 +87,10 @@ class ConsoleTransport:
             self.show([reply], proactive=True)
 
     # -- input ---------------------------------------------------------------------------
+
+    def dedupe_key(self, update: str) -> None:
+        """None: a typed line is read once, never delivered again."""
+        return None
 
     def to_inbound(self, line: str) -> Inbound:
         stripped = line.strip()
@@ -123,6 +136,46 @@ class ConsoleTransport:
             if dispatcher:
                 await dispatcher.drain_once()
 
+    async def run(self, stop: asyncio.Event) -> None:
+        """Serve until end of input or `stop`, the outbox delivered after each line."""
+        loop = asyncio.get_running_loop()
+        lines: asyncio.Queue[str | None] = asyncio.Queue()
+        # A daemon thread, not the default executor: a pending readline must not keep the
+        # process alive after Ctrl-C.
+        threading.Thread(target=_pump, args=(self.stdin, loop, lines), daemon=True).start()
+        dispatcher = self.dispatcher
+        pump = asyncio.create_task(dispatcher.run(stop)) if dispatcher else None
+        try:
+            while not stop.is_set():
+                line = await _next(lines, stop)
+                if line is None:
+                    break
+                if line.strip():
+                    await self.handle_line(line)
+                    if dispatcher:
+                        await dispatcher.drain_once()
+        finally:
+            stop.set()
+            if pump:
+                await pump
+
+
+def _pump(stdin: TextIO, loop: asyncio.AbstractEventLoop, lines: asyncio.Queue) -> None:
+    put: Callable = lines.put_nowait
+    with contextlib.suppress(RuntimeError):  # the loop closed while we were reading
+        for line in iter(stdin.readline, ""):
+            loop.call_soon_threadsafe(put, line)
+        loop.call_soon_threadsafe(put, None)
+
+
+async def _next(lines: asyncio.Queue, stop: asyncio.Event) -> str | None:
+    getter = asyncio.ensure_future(lines.get())
+    stopper = asyncio.ensure_future(stop.wait())
+    done, pending = await asyncio.wait({getter, stopper}, return_when=asyncio.FIRST_COMPLETED)
+    for task in pending:
+        task.cancel()
+    return getter.result() if getter in done else None
+
 
 def _tolerant(stream: TextIO) -> TextIO:
     """Undecodable bytes on stdin become U+FFFD instead of ending the session."""
@@ -133,13 +186,14 @@ def _tolerant(stream: TextIO) -> TextIO:
 
 
 def console_dispatcher(transport: ConsoleTransport, uow_factory, clock: Clock) -> OutboxDispatcher:
-    return OutboxDispatcher(
+    transport.dispatcher = OutboxDispatcher(
         PLATFORM,
         transport.send,
         uow_factory,
         clock,
-        rate=0,
-        per_chat_interval=0,
+        rate=transport.outbox_rate,
+        per_chat_interval=transport.per_chat_interval,
         idle_sleep=0.5,
         chat_id=transport.user_id,
     )
+    return transport.dispatcher

@@ -25,15 +25,17 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.app import App
 from bot.config import ConfigError, SlackSettings
+from bot.transports.base import Transport
 from bot.transports.inbox import Inbox
-from bot.transports.lanes import Lanes
 from bot.transports.outbox import OutboxDispatcher, outbox_options
-from bot.transports.slack.blocks import ACTION_PREFIX
+from bot.transports.slack.blocks import ACTION_PREFIX, render
 from bot.transports.slack.inbound import COMMAND, PLATFORM, Request
 from bot.transports.slack.inbox import ACTION, COMMAND_KIND, FILE_SHARED, MESSAGE, entry, request_of
 from bot.transports.slack.requests import SlackRequests
 from bot.transports.slack.sender import SEND_TIMEOUT, SlackSender
 from handlers.core.conversation import Conversation
+from handlers.core.messages import Inbound, Reply
+from handlers.core.ordering import Lanes
 
 log = logging.getLogger(__name__)
 
@@ -58,8 +60,11 @@ def check_settings(s: SlackSettings) -> None:
         raise ConfigError("slack.app_token (xapp-...) is required in socket mode")
 
 
-class SlackService:
+class SlackService(Transport):
     name = PLATFORM
+    platform = PLATFORM
+    outbox_rate = OUTBOX_RATE
+    per_chat_interval = 1.0
 
     def __init__(
         self, app: App, *, conversation: Conversation | None = None, dispatch: bool = True
@@ -99,11 +104,11 @@ class SlackService:
         self.bolt.event("file_shared")(self._on_file_shared)
         self.dispatcher = OutboxDispatcher(
             PLATFORM,
-            self.sender.send,
+            self.send,
             app.uow_factory,
             app.clock,
-            rate=OUTBOX_RATE,
-            per_chat_interval=1.0,
+            rate=self.outbox_rate,
+            per_chat_interval=self.per_chat_interval,
             **outbox_options(app.settings),
         )
         self.dispatch = dispatch  # False: another task or process delivers the outbox
@@ -160,6 +165,22 @@ class SlackService:
             request = request_of(item.payload["kind"], item.payload["body"])
             if request is not None:
                 self._submit(item.key, request)
+
+    # -- the transport contract: Slack's side of it is in slack/ (inbound, blocks, sender) ----
+
+    def dedupe_key(self, update: Request) -> str:
+        """`slack:<team>:...` per request kind (bot/transports/slack/inbound.py)."""
+        return update.key
+
+    def to_inbound(self, update: Request, chat_id: str) -> Inbound:
+        """The request as the core's Inbound, answered in `chat_id` (the user's DM)."""
+        return update.inbound(chat_id)
+
+    def render(self, chat_id: str, reply: Reply) -> dict[str, Any]:
+        return render(reply, self.sender.commands)
+
+    async def send(self, chat_id: str, reply: Reply) -> None:
+        await self.sender.send(chat_id, reply)
 
     # -- serving -------------------------------------------------------------------------
 

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from domain.catalog.model import DealerCode
 from domain.identity.actors import Actor, Role
+from domain.identity.scope import Scope
 from domain.shared.clock import Clock
 from domain.shared.outbox import OutgoingMessage
 from domain.shared.ports import AuditEntry, FormState, UnitOfWork
@@ -19,6 +20,7 @@ from handlers.core.errors import NotAllowed, UserError
 from handlers.core.i18n import Translator
 from handlers.core.messages import Inbound, ParsedCommand, Reply
 from handlers.core.router import Router
+from handlers.core.scope import can_see_dealer, listed_dealers, scope_of
 from handlers.core.sheets import SheetError, SheetTable
 
 
@@ -109,26 +111,19 @@ class Ctx:
             raise NotAllowed()
         return self.actor.dealer_code
 
+    @property
+    def scope(self) -> Scope:
+        """Which dealers, regions and lines this actor may see."""
+        return scope_of(self.actor)
+
     def can_see_dealer(self, dealer: DealerCode) -> bool:
         """Dealers see only themselves; managers the dealers of their regions; admins all."""
-        if self.actor.role is Role.DEALER:
-            return self.actor.dealer_code == dealer
-        if self.actor.role is Role.MANAGER:
-            if self.actor.is_admin:
-                return True
-            return dealer in self.scoped_dealers()
-        return False
+        return can_see_dealer(self.uow, self.scope, dealer)
 
     def scoped_dealers(self) -> list[DealerCode]:
         """Dealer codes this actor may see: a dealer itself, a manager its regions' (a
         product-line manager's only by an authorization for one of their lines), admins all."""
-        if self.actor.role is Role.DEALER and self.actor.dealer_code:
-            return [self.actor.dealer_code]
-        if self.actor.is_admin:
-            return [d.code for d in self.uow.catalog.dealers()]
-        if self.actor.role is Role.MANAGER:
-            return self.uow.catalog.dealers_in_regions(self.actor.manager_regions, self.actor.lines)
-        return []
+        return listed_dealers(self.uow, self.scope)
 
     def check_dealer(self, dealer: DealerCode) -> None:
         # The same answer for "not yours" and "does not exist": no probing other dealers.

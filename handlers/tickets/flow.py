@@ -23,6 +23,7 @@ from domain.tickets.model import (
 from handlers.core.context import Ctx
 from handlers.core.errors import UserError
 from handlers.core.messages import Button, Reply
+from handlers.core.scope import visible_dealers
 from handlers.tickets.recipients import (
     bystanders_of,
     escalation_of,
@@ -61,7 +62,7 @@ def load_ticket(
 
 def manager_scope(ctx: Ctx):
     """Dealers whose tickets this manager sees (None: every dealer)."""
-    return None if ctx.actor.is_admin else ctx.scoped_dealers()
+    return visible_dealers(ctx.uow, ctx.scope)
 
 
 # -- use cases ------------------------------------------------------------------------

@@ -26,6 +26,7 @@ from domain.identity.actors import (
     normalize_code,
     same_code_hash,
 )
+from domain.identity.scope import Scope
 from domain.shared.outbox import OutboxStatus
 from storage.catalog.repository import SqlCatalogRepository
 from storage.models import (
@@ -248,9 +249,7 @@ class SqlIdentityRepository:
         found = []
         for row in rows:
             actor = self._actor(row)
-            if actor.is_admin or any(
-                tree.is_within(r, mr) for r in regions for mr in actor.manager_regions
-            ):
+            if Scope.of(actor).covers_any_region(regions, tree):
                 found.append(actor)
         return found
 

@@ -15,6 +15,7 @@ from handlers.core.context import CoreOptions
 from handlers.core.conversation import Conversation
 from handlers.core.jobs import Jobs
 from handlers.core.router import Router
+from handlers.policy.knowledge import PolicyKnowledge
 from storage.db import make_engine, make_session_factory, upgrade
 from storage.uow import SqlAlchemyUnitOfWorkFactory
 
@@ -55,6 +56,11 @@ class App:
     router: Router
     jobs: Jobs
 
+    @property
+    def knowledge(self) -> PolicyKnowledge:
+        """The policy search index the router keeps for the policy handlers."""
+        return self.router.kept_of(PolicyKnowledge)
+
     def close(self) -> None:
         self.engine.dispose()
 
@@ -68,7 +74,7 @@ def build_app(
     uow_factory = SqlAlchemyUnitOfWorkFactory(make_session_factory(engine))
     clock = clock or SystemClock()
     options = core_options(settings)
-    installed = contexts.build()
+    installed = contexts.build(kept=(PolicyKnowledge(),))
     conversation = Conversation(uow_factory, clock, options, installed.router)
     return App(
         settings,

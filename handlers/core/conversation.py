@@ -22,7 +22,7 @@ from domain.identity.actors import Actor, Role
 from domain.shared.clock import Clock, SystemClock
 from domain.shared.ports import Arrival, DuplicateUpdate, FormState, UnitOfWork
 from handlers.core.background import Background
-from handlers.core.context import CoreOptions, Ctx
+from handlers.core.context import Ctx
 from handlers.core.errors import UserError
 from handlers.core.forms import (
     CANCEL_PAYLOAD,
@@ -35,6 +35,7 @@ from handlers.core.forms import (
 )
 from handlers.core.i18n import Translator, normalize_locale
 from handlers.core.messages import MAX_PAYLOAD_BYTES, Inbound, ParsedCommand, Reply, parse_command
+from handlers.core.options import CoreOptions
 from handlers.core.ordering import KeyedSerializer
 from handlers.core.router import Router
 from handlers.core.sheets import read_upload

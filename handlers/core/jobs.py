@@ -18,9 +18,9 @@ from domain.shared.clock import Clock
 from domain.shared.jobs import JobRun, RunOutcome, RunTrigger
 from domain.shared.outbox import OutgoingMessage
 from domain.shared.ports import UnitOfWork, UnitOfWorkFactory
-from handlers.core.context import CoreOptions
 from handlers.core.i18n import Translator
 from handlers.core.messages import Reply
+from handlers.core.options import CoreOptions
 
 log = logging.getLogger(__name__)
 

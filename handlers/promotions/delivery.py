@@ -10,10 +10,10 @@ from domain.identity.actors import Actor
 from domain.promotions.model import PromoKind, PromoStatus, Promotion, select_dealers
 from domain.shared.outbox import OutgoingMessage
 from domain.shared.ports import UnitOfWork
-from handlers.core.context import CoreOptions
 from handlers.core.i18n import Translator
 from handlers.core.jobs import Jobs
 from handlers.core.messages import Attachment, Button, Reply
+from handlers.core.options import CoreOptions
 from handlers.core.router import Router
 
 

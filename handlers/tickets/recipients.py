@@ -11,9 +11,9 @@ from domain.shared.outbox import OutgoingMessage
 from domain.shared.ports import UnitOfWork
 from domain.tickets.model import Ticket
 from domain.tickets.sla import SlaPolicy
-from handlers.core.context import CoreOptions
 from handlers.core.i18n import Translator
 from handlers.core.messages import Reply
+from handlers.core.options import CoreOptions
 
 
 def sla_policy(options: CoreOptions) -> SlaPolicy:

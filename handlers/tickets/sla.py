@@ -7,10 +7,10 @@ from datetime import datetime
 from domain.shared.ports import UnitOfWork
 from domain.tickets.model import Ticket
 from domain.tickets.sla import SlaAlert, sla_alert_due, sla_dedupe_key
-from handlers.core.context import CoreOptions
 from handlers.core.i18n import Translator
 from handlers.core.jobs import Jobs
 from handlers.core.messages import Button, Reply
+from handlers.core.options import CoreOptions
 from handlers.core.router import Router
 from handlers.tickets.recipients import (
     escalation_of,

@@ -10,13 +10,9 @@ from __future__ import annotations
 from domain.catalog.model import DealerCode
 from domain.identity.scope import Scope
 from domain.shared.periods import Period, PeriodKind
-from domain.targets.achievement import (
-    PACE_RESOLVE,
-    Standing,
-    judge_pace,
-    periods_containing,
-    target_years,
-)
+from domain.targets.achievement import Standing
+from domain.targets.pace import PACE_RESOLVE, judge_pace
+from domain.targets.resolution import periods_containing, target_years
 from handlers.core.i18n import Translator
 from handlers.core.jobs import JobContext, Jobs
 from handlers.core.messages import Button, Reply, button_rows

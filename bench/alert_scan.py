@@ -34,8 +34,8 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import create_engine, text  # noqa: E402
 
 from domain.shared.clock import FixedClock  # noqa: E402
-from handlers.core.context import CoreOptions  # noqa: E402
 from handlers.core.jobs import JobContext  # noqa: E402
+from handlers.core.options import CoreOptions  # noqa: E402
 from handlers.targets.alerts import behind_pace  # noqa: E402
 from storage.db import make_engine, make_session_factory, upgrade  # noqa: E402
 from storage.sales.monthly import rebuild  # noqa: E402

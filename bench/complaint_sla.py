@@ -38,9 +38,9 @@ from domain.tickets.model import (  # noqa: E402
     TicketCategory,
     Urgency,
 )
-from handlers.core.context import CoreOptions  # noqa: E402
 from handlers.core.conversation import Conversation  # noqa: E402
 from handlers.core.messages import Inbound  # noqa: E402
+from handlers.core.options import CoreOptions  # noqa: E402
 from handlers.tickets.sla import run_complaint_sla, sla_policy  # noqa: E402
 from storage.db import make_engine, make_session_factory, upgrade  # noqa: E402
 from storage.models import (  # noqa: E402

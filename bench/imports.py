@@ -29,7 +29,7 @@ from sqlalchemy import create_engine, text  # noqa: E402
 
 from bot.importing import run_import  # noqa: E402
 from bot.spreadsheets import read_table  # noqa: E402
-from domain.catalog.imports import ImportKind  # noqa: E402
+from domain.catalog.import_kinds import ImportKind  # noqa: E402
 from storage.db import make_engine, make_session_factory, upgrade  # noqa: E402
 from storage.uow import SqlAlchemyUnitOfWorkFactory  # noqa: E402
 

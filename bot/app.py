@@ -4,44 +4,21 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from decimal import Decimal
 
 from sqlalchemy import Engine
 
 from bot.config import Settings
 from domain.shared.clock import Clock, SystemClock
 from handlers import contexts
-from handlers.core.context import CoreOptions
 from handlers.core.conversation import Conversation
 from handlers.core.jobs import Jobs
+from handlers.core.options import CoreOptions
 from handlers.core.router import Router
+from handlers.policy.knowledge import PolicyKnowledge
 from storage.db import make_engine, make_session_factory, upgrade
 from storage.uow import SqlAlchemyUnitOfWorkFactory
 
 log = logging.getLogger(__name__)
-
-
-def core_options(settings: Settings) -> CoreOptions:
-    p = settings.policy
-    return CoreOptions(
-        timezone=settings.scheduler.timezone,
-        default_locale=settings.i18n.default_locale,
-        target_growth=Decimal(p.target_growth),
-        complaint_sla_hours=p.complaint_sla_hours,
-        complaint_sla_by_category=tuple(p.complaint_sla_hours_by_category.items()),
-        complaint_sla_by_urgency=tuple(p.complaint_sla_hours_by_urgency.items()),
-        complaint_sla_warn_fraction=p.complaint_sla_warn_fraction,
-        complaint_sla_warn_hours=p.complaint_sla_warn_hours,
-        contract_notice_days=p.contract_notice_days,
-        severe_price_gap=Decimal(p.severe_price_gap),
-        report_edit_hours=p.report_edit_hours,
-        form_ttl_minutes=p.form_ttl_minutes,
-        invite_ttl_hours=p.invite_ttl_hours,
-        invite_attempts_per_hour=p.invite_attempts_per_hour,
-        question_digest_minutes=p.question_digest_minutes,
-        user_rate_per_minute=p.user_rate_per_minute,
-        user_burst=p.user_burst,
-    )
 
 
 @dataclass
@@ -55,6 +32,11 @@ class App:
     router: Router
     jobs: Jobs
 
+    @property
+    def knowledge(self) -> PolicyKnowledge:
+        """The policy search index the router keeps for the policy handlers."""
+        return self.router.kept_of(PolicyKnowledge)
+
     def close(self) -> None:
         self.engine.dispose()
 
@@ -67,8 +49,8 @@ def build_app(
         upgrade(settings.database.url, engine=engine)
     uow_factory = SqlAlchemyUnitOfWorkFactory(make_session_factory(engine))
     clock = clock or SystemClock()
-    options = core_options(settings)
-    installed = contexts.build()
+    options = settings.core_options()
+    installed = contexts.build(kept=(PolicyKnowledge(),))
     conversation = Conversation(uow_factory, clock, options, installed.router)
     return App(
         settings,

@@ -25,7 +25,12 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from handlers.core.options import CoreOptions
+
 DEFAULT_CONFIG_PATH = Path("config.toml")
+# The core's settings, one typed object (`Settings.core_options()` builds it); the sections
+# below that feed it take their defaults from it rather than repeating them.
+CORE = CoreOptions()
 
 
 class Section(BaseModel):
@@ -58,12 +63,12 @@ class DatabaseSettings(Section):
 
 
 class I18nSettings(Section):
-    default_locale: Literal["zh_CN", "en"] = "zh_CN"
+    default_locale: Literal["zh_CN", "en"] = CORE.default_locale
 
 
 class SchedulerSettings(Section):
     enabled: bool = True
-    timezone: str = "Asia/Shanghai"
+    timezone: str = CORE.timezone
     report_reminder: str = "0 9 * * *"
     target_alerts: str = "0 9 * * mon"
     target_alerts_month_end: str = "0 18 L * *"
@@ -126,28 +131,30 @@ class InboxSettings(Section):
 
 
 class PolicySettings(Section):
-    target_growth: Decimal = Field(default=Decimal("0.30"), ge=0)
-    complaint_sla_hours: int = Field(default=48, gt=0)
+    target_growth: Decimal = Field(default=CORE.target_growth, ge=0)
+    complaint_sla_hours: int = Field(default=CORE.complaint_sla_hours, gt=0)
     # Overrides of complaint_sla_hours: an urgency entry wins over a category entry.
     complaint_sla_hours_by_category: dict[
         Literal["quality", "delivery", "service", "return_exchange", "pricing", "other"],
         PositiveInt,
-    ] = {}
-    complaint_sla_hours_by_urgency: dict[Literal["low", "normal", "high"], PositiveInt] = {
-        "high": 24
-    }
-    complaint_sla_warn_fraction: float = Field(default=0.8, gt=0, lt=1)
-    complaint_sla_warn_hours: float = Field(default=4, ge=0)
-    contract_notice_days: int = Field(default=30, gt=0)
-    severe_price_gap: Decimal = Field(default=Decimal("0.10"), ge=0)
-    report_edit_hours: int = Field(default=24, ge=0)
-    form_ttl_minutes: int = Field(default=30, gt=0)
-    invite_ttl_hours: int = Field(default=72, gt=0)
-    invite_attempts_per_hour: int = Field(default=5, gt=0)
+    ] = Field(default_factory=lambda: dict(CORE.complaint_sla_by_category))
+    complaint_sla_hours_by_urgency: dict[Literal["low", "normal", "high"], PositiveInt] = Field(
+        default_factory=lambda: dict(CORE.complaint_sla_by_urgency)
+    )
+    complaint_sla_warn_fraction: float = Field(default=CORE.complaint_sla_warn_fraction, gt=0, lt=1)
+    complaint_sla_warn_hours: float = Field(default=CORE.complaint_sla_warn_hours, ge=0)
+    contract_notice_days: int = Field(default=CORE.contract_notice_days, gt=0)
+    severe_price_gap: Decimal = Field(default=CORE.severe_price_gap, ge=0)
+    report_edit_hours: int = Field(default=CORE.report_edit_hours, ge=0)
+    form_ttl_minutes: int = Field(default=CORE.form_ttl_minutes, gt=0)
+    invite_ttl_hours: int = Field(default=CORE.invite_ttl_hours, gt=0)
+    invite_attempts_per_hour: int = Field(default=CORE.invite_attempts_per_hour, gt=0)
     # Questions forwarded to managers: one digest per dealer per this many minutes (0: each).
-    question_digest_minutes: int = Field(default=15, ge=0, le=1440)
+    question_digest_minutes: int = Field(default=CORE.question_digest_minutes, ge=0, le=1440)
+    # The one default that differs from the core's: a deployed bot limits each user, while
+    # the core (and tests sending many messages at one instant of a fixed clock) does not.
     user_rate_per_minute: float = Field(default=30, ge=0)  # 0: no per-user limit
-    user_burst: int = Field(default=20, gt=0)
+    user_burst: int = Field(default=CORE.user_burst, gt=0)
 
 
 class OutboxSettings(Section):
@@ -174,6 +181,29 @@ class Settings(BaseSettings):
     inbox: InboxSettings = InboxSettings()
     policy: PolicySettings = PolicySettings()
     outbox: OutboxSettings = OutboxSettings()
+
+    def core_options(self) -> CoreOptions:
+        """The core's settings from the policy section (and the time zone and language)."""
+        p = self.policy
+        return CoreOptions(
+            timezone=self.scheduler.timezone,
+            default_locale=self.i18n.default_locale,
+            target_growth=p.target_growth,
+            complaint_sla_hours=p.complaint_sla_hours,
+            complaint_sla_by_category=tuple(p.complaint_sla_hours_by_category.items()),
+            complaint_sla_by_urgency=tuple(p.complaint_sla_hours_by_urgency.items()),
+            complaint_sla_warn_fraction=p.complaint_sla_warn_fraction,
+            complaint_sla_warn_hours=p.complaint_sla_warn_hours,
+            contract_notice_days=p.contract_notice_days,
+            severe_price_gap=p.severe_price_gap,
+            report_edit_hours=p.report_edit_hours,
+            form_ttl_minutes=p.form_ttl_minutes,
+            invite_ttl_hours=p.invite_ttl_hours,
+            invite_attempts_per_hour=p.invite_attempts_per_hour,
+            question_digest_minutes=p.question_digest_minutes,
+            user_rate_per_minute=p.user_rate_per_minute,
+            user_burst=p.user_burst,
+        )
 
     @classmethod
     def settings_customise_sources(

@@ -60,14 +60,13 @@ def _serve(sock: socket.socket, settings: Settings, warm_policy: bool) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the bot, which stops us
     from bot.app import build_app
     from handlers.core import i18n
-    from handlers.policy.knowledge import KNOWLEDGE
 
     app = build_app(settings, migrate=False)
     with app.engine.connect():  # a database it cannot open fails the start, not each update
         pass
     i18n.warm_up()  # the first users do not wait for catalogs and locale data
     if warm_policy:  # nor the first question for the dictionary (about a second, meanwhile)
-        KNOWLEDGE.warm_up_in_background(app.uow_factory)
+        app.knowledge.warm_up_in_background(app.uow_factory)
     conversation = app.conversation
     stream = sock.makefile("rb")
     sock.sendall(_frame((_READY, True, None)))

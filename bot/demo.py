@@ -13,7 +13,8 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from bot.spreadsheets import read_table
-from domain.catalog.imports import ImportKind, parse_table
+from domain.catalog.import_kinds import ImportKind
+from domain.catalog.imports import parse_table
 from domain.shared.money import to_money
 from storage.catalog.importer import ImportResult, import_parsed
 from storage.models import DealerRow, RegionRow

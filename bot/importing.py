@@ -8,7 +8,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from bot.spreadsheets import SpreadsheetError, read_table_file
-from domain.catalog.imports import ImportKind, Problem, RowError, columns_of
+from domain.catalog.import_kinds import ImportKind, columns_of
+from domain.catalog.imports import Problem, RowError
 from storage.catalog.importer import ImportResult, import_table
 
 # Files at least this long get a progress bar.

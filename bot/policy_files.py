@@ -7,11 +7,15 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from domain.policy.model import PolicyDocument, PolicyFormatError
 from domain.policy.text import parse_policy
 from domain.shared.clock import Clock, SystemClock
 from domain.shared.ports import UnitOfWork
+
+if TYPE_CHECKING:
+    from bot.app import App
 
 SUFFIXES = (".md", ".markdown", ".txt")
 MAX_BYTES = 5_000_000
@@ -97,9 +101,7 @@ def load_policy_files(
     return loaded
 
 
-def warm_up_policy(uow_factory: Callable[[], UnitOfWork]) -> None:
+def warm_up_policy(app: App) -> None:
     """Load the segmenter's dictionary (about a second) and build the index in the
     background, so that serving starts at once and the first question is answered fast."""
-    from handlers.policy.knowledge import KNOWLEDGE
-
-    KNOWLEDGE.warm_up_in_background(uow_factory)
+    app.knowledge.warm_up_in_background(app.uow_factory)

@@ -34,7 +34,7 @@ def install(app: typer.Typer, build: Callable) -> None:
         from bot.serving import UnknownTransport, build_run_services, choose_transports
 
         application = build()
-        warm_up_policy(application.uow_factory)
+        warm_up_policy(application)
         try:
             names = choose_transports(application, transport or [])
             scheduler = application.settings.scheduler.enabled and not no_scheduler
@@ -61,7 +61,7 @@ def install(app: typer.Typer, build: Callable) -> None:
         from bot.transports.console.service import ConsoleTransport, console_dispatcher
 
         application = build()
-        warm_up_policy(application.uow_factory)
+        warm_up_policy(application)
         console = ConsoleTransport(application.conversation, user, files_dir=files_dir)
         dispatcher = console_dispatcher(console, application.uow_factory, application.clock)
         try:

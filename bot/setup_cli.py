@@ -56,7 +56,7 @@ def install(app: typer.Typer, build: Callable, load: Callable[[], Settings]) -> 
         from rich.console import Console
 
         from bot.importing import describe, run_import, summary
-        from domain.catalog.imports import ImportKind, columns_of
+        from domain.catalog.import_kinds import ImportKind, columns_of
 
         try:
             what = ImportKind(kind.lower())

@@ -6,6 +6,7 @@ a test may build its own from any subset.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from handlers import (
@@ -31,10 +32,12 @@ class Installed:
     jobs: Jobs
 
 
-def build(contexts=None) -> Installed:
+def build(contexts=None, kept: Iterable[object] = ()) -> Installed:
     """A router and jobs with every context of `contexts` (default: CONTEXTS) installed, in
-    order."""
+    order; the router keeps `kept` (what the app built for its contexts)."""
     router, jobs = Router(), Jobs()
+    for thing in kept:
+        router.keep(thing)
     for context in CONTEXTS if contexts is None else contexts:
         context.install(router, jobs)
     return Installed(router, jobs)

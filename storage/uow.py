@@ -20,7 +20,8 @@ from storage.core.jobs import (
 )
 from storage.core.outbox import SqlOutboxRepository
 from storage.core.rates import SqlRateRepository
-from storage.identity.repository import SqlIdentityRepository, SqlInviteRepository
+from storage.identity.invites import SqlInviteRepository
+from storage.identity.repository import SqlIdentityRepository
 from storage.policy.repository import SqlPolicyRepository
 from storage.promotions.repository import SqlPromotionRepository
 from storage.sales.repository import SqlSalesRepository

@@ -7,55 +7,15 @@ can word them in its own language.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal
-from enum import StrEnum
 from typing import Any
 
 from domain.catalog.import_cells import (
     FieldError,
     Problem,
-    alias_list,
-    amount,
-    code,
-    code_list,
-    day,
-    line_list,
-    period,
-    role,
-    text,
 )
-from domain.catalog.model import (
-    Authorization,
-    Contract,
-    Dealer,
-    DealerCode,
-    Manager,
-    ManagerCode,
-    PricePolicy,
-    Product,
-    ProductLine,
-    Region,
-    RegionCode,
-    Sku,
-    Terminal,
-    TerminalCode,
-    Validity,
-)
-from domain.shared.periods import Period
-
-
-class ImportKind(StrEnum):
-    REGIONS = "regions"
-    TERMINALS = "terminals"
-    PRODUCTS = "products"
-    PRICES = "prices"
-    DEALERS = "dealers"
-    CONTRACTS = "contracts"
-    AUTHORIZATIONS = "authorizations"
-    TARGETS = "targets"
-    MANAGERS = "managers"
+from domain.catalog.import_kinds import SPECS, ImportKind, KindSpec, columns_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,174 +37,10 @@ class Table:
 
 
 @dataclass(frozen=True, slots=True)
-class TargetRecord:
-    dealer_code: DealerCode
-    period: Period
-    amount: Decimal
-
-
-@dataclass(frozen=True, slots=True)
 class ParsedImport:
     kind: ImportKind
     records: list[tuple[int, Any]]  # (row number, catalog record)
     errors: list[RowError]
-
-
-# -- kinds -----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Column:
-    name: str
-    parse: Callable[[str], Any]
-    required: bool = True  # the cell may not be empty
-    in_header: bool = True  # the header must name the column
-    default: Any = None
-
-
-@dataclass(frozen=True, slots=True)
-class KindSpec:
-    columns: tuple[Column, ...]
-    build: Callable[[dict[str, Any]], Any]
-    key: Callable[[Any], tuple]
-    key_columns: tuple[str, ...]
-
-
-def _optional(name: str, parse: Callable[[str], Any], default: Any = None) -> Column:
-    return Column(name, parse, required=False, in_header=False, default=default)
-
-
-SPECS: dict[ImportKind, KindSpec] = {
-    ImportKind.REGIONS: KindSpec(
-        (Column("code", code), Column("name", text(200)), _optional("parent_code", code)),
-        lambda v: Region(RegionCode(v["code"]), v["name"], v["parent_code"]),
-        lambda r: (r.code,),
-        ("code",),
-    ),
-    ImportKind.TERMINALS: KindSpec(
-        (Column("code", code), Column("name", text(200)), Column("region_code", code)),
-        lambda v: Terminal(TerminalCode(v["code"]), v["name"], RegionCode(v["region_code"])),
-        lambda t: (t.code,),
-        ("code",),
-    ),
-    ImportKind.PRODUCTS: KindSpec(
-        (
-            Column("sku", code),
-            Column("name", text(200)),
-            Column("line", code),
-            _optional("aliases", alias_list, ()),
-        ),
-        lambda v: Product(Sku(v["sku"]), v["name"], ProductLine(v["line"]), v["aliases"]),
-        lambda p: (p.sku,),
-        ("sku",),
-    ),
-    ImportKind.PRICES: KindSpec(
-        (
-            Column("sku", code),
-            Column("supply_price", amount),
-            Column("min_terminal_price", amount),
-            Column("min_bid_price", amount),
-            Column("valid_from", day),
-            _optional("valid_to", day),
-        ),
-        lambda v: PricePolicy(
-            Sku(v["sku"]),
-            v["supply_price"],
-            v["min_terminal_price"],
-            v["min_bid_price"],
-            Validity(v["valid_from"], v["valid_to"]),
-        ),
-        lambda p: (p.sku, p.validity.valid_from),
-        ("sku", "valid_from"),
-    ),
-    ImportKind.DEALERS: KindSpec(
-        (
-            Column("code", code),
-            Column("name", text(200)),
-            _optional("legal_rep", text(100), ""),
-            _optional("phone", text(40), ""),
-            _optional("tier", text(20), ""),
-            _optional("credit_rating", text(20), ""),
-            _optional("deposit", amount, Decimal("0.00")),
-            _optional("since", day),
-        ),
-        lambda v: Dealer(
-            DealerCode(v["code"]),
-            v["name"],
-            v["legal_rep"],
-            v["phone"],
-            v["tier"],
-            v["credit_rating"],
-            v["deposit"],
-            v["since"],
-        ),
-        lambda d: (d.code,),
-        ("code",),
-    ),
-    ImportKind.CONTRACTS: KindSpec(
-        (
-            Column("dealer_code", code),
-            Column("start", day),
-            Column("end", day),
-            Column("annual_target", amount),
-            Column("deposit", amount),
-            Column("franchise_fee", amount),
-        ),
-        lambda v: Contract(
-            DealerCode(v["dealer_code"]),
-            v["start"],
-            v["end"],
-            v["annual_target"],
-            v["deposit"],
-            v["franchise_fee"],
-        ),
-        lambda c: (c.dealer_code, c.start),
-        ("dealer_code", "start"),
-    ),
-    ImportKind.AUTHORIZATIONS: KindSpec(
-        (
-            Column("dealer_code", code),
-            Column("region_code", code, required=False),
-            Column("terminal_code", code, required=False),
-            Column("line", code),
-            Column("valid_from", day),
-            _optional("valid_to", day),
-        ),
-        lambda v: Authorization(
-            DealerCode(v["dealer_code"]),
-            ProductLine(v["line"]),
-            Validity(v["valid_from"], v["valid_to"]),
-            v["region_code"],
-            v["terminal_code"],
-        ),
-        lambda a: (a.dealer_code, a.region_code, a.terminal_code, a.line),
-        ("dealer_code", "region_code", "terminal_code", "line"),
-    ),
-    ImportKind.TARGETS: KindSpec(
-        (Column("dealer_code", code), Column("period", period), Column("amount", amount)),
-        lambda v: TargetRecord(DealerCode(v["dealer_code"]), v["period"], v["amount"]),
-        lambda t: (t.dealer_code, str(t.period)),
-        ("dealer_code", "period"),
-    ),
-    ImportKind.MANAGERS: KindSpec(
-        (
-            Column("code", code),
-            Column("name", text(200)),
-            Column("role", role),
-            _optional("region_codes", code_list, ()),
-            _optional("lines", line_list, ()),
-        ),
-        lambda v: Manager(
-            ManagerCode(v["code"]), v["name"], v["role"], v["region_codes"], v["lines"]
-        ),
-        lambda m: (m.code,),
-        ("code",),
-    ),
-}
-
-
-def columns_of(kind: ImportKind) -> list[str]:
-    return [c.name for c in SPECS[kind].columns]
 
 
 def _row_checks(kind: ImportKind, values: dict[str, Any]) -> list[tuple[str, Problem]]:

@@ -31,7 +31,7 @@ from domain.shared.inbox import InboxRepository
 from domain.shared.jobs import ContractCalendar, JobRunRepository, RecipientRepository
 from domain.shared.outbox import FailedDelivery, OutboxItem, OutboxStatus, OutgoingMessage
 from domain.shared.rates import RateRepository
-from domain.targets.achievement import TargetRepository
+from domain.targets.ports import TargetRepository
 from domain.tickets.model import TicketRepository
 
 

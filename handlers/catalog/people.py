@@ -17,6 +17,7 @@ from handlers.core.jobs import Jobs
 from handlers.core.messages import MAX_PAYLOAD_BYTES, Button, Reply, button_rows
 from handlers.core.registry import MANAGER, SALES_LEADS
 from handlers.core.router import Router
+from handlers.core.scope import visible_dealers
 
 MAX_LISTED = 50  # a chat message stays readable (and under Telegram's 4096 characters)
 PICK_BUTTONS = 8
@@ -46,9 +47,7 @@ def _pick_buttons(dealers: list[Dealer], command_name: str) -> tuple[tuple[Butto
 
 
 def _scoped(ctx: Ctx) -> list[Dealer]:
-    if ctx.actor.is_admin:
-        return ctx.uow.catalog.dealers()
-    return ctx.uow.catalog.dealers(ctx.scoped_dealers())
+    return ctx.uow.catalog.dealers(visible_dealers(ctx.uow, ctx.scope))
 
 
 def _status(ctx: Ctx, dealer: Dealer) -> str:

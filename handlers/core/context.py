@@ -4,60 +4,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from domain.catalog.model import DealerCode
 from domain.identity.actors import Actor, Role
+from domain.identity.scope import Scope
 from domain.shared.clock import Clock
 from domain.shared.ports import AuditEntry, FormState, UnitOfWork
-from domain.shared.rates import RateLimit
 from handlers.core.background import Background
 from handlers.core.errors import NotAllowed, UserError
 from handlers.core.i18n import Translator
 from handlers.core.messages import Inbound, ParsedCommand
 from handlers.core.notifier import Build, Notifier
+from handlers.core.options import CoreOptions
 from handlers.core.router import Router
+from handlers.core.scope import can_see_dealer, listed_dealers, scope_of
 from handlers.core.sheets import SheetError, SheetTable
-
-
-@dataclass(frozen=True, slots=True)
-class CoreOptions:
-    """The policy and conversation settings handlers need (built from the config by `bot`)."""
-
-    timezone: str = "Asia/Shanghai"
-    default_locale: str = "zh_CN"
-    target_growth: Decimal = Decimal("0.30")
-    complaint_sla_hours: int = 48
-    # (key, hours) pairs: tuples keep the options hashable.
-    complaint_sla_by_category: tuple[tuple[str, int], ...] = ()
-    complaint_sla_by_urgency: tuple[tuple[str, int], ...] = (("high", 24),)
-    complaint_sla_warn_fraction: float = 0.8
-    complaint_sla_warn_hours: float = 4.0
-    contract_notice_days: int = 30
-    severe_price_gap: Decimal = Decimal("0.10")
-    report_edit_hours: int = 24
-    form_ttl_minutes: int = 30
-    invite_ttl_hours: int = 72
-    invite_attempts_per_hour: int = 5
-    question_digest_minutes: int = 15  # forwarded questions: one digest per dealer per interval
-    # Messages per user: 0 means no limit (the config's [policy] turns it on; tests that
-    # send many messages at one instant of a fixed clock stay unlimited).
-    user_rate_per_minute: float = 0
-    user_burst: int = 20
-
-    @property
-    def user_rate(self) -> RateLimit | None:
-        if self.user_rate_per_minute <= 0:
-            return None
-        return RateLimit(self.user_rate_per_minute, self.user_burst)
-
-    # An export with more rows is written in the background and sent through the outbox.
-    export_inline_rows: int = 2000
-
-    @property
-    def tz(self) -> ZoneInfo:
-        return ZoneInfo(self.timezone)
 
 
 @dataclass
@@ -108,26 +69,19 @@ class Ctx:
             raise NotAllowed()
         return self.actor.dealer_code
 
+    @property
+    def scope(self) -> Scope:
+        """Which dealers, regions and lines this actor may see."""
+        return scope_of(self.actor)
+
     def can_see_dealer(self, dealer: DealerCode) -> bool:
         """Dealers see only themselves; managers the dealers of their regions; admins all."""
-        if self.actor.role is Role.DEALER:
-            return self.actor.dealer_code == dealer
-        if self.actor.role is Role.MANAGER:
-            if self.actor.is_admin:
-                return True
-            return dealer in self.scoped_dealers()
-        return False
+        return can_see_dealer(self.uow, self.scope, dealer)
 
     def scoped_dealers(self) -> list[DealerCode]:
         """Dealer codes this actor may see: a dealer itself, a manager its regions' (a
         product-line manager's only by an authorization for one of their lines), admins all."""
-        if self.actor.role is Role.DEALER and self.actor.dealer_code:
-            return [self.actor.dealer_code]
-        if self.actor.is_admin:
-            return [d.code for d in self.uow.catalog.dealers()]
-        if self.actor.role is Role.MANAGER:
-            return self.uow.catalog.dealers_in_regions(self.actor.manager_regions, self.actor.lines)
-        return []
+        return listed_dealers(self.uow, self.scope)
 
     def check_dealer(self, dealer: DealerCode) -> None:
         # The same answer for "not yours" and "does not exist": no probing other dealers.

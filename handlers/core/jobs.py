@@ -17,8 +17,8 @@ from domain.identity.actors import Actor
 from domain.shared.clock import Clock
 from domain.shared.jobs import JobRun, RunOutcome, RunTrigger
 from domain.shared.ports import UnitOfWork, UnitOfWorkFactory
-from handlers.core.context import CoreOptions
 from handlers.core.notifier import Build, Notifier
+from handlers.core.options import CoreOptions
 
 log = logging.getLogger(__name__)
 

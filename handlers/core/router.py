@@ -1,5 +1,6 @@
 """What the bot answers, as one object the app owns: commands, text and file interpreters,
-forms, the file steps of forms, cancel hooks and exporters.
+forms, the file steps of forms, cancel hooks, exporters, and what the app keeps for its
+contexts across inbounds (the policy search index).
 
 Each context's `install(router, jobs)` adds its parts; the composition root installs the
 contexts in order (`handlers.contexts.CONTEXTS`), and that order is `/help`'s and the
@@ -11,12 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from domain.identity.actors import Actor, Seat
 
 Seats = frozenset[Seat]
 Handler = Callable[..., Any]  # (Ctx) -> Reply | list[Reply]
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,8 +69,19 @@ class Router:
     file_steps: dict[tuple[str, str], Handler] = field(default_factory=dict)
     cancel_hooks: list[Handler] = field(default_factory=list)
     exporters: dict[str, Exporter] = field(default_factory=dict)
+    # Objects built once by the app and used by a context's handlers for the life of the
+    # process, one per type (`policy`'s knowledge base): the app's, never a module's.
+    kept: dict[type, Any] = field(default_factory=dict)
 
     # -- adding ------------------------------------------------------------------------
+
+    def keep(self, thing: object) -> None:
+        """Hold `thing` for the handlers (`ctx.router.kept_of(type)`); the first one kept
+        of a type stays, so a context's default yields to what the app built."""
+        self.kept.setdefault(type(thing), thing)
+
+    def kept_of(self, kind: type[T]) -> T:
+        return self.kept[kind]
 
     def command(
         self,

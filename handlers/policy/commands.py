@@ -17,13 +17,14 @@ from handlers.core.jobs import Jobs
 from handlers.core.messages import Button, Reply
 from handlers.core.registry import LINKED, SALES_LEADS, SALES_STAFF, SERVICE
 from handlers.core.router import Router
+from handlers.core.scope import visible_dealers
 from handlers.policy.digest import forward_question
-from handlers.policy.knowledge import KNOWLEDGE
+from handlers.policy.knowledge import PolicyKnowledge
 from handlers.policy.replies import locale_of, quote, rating_buttons, short_label, trim
 
 
 def _knowledge(ctx: Ctx) -> KnowledgeBase:
-    return KNOWLEDGE.current(ctx.uow)
+    return ctx.router.kept_of(PolicyKnowledge).current(ctx.uow)
 
 
 def answer_question(ctx: Ctx, text: str, *, from_plain_text: bool = False) -> Reply | None:
@@ -202,7 +203,8 @@ def answer(ctx: Ctx) -> Reply:
 
 def questions(ctx: Ctx) -> Reply:
     """Questions waiting for an answer or rated not helpful."""
-    dealers = None if ctx.actor.is_admin else [str(d) for d in ctx.scoped_dealers()]
+    visible = visible_dealers(ctx.uow, ctx.scope)
+    dealers = None if visible is None else [str(d) for d in visible]
     items = ctx.uow.policy.open_questions(dealers)
     if not items:
         return Reply(ctx.t("policy.no_open_questions"))
@@ -226,6 +228,7 @@ def questions(ctx: Ctx) -> Reply:
 
 
 def install(router: Router, jobs: Jobs) -> None:
+    router.keep(PolicyKnowledge())  # unless the app's is kept already
     router.command(
         ask, "ask", roles=LINKED, example="/ask 窜货会怎么处罚？", aliases=("问", "提问")
     )

@@ -81,7 +81,7 @@ def _wording(ctx: Ctx, text: str) -> tuple[str, str]:
 def _default_scope(ctx: Ctx) -> FaqScope:
     if ctx.actor.is_admin:
         return FaqScope(FaqReach.ALL)
-    return FaqScope(FaqReach.REGIONS, tuple(ctx.actor.manager_regions))
+    return FaqScope(FaqReach.REGIONS, ctx.scope.regions)
 
 
 def _revision() -> str:
@@ -169,7 +169,7 @@ def _set_scope(ctx: Ctx, entry: FaqEntry, words: tuple[str, ...]) -> Reply:
     if reach is FaqReach.REGIONS and not ctx.actor.is_admin:
         tree = ctx.uow.catalog.region_tree()
         for code in codes:
-            if not any(tree.is_within(RegionCode(code), r) for r in ctx.actor.manager_regions):
+            if not ctx.scope.covers_region(RegionCode(code), tree):
                 raise UserError("faq.region_outside", code=code[:40])
     if reach is FaqReach.DEALERS:
         for code in codes:

@@ -1,5 +1,8 @@
 """The process's policy knowledge base: segmenter loaded once, index rebuilt per revision.
 
+The app builds one (`bot.app.build_app`) and its router keeps it; a router built without one
+(a test's) gets its own when the policy context is installed.
+
 The index is derived data (rebuilt from the database whenever `policy.revision()` changes,
 i.e. after a document load or a new FAQ entry), so keeping it in memory loses nothing; a
 second worker notices the new revision on its next question.
@@ -74,6 +77,3 @@ class PolicyKnowledge:
         thread = threading.Thread(target=run, name="policy-warm-up", daemon=True)
         thread.start()
         return thread
-
-
-KNOWLEDGE = PolicyKnowledge()

@@ -9,11 +9,11 @@ import domain.promotions.services as services
 from domain.promotions.model import PromoKind, Promotion
 from domain.promotions.services import Reach
 from domain.shared.ports import UnitOfWork
-from handlers.core.context import CoreOptions
 from handlers.core.i18n import Translator
 from handlers.core.jobs import Jobs
 from handlers.core.messages import Attachment, Button, Reply
 from handlers.core.notifier import Notifier
+from handlers.core.options import CoreOptions
 from handlers.core.router import Router
 
 

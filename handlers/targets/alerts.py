@@ -8,18 +8,16 @@ one aggregate over the year's sales (see handlers.targets.standing), not a query
 from __future__ import annotations
 
 from domain.catalog.model import DealerCode
+from domain.identity.scope import Scope
 from domain.shared.periods import Period, PeriodKind
-from domain.targets.achievement import (
-    PACE_RESOLVE,
-    Standing,
-    judge_pace,
-    periods_containing,
-    target_years,
-)
+from domain.targets.achievement import Standing
+from domain.targets.pace import PACE_RESOLVE, judge_pace
+from domain.targets.resolution import periods_containing, target_years
 from handlers.core.i18n import Translator
 from handlers.core.jobs import JobContext, Jobs
 from handlers.core.messages import Button, Reply, button_rows
 from handlers.core.router import Router
+from handlers.core.scope import visible_dealers
 
 LINES = 30
 
@@ -52,11 +50,10 @@ def target_alerts(ctx: JobContext) -> None:
     day = ctx.today
     month = Period.containing(day, PeriodKind.MONTH)
     for manager in ctx.uow.recipients.managers():
-        if manager.is_admin:
-            mine = sorted(late)
-        else:
-            scope = set(ctx.uow.catalog.dealers_in_regions(manager.manager_regions))
-            mine = sorted(code for code in late if code in scope)
+        # A target is the dealer's whole business, so a product-line manager hears of every
+        # dealer of their regions, whatever the line.
+        scope = visible_dealers(ctx.uow, Scope.of(manager).every_line())
+        mine = sorted(late if scope is None else set(late) & set(scope))
         if not mine:
             continue
         items = [late[code] for code in mine]

@@ -7,8 +7,9 @@ from domain.identity.actors import Role
 from domain.sales.services import MAX_AMOUNT
 from domain.shared.money import MoneyError, to_money
 from domain.shared.periods import Period, PeriodError, PeriodKind
-from domain.targets.achievement import Standing, periods_containing, ranked
+from domain.targets.achievement import Standing, ranked
 from domain.targets.model import TargetSource
+from domain.targets.resolution import periods_containing
 from handlers.core.context import Ctx
 from handlers.core.errors import UserError
 from handlers.core.i18n import Translator

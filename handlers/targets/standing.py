@@ -9,7 +9,8 @@ from decimal import Decimal
 from domain.catalog.model import Dealer
 from domain.shared.periods import Period
 from domain.shared.ports import UnitOfWork
-from domain.targets.achievement import Standing, standings, target_years
+from domain.targets.achievement import Standing, standings
+from domain.targets.resolution import target_years
 
 
 def load_standings(

@@ -20,6 +20,7 @@ from handlers.core.context import Ctx
 from handlers.core.errors import UserError
 from handlers.core.i18n import Translator
 from handlers.core.messages import Button, Reply
+from handlers.core.scope import visible_dealers
 from handlers.tickets.sla import sla_policy
 from handlers.tickets.texts import dealer_update, new_ticket_alert, summary
 
@@ -52,7 +53,7 @@ def load_ticket(
 
 def manager_scope(ctx: Ctx):
     """Dealers whose tickets this manager sees (None: every dealer)."""
-    return None if ctx.actor.is_admin else ctx.scoped_dealers()
+    return visible_dealers(ctx.uow, ctx.scope)
 
 
 # -- use cases, worded ---------------------------------------------------------------

@@ -9,11 +9,11 @@ from domain.shared.ports import UnitOfWork
 from domain.tickets.model import Ticket
 from domain.tickets.services import sla_round
 from domain.tickets.sla import SlaAlert, SlaPolicy
-from handlers.core.context import CoreOptions
 from handlers.core.i18n import Translator
 from handlers.core.jobs import Jobs
 from handlers.core.messages import Button, Reply
 from handlers.core.notifier import Notifier
+from handlers.core.options import CoreOptions
 from handlers.core.router import Router
 from handlers.tickets.texts import summary
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from domain.tickets.model import Ticket, TicketAction, TicketEvent
-from handlers.core.context import CoreOptions
 from handlers.core.i18n import Translator
 from handlers.core.messages import Button, Reply, button_rows
+from handlers.core.options import CoreOptions
 
 
 def summary(t: Translator, ticket: Ticket, options: CoreOptions) -> str:

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from domain.identity.scope import Scope
 from domain.sales.model import Severity
 from handlers.core.i18n import Translator
 from handlers.core.jobs import JobContext, Jobs
 from handlers.core.messages import Reply
 from handlers.core.registry import SALES_STAFF
 from handlers.core.router import Router
+from handlers.core.scope import visible_dealers
 from handlers.sales.recording import violation_text
 
 LINES = 30
@@ -39,16 +41,15 @@ def violation_digest(ctx: JobContext) -> None:
     for manager in ctx.uow.recipients.managers():
         if manager.seat not in SALES_STAFF:
             continue  # service agents and marketing do not decide violations
-        if manager.is_admin:
+        scope = visible_dealers(ctx.uow, Scope.of(manager))
+        if scope is None:
             mine = found
+        elif manager.lines is not None and scope:  # the lines of the reported products
+            on_lines = ctx.uow.violations.list(scope, start=start, end=end, lines=manager.lines)
+            ids = {v.id for v in on_lines}
+            mine = [v for v in found if v.id in ids]
         else:
-            scope = ctx.uow.catalog.dealers_in_regions(manager.manager_regions, manager.lines)
-            if manager.lines is not None and scope:  # the lines of the reported products
-                on_lines = ctx.uow.violations.list(scope, start=start, end=end, lines=manager.lines)
-                ids = {v.id for v in on_lines}
-                mine = [v for v in found if v.id in ids]
-            else:
-                mine = [v for v in found if v.dealer in set(scope)]
+            mine = [v for v in found if v.dealer in set(scope)]
         if not mine:
             continue
         mine = sorted(mine, key=lambda v: v.id)

@@ -15,13 +15,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
+from domain.catalog.import_kinds import ImportKind, TargetRecord
 from domain.catalog.imports import (
-    ImportKind,
     ParsedImport,
     Problem,
     RowError,
     Table,
-    TargetRecord,
     parse_table,
     region_cycles,
 )

@@ -13,16 +13,9 @@ from sqlalchemy.types import NullType
 from domain.catalog.model import Dealer, DealerCode, DealerStatus
 from domain.shared.money import CENT
 from domain.shared.periods import Period, PeriodError, PeriodKind
-from domain.targets.achievement import (
-    COUNTED_STATUS,
-    PACE_MAYBE,
-    PACE_NO,
-    PACE_RESOLVE,
-    PaceCandidate,
-    assessed_through,
-    fallback_periods,
-    sub_periods,
-)
+from domain.targets.achievement import COUNTED_STATUS
+from domain.targets.pace import PACE_MAYBE, PACE_NO, PACE_RESOLVE, PaceCandidate, assessed_through
+from domain.targets.resolution import fallback_periods, sub_periods
 from storage.base import Money
 from storage.models import DealerRow, TargetRow
 from storage.sales.models import SaleRow

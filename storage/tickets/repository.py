@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session, aliased
 
 from domain.catalog.model import DealerCode, ManagerCode, RegionCode, Sku, TerminalCode
 from domain.identity.actors import Actor
+from domain.identity.scope import Scope
 from domain.tickets.model import (
     ACTIVE,
     FollowUp,
@@ -349,21 +350,12 @@ class SqlTicketRepository:
 
     def staff_for_region(self, region: RegionCode | None) -> list[Actor]:
         tree = self.catalog.region_tree()
-        return [
-            a
-            for a in self._linked_staff()
-            if a.is_admin
-            or (region is not None and any(tree.is_within(region, r) for r in a.manager_regions))
-        ]
+        return [a for a in self._linked_staff() if Scope.of(a).covers_region(region, tree)]
 
     def staff_for_dealer(self, dealer: DealerCode) -> list[Actor]:
         tree = self.catalog.region_tree()
         regions = self.catalog.dealer_regions(dealer)
-        return [
-            a
-            for a in self._linked_staff()
-            if a.is_admin or any(tree.is_within(r, mr) for r in regions for mr in a.manager_regions)
-        ]
+        return [a for a in self._linked_staff() if Scope.of(a).covers_any_region(regions, tree)]
 
     def manager_contacts(self, code: ManagerCode) -> list[Actor]:
         return [a for a in self._linked_staff() if a.manager_code == code]

@@ -17,7 +17,7 @@ import pytest
 from rich.console import Console
 
 from bot.importing import run_import
-from domain.catalog.imports import ImportKind
+from domain.catalog.import_kinds import ImportKind
 from domain.shared.clock import SystemClock
 from domain.shared.outbox import OutboxStatus, OutgoingMessage
 from handlers.core.messages import Button, Reply

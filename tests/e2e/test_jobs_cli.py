@@ -11,8 +11,8 @@ from bot.config import Settings
 from bot.scheduler import SchedulerService
 from domain.shared.clock import FixedClock
 from domain.shared.jobs import RunOutcome, RunTrigger
-from handlers.core.context import CoreOptions
 from handlers.core.jobs import run_job
+from handlers.core.options import CoreOptions
 from storage.db import make_engine, make_session_factory, upgrade
 from storage.uow import SqlAlchemyUnitOfWorkFactory
 from tests.support import JOBS

@@ -86,19 +86,18 @@ async def test_a_worker_that_cannot_start_stops_the_start_with_its_exit_code(tmp
     await core.close()
 
 
-def test_workers_warm_up_the_policy_search_when_this_process_does(db, monkeypatch):
+def test_workers_warm_up_the_policy_search_when_this_process_does(db):
     from bot.app import build_app
     from bot.config import TelegramSettings
     from bot.transports.telegram.service import TelegramService
-    from handlers.policy.knowledge import KNOWLEDGE
 
     settings = Settings(
         database=DatabaseSettings(url=db.url), telegram=TelegramSettings(token="1:TEST")
     )
     app = build_app(settings, migrate=False, engine=db.engine)
-    monkeypatch.setattr(KNOWLEDGE, "warm_up_requested", False)  # as in tests
+    app.knowledge.warm_up_requested = False  # as in tests
     service = TelegramService(app)
     assert service.core is not None and service.core.warm_policy is False
-    monkeypatch.setattr(KNOWLEDGE, "warm_up_requested", True)  # `dealerbot run` warmed up
+    app.knowledge.warm_up_requested = True  # `dealerbot run` warmed up
     service = TelegramService(app)
     assert service.core is not None and service.core.warm_policy is True

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from handlers.core.conversation import MAX_TEXT, Conversation
+from handlers.core.conversation import Conversation
+from handlers.core.dispatch import MAX_TEXT
 from handlers.core.i18n import Translator
 from tests.support import Chat, invite, seed_catalog
 

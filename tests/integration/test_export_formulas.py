@@ -7,9 +7,9 @@ import io
 from openpyxl import load_workbook
 from sqlalchemy import update
 
-from handlers.core.context import CoreOptions
 from handlers.core.conversation import Conversation
 from handlers.core.messages import Reply
+from handlers.core.options import CoreOptions
 from storage.models import DealerRow
 from tests.support import Chat, invite, seed_catalog
 

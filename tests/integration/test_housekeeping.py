@@ -1,7 +1,7 @@
-from handlers.core.context import CoreOptions
 from handlers.core.conversation import Conversation
 from handlers.core.jobs import run_job
 from handlers.core.messages import Inbound
+from handlers.core.options import CoreOptions
 from tests.support import JOBS, Chat, invite, seed_catalog
 
 

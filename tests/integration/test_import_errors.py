@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bot.importing import describe, run_import
-from domain.catalog.imports import ImportKind
+from domain.catalog.import_kinds import ImportKind
 from storage.models import TerminalRow
 from tests.integration.test_imports import TABLE_OF, count, import_all, quiet, write
 

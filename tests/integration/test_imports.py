@@ -14,7 +14,7 @@ from rich.console import Console
 from sqlalchemy import func, select
 
 from bot.importing import describe, run_import
-from domain.catalog.imports import ImportKind
+from domain.catalog.import_kinds import ImportKind
 from domain.catalog.model import (
     Authorization,
     Dealer,

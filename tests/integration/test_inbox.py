@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 from domain.shared.inbox import InboxEntry
-from handlers.core.context import CoreOptions
 from handlers.core.conversation import Conversation
 from handlers.core.jobs import run_job
 from handlers.core.messages import Inbound
+from handlers.core.options import CoreOptions
 from storage.models import InboxRow
 from tests.support import JOBS
 

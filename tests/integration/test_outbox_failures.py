@@ -6,9 +6,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from domain.shared.outbox import OutboxStatus, OutgoingMessage
-from handlers.core.context import CoreOptions
 from handlers.core.conversation import Conversation
 from handlers.core.jobs import run_job
+from handlers.core.options import CoreOptions
 from tests.support import JOBS, Chat, invite, seed_catalog
 
 OCCASION = datetime(2026, 7, 17, 2, 15, tzinfo=UTC)

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from bot.policy_files import PolicyFileError, load_policy_files, sample_policy_files
-from handlers.core.context import CoreOptions
 from handlers.core.conversation import Conversation
+from handlers.core.options import CoreOptions
 from tests.support import Chat, invite, seed_catalog
 
 ARTICLES_TXT = """公司经销商管理制度

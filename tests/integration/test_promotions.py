@@ -3,9 +3,9 @@ import contextlib
 
 from bot.transports.outbox import OutboxDispatcher
 from domain.shared.outbox import OutboxStatus
-from handlers.core.context import CoreOptions
 from handlers.core.conversation import Conversation
 from handlers.core.messages import Attachment, Reply
+from handlers.core.options import CoreOptions
 from handlers.promotions.delivery import run_promotion_dispatch
 from storage.models import DealerRow
 from tests.support import Chat, invite, seed_catalog

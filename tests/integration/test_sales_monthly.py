@@ -11,10 +11,10 @@ import pytest
 from sqlalchemy import create_engine, select, text
 
 from domain.shared.periods import Period
-from handlers.core.context import CoreOptions
 from handlers.core.conversation import Conversation
 from handlers.core.jobs import JobContext
 from handlers.core.messages import Attachment
+from handlers.core.options import CoreOptions
 from handlers.targets.alerts import behind_pace
 from handlers.targets.standing import load_standings
 from storage.db import make_engine, make_session_factory, upgrade

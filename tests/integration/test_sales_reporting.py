@@ -348,9 +348,10 @@ def test_sales_in_scope_lists_a_dealer_its_own_and_a_manager_their_regions(
     from datetime import date
 
     from domain.sales.model import SaleStatus
-    from handlers.core.context import CoreOptions, Ctx
+    from handlers.core.context import Ctx
     from handlers.core.i18n import Translator
     from handlers.core.messages import Inbound
+    from handlers.core.options import CoreOptions
     from handlers.sales.scope import sales_in_scope
 
     other = linked(conv, uow_factory, clock, "d2", dealer="D002")

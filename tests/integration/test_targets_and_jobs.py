@@ -10,9 +10,9 @@ from sqlalchemy import func, select
 from bot.config import Settings
 from bot.scheduler import catch_up, installed, run_now
 from domain.shared.jobs import RunOutcome, RunTrigger
-from handlers.core.context import CoreOptions
 from handlers.core.conversation import Conversation
 from handlers.core.jobs import run_job
+from handlers.core.options import CoreOptions
 from storage.core.job_models import JobRunRow
 from storage.models import ContractRow, DealerRow, OutboxRow, ProductRow, TargetRow, TerminalRow
 from storage.sales.models import SaleRow, ViolationRow

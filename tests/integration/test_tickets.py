@@ -9,9 +9,9 @@ import pytest
 from openpyxl import load_workbook
 
 from domain.tickets.model import TicketAction, TicketId, TicketStatus
-from handlers.core.context import CoreOptions
 from handlers.core.conversation import Conversation
 from handlers.core.messages import Attachment, Reply
+from handlers.core.options import CoreOptions
 from handlers.tickets.sla import run_complaint_sla
 from storage.models import ManagerRegionRow, ManagerRow, RegionRow
 from tests.support import JOBS, Chat, invite, seed_catalog

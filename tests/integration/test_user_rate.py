@@ -7,8 +7,8 @@ import threading
 import pytest
 from sqlalchemy import select
 
-from handlers.core.context import CoreOptions
 from handlers.core.conversation import Conversation
+from handlers.core.options import CoreOptions
 from storage.db import make_engine, make_session_factory
 from storage.models import AuditRow, SaleRow
 from storage.uow import SqlAlchemyUnitOfWorkFactory

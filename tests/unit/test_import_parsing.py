@@ -10,7 +10,8 @@ from openpyxl import Workbook
 
 from bot.importing import describe
 from bot.spreadsheets import MAX_UNPACKED_MB, SpreadsheetError, read_table
-from domain.catalog.imports import ImportKind, Problem, parse_table, region_cycles
+from domain.catalog.import_kinds import ImportKind
+from domain.catalog.imports import Problem, parse_table, region_cycles
 from tests.xlsx_files import many_rows_xlsx
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from handlers.core.conversation import clean_text
+from handlers.core.dispatch import clean_text
 from handlers.core.messages import (
     MAX_PAYLOAD_BYTES,
     Attachment,

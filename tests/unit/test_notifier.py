@@ -6,11 +6,11 @@ from datetime import UTC, datetime
 
 from domain.identity.actors import Actor
 from domain.shared.clock import FixedClock
-from handlers.core.context import CoreOptions
 from handlers.core.i18n import Translator
 from handlers.core.jobs import JobContext
 from handlers.core.messages import Reply
 from handlers.core.notifier import Notifier
+from handlers.core.options import CoreOptions
 from tests.fakes import FakeUnitOfWork, Store
 
 NOW = datetime(2026, 7, 1, 9, 0, tzinfo=UTC)

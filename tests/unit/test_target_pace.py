@@ -6,8 +6,9 @@ from bot.cron import parse_cron
 from bot.scheduler import previous_fire
 from domain.catalog.model import DealerCode
 from domain.shared.periods import Period
-from domain.targets.achievement import Standing, ranked, resolve_target
+from domain.targets.achievement import Standing, ranked
 from domain.targets.model import TargetDecision, TargetSource
+from domain.targets.resolution import resolve_target
 
 GROWTH = Decimal("0.30")
 JULY = Period.parse("2026-07")

@@ -49,7 +49,6 @@ from bot.transports.telegram.webhook import Webhook
 from domain.shared.inbox import InboxEntry
 from handlers.core.messages import Attachment, Inbound, Reply
 from handlers.core.ordering import Lanes
-from handlers.policy.knowledge import KNOWLEDGE
 
 log = logging.getLogger(__name__)
 
@@ -77,7 +76,7 @@ class TelegramService(Transport):
         self.core: CoreProcesses | None = None
         if handle is None and self.settings.core_processes > 0:
             # Workers load the policy search on start when this process does (`run`).
-            warm = KNOWLEDGE.warm_up_requested
+            warm = app.knowledge.warm_up_requested
             self.core = CoreProcesses(app.settings, self.settings.core_processes, warm_policy=warm)
         self.poll_timeout = self.settings.poll_timeout if poll_timeout is None else poll_timeout
         self.drain_timeout = drain_timeout

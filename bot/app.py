@@ -41,6 +41,10 @@ def core_options(settings: Settings) -> CoreOptions:
         question_digest_minutes=p.question_digest_minutes,
         user_rate_per_minute=p.user_rate_per_minute,
         user_burst=p.user_burst,
+        approval_chains=tuple((k, tuple(v)) for k, v in settings.approvals.chains.items()),
+        approval_sla_hours=settings.approvals.sla_hours,
+        approval_remind_fraction=settings.approvals.remind_fraction,
+        exception_second_step_gap=Decimal(settings.approvals.exception_second_step_gap),
     )
 
 

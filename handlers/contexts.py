@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from handlers import (
+    approvals,
     catalog,
     core,
     identity,
@@ -22,7 +23,18 @@ from handlers import (
 from handlers.core.jobs import Jobs
 from handlers.core.router import Router
 
-CONTEXTS = (identity, catalog, sales, violations, targets, tickets, promotions, policy, core)
+CONTEXTS = (
+    identity,
+    catalog,
+    sales,
+    violations,
+    targets,
+    tickets,
+    promotions,
+    policy,
+    approvals,
+    core,
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 from enum import StrEnum
 from typing import Any, NewType, Protocol
 
-from domain.catalog.model import DealerCode, ManagerCode, ManagerRole
+from domain.catalog.model import DealerCode, ManagerCode, ManagerRole, Sku
 
 RequestId = NewType("RequestId", int)
 
@@ -139,6 +141,34 @@ class NewRequest:
     payload: dict[str, Any] = field(default_factory=dict)
 
 
+@dataclass(frozen=True, slots=True)
+class ExceptionView:
+    """A price exception as managers and its dealer see it, with the units sold under it."""
+
+    id: int
+    sku: Sku
+    dealer: DealerCode | None
+    min_price: Decimal
+    valid_from: date
+    valid_to: date | None
+    qty_cap: int | None
+    qty_used: int
+    approved_by: str
+    created_at: datetime
+    request_id: int | None
+    reason: str
+    revoked_at: datetime | None
+    revoked_by: str | None
+
+    def active_on(self, day: date) -> bool:
+        return (
+            self.revoked_at is None
+            and self.valid_from <= day
+            and (self.valid_to is None or day <= self.valid_to)
+            and (self.qty_cap is None or self.qty_used < self.qty_cap)
+        )
+
+
 class DecisionTaken(Exception):
     """Another press won the compare-and-set first (or this one was already stored)."""
 
@@ -161,3 +191,19 @@ class ApprovalRepository(Protocol):
     def decided_between(self, start: datetime, end: datetime) -> list[DecisionRecord]: ...
     def add_delegation(self, delegation: Delegation, now: datetime) -> None: ...
     def delegations_to(self, delegate: ManagerCode, day: date) -> list[Delegation]: ...
+
+
+class PriceExceptionRepository(Protocol):
+    def get(self, exception_id: int) -> ExceptionView | None: ...
+    def listed(
+        self,
+        dealers: Sequence[DealerCode] | None = None,
+        sku: Sku | None = None,
+        limit: int = 50,
+    ) -> list[ExceptionView]:
+        """Newest first; `dealers` None: every dealer's and those for all dealers."""
+        ...
+
+    def revoke(self, exception_id: int, by: str, now: datetime) -> bool:
+        """Revoke it; False when unknown or already revoked."""
+        ...

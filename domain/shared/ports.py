@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Protocol, Self
 
-from domain.approvals.model import ApprovalRepository
+from domain.approvals.model import ApprovalRepository, PriceExceptionRepository
 from domain.catalog.model import (
     Authorization,
     Contract,
@@ -275,6 +275,7 @@ class UnitOfWork(Protocol):
     promotions: PromotionRepository
     rates: RateRepository
     approvals: ApprovalRepository
+    price_exceptions: PriceExceptionRepository
 
     def __enter__(self) -> Self: ...
     def __exit__(self, *exc: object) -> None: ...

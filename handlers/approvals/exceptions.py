@@ -341,8 +341,12 @@ def exception(ctx: Ctx) -> Reply:
             return start_form(ctx, REQUEST_FORM)
         data = parse_request(ctx, args[1:])
         return start_form(ctx, REQUEST_FORM, data, step="confirm")
-    if ctx.actor.role is not Role.MANAGER:
-        raise UserError("exception.request_usage")
+    if ctx.actor.role is not Role.MANAGER:  # a dealer's only use is a request
+        if not args:
+            raise UserError("exception.request_usage")
+        require(ctx, "exception", "revoke" if "revoke" in args else "grant")
+    if not args:
+        raise UserError("exception.usage")
     if (
         args
         and parse_record_id(args[0]) is not None

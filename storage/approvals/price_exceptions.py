@@ -8,13 +8,12 @@ request it came from, a revocation.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date, datetime
-from decimal import Decimal
+from datetime import datetime
 
 from sqlalchemy import and_, case, exists, func, or_, select
 from sqlalchemy.orm import Session
 
+from domain.approvals.model import ExceptionView
 from domain.catalog.model import DealerCode, Sku
 from domain.sales.model import ViolationType
 from storage.models import DealerRow, PriceRow, ProductRow
@@ -24,32 +23,6 @@ PRICE_TYPES = (
     ViolationType.PRICE_BELOW_TERMINAL_FLOOR.value,
     ViolationType.PRICE_BELOW_BID_FLOOR.value,
 )
-
-
-@dataclass(frozen=True, slots=True)
-class ExceptionView:
-    id: int
-    sku: Sku
-    dealer: DealerCode | None
-    min_price: Decimal
-    valid_from: date
-    valid_to: date | None
-    qty_cap: int | None
-    qty_used: int
-    approved_by: str
-    created_at: datetime
-    request_id: int | None
-    reason: str
-    revoked_at: datetime | None
-    revoked_by: str | None
-
-    def active_on(self, day: date) -> bool:
-        return (
-            self.revoked_at is None
-            and self.valid_from <= day
-            and (self.valid_to is None or day <= self.valid_to)
-            and (self.qty_cap is None or self.qty_used < self.qty_cap)
-        )
 
 
 def units_sold_under(session: Session, ids: Sequence[int]) -> dict[int, int]:

@@ -256,3 +256,11 @@ def test_a_managers_grant_is_confirmed_then_listed_and_revocable(world):
     assert "价格例外 #1" in world["boss_sc"].press("确认发送")
     assert "#1" in world["boss_sc"].say("/exceptions active")
     assert "已撤销" in world["boss_sc"].say("/exception 1 revoke 录错")
+
+
+def test_the_dealers_price_reply_shows_their_exceptions(world):
+    request_exception(world["dealer1"], "A100 2600 T-0001 5 2026-12-31 集采")
+    world["md_sc"].say("/approval 1 approve")
+    shown = world["dealer1"].say("/price A100")
+    assert "#1 例外价 ¥2,600.00" in shown and "剩余 5 台" in shown
+    assert "例外价" not in world["boss_sc"].say("/price A100")

@@ -30,19 +30,18 @@ from sqlalchemy import create_engine, text  # noqa: E402
 
 from domain.catalog.model import DealerCode, RegionCode  # noqa: E402
 from domain.shared.clock import FixedClock  # noqa: E402
+from domain.tickets.lifecycle import apply  # noqa: E402
 from domain.tickets.model import (  # noqa: E402
     FollowUp,
     NewTicket,
     TicketAction,
     TicketCategory,
     Urgency,
-    apply,
 )
 from handlers.core.context import CoreOptions  # noqa: E402
 from handlers.core.conversation import Conversation  # noqa: E402
 from handlers.core.messages import Inbound  # noqa: E402
-from handlers.tickets.recipients import sla_policy  # noqa: E402
-from handlers.tickets.sla import run_complaint_sla  # noqa: E402
+from handlers.tickets.sla import run_complaint_sla, sla_policy  # noqa: E402
 from storage.db import make_engine, make_session_factory, upgrade  # noqa: E402
 from storage.models import (  # noqa: E402
     AuthorizationRow,

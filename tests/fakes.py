@@ -245,6 +245,16 @@ class FakeOutbox:
         )
         return True
 
+    def enqueue_many(self, messages: list[OutgoingMessage], now: datetime) -> int:
+        return sum(self.enqueue(m, now) for m in messages)
+
+    def revise_pending(self, dedupe_key: str, payload: dict[str, Any]) -> bool:
+        for n, item in enumerate(self.s.outbox):
+            if item.dedupe_key == dedupe_key and item.status is OutboxStatus.PENDING:
+                self.s.outbox[n] = replace(item, payload=payload)
+                return True
+        return False
+
     def list(self, status: OutboxStatus | None = None, limit: int = 100) -> list[OutboxItem]:
         return [i for i in reversed(self.s.outbox) if status is None or i.status is status][:limit]
 

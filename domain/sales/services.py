@@ -1,13 +1,16 @@
-"""Use cases of sales reporting: record a sale with its violations, withdraw or correct it."""
+"""Use cases of sales reporting: record a sale with its violations, say who hears of its
+severe ones, withdraw or correct it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
 
-from domain.catalog.model import Product, Terminal
+from domain.catalog.model import Product, ProductLine, Terminal
+from domain.identity.actors import Actor
 from domain.sales.model import (
     DuplicateSale,
     Sale,
@@ -15,7 +18,9 @@ from domain.sales.model import (
     SaleFacts,
     SaleId,
     SaleStatus,
+    Severity,
     Violation,
+    ViolationType,
 )
 from domain.shared.ports import UnitOfWork
 from domain.violations.compliance import check_sale, exception_used, report_evidence
@@ -67,6 +72,8 @@ class RecordedSale:
     product: Product | None = None  # as checked (None for a duplicate)
     terminal: Terminal | None = None
     exception_id: int | None = None  # the price exception the sale was made under
+    # How many managers were told at once of its severe violations (the receipt says so).
+    managers_told: int = 0
 
 
 def gather_facts(uow: UnitOfWork, draft: SaleDraft) -> SaleFacts:
@@ -123,6 +130,52 @@ def record_sale(
         terminal=facts.terminal,
         exception_id=used.id if used else None,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class SevereAlerts:
+    """Who hears at once of a sale's severe violations, in the order they are told."""
+
+    sale: Sale
+    dealer_name: str
+    terminal: Terminal | None
+    # The managers of the dealer's region, who decide on each severe violation.
+    deciders: tuple[tuple[Actor, Violation], ...]
+    # Managers of the region sold into (窜货), for information only.
+    onlookers: tuple[tuple[Actor, Violation], ...]
+
+
+def severe_alerts(
+    uow: UnitOfWork,
+    recorded: RecordedSale,
+    follows: Callable[[Actor, ProductLine | None], bool],
+) -> SevereAlerts | None:
+    """Whom to tell of `recorded`'s severe violations now (None: nobody, nothing severe or a
+    duplicate). `follows` says whether a manager hears of sales of a product line."""
+    severe = [v for v in recorded.violations if v.severity is Severity.SEVERE]
+    if not severe or recorded.duplicate:
+        return None
+    sale = recorded.sale
+    dealer = uow.catalog.dealer(sale.dealer)
+    name = dealer.name if dealer else sale.dealer
+    product = uow.catalog.product(sale.sku)
+    line = product.line if product else None
+    managers = [m for m in uow.identities.managers_of_dealer(sale.dealer) if follows(m, line)]
+    deciders = tuple((m, v) for v in severe for m in managers)
+    # Selling into another region hurts that region: its managers hear of it too (the
+    # decision stays with the dealer's own managers).
+    crossing = [v for v in severe if v.type is ViolationType.OUTSIDE_TERRITORY]
+    terminal = recorded.terminal
+    onlookers: tuple[tuple[Actor, Violation], ...] = ()
+    if crossing and terminal is not None:
+        told = {m.identity_id for m in managers}
+        onlookers = tuple(
+            (m, v)
+            for m in uow.identities.managers_of_region(terminal.region_code)
+            if m.identity_id not in told and follows(m, line)
+            for v in crossing
+        )
+    return SevereAlerts(sale, name, terminal, deciders, onlookers)
 
 
 class EditProblem(StrEnum):

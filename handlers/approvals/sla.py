@@ -6,7 +6,6 @@ from datetime import datetime
 
 from domain.approvals.rules import Sla, SlaAction, sla_dedupe_key, sla_due
 from domain.approvals.services import ApprovalRefused, expire
-from domain.shared.outbox import OutgoingMessage
 from domain.shared.ports import AuditEntry, UnitOfWork
 from handlers.approvals.people import admins_of, namer, requester_chats, step_approvers
 from handlers.approvals.texts import approver_card, card_text
@@ -14,23 +13,12 @@ from handlers.core.context import CoreOptions
 from handlers.core.i18n import Translator
 from handlers.core.jobs import Jobs
 from handlers.core.messages import Reply
+from handlers.core.notifier import Notifier
 from handlers.core.router import Router
 
 
-def _queue(uow: UnitOfWork, person, key: str, build, now: datetime, options) -> int:
-    t = Translator(person.locale or options.default_locale)
-    return int(
-        uow.outbox.enqueue(
-            OutgoingMessage(
-                dedupe_key=f"{key}:{person.platform}:{person.chat_id}",
-                platform=person.platform,
-                chat_id=person.chat_id,
-                payload=build(t).to_dict(),
-                identity_id=person.identity_id,
-            ),
-            now,
-        )
-    )
+def _queue(notifier: Notifier, person, key: str, build) -> int:
+    return int(notifier.notify(person, key, build))
 
 
 def run_approval_sla(uow: UnitOfWork, now: datetime, options: CoreOptions) -> int:
@@ -41,6 +29,7 @@ def run_approval_sla(uow: UnitOfWork, now: datetime, options: CoreOptions) -> in
     guard reruns. Runs inside the caller's unit of work: the caller commits.
     """
     sla = Sla(options.approval_sla_hours, options.approval_remind_fraction)
+    notifier = Notifier(uow.outbox, lambda: now, options.default_locale)
     names = namer(uow)
     queued = 0
     for request in uow.approvals.pending():
@@ -50,21 +39,14 @@ def run_approval_sla(uow: UnitOfWork, now: datetime, options: CoreOptions) -> in
         key = sla_dedupe_key(request, action)
         if action is SlaAction.REMIND:
             for person in step_approvers(uow, request):
-                queued += _queue(
-                    uow,
-                    person,
-                    key,
-                    lambda t, r=request: _reminder(t, r, names),
-                    now,
-                    options,
-                )
+                queued += _queue(notifier, person, key, lambda t, r=request: _reminder(t, r, names))
             uow.approvals.mark_alerts(
                 request, reminded=request.step, escalated=request.escalated_step
             )
         elif action is SlaAction.ESCALATE:
             for person in admins_of(uow, request):
                 queued += _queue(
-                    uow, person, key, lambda t, r=request: _escalated(t, r, names), now, options
+                    notifier, person, key, lambda t, r=request: _escalated(t, r, names)
                 )
             uow.approvals.mark_alerts(request, reminded=request.step, escalated=request.step)
         else:
@@ -84,14 +66,12 @@ def run_approval_sla(uow: UnitOfWork, now: datetime, options: CoreOptions) -> in
             )
             for chat in requester_chats(uow, outcome.request):
                 queued += _queue(
-                    uow,
+                    notifier,
                     chat,
                     key,
                     lambda t, r=outcome.request: Reply(
                         t("approval.expired", card=card_text(t, r, names))
                     ),
-                    now,
-                    options,
                 )
     return queued
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -11,13 +10,13 @@ from zoneinfo import ZoneInfo
 from domain.catalog.model import DealerCode
 from domain.identity.actors import Actor, Role
 from domain.shared.clock import Clock
-from domain.shared.outbox import OutgoingMessage
 from domain.shared.ports import AuditEntry, FormState, UnitOfWork
 from domain.shared.rates import RateLimit
 from handlers.core.background import Background
 from handlers.core.errors import NotAllowed, UserError
 from handlers.core.i18n import Translator
-from handlers.core.messages import Inbound, ParsedCommand, Reply
+from handlers.core.messages import Inbound, ParsedCommand
+from handlers.core.notifier import Build, Notifier
 from handlers.core.router import Router
 from handlers.core.sheets import SheetError, SheetTable
 
@@ -141,30 +140,21 @@ class Ctx:
         if not self.can_see_dealer(dealer):
             raise UserError("error.dealer_not_found", code=dealer)
 
+    @property
+    def notifier(self) -> Notifier:
+        return Notifier(self.uow.outbox, self.clock.now, self.options.default_locale)
+
     def notify(
         self,
         recipient: Actor,
         dedupe_key: str,
-        build: Callable[[Translator], Reply],
+        build: Build,
         not_before: datetime | None = None,
         *,
         revise: bool = False,
     ) -> bool:
-        """Queue a proactive message to `recipient`, in their language, once per dedupe key.
-        With `revise`, a message of that key still waiting to be sent is rewritten instead
-        (a digest growing until it leaves)."""
-        t = Translator(recipient.locale or self.options.default_locale)
-        message = OutgoingMessage(
-            dedupe_key=f"{dedupe_key}:{recipient.platform}:{recipient.chat_id}",
-            platform=recipient.platform,
-            chat_id=recipient.chat_id,
-            payload=build(t).to_dict(),
-            identity_id=recipient.identity_id,
-            not_before=not_before,
-        )
-        if self.uow.outbox.enqueue(message, self.now):
-            return True
-        return revise and self.uow.outbox.revise_pending(message.dedupe_key, message.payload)
+        """Queue a proactive message to `recipient` (see `Notifier.notify`)."""
+        return self.notifier.notify(recipient, dedupe_key, build, not_before, revise=revise)
 
     def form_expiry(self) -> datetime:
         return self.now + timedelta(minutes=self.options.form_ttl_minutes)

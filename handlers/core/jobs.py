@@ -16,11 +16,9 @@ from zoneinfo import ZoneInfo
 from domain.identity.actors import Actor
 from domain.shared.clock import Clock
 from domain.shared.jobs import JobRun, RunOutcome, RunTrigger
-from domain.shared.outbox import OutgoingMessage
 from domain.shared.ports import UnitOfWork, UnitOfWorkFactory
 from handlers.core.context import CoreOptions
-from handlers.core.i18n import Translator
-from handlers.core.messages import Reply
+from handlers.core.notifier import Build, Notifier
 
 log = logging.getLogger(__name__)
 
@@ -51,19 +49,13 @@ class JobContext:
         """The business day of the occasion (a catch-up run judges the day it stands for)."""
         return self.occasion.astimezone(self.tz).date()
 
-    def notify(self, recipient: Actor, key: str, build: Callable[[Translator], Reply]) -> bool:
+    @property
+    def notifier(self) -> Notifier:
+        return Notifier(self.uow.outbox, self.clock.now, self.options.default_locale)
+
+    def notify(self, recipient: Actor, key: str, build: Build) -> bool:
         """Queue a message once per `key` (which names job, subject and period) and chat."""
-        t = Translator(recipient.locale or self.options.default_locale)
-        stored = self.uow.outbox.enqueue(
-            OutgoingMessage(
-                dedupe_key=f"{self.job}:{key}:{recipient.platform}:{recipient.chat_id}",
-                platform=recipient.platform,
-                chat_id=recipient.chat_id,
-                payload=build(t).to_dict(),
-                identity_id=recipient.identity_id,
-            ),
-            self.now,
-        )
+        stored = self.notifier.notify(recipient, f"{self.job}:{key}", build)
         self.sent += int(stored)
         return stored
 

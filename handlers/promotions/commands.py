@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
+import domain.promotions.services as services
 import handlers.promotions.delivery as delivery
 from domain.promotions.model import Audience, PromoKind, PromoStatus, Promotion, is_targeted
 from domain.shared.record_ids import parse_record_id
@@ -134,12 +135,11 @@ def _edit(ctx: Ctx, promo: Promotion, rest: tuple[str, ...]) -> Reply:
 
 def _remind(ctx: Ctx, promo: Promotion, rest: tuple[str, ...], *, send: bool) -> Reply:
     hours = int(rest[0]) if rest and rest[0].isdecimal() and len(rest[0]) <= 4 else 24
-    pending = ctx.uow.promotions.unacknowledged_dealers(promo.id, ctx.now - timedelta(hours=hours))
+    left = services.unacknowledged(ctx.uow, promo.id, ctx.now, hours)
+    pending = left.dealers
     if not pending:
-        # Not "everyone acknowledged" when the only ones left were sent it too recently.
-        recent = ctx.uow.promotions.unacknowledged_dealers(promo.id, ctx.now)
-        if recent:
-            return Reply(ctx.t("promo.unacked_recent", id=promo.id, hours=hours, count=len(recent)))
+        if left.recent:
+            return Reply(ctx.t("promo.unacked_recent", id=promo.id, hours=hours, count=left.recent))
         return Reply(ctx.t("promo.all_acked", id=promo.id, hours=hours))
     if not send:
         return Reply(
@@ -148,17 +148,16 @@ def _remind(ctx: Ctx, promo: Promotion, rest: tuple[str, ...], *, send: bool) ->
         )
     day = ctx.today.isoformat()
     queued = 0
-    for dealer in pending:
-        for contact in ctx.uow.identities.dealer_contacts(dealer):
-            title, _ = promo.text_for(contact.locale or ctx.options.default_locale)
-            queued += ctx.notify(
-                contact,
-                f"promo-nudge:{promo.id}:{day}",
-                lambda t, title=title: Reply(
-                    t("promo.nudge", id=promo.id, title=title),
-                    ((Button(t("promo.ack_button"), f"c:ack {promo.id}"),),),
-                ),
-            )
+    for contact in services.contacts_to_nudge(ctx.uow, pending):
+        title, _ = promo.text_for(contact.locale or ctx.options.default_locale)
+        queued += ctx.notify(
+            contact,
+            f"promo-nudge:{promo.id}:{day}",
+            lambda t, title=title: Reply(
+                t("promo.nudge", id=promo.id, title=title),
+                ((Button(t("promo.ack_button"), f"c:ack {promo.id}"),),),
+            ),
+        )
     ctx.audit("promo.nudge", f"{promo.id} dealers={len(pending)}")
     return Reply(ctx.t("promo.nudged", dealers=len(pending), contacts=queued))
 
@@ -195,7 +194,7 @@ def promos(ctx: Ctx) -> Reply | list[Reply]:
     for promo in ctx.uow.promotions.active(ctx.now):
         if promo.kind is not PromoKind.PROMOTION or not profile:
             continue
-        if dealer not in delivery.sender_scope(ctx.uow, promo.created_by):
+        if dealer not in services.sender_scope(ctx.uow, promo.created_by):
             continue
         if is_targeted(promo.audience, profile[0], tree):
             shown.append(delivery.render(promo, ctx.t, ctx.options.tz))

@@ -1,47 +1,20 @@
-"""Promotion delivery: render per recipient language, queue once per contact and version."""
+"""Promotion delivery in chat: what a dealer sees, queued once per contact and version to
+the addressees `domain.promotions.services` finds, and the promotion_dispatch job."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from domain.catalog.model import DealerCode, ManagerCode
-from domain.identity.actors import Actor
-from domain.promotions.model import PromoKind, PromoStatus, Promotion, select_dealers
-from domain.shared.outbox import OutgoingMessage
+import domain.promotions.services as services
+from domain.promotions.model import PromoKind, Promotion
+from domain.promotions.services import Reach
 from domain.shared.ports import UnitOfWork
 from handlers.core.context import CoreOptions
 from handlers.core.i18n import Translator
 from handlers.core.jobs import Jobs
 from handlers.core.messages import Attachment, Button, Reply
+from handlers.core.notifier import Notifier
 from handlers.core.router import Router
-
-
-@dataclass(frozen=True, slots=True)
-class Reach:
-    dealers: list[DealerCode]
-    contacts: int
-
-
-def sender_scope(uow: UnitOfWork, manager: str) -> list[DealerCode]:
-    """Dealers the promotion's author may address: admins all, others their regions."""
-    m = uow.catalog.manager(ManagerCode(manager))
-    if m is None:
-        return []
-    if m.role == "admin":
-        return [d.code for d in uow.catalog.dealers()]
-    return uow.catalog.dealers_in_regions(m.region_codes)
-
-
-def reach(uow: UnitOfWork, promo: Promotion) -> Reach:
-    return _reach(uow, promo)[0]
-
-
-def _reach(uow: UnitOfWork, promo: Promotion) -> tuple[Reach, dict[DealerCode, list[Actor]]]:
-    profiles = uow.promotions.dealer_profiles(sender_scope(uow, promo.created_by))
-    dealers = select_dealers(promo.audience, profiles, uow.catalog.region_tree())
-    contacts = uow.identities.contacts_of_dealers(dealers)
-    return Reach(dealers, sum(len(c) for c in contacts.values())), contacts
 
 
 def _last_minute(end: datetime, tz) -> datetime:
@@ -85,37 +58,18 @@ def queue(
     uow: UnitOfWork, promo: Promotion, now: datetime, options: CoreOptions, *, correction=False
 ) -> Reach:
     """Queue `promo` for every contact of every targeted dealer; safe to run again."""
-    target, contacts = _reach(uow, promo)
-    rendered: dict[str, dict] = {}  # one rendering per language, not per contact
-    messages: list[OutgoingMessage] = []
-    deliveries: list[tuple[int, DealerCode, int, str]] = []
-    for dealer in target.dealers:
-        for contact in contacts[dealer]:
-            locale = contact.locale or options.default_locale
-            if locale not in rendered:
-                t = Translator(locale)
-                rendered[locale] = render(promo, t, options.tz, correction=correction).to_dict()
-            key = f"promo:{promo.id}:v{promo.version}:{contact.identity_id}"
-            messages.append(
-                OutgoingMessage(
-                    dedupe_key=key,
-                    platform=contact.platform,
-                    chat_id=contact.chat_id,
-                    payload=rendered[locale],
-                    identity_id=contact.identity_id,
-                )
-            )
-            if contact.identity_id is not None:
-                deliveries.append((promo.id, dealer, contact.identity_id, key))
-    uow.outbox.enqueue_many(messages, now)
-    uow.promotions.record_deliveries(deliveries)
-    return target
+    sent = services.addressees(uow, promo)
+    notifier = Notifier(uow.outbox, lambda: now, options.default_locale)
+    notifier.notify_each(
+        ((a.contact, a.dedupe_key) for a in sent.each),
+        lambda t: render(promo, t, options.tz, correction=correction),
+    )
+    services.record_deliveries(uow, promo, sent)
+    return sent.reach
 
 
 def send_now(uow: UnitOfWork, promo: Promotion, now: datetime, options: CoreOptions) -> Reach:
-    sent = replace(promo, status=PromoStatus.SENT, sent_at=now)
-    uow.promotions.save(sent)
-    return queue(uow, sent, now, options)
+    return queue(uow, services.mark_sent(uow, promo, now), now, options)
 
 
 def run_promotion_dispatch(uow: UnitOfWork, now: datetime, options: CoreOptions) -> int:

@@ -8,6 +8,7 @@ import re
 from dataclasses import replace
 from datetime import datetime, timedelta
 
+import domain.promotions.services as services
 import handlers.promotions.delivery as delivery
 from domain.catalog.model import ProductLine, RegionCode
 from domain.promotions.model import Audience, PromoKind, PromoStatus, Promotion
@@ -192,7 +193,7 @@ def _draft(ctx: Ctx, data: Data) -> Promotion:
 
 def _ask_confirm(ctx: Ctx, data: Data) -> Reply:
     promo = _draft(ctx, data)
-    target = delivery.reach(ctx.uow, promo)
+    target = services.reach(ctx.uow, promo)
     preview = delivery.render(promo, ctx.t, ctx.options.tz)
     scheduled = promo.starts_at and promo.starts_at > ctx.now
     go = "promo.schedule_button" if scheduled else "promo.send_button"

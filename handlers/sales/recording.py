@@ -4,13 +4,20 @@ the receipt with every rule broken, and the at-once alert of severe violations t
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from datetime import timedelta
 from decimal import Decimal
 
 from domain.catalog.model import Sku, Terminal, TerminalCode
-from domain.identity.actors import Actor
-from domain.sales.model import Sale, SaleDraft, SaleId, Severity, Violation, ViolationType
-from domain.sales.services import RecordedSale, SaleProblem, SaleRejected, record_sale
+from domain.sales.model import SaleDraft, SaleId, Severity, Violation
+from domain.sales.services import (
+    RecordedSale,
+    SaleProblem,
+    SaleRejected,
+    SevereAlerts,
+    record_sale,
+    severe_alerts,
+)
 from domain.shared.money import multiply
 from handlers.core.context import Ctx
 from handlers.core.errors import UserError
@@ -95,8 +102,9 @@ def receipt(ctx: Ctx, recorded: RecordedSale) -> Reply:
     if recorded.violations:
         lines.append(ctx.t("sale.breaks_rules", count=len(recorded.violations)))
         lines += ["• " + violation_text(ctx.t, v) for v in recorded.violations]
-        if any(v.severity is Severity.SEVERE for v in recorded.violations):
-            lines.append(ctx.t("sale.managers_told"))
+        severe = any(v.severity is Severity.SEVERE for v in recorded.violations)
+        if severe and not recorded.duplicate:  # a duplicate told nobody again
+            lines.append(managers_told_line(ctx, recorded.managers_told))
     else:
         lines.append(ctx.t("sale.clean"))
     if recorded.exception_id is not None:
@@ -106,76 +114,56 @@ def receipt(ctx: Ctx, recorded: RecordedSale) -> Reply:
     return Reply("\n".join(lines))
 
 
-def _alert(ctx: Ctx, manager: Actor, sale: Sale, name: str, v: Violation) -> None:
-    def build(t: Translator) -> Reply:
-        text = t(
-            "violation.alert",
-            id=v.id,
+def _decide(t: Translator, alerts: SevereAlerts, v: Violation) -> Reply:
+    sale = alerts.sale
+    text = t(
+        "violation.alert",
+        id=v.id,
+        dealer=sale.dealer,
+        name=alerts.dealer_name,
+        sale=sale.id,
+        line=violation_text(t, v),
+    )
+    return Reply(
+        text,
+        button_rows(
+            [
+                Button(t("violation.button.confirm"), f"c:violation {v.id} confirm"),
+                Button(t("violation.button.dismiss"), f"c:violation {v.id} dismiss"),
+            ]
+        ),
+    )
+
+
+def _inform(t: Translator, alerts: SevereAlerts, terminal: Terminal) -> Reply:
+    sale = alerts.sale
+    return Reply(
+        t(
+            "violation.alert_territory",
             dealer=sale.dealer,
-            name=name,
+            name=alerts.dealer_name,
+            terminal=terminal.code,
+            terminal_name=terminal.name,
             sale=sale.id,
-            line=violation_text(t, v),
+            qty=sale.qty,
+            sku=sale.sku,
         )
-        return Reply(
-            text,
-            button_rows(
-                [
-                    Button(t("violation.button.confirm"), f"c:violation {v.id} confirm"),
-                    Button(t("violation.button.dismiss"), f"c:violation {v.id} dismiss"),
-                ]
-            ),
-        )
-
-    ctx.notify(manager, f"violation:{v.id}:severe", build)
+    )
 
 
-def alert_severe(ctx: Ctx, recorded: RecordedSale) -> None:
-    """Severe violations go to the managers of the dealer's region through the outbox now."""
-    severe = [v for v in recorded.violations if v.severity is Severity.SEVERE]
-    if not severe or recorded.duplicate:
-        return
-    sale = recorded.sale
-    dealer = ctx.uow.catalog.dealer(sale.dealer)
-    name = dealer.name if dealer else sale.dealer  # read once, for every alert below
-    product = ctx.uow.catalog.product(sale.sku)
-    line = product.line if product else None
-    managers = [
-        m for m in ctx.uow.identities.managers_of_dealer(sale.dealer) if follows_sales(m, line)
-    ]
-    for v in severe:
-        for manager in managers:
-            _alert(ctx, manager, sale, name, v)
-    # Selling into another region (窜货) hurts that region: its managers hear of it too,
-    # for information (the decision stays with the dealer's own managers).
-    crossing = [v for v in severe if v.type is ViolationType.OUTSIDE_TERRITORY]
-    terminal = recorded.terminal
-    if not crossing or terminal is None:
-        return
-    told = {m.identity_id for m in managers}
-    for manager in ctx.uow.identities.managers_of_region(terminal.region_code):
-        if manager.identity_id not in told and follows_sales(manager, line):
-            for v in crossing:
-                _tell_territory(ctx, manager, sale, name, v, terminal)
-
-
-def _tell_territory(
-    ctx: Ctx, manager: Actor, sale: Sale, name: str, v: Violation, terminal: Terminal
-) -> None:
-    def build(t: Translator) -> Reply:
-        return Reply(
-            t(
-                "violation.alert_territory",
-                dealer=sale.dealer,
-                name=name,
-                terminal=terminal.code,
-                terminal_name=terminal.name,
-                sale=sale.id,
-                qty=sale.qty,
-                sku=sale.sku,
-            )
-        )
-
-    ctx.notify(manager, f"violation:{v.id}:territory", build)
+def alert_severe(ctx: Ctx, recorded: RecordedSale) -> int:
+    """Severe violations go to the managers of the dealer's region through the outbox now
+    (and, for a sale into another region, to that region's managers to know); returns how
+    many of the dealer's managers were told."""
+    alerts = severe_alerts(ctx.uow, recorded, follows_sales)
+    if alerts is None:
+        return 0
+    for manager, v in alerts.deciders:
+        ctx.notify(manager, f"violation:{v.id}:severe", lambda t, v=v: _decide(t, alerts, v))
+    terminal = alerts.terminal
+    for manager, v in alerts.onlookers if terminal else ():
+        ctx.notify(manager, f"violation:{v.id}:territory", lambda t: _inform(t, alerts, terminal))
+    return len({manager.identity_id for manager, _ in alerts.deciders})
 
 
 UNKNOWN = frozenset({SaleProblem.UNKNOWN_PRODUCT, SaleProblem.UNKNOWN_TERMINAL})
@@ -209,8 +197,15 @@ def record(
         if pass_unknown and err.problem in UNKNOWN:
             raise
         raise UserError(problem_key(err.problem), max_days=366) from err
-    alert_severe(ctx, recorded)
-    return recorded
+    return replace(recorded, managers_told=alert_severe(ctx, recorded))
+
+
+def managers_told_line(ctx: Ctx, told: int) -> str:
+    """The receipt's word on a severe violation: how many managers heard of it, or that none
+    is linked yet (the violation still waits in /violations for whoever links)."""
+    if told:
+        return ctx.t("sale.managers_told", count=told)
+    return ctx.t("sale.no_manager_told")
 
 
 def problem_key(problem: SaleProblem) -> str:

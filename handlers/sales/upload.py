@@ -19,7 +19,7 @@ from handlers.core.jobs import Jobs
 from handlers.core.messages import Reply
 from handlers.core.router import Router
 from handlers.core.sheets import SheetError, is_sheet, named_rows, read_upload
-from handlers.sales.recording import problem_key, record, violation_text
+from handlers.sales.recording import managers_told_line, problem_key, record, violation_text
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "sku": ("product", "产品", "产品编码", "型号"),
@@ -133,7 +133,8 @@ def sales_sheet(ctx: Ctx) -> Reply | None:
         if len(listed) > MAX_LISTED:
             lines.append(ctx.t("upload.more_violations", count=len(listed) - MAX_LISTED))
         if any(v.severity is Severity.SEVERE for v in violations):
-            lines.append(ctx.t("sale.managers_told"))
+            told = max((r.managers_told for r in recorded), default=0)
+            lines.append(managers_told_line(ctx, told))
     else:
         lines.append(ctx.t("upload.clean"))
     ctx.audit("sales.uploaded", f"{upload.filename} rows={len(recorded)}")

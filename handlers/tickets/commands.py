@@ -24,7 +24,7 @@ from handlers.core.names import actor_name
 from handlers.core.registry import DEALER, SERVICE
 from handlers.core.router import Router
 from handlers.tickets.flow import assign, load_ticket, manager_scope, rate, transition
-from handlers.tickets.recipients import sla_policy
+from handlers.tickets.sla import sla_policy
 from handlers.tickets.texts import summary
 
 # Action words in both languages -> the action they name.

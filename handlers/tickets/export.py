@@ -8,7 +8,7 @@ from handlers.core.exports import Sheet, Window
 from handlers.core.jobs import Jobs
 from handlers.core.router import Router
 from handlers.tickets.flow import manager_scope
-from handlers.tickets.recipients import sla_policy
+from handlers.tickets.sla import sla_policy
 
 
 def export_complaints(ctx: Ctx, window: Window) -> Sheet:

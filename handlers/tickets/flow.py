@@ -1,35 +1,26 @@
-"""Ticket use cases with their notifications: open, assign/resolve/close/reopen, rate.
-
-The status rules are `domain.tickets.model`; this module checks who may act, records the event
-and tells the people concerned through the outbox, each in their own language.
+"""Tickets in chat: who may see one, and the use cases of `domain.tickets.services` worded
+(refusals as errors, the people concerned told through the outbox in their own language).
 """
 
 from __future__ import annotations
 
-from domain.catalog.model import ManagerCode, ManagerRole
+import domain.tickets.services as services
+from domain.catalog.model import ManagerCode
 from domain.identity.actors import Role
-from domain.tickets.lifecycle import apply
 from domain.tickets.model import (
-    FollowUp,
     NewTicket,
     Ticket,
     TicketAction,
     TicketEvent,
     TicketId,
-    TicketStatus,
     TransitionRefused,
-    rating_reopens,
 )
+from domain.tickets.services import AssignRefused, Moved, RateProblem, RateRefused
 from handlers.core.context import Ctx
 from handlers.core.errors import UserError
+from handlers.core.i18n import Translator
 from handlers.core.messages import Button, Reply
-from handlers.tickets.recipients import (
-    bystanders_of,
-    escalation_of,
-    handlers_of,
-    sla_policy,
-    unique_chats,
-)
+from handlers.tickets.sla import sla_policy
 from handlers.tickets.texts import dealer_update, new_ticket_alert, summary
 
 # -- visibility -----------------------------------------------------------------------
@@ -64,23 +55,34 @@ def manager_scope(ctx: Ctx):
     return None if ctx.actor.is_admin else ctx.scoped_dealers()
 
 
-# -- use cases ------------------------------------------------------------------------
+# -- use cases, worded ---------------------------------------------------------------
+
+
+def _refused(ctx: Ctx, ticket: Ticket, refused: TransitionRefused) -> UserError:
+    return UserError(
+        "tickets.refused",
+        number=ticket.number,
+        action=ctx.t(f"tickets.action.{refused.action}"),
+        status=ctx.t(f"tickets.status.{refused.status}"),
+    )
+
+
+def _details(t: Translator, ticket: Ticket) -> tuple[tuple[Button, ...], ...]:
+    return ((Button(t("tickets.button.details"), f"c:ticket {ticket.id}"),),)
 
 
 def open_ticket(ctx: Ctx, new: NewTicket) -> Ticket:
-    due = ctx.now + sla_policy(ctx.options).duration(new.category, new.urgency)
-    ticket = ctx.uow.tickets.add(new, ctx.now, due)
-    ctx.uow.tickets.record_event(
-        TicketEvent(ticket.id, ctx.now, ctx.actor.label, TicketAction.CREATE, None, ticket.status)
+    opened = services.open_ticket(
+        ctx.uow, new, actor=ctx.actor.label, now=ctx.now, sla=sla_policy(ctx.options)
     )
+    ticket = opened.ticket
     ctx.audit("ticket.create", ticket.number)
-    working = unique_chats(handlers_of(ctx.uow, ticket))
-    for staff in working:
+    for staff in opened.working:
         ctx.notify(
             staff, f"ticket:{ticket.id}:new", lambda t: new_ticket_alert(t, ticket, ctx.options)
         )
     # The terminal's region hears of a complaint about a customer of theirs, to know only.
-    for staff in unique_chats(bystanders_of(ctx.uow, ticket, working)):
+    for staff in opened.bystanders:
         ctx.notify(
             staff,
             f"ticket:{ticket.id}:info",
@@ -89,115 +91,105 @@ def open_ticket(ctx: Ctx, new: NewTicket) -> Ticket:
     return ticket
 
 
-def transition(
-    ctx: Ctx,
-    ticket: Ticket,
-    action: TicketAction,
-    *,
-    note: str = "",
-    assignee: ManagerCode | None = None,
-    notify_dealer: bool = True,
-    dealer_note: str | None = None,
-) -> TicketEvent:
+def _moved(ctx: Ctx, ticket: Ticket, moved: Moved, dealer_note: str | None = None) -> None:
+    event = moved.event
+    ctx.audit(f"ticket.{event.action}", f"{ticket.number} {event.note}"[:200])
+    for contact in moved.dealer_contacts:
+        ctx.notify(
+            contact,
+            f"ticket:{ticket.id}:event:{event.id}",
+            lambda t: dealer_update(t, ticket, event, dealer_note),
+        )
+
+
+def transition(ctx: Ctx, ticket: Ticket, action: TicketAction, *, note: str = "") -> TicketEvent:
     try:
-        event = apply(
+        moved = services.move(
+            ctx.uow,
             ticket,
             action,
-            ctx.actor.label,
-            ctx.now,
-            sla_policy(ctx.options),
+            actor=ctx.actor.label,
+            now=ctx.now,
+            sla=sla_policy(ctx.options),
             note=note,
-            assignee=assignee,
         )
     except TransitionRefused as refused:
-        raise UserError(
-            "tickets.refused",
-            number=ticket.number,
-            action=ctx.t(f"tickets.action.{refused.action}"),
-            status=ctx.t(f"tickets.status.{refused.status}"),
-        ) from None
-    ctx.uow.tickets.save(ticket)
-    event = ctx.uow.tickets.record_event(event)
-    ctx.audit(f"ticket.{action}", f"{ticket.number} {note}"[:200])
-    if notify_dealer:
-        for contact in ctx.uow.identities.dealer_contacts(ticket.dealer_code):
-            ctx.notify(
-                contact,
-                f"ticket:{ticket.id}:event:{event.id}",
-                lambda t: dealer_update(t, ticket, event, dealer_note),
-            )
-    return event
+        raise _refused(ctx, ticket, refused) from None
+    _moved(ctx, ticket, moved)
+    return moved.event
 
 
 def assign(ctx: Ctx, ticket: Ticket, agent_code: str | None) -> TicketEvent:
     code = ManagerCode(agent_code.upper()) if agent_code else ctx.actor.manager_code
-    agent = ctx.uow.catalog.manager(code) if code else None
-    if agent is None:
-        raise UserError("tickets.unknown_agent", code=(agent_code or "")[:40])
-    tree = ctx.uow.catalog.region_tree()
-    dealer_regions = ctx.uow.catalog.dealer_regions(ticket.dealer_code)
-    covers = agent.role is ManagerRole.ADMIN or any(
-        tree.is_within(r, mine) for r in dealer_regions for mine in agent.region_codes
-    )
-    if not covers:
-        raise UserError("tickets.agent_outside_region", code=agent.code, number=ticket.number)
-    event = transition(
-        ctx,
-        ticket,
-        TicketAction.ASSIGN,
-        note=agent.code,
-        assignee=agent.code,
-        dealer_note=agent.name,  # the dealer sees a name, not an internal staff code
-    )
-    if agent.code != ctx.actor.manager_code:
-        for contact in ctx.uow.tickets.manager_contacts(agent.code):
-            ctx.notify(
-                contact,
-                f"ticket:{ticket.id}:assigned:{event.id}",
-                lambda t: Reply(
-                    t(
-                        "tickets.assigned_to_you",
-                        number=ticket.number,
-                        summary=summary(t, ticket, ctx.options),
-                    ),
-                    ((Button(t("tickets.button.details"), f"c:ticket {ticket.id}"),),),
+    try:
+        assigned = services.assign(
+            ctx.uow,
+            ticket,
+            code,
+            by=ctx.actor.manager_code,
+            actor=ctx.actor.label,
+            now=ctx.now,
+            sla=sla_policy(ctx.options),
+        )
+    except TransitionRefused as refused:
+        raise _refused(ctx, ticket, refused) from None
+    except AssignRefused as refused:
+        if refused.agent is None:
+            raise UserError("tickets.unknown_agent", code=(agent_code or "")[:40]) from None
+        raise UserError(
+            "tickets.agent_outside_region", code=refused.agent.code, number=ticket.number
+        ) from None
+    # The dealer sees a name, not an internal staff code.
+    _moved(ctx, ticket, assigned.moved, dealer_note=assigned.agent.name)
+    event = assigned.moved.event
+    for contact in assigned.agent_contacts:
+        ctx.notify(
+            contact,
+            f"ticket:{ticket.id}:assigned:{event.id}",
+            lambda t: Reply(
+                t(
+                    "tickets.assigned_to_you",
+                    number=ticket.number,
+                    summary=summary(t, ticket, ctx.options),
                 ),
-            )
+                _details(t, ticket),
+            ),
+        )
     return event
 
 
 def rate(ctx: Ctx, ticket: Ticket, rating: int) -> bool:
     """Record the dealer's follow-up rating; True when it reopened the ticket."""
-    if ticket.status not in (TicketStatus.RESOLVED, TicketStatus.CLOSED):
-        raise UserError("tickets.rate_not_resolved", number=ticket.number)
-    followup = FollowUp(ticket.id, ctx.now, ctx.actor.label, rating, ticket.reopen_count)
-    if not ctx.uow.tickets.add_followup(followup):
-        raise UserError("tickets.already_rated", number=ticket.number)
-    ctx.uow.tickets.record_event(
-        TicketEvent(
-            ticket.id,
-            ctx.now,
-            ctx.actor.label,
-            TicketAction.RATE,
-            ticket.status,
-            ticket.status,
-            str(rating),
+    try:
+        rated = services.rate(
+            ctx.uow,
+            ticket,
+            rating,
+            actor=ctx.actor.label,
+            now=ctx.now,
+            sla=sla_policy(ctx.options),
+            reopen_note=ctx.t("tickets.low_rating_note", rating=rating),
         )
-    )
+    except RateRefused as refused:
+        raise UserError(RATE_PROBLEMS[refused.problem], number=ticket.number) from None
+    except TransitionRefused as refused:
+        raise _refused(ctx, ticket, refused) from None
     ctx.audit("ticket.rate", f"{ticket.number} {rating}")
-    if rating_reopens(rating):
-        note = ctx.t("tickets.low_rating_note", rating=rating)
-        transition(ctx, ticket, TicketAction.REOPEN, note=note, notify_dealer=False)
-        for staff in unique_chats(handlers_of(ctx.uow, ticket) + escalation_of(ctx.uow, ticket)):
-            ctx.notify(
-                staff,
-                f"ticket:{ticket.id}:low_rating:{ticket.reopen_count}",
-                lambda t: Reply(
-                    t("tickets.reopened_by_rating", number=ticket.number, rating=rating),
-                    ((Button(t("tickets.button.details"), f"c:ticket {ticket.id}"),),),
-                ),
-            )
-        return True
-    if ticket.status is TicketStatus.RESOLVED:
-        transition(ctx, ticket, TicketAction.CLOSE, note=f"{rating}/5", notify_dealer=False)
-    return False
+    for event in rated.moves:
+        ctx.audit(f"ticket.{event.action}", f"{ticket.number} {event.note}"[:200])
+    for staff in rated.staff:
+        ctx.notify(
+            staff,
+            f"ticket:{ticket.id}:low_rating:{ticket.reopen_count}",
+            lambda t: Reply(
+                t("tickets.reopened_by_rating", number=ticket.number, rating=rating),
+                _details(t, ticket),
+            ),
+        )
+    return rated.reopened
+
+
+RATE_PROBLEMS = {
+    RateProblem.NOT_RESOLVED: "tickets.rate_not_resolved",
+    RateProblem.ALREADY_RATED: "tickets.already_rated",
+}

@@ -1,4 +1,5 @@
-"""The complaint_sla job's work: warn before a ticket's due time, escalate once it is overdue."""
+"""The complaint_sla job: warn before a ticket's due time, escalate once it is overdue; and
+the SLA policy the config sets for every ticket."""
 
 from __future__ import annotations
 
@@ -6,51 +7,40 @@ from datetime import datetime
 
 from domain.shared.ports import UnitOfWork
 from domain.tickets.model import Ticket
-from domain.tickets.sla import SlaAlert, sla_alert_due, sla_dedupe_key
+from domain.tickets.services import sla_round
+from domain.tickets.sla import SlaAlert, SlaPolicy
 from handlers.core.context import CoreOptions
 from handlers.core.i18n import Translator
 from handlers.core.jobs import Jobs
 from handlers.core.messages import Button, Reply
+from handlers.core.notifier import Notifier
 from handlers.core.router import Router
-from handlers.tickets.recipients import (
-    escalation_of,
-    handlers_of,
-    queue,
-    sla_policy,
-    unique_chats,
-)
 from handlers.tickets.texts import summary
+
+
+def sla_policy(options: CoreOptions) -> SlaPolicy:
+    return SlaPolicy(
+        default_hours=options.complaint_sla_hours,
+        by_category=dict(options.complaint_sla_by_category),
+        by_urgency=dict(options.complaint_sla_by_urgency),
+        warn_fraction=options.complaint_sla_warn_fraction,
+        warn_hours=options.complaint_sla_warn_hours,
+    )
 
 
 def run_complaint_sla(uow: UnitOfWork, now: datetime, options: CoreOptions) -> int:
     """Queue SLA alerts for every open ticket; returns the number of messages queued.
 
-    Near its due time (a share of the SLA elapsed, or a few hours left) the assignee is
-    warned; once overdue the assignee is told and the region's sales manager gets the
-    escalation. Each alert goes out once per ticket (and again only after a reopen): the
-    ticket remembers it, and the outbox keys `complaint_sla:<near|overdue>:<ticket>` guard
-    reruns. Runs inside the caller's unit of work: the caller commits.
+    Which alerts are due and to whom is `domain.tickets.services.sla_round`; the outbox keys
+    `complaint_sla:<near|overdue>:<ticket>` guard reruns. Runs inside the caller's unit of
+    work: the caller commits.
     """
-    sla = sla_policy(options)
+    notifier = Notifier(uow.outbox, lambda: now, options.default_locale)
     queued = 0
-    for ticket in uow.tickets.due_for_sla(now, sla.horizon(now)):
-        alert = sla_alert_due(ticket, now, sla)
-        if alert is None:
-            continue
-        key = sla_dedupe_key(ticket, alert)
-        workers = handlers_of(uow, ticket)
-        if alert is SlaAlert.NEAR:
-            recipients = workers
-            ticket.near_alerted_at = now
-        else:
-            recipients = unique_chats(workers + escalation_of(uow, ticket))
-            ticket.overdue_alerted_at = now
-            ticket.near_alerted_at = ticket.near_alerted_at or now  # no "near" after overdue
-        for person in recipients:
-            escalated = alert is SlaAlert.OVERDUE and person not in workers
-            build = _alert(ticket, alert, escalated, now, options)
-            queued += queue(uow, person, key, build, now, options)
-        uow.tickets.save(ticket)
+    for notice in sla_round(uow, now, sla_policy(options)):
+        for person, escalated in notice.recipients:
+            build = _alert(notice.ticket, notice.alert, escalated, now, options)
+            queued += notifier.notify(person, notice.dedupe_key, build)
     return queued
 
 

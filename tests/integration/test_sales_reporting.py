@@ -83,12 +83,19 @@ def test_a_severe_violation_goes_at_once_to_the_regional_manager_only(
 ):
     shanghai = linked(conv, uow_factory, clock, "sh", manager="M03")
     answer = dealer.say("/report A100 2 2500 T-0001")  # 16.7% under the floor: severe
-    assert "严重" in answer and "已即时通知" in answer
+    assert "严重" in answer and "已即时通知您的 1 位经理" in answer
     [alert] = outbox_texts(uow_factory, boss.user_id)
     assert "D001" in alert and "华西医疗" in alert
     assert outbox_texts(uow_factory, shanghai.user_id) == []
     dealer.say("/report A100 2 2900 T-0001")  # 3.3% under: not severe, no alert
     assert len(outbox_texts(uow_factory, boss.user_id)) == 1
+
+
+def test_a_severe_violation_with_no_manager_linked_says_nobody_was_told(dealer, uow_factory):
+    answer = dealer.say("/report A100 2 2500 T-0001")
+    assert "严重" in answer and "未能即时通知任何人" in answer and "已即时通知" not in answer
+    with uow_factory() as uow:
+        assert uow.outbox.list() == []
 
 
 def test_selling_outside_the_authorized_region_is_cross_region_selling(dealer, boss, uow_factory):

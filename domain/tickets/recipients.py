@@ -1,51 +1,13 @@
-"""Who hears about a ticket, and queueing a message to them in their own language."""
+"""Who hears about a ticket: who works it, who it escalates to, who only knows of it."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from datetime import datetime
+from collections.abc import Iterable
 
 from domain.catalog.model import ManagerRole
 from domain.identity.actors import Actor
-from domain.shared.outbox import OutgoingMessage
 from domain.shared.ports import UnitOfWork
 from domain.tickets.model import Ticket
-from domain.tickets.sla import SlaPolicy
-from handlers.core.context import CoreOptions
-from handlers.core.i18n import Translator
-from handlers.core.messages import Reply
-
-
-def sla_policy(options: CoreOptions) -> SlaPolicy:
-    return SlaPolicy(
-        default_hours=options.complaint_sla_hours,
-        by_category=dict(options.complaint_sla_by_category),
-        by_urgency=dict(options.complaint_sla_by_urgency),
-        warn_fraction=options.complaint_sla_warn_fraction,
-        warn_hours=options.complaint_sla_warn_hours,
-    )
-
-
-def queue(
-    uow: UnitOfWork,
-    recipient: Actor,
-    key: str,
-    build: Callable[[Translator], Reply],
-    now: datetime,
-    options: CoreOptions,
-) -> bool:
-    """Queue a message to `recipient` in their language, once per key and chat."""
-    t = Translator(recipient.locale or options.default_locale)
-    return uow.outbox.enqueue(
-        OutgoingMessage(
-            dedupe_key=f"{key}:{recipient.platform}:{recipient.chat_id}",
-            platform=recipient.platform,
-            chat_id=recipient.chat_id,
-            payload=build(t).to_dict(),
-            identity_id=recipient.identity_id,
-        ),
-        now,
-    )
 
 
 def unique_chats(actors: Iterable[Actor]) -> list[Actor]:

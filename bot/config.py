@@ -78,6 +78,7 @@ class SchedulerSettings(Section):
     promotion_dispatch: str = "* * * * *"
     housekeeping: str = "30 3 * * *"
     outbox_failures: str = "15 * * * *"
+    approval_sla: str = "*/30 * * * *"
 
     # Checked here so a typo stops start-up naming the key, not with a traceback later.
     @field_validator("timezone")
@@ -157,6 +158,30 @@ class PolicySettings(Section):
     user_burst: int = Field(default=CORE.user_burst, gt=0)
 
 
+class ApprovalSettings(Section):
+    """Decision chains per request kind (step rules: a role, or `manager:CODE`) and SLAs."""
+
+    # Replaces the policy's default chain of a kind (domain.approvals.rules.DEFAULT_CHAINS).
+    chains: dict[str, list[str]] = {}
+    sla_hours: float = Field(default=48, gt=0)
+    remind_fraction: float = Field(default=0.75, gt=0, lt=1)
+    # An admin signs a price exception after the marketing director above this gap.
+    exception_second_step_gap: str = "0.15"
+
+    @field_validator("chains")
+    @classmethod
+    def _known_steps(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        from domain.approvals.model import Kind, StepRule
+
+        for kind, steps in value.items():
+            Kind(kind)
+            if not steps:
+                raise ValueError(f"approval chain {kind!r} is empty")
+            for step in steps:
+                StepRule.parse(step)
+        return value
+
+
 class OutboxSettings(Section):
     retry_hours: float = Field(default=24, gt=0, le=24 * 30)
     max_backoff_seconds: float = Field(default=600, ge=1)
@@ -181,6 +206,7 @@ class Settings(BaseSettings):
     inbox: InboxSettings = InboxSettings()
     policy: PolicySettings = PolicySettings()
     outbox: OutboxSettings = OutboxSettings()
+    approvals: ApprovalSettings = ApprovalSettings()
 
     def core_options(self) -> CoreOptions:
         """The core's settings from the policy section (and the time zone and language)."""
@@ -203,6 +229,10 @@ class Settings(BaseSettings):
             question_digest_minutes=p.question_digest_minutes,
             user_rate_per_minute=p.user_rate_per_minute,
             user_burst=p.user_burst,
+            approval_chains=tuple((k, tuple(v)) for k, v in self.approvals.chains.items()),
+            approval_sla_hours=self.approvals.sla_hours,
+            approval_remind_fraction=self.approvals.remind_fraction,
+            exception_second_step_gap=Decimal(self.approvals.exception_second_step_gap),
         )
 
     @classmethod

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from handlers import (
+    approvals,
     catalog,
     core,
     identity,
@@ -23,7 +24,18 @@ from handlers import (
 from handlers.core.jobs import Jobs
 from handlers.core.router import Router
 
-CONTEXTS = (identity, catalog, sales, violations, targets, tickets, promotions, policy, core)
+CONTEXTS = (
+    identity,
+    catalog,
+    sales,
+    violations,
+    targets,
+    tickets,
+    promotions,
+    policy,
+    approvals,
+    core,
+)
 
 
 @dataclass(frozen=True, slots=True)

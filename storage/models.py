@@ -1,5 +1,10 @@
 """SQLAlchemy models; importing this package registers every table on `Base.metadata`."""
 
+from storage.approvals.models import (
+    ApprovalDecisionRow,
+    ApprovalDelegationRow,
+    ApprovalRequestRow,
+)
 from storage.base import Base
 from storage.catalog.models import (
     AuthorizationRow,
@@ -47,6 +52,9 @@ from storage.tickets.models import (
 )
 
 __all__ = [
+    "ApprovalDecisionRow",
+    "ApprovalDelegationRow",
+    "ApprovalRequestRow",
     "AuditRow",
     "AuthorizationRow",
     "Base",

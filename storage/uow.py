@@ -6,6 +6,8 @@ from typing import Self
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from storage.approvals.price_exceptions import SqlPriceExceptionRepository
+from storage.approvals.repository import SqlApprovalRepository
 from storage.catalog.repository import SqlCatalogRepository
 from storage.core.inbound import (
     SqlAuditRepository,
@@ -55,6 +57,8 @@ class SqlAlchemyUnitOfWork:
         self.tickets = SqlTicketRepository(s, self.catalog, self.identities)
         self.promotions = SqlPromotionRepository(s, self.catalog)
         self.rates = SqlRateRepository(s)
+        self.approvals = SqlApprovalRepository(s)
+        self.price_exceptions = SqlPriceExceptionRepository(s)
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -91,6 +91,12 @@ class PriceException:
     validity: Validity
     approved_by: str
     dealer: DealerCode | None = None
+    id: int | None = None
+    qty_cap: int | None = None  # units it covers in all; None: no cap
+    qty_used: int = 0  # units already sold under it
+
+    def covers_qty(self, qty: int) -> bool:
+        return self.qty_cap is None or self.qty_used + qty <= self.qty_cap
 
 
 class ViolationType(StrEnum):
@@ -213,7 +219,17 @@ class SalesRepository(Protocol):
         """Exceptions for this dealer and product, and those for every dealer."""
         ...
 
-    def add_price_exception(self, exception: PriceException, now: datetime) -> None: ...
+    def add_price_exception(
+        self,
+        exception: PriceException,
+        now: datetime,
+        *,
+        request_id: int | None = None,
+        reason: str = "",
+    ) -> int:
+        """Store an exception; returns its id."""
+        ...
+
     def facts(
         self, dealer: DealerCode, sku: Sku, terminal: TerminalCode
     ) -> tuple[Product | None, Terminal | None, SaleFacts | None]:

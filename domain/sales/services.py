@@ -23,7 +23,7 @@ from domain.sales.model import (
     ViolationType,
 )
 from domain.shared.ports import UnitOfWork
-from domain.violations.compliance import check_sale, report_evidence
+from domain.violations.compliance import check_sale, exception_used, report_evidence
 
 MAX_QTY = 1_000_000
 MAX_AMOUNT = Decimal("999999999999.99")  # what a Numeric(14, 2) column holds
@@ -71,6 +71,7 @@ class RecordedSale:
     duplicate: bool = False  # the dedupe key was already stored: nothing new was recorded
     product: Product | None = None  # as checked (None for a duplicate)
     terminal: Terminal | None = None
+    exception_id: int | None = None  # the price exception the sale was made under
     # How many managers were told at once of its severe violations (the receipt says so).
     managers_told: int = 0
 
@@ -121,7 +122,14 @@ def record_sale(
         violations.append(
             uow.violations.add(draft.dealer, sale.id, replace(breach, evidence=evidence), now)
         )
-    return RecordedSale(sale, violations, product=facts.product, terminal=facts.terminal)
+    used = exception_used(draft, facts)
+    return RecordedSale(
+        sale,
+        violations,
+        product=facts.product,
+        terminal=facts.terminal,
+        exception_id=used.id if used else None,
+    )
 
 
 @dataclass(frozen=True, slots=True)

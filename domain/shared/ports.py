@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Protocol, Self
 
+from domain.approvals.model import ApprovalRepository, PriceExceptionRepository
 from domain.catalog.model import (
     Authorization,
     Contract,
@@ -273,6 +274,8 @@ class UnitOfWork(Protocol):
     tickets: TicketRepository
     promotions: PromotionRepository
     rates: RateRepository
+    approvals: ApprovalRepository
+    price_exceptions: PriceExceptionRepository
 
     def __enter__(self) -> Self: ...
     def __exit__(self, *exc: object) -> None: ...

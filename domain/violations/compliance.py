@@ -46,13 +46,15 @@ _TERRITORY: dict[TerritoryVerdict, tuple[ViolationType, Severity]] = {
 def applicable_exception(
     exceptions: Iterable[PriceException], sale: SaleDraft
 ) -> PriceException | None:
-    """The exception with the lowest floor that covers this dealer, product and day."""
+    """The exception with the lowest floor that covers this dealer, product, day and
+    quantity (an exception's quantity cap, once sold, no longer covers)."""
     covering = [
         e
         for e in exceptions
         if e.sku == sale.sku
         and (e.dealer is None or e.dealer == sale.dealer)
         and e.validity.covers(sale.sold_on)
+        and e.covers_qty(sale.qty)
     ]
     return min(covering, key=lambda e: e.min_price, default=None)
 
@@ -96,6 +98,21 @@ def check_price(
         evidence["exception_approved_by"] = exception.approved_by
     severity = Severity.SEVERE if gap > severe_gap else Severity.MAJOR
     return Breach(vtype, severity, evidence)
+
+
+def exception_used(sale: SaleDraft, facts: SaleFacts) -> PriceException | None:
+    """The exception that makes a sale under the floor compliant (None: the sale is at or
+    above the floor, or no exception covers it)."""
+    policy = price_in_force(facts.prices, sale.sold_on)
+    if policy is None:
+        return None
+    floor = policy.min_bid_price if sale.kind is SaleKind.TENDER else policy.min_terminal_price
+    if sale.unit_price >= floor:
+        return None
+    exception = applicable_exception(facts.exceptions, sale)
+    if exception is None or sale.unit_price < exception.min_price:
+        return None
+    return exception
 
 
 def check_authorization(

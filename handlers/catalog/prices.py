@@ -73,7 +73,29 @@ def price(ctx: Ctx) -> Reply:
         raise UserError("price.unknown", query=query[:40])
     product = ctx.uow.catalog.product(found.key)
     assert product is not None
-    return _price_reply(ctx, product)
+    return _with_exceptions(ctx, _price_reply(ctx, product), product.sku)
+
+
+def _with_exceptions(ctx: Ctx, reply: Reply, sku) -> Reply:
+    """A dealer's own price exceptions for the product, under its floors."""
+    if ctx.actor.dealer_code is None:
+        return reply
+    mine = ctx.uow.price_exceptions.listed([ctx.actor.dealer_code], sku)
+    lines = [
+        ctx.t(
+            "exception.dealer_line",
+            id=e.id,
+            price=ctx.t.money(e.min_price),
+            until=ctx.t.date(e.valid_to) if e.valid_to else ctx.t("exception.open_end"),
+            left=e.qty_cap - e.qty_used if e.qty_cap is not None else "∞",
+        )
+        for e in mine
+        if e.active_on(ctx.today)
+    ]
+    if not lines:
+        return reply
+    text = "\n".join([reply.text, ctx.t("exception.dealer_has"), *lines])
+    return Reply(text, reply.buttons, reply.image, reply.document)
 
 
 def price_question(ctx: Ctx, text: str) -> Reply | None:

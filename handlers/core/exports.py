@@ -111,5 +111,10 @@ def install(router: Router, jobs: Jobs) -> None:
         roles=SALES_STAFF | SERVICE,
         example="/export complaints 2026-07",
         aliases=("导出",),
-        actions={"sales": SALES_STAFF, "violations": SALES_STAFF, "complaints": SERVICE},
+        actions={
+            "sales": SALES_STAFF,
+            "violations": SALES_STAFF,
+            "complaints": SERVICE,
+            "approvals": SALES_STAFF,
+        },
     )

@@ -43,6 +43,12 @@ class CoreOptions:
             return None
         return RateLimit(self.user_rate_per_minute, self.user_burst)
 
+    # [approvals]: (kind, steps) pairs replacing the policy's default chains.
+    approval_chains: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    approval_sla_hours: float = 48
+    approval_remind_fraction: float = 0.75
+    exception_second_step_gap: Decimal = Decimal("0.15")
+
     # An export with more rows is written in the background and sent through the outbox.
     export_inline_rows: int = 2000
 

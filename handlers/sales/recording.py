@@ -107,6 +107,8 @@ def receipt(ctx: Ctx, recorded: RecordedSale) -> Reply:
             lines.append(managers_told_line(ctx, recorded.managers_told))
     else:
         lines.append(ctx.t("sale.clean"))
+    if recorded.exception_id is not None:
+        lines.append(ctx.t("exception.sale_under", id=recorded.exception_id))
     if not recorded.duplicate:
         lines.append(ctx.t("sale.edit_hint", id=sale.id, hours=ctx.options.report_edit_hours))
     return Reply("\n".join(lines))

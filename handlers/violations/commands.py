@@ -1,10 +1,8 @@
-"""violations, violation, exception: managers review breaches and approve price exceptions."""
+"""violations, violation: managers review breaches (price exceptions: handlers/approvals)."""
 
 from __future__ import annotations
 
-import handlers.sales.inputs as inputs
-from domain.catalog.model import DealerCode, Sku, Validity
-from domain.sales.model import PriceException, ViolationId, ViolationStatus
+from domain.sales.model import ViolationId, ViolationStatus
 from domain.shared.record_ids import parse_record_id
 from domain.violations.decisions import (
     STATUS_OF,
@@ -21,7 +19,7 @@ from handlers.core.messages import Button, Reply, button_rows
 from handlers.core.names import actor_name
 from handlers.core.registry import SALES_LEADS, SALES_STAFF, require
 from handlers.core.router import Router
-from handlers.sales.recording import product_label, violation_text
+from handlers.sales.recording import violation_text
 
 MAX_LISTED = 30
 
@@ -168,40 +166,6 @@ def _tell_dealer(ctx: Ctx, v) -> None:
         ctx.notify(contact, f"violation:{v.id}:{v.status.value}", build)
 
 
-def exception(ctx: Ctx) -> Reply:
-    """Approve a lower price floor: SKU MIN_PRICE DEALER|all [FROM] [TO]."""
-    if len(ctx.args) < 3:
-        raise UserError("exception.usage")
-    product = inputs.resolve_product(ctx, ctx.args[0])
-    if product.key is None:
-        raise UserError("sale.product.none", query=ctx.args[0][:40])
-    min_price = inputs.read_price(ctx.args[1])
-    dealer = None if ctx.args[2].lower() in {"all", "全部"} else DealerCode(ctx.args[2].upper())
-    if dealer is None and not ctx.actor.is_admin:
-        raise UserError("exception.all_needs_admin")
-    if dealer is not None:
-        ctx.check_dealer(dealer)
-    start = inputs.read_day(ctx.args[3], ctx.today) if len(ctx.args) > 3 else ctx.today
-    end = inputs.read_day(ctx.args[4], ctx.today) if len(ctx.args) > 4 else None
-    if end is not None and end < start:
-        raise UserError("exception.bad_range")
-    ctx.uow.sales.add_price_exception(
-        PriceException(Sku(product.key), min_price, Validity(start, end), ctx.actor.label, dealer),
-        ctx.now,
-    )
-    ctx.audit("price_exception", f"{product.key} {min_price} {dealer or 'all'} {start}..{end}")
-    return Reply(
-        ctx.t(
-            "exception.recorded",
-            product=product_label(ctx, product.key),
-            price=ctx.t.money(min_price),
-            dealer=dealer or ctx.t("exception.all"),
-            start=ctx.t.date(start),
-            end=ctx.t.date(end) if end else ctx.t("exception.open_end"),
-        )
-    )
-
-
 def install(router: Router, jobs: Jobs) -> None:
     router.command(
         violations, "violations", roles=SALES_STAFF, example="/violations open", aliases=("违规",)
@@ -212,10 +176,4 @@ def install(router: Router, jobs: Jobs) -> None:
         roles=SALES_STAFF,
         example="/violation 5 penalize fine 价格低于底价",
         actions={"penalize": SALES_LEADS},
-    )
-    router.command(
-        exception,
-        "exception",
-        roles=SALES_LEADS,
-        example="/exception A100 2800 D001 2026-07-01 2026-12-31",
     )

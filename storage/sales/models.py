@@ -59,6 +59,12 @@ class PriceExceptionRow(Base):
     valid_to: Mapped[date | None] = mapped_column(Date)
     approved_by: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    # Set on exceptions granted through an approval request (or confirmed by a manager).
+    qty_cap: Mapped[int | None] = mapped_column(Integer)
+    request_id: Mapped[int | None] = mapped_column(Integer)
+    reason: Mapped[str | None] = mapped_column(Text)
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    revoked_by: Mapped[str | None] = mapped_column(String(80))
 
 
 class SaleDraftRow(Base):

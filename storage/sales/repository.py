@@ -261,6 +261,7 @@ class SqlSalesRepository:
             .outerjoin(DealerRow, PriceExceptionRow.dealer_id == DealerRow.id)
             .where(ProductRow.sku == sku)
             .where((DealerRow.code == dealer) | PriceExceptionRow.dealer_id.is_(None))
+            .where(PriceExceptionRow.revoked_at.is_(None))
         )
         return [
             PriceException(
@@ -269,23 +270,35 @@ class SqlSalesRepository:
                 validity=Validity(r.valid_from, r.valid_to),
                 approved_by=r.approved_by,
                 dealer=DealerCode(code) if code else None,
+                id=r.id,
+                qty_cap=r.qty_cap,
             )
             for r, code in rows
         ]
 
-    def add_price_exception(self, exception: PriceException, now: datetime) -> None:
-        self.s.add(
-            PriceExceptionRow(
-                dealer_id=self.ids.dealer(exception.dealer) if exception.dealer else None,
-                product_id=self.ids.product(exception.sku),
-                min_price=exception.min_price,
-                valid_from=exception.validity.valid_from,
-                valid_to=exception.validity.valid_to,
-                approved_by=exception.approved_by,
-                created_at=now,
-            )
+    def add_price_exception(
+        self,
+        exception: PriceException,
+        now: datetime,
+        *,
+        request_id: int | None = None,
+        reason: str = "",
+    ) -> int:
+        row = PriceExceptionRow(
+            dealer_id=self.ids.dealer(exception.dealer) if exception.dealer else None,
+            product_id=self.ids.product(exception.sku),
+            min_price=exception.min_price,
+            valid_from=exception.validity.valid_from,
+            valid_to=exception.validity.valid_to,
+            approved_by=exception.approved_by,
+            created_at=now,
+            qty_cap=exception.qty_cap,
+            request_id=request_id,
+            reason=reason or None,
         )
+        self.s.add(row)
         self.s.flush()
+        return row.id
 
     def save_draft(self, dealer: DealerCode, data: dict[str, Any], now: datetime) -> Draft:
         row = SaleDraftRow(dealer_id=self.ids.dealer(dealer), data=data, created_at=now)

@@ -6,6 +6,8 @@ SQLAlchemy's compiled cache does the rest) and return plain columns, not ORM obj
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from sqlalchemy import Integer, bindparam, literal_column, null, or_, select, union_all
 from sqlalchemy.orm import Session, aliased
 
@@ -24,6 +26,7 @@ from domain.catalog.model import (
 )
 from domain.catalog.territory import RegionTree
 from domain.sales.model import PriceException, SaleFacts
+from storage.approvals.price_exceptions import units_sold_under
 from storage.models import (
     AuthorizationRow,
     ContractRow,
@@ -141,8 +144,8 @@ def _dealer_rules():
             PriceExceptionRow.valid_from,
             PriceExceptionRow.valid_to,
             PriceExceptionRow.min_price,
-            none,
-            none,
+            PriceExceptionRow.qty_cap,
+            PriceExceptionRow.id,
             PriceExceptionRow.approved_by,
             DealerRow.code,
             none,
@@ -151,6 +154,7 @@ def _dealer_rules():
         .outerjoin(DealerRow, PriceExceptionRow.dealer_id == DealerRow.id)
         .where(ProductRow.sku == bindparam("sku"))
         .where(or_(PriceExceptionRow.dealer_id.is_(None), DealerRow.code == bindparam("dealer")))
+        .where(PriceExceptionRow.revoked_at.is_(None))
     )
     return union_all(contracts, authorizations, exceptions)
 
@@ -198,7 +202,14 @@ def load_sale_facts(
             )
         else:
             by = DealerCode(text2) if text2 else None
-            exceptions.append(PriceException(sku, amount1, Validity(day1, day2), text1, by))
+            cap = int(amount2) if amount2 is not None else None
+            exceptions.append(
+                PriceException(sku, amount1, Validity(day1, day2), text1, by, int(amount3), cap)
+            )
+    capped = [e.id for e in exceptions if e.qty_cap is not None and e.id is not None]
+    if capped:  # rare: only exceptions granted with a quantity cap cost this query
+        used = units_sold_under(session, capped)
+        exceptions = [replace(e, qty_used=used.get(e.id or 0, 0)) for e in exceptions]
     codes: list[RegionCode] = []
     for row in chain:
         if row[2] in codes:  # parent links that loop back: the chain ends here

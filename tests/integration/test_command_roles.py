@@ -23,6 +23,10 @@ PROBES = {
     "export complaints": "/export complaints",
     "violation penalize": "/violation 1 penalize fine",
     "promo send": "/promo send 1",
+    "exception request": "/exception request",
+    "exception grant": "/exception A100 2800 D001",
+    "exception revoke": "/exception 1 revoke typo",
+    "export approvals": "/export approvals",
 }
 
 

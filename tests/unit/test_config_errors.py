@@ -81,3 +81,16 @@ def test_other_dealerbot_variables_without_a_section_are_left_alone(tmp_path, mo
     monkeypatch.setenv("DEALERBOT_TELEGRAM__TOKEN", "123:abc")
     settings = load_settings(write(tmp_path, ""))
     assert settings.telegram.token.get_secret_value() == "123:abc"
+
+
+def test_an_approval_chain_with_an_unknown_role_or_kind_is_named(tmp_path):
+    with pytest.raises(ConfigError) as err:
+        load_settings(write(tmp_path, '[approvals.chains]\nprice_exception = ["janitor"]\n'))
+    assert "approvals.chains" in str(err.value) and "janitor" in str(err.value)
+    with pytest.raises(ConfigError) as err:
+        load_settings(write(tmp_path, '[approvals.chains]\nlunch = ["admin"]\n'))
+    assert "lunch" in str(err.value)
+    settings = load_settings(
+        write(tmp_path, '[approvals.chains]\nrenewal = ["sales_manager", "manager:M09"]\n')
+    )
+    assert settings.approvals.chains == {"renewal": ["sales_manager", "manager:M09"]}

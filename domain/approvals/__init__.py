@@ -1,0 +1,1 @@
+"""Multi-party decisions: requests, their chains of steps, and who may decide each step."""

@@ -4,8 +4,8 @@ the receipt with every rule broken, and the at-once alert of severe violations t
 from __future__ import annotations
 
 import uuid
-from dataclasses import replace
-from datetime import timedelta
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
 from decimal import Decimal
 
 from domain.catalog.model import Sku, Terminal, TerminalCode
@@ -80,6 +80,50 @@ def violation_text(t: Translator, v: Violation) -> str:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class SaleNamed:
+    """The sale a violation is about, as every notice names it: number, product, quantity,
+    price, day and terminal (labels resolved once, worded in each reader's language)."""
+
+    sale: object
+    product: str
+    terminal: str
+    qty: str
+    price: Decimal | None
+    day: date | None
+
+    def text(self, t: Translator) -> str:
+        return t(
+            "violation.the_sale",
+            sale=self.sale or "-",
+            product=self.product,
+            qty=self.qty,
+            price=t.money(self.price) if self.price is not None else "-",
+            day=t.date(self.day) if self.day else "-",
+            terminal=self.terminal,
+        )
+
+
+def sale_named(ctx: Ctx, v: Violation) -> SaleNamed:
+    """From the report stored with the violation, whatever channel it came in on."""
+    report = v.evidence.get("report", {})
+    sku, code = report.get("sku", ""), report.get("terminal", "")
+    return SaleNamed(
+        v.sale_id,
+        product_label(ctx, sku) if sku else "-",
+        terminal_label(ctx, code) if code else "-",
+        report.get("qty", "-"),
+        Decimal(report["unit_price"]) if report.get("unit_price") else None,
+        date.fromisoformat(report["sold_on"]) if report.get("sold_on") else None,
+    )
+
+
+def original_report(ctx: Ctx, v: Violation) -> str:
+    """What the dealer sent: the message, or for a form or a sheet row, the sale it gave."""
+    text = v.evidence.get("report", {}).get("text", "")
+    return text or sale_named(ctx, v).text(ctx.t)
+
+
 def receipt(ctx: Ctx, recorded: RecordedSale) -> Reply:
     sale = recorded.sale
     key = "sale.already_recorded" if recorded.duplicate else "sale.recorded"
@@ -112,7 +156,7 @@ def receipt(ctx: Ctx, recorded: RecordedSale) -> Reply:
     return Reply("\n".join(lines))
 
 
-def _decide(t: Translator, alerts: SevereAlerts, v: Violation) -> Reply:
+def _decide(t: Translator, alerts: SevereAlerts, v: Violation, named: SaleNamed) -> Reply:
     sale = alerts.sale
     text = t(
         "violation.alert",
@@ -122,6 +166,7 @@ def _decide(t: Translator, alerts: SevereAlerts, v: Violation) -> Reply:
         sale=sale.id,
         line=violation_text(t, v),
     )
+    text += "\n" + named.text(t)
     return Reply(
         text,
         button_rows(
@@ -133,20 +178,19 @@ def _decide(t: Translator, alerts: SevereAlerts, v: Violation) -> Reply:
     )
 
 
-def _inform(t: Translator, alerts: SevereAlerts, terminal: Terminal) -> Reply:
+def _inform(t: Translator, alerts: SevereAlerts, terminal: Terminal, named: SaleNamed) -> Reply:
     sale = alerts.sale
-    return Reply(
-        t(
-            "violation.alert_territory",
-            dealer=sale.dealer,
-            name=alerts.dealer_name,
-            terminal=terminal.code,
-            terminal_name=terminal.name,
-            sale=sale.id,
-            qty=sale.qty,
-            sku=sale.sku,
-        )
+    told = t(
+        "violation.alert_territory",
+        dealer=sale.dealer,
+        name=alerts.dealer_name,
+        terminal=terminal.code,
+        terminal_name=terminal.name,
+        sale=sale.id,
+        qty=sale.qty,
+        sku=sale.sku,
     )
+    return Reply(told + "\n" + named.text(t))
 
 
 def alert_severe(ctx: Ctx, recorded: RecordedSale) -> int:
@@ -157,10 +201,20 @@ def alert_severe(ctx: Ctx, recorded: RecordedSale) -> int:
     if alerts is None:
         return 0
     for manager, v in alerts.deciders:
-        ctx.notify(manager, f"violation:{v.id}:severe", lambda t, v=v: _decide(t, alerts, v))
+        named = sale_named(ctx, v)
+        ctx.notify(
+            manager,
+            f"violation:{v.id}:severe",
+            lambda t, v=v, named=named: _decide(t, alerts, v, named),
+        )
     terminal = alerts.terminal
     for manager, v in alerts.onlookers if terminal else ():
-        ctx.notify(manager, f"violation:{v.id}:territory", lambda t: _inform(t, alerts, terminal))
+        named = sale_named(ctx, v)
+        ctx.notify(
+            manager,
+            f"violation:{v.id}:territory",
+            lambda t, named=named: _inform(t, alerts, terminal, named),
+        )
     return len({manager.identity_id for manager, _ in alerts.deciders})
 
 

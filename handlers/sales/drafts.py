@@ -13,7 +13,7 @@ from domain.catalog.model import DealerCode, Sku, TerminalCode
 from domain.identity.actors import Role
 from domain.sales.model import Draft, SaleDraft
 from domain.sales.sale_text import parse_sale_text, reads_as_sale_without_price
-from domain.sales.services import validate_sale
+from domain.sales.services import SaleDoubted, validate_sale
 from domain.shared.record_ids import parse_record_id
 from handlers.catalog.matching import (
     Resolution,
@@ -32,10 +32,13 @@ from handlers.core.router import Router
 from handlers.sales.form import draft_from
 from handlers.sales.recording import (
     describe_draft,
+    doubt_reply,
+    preview_lines,
     problem_key,
     product_label,
     receipt,
     record,
+    swapped,
     terminal_label,
 )
 
@@ -118,8 +121,10 @@ def _next_question(ctx: Ctx, draft_id: int, data: dict) -> Reply:
             lambda k: terminal_label(ctx, k),
             lambda k: f"c:draft {draft_id} terminal {k}",
         )
-    summary = describe_draft(ctx, draft_from(ctx, data))
-    note = "\n" + ctx.t("draft.from_total") if data.get("from_total") else ""
+    sale = draft_from(ctx, data)
+    summary = describe_draft(ctx, sale)
+    notes = [ctx.t("draft.from_total")] if data.get("from_total") else []
+    note = "".join("\n" + line for line in [*notes, *preview_lines(ctx, sale)])
     buttons = (
         (
             Button(ctx.t("sale.button.confirm"), f"c:draft {draft_id} ok"),
@@ -176,11 +181,47 @@ def draft_cmd(ctx: Ctx) -> Reply:
             if data.get(k) is not None
         }
         return start_form(ctx, "report", keep)
-    if action == "ok":
+    if action == "swap":
+        data = swapped(data)
+        ctx.uow.sales.update_draft(draft.id, data)
+        return _next_question(ctx, draft.id, data)
+    if action in ("ok", "sure"):
         if not data.get("sku") or not data.get("terminal"):
             return _next_question(ctx, draft.id, data)
-        return receipt(ctx, record(ctx, draft_from(ctx, data), f"draft:{draft.id}"))
+        if action == "sure" and not data.get("doubts_ok"):
+            data["doubts_ok"] = True
+            ctx.uow.sales.update_draft(draft.id, data)
+        return confirm_draft(ctx, draft.id, data)
     raise UserError("draft.usage")
+
+
+def confirm_draft(ctx: Ctx, draft_id: int, data: dict) -> Reply:
+    """Record the draft, unless it looks like a typo not yet confirmed: then ask again."""
+    ask_first = not data.get("doubts_ok")
+    try:
+        recorded = record(ctx, draft_from(ctx, data), f"draft:{draft_id}", ask_first=ask_first)
+    except SaleDoubted as doubted:
+        return _ask_again(ctx, draft_id, doubted)
+    return receipt(ctx, recorded)
+
+
+def _ask_again(ctx: Ctx, draft_id: int, doubted: SaleDoubted) -> Reply:
+    return doubt_reply(
+        ctx,
+        doubted.doubts,
+        f"c:draft {draft_id} sure",
+        f"c:draft {draft_id} swap",
+        Button(ctx.t("sale.button.edit"), f"c:draft {draft_id} edit"),
+        Button(ctx.t("sale.button.cancel"), f"c:draft {draft_id} cancel"),
+    )
+
+
+def draft_for_doubt(ctx: Ctx, data: dict, doubted: SaleDoubted) -> Reply:
+    """A report that looks like a typo is kept as a draft, nothing recorded, and asked
+    about again."""
+    data = {**data, "state": "pending", "by": ctx.inbound.user_id}
+    draft = ctx.uow.sales.save_draft(ctx.require_dealer(), data, ctx.now)
+    return _ask_again(ctx, draft.id, doubted)
 
 
 def cancel_pending_drafts(ctx: Ctx) -> bool:

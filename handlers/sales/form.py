@@ -11,7 +11,7 @@ from datetime import date
 import handlers.sales.inputs as inputs
 from domain.catalog.model import Sku, TerminalCode
 from domain.sales.model import SaleDraft, SaleKind
-from domain.sales.services import MAX_DAYS_BACK, validate_sale
+from domain.sales.services import MAX_DAYS_BACK, SaleRejected, preview_sale, validate_sale
 from handlers.core.context import Ctx
 from handlers.core.errors import UserError
 from handlers.core.forms import END, Form, Step
@@ -21,10 +21,13 @@ from handlers.core.router import Router
 from handlers.sales.recording import (
     dedupe_key_for,
     describe_draft,
+    doubt_reply,
+    preview_lines,
     problem_key,
     product_label,
     receipt,
     record,
+    swapped,
     terminal_label,
 )
 
@@ -106,8 +109,34 @@ def _answer_terminal(ctx: Ctx, data: dict, value: str) -> str:
 
 
 def _ask_confirm(ctx: Ctx, data: dict) -> Reply:
-    text = ctx.t("sale.form.confirm", summary=describe_draft(ctx, draft_from(ctx, data)))
+    sale = draft_from(ctx, data)
+    text = ctx.t("sale.form.confirm", summary=describe_draft(ctx, sale))
+    text = "\n".join([text, *preview_lines(ctx, sale)])
     return Reply(text, ((Button(ctx.t("sale.button.confirm"), "f:yes"),),))
+
+
+def _doubts(ctx: Ctx, data: dict):
+    try:
+        return preview_sale(ctx.uow, draft_from(ctx, data), ctx.options.severe_price_gap).doubts
+    except SaleRejected:
+        return []  # recording will say what is unknown
+
+
+def _ask_doubt(ctx: Ctx, data: dict) -> Reply:
+    return doubt_reply(ctx, _doubts(ctx, data), "f:yes", "f:swap")
+
+
+def _answer_doubt(ctx: Ctx, data: dict, value: str) -> str:
+    """Yes records the sale as it is; swap exchanges quantity and price; a new price
+    replaces the one typed; either way the confirmation is asked again."""
+    if value.strip().lower() in YES_WORDS:
+        data["doubts_ok"] = True
+        return END
+    if value.strip().lower() == "swap":
+        data.update(swapped(data))
+    else:
+        data["price"] = str(inputs.read_price(value))
+    return "confirm"
 
 
 def _answer_confirm(ctx: Ctx, data: dict, value: str) -> str:
@@ -120,6 +149,8 @@ def _answer_confirm(ctx: Ctx, data: dict, value: str) -> str:
         return "confirm"  # asked again, with the new day in the summary
     if value.strip().lower() not in YES_WORDS:
         raise UserError("sale.form.say_yes")
+    if not data.get("doubts_ok") and _doubts(ctx, data):
+        return "doubt"  # a typo would be a severe violation: asked once more
     return END
 
 
@@ -136,6 +167,7 @@ FORM = Form(
         "price": Step(_ask_price, _answer_price),
         "terminal": Step(_ask_terminal, _answer_terminal),
         "confirm": Step(_ask_confirm, _answer_confirm),
+        "doubt": Step(_ask_doubt, _answer_doubt),
     },
     finish=_finish,
 )

@@ -11,10 +11,13 @@ from decimal import Decimal
 from domain.catalog.model import Sku, Terminal, TerminalCode
 from domain.sales.model import SaleDraft, SaleId, Severity, Violation
 from domain.sales.services import (
+    Doubt,
+    DoubtKind,
     RecordedSale,
     SaleProblem,
     SaleRejected,
     SevereAlerts,
+    preview_sale,
     record_sale,
     severe_alerts,
 )
@@ -228,11 +231,13 @@ def record(
     corrects: SaleId | None = None,
     *,
     pass_unknown: bool = False,
+    ask_first: bool = False,
 ) -> RecordedSale:
     """Check and store the sale, alert managers of severe breaches; bad input -> UserError.
 
     With `pass_unknown`, an unknown product or terminal raises SaleRejected instead, for a
-    caller that tried the typed codes first and will now look for close matches.
+    caller that tried the typed codes first and will now look for close matches. With
+    `ask_first`, a report that looks like a typo raises SaleDoubted and stores nothing.
     """
     try:
         recorded = record_sale(
@@ -244,12 +249,50 @@ def record(
             today=ctx.today,
             severe_gap=ctx.options.severe_price_gap,
             corrects=corrects,
+            ask_first=ask_first,
         )
     except SaleRejected as err:
         if pass_unknown and err.problem in UNKNOWN:
             raise
         raise UserError(problem_key(err.problem), max_days=366) from err
     return replace(recorded, managers_told=alert_severe(ctx, recorded))
+
+
+def doubt_reply(ctx: Ctx, doubts: list[Doubt], sure: str, swap: str, *rest: Button) -> Reply:
+    """ "单价 ¥5.00 比最低价低 99.8%，确定吗？" with a button to record it as it is, one to
+    swap quantity and price when they look swapped, and the caller's others."""
+    lines, swapped = [], False
+    for d in doubts:
+        swapped = swapped or d.kind is DoubtKind.SWAPPED
+        lines.append(
+            ctx.t(
+                f"sale.doubt.{d.kind.value}",
+                price=ctx.t.money(d.price),
+                floor=ctx.t.money(d.floor),
+                gap=ctx.t.percent(d.gap),
+                qty=ctx.t.number(d.qty),
+            )
+        )
+    buttons = [Button(ctx.t("sale.button.sure"), sure)]
+    if swapped:
+        buttons.append(Button(ctx.t("sale.button.swap"), swap))
+    return Reply("\n".join(lines), button_rows([*buttons, *rest]))
+
+
+def preview_lines(ctx: Ctx, draft: SaleDraft) -> list[str]:
+    """What the dealer should know before confirming: a terminal outside their territory."""
+    try:
+        found = preview_sale(ctx.uow, draft, ctx.options.severe_price_gap)
+    except SaleRejected:
+        return []  # recording will say what is unknown
+    if not found.outside_territory:
+        return []
+    return [ctx.t("sale.preview.outside_territory", terminal=terminal_label(ctx, draft.terminal))]
+
+
+def swapped(data: dict) -> dict:
+    """A draft's data with quantity and price exchanged (the price was a whole number)."""
+    return {**data, "qty": int(Decimal(data["price"])), "price": str(Decimal(data["qty"]))}
 
 
 def managers_told_line(ctx: Ctx, told: int) -> str:

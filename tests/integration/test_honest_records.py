@@ -88,6 +88,7 @@ def test_a_guided_form_sales_violation_shows_the_report_it_came_from(dealer, bos
 
 def test_every_notice_about_a_violation_names_the_sale(dealer, boss, uow_factory):
     dealer.say("/report A100 2 2500 T-0001")  # severe, to the dealer's manager at once
+    dealer.press("确定")  # asked again, being far under the floor
     [alert] = outbox_texts(uow_factory, boss.user_id)
     for part in ("#1", "A100", "华西医院", "2026年7月17日"):
         assert part in alert, part

@@ -20,6 +20,7 @@ from handlers.catalog.matching import (
     find_in_text,
     product_names,
     resolve,
+    resolve_terminal_name,
     terminal_names,
 )
 from handlers.core.context import Ctx
@@ -29,7 +30,7 @@ from handlers.core.jobs import Jobs
 from handlers.core.messages import Button, Reply
 from handlers.core.registry import DEALER
 from handlers.core.router import Router
-from handlers.sales.form import draft_from
+from handlers.sales.form import describe_unfinished, draft_from
 from handlers.sales.recording import (
     describe_draft,
     doubt_reply,
@@ -45,7 +46,9 @@ from handlers.sales.recording import (
 DRAFT_TTL = timedelta(hours=24)
 
 
-def _match(text: str, hint: str | None, names: dict[str, tuple[str, ...]]) -> Resolution:
+def _match(
+    text: str, hint: str | None, names: dict[str, tuple[str, ...]], fuzzy=resolve
+) -> Resolution:
     """A name mentioned in the sentence, else the words where one should be, fuzzily."""
     if hint:
         exact = resolve(hint, names, fuzzy=False)
@@ -54,7 +57,7 @@ def _match(text: str, hint: str | None, names: dict[str, tuple[str, ...]]) -> Re
     mentioned = find_in_text(text, names)
     if mentioned.key is not None or mentioned.candidates:
         return mentioned
-    return resolve(hint, names) if hint else Resolution(None)
+    return fuzzy(hint, names) if hint else Resolution(None)
 
 
 def sale_sentence(ctx: Ctx, text: str) -> Reply | None:
@@ -76,7 +79,13 @@ def sale_sentence(ctx: Ctx, text: str) -> Reply | None:
     if (problem := validate_sale(placeholder, ctx.today)) is not None:
         raise UserError(problem_key(problem), max_days=366)  # say so before any draft exists
     product = _match(text, parsed.product_hint, product_names(ctx.uow.catalog.products()))
-    terminal = _match(text, parsed.terminal_hint, terminal_names(ctx.uow.catalog.terminals()))
+    own = inputs.own_terminal_codes(ctx)
+    terminal = _match(
+        text,
+        parsed.terminal_hint,
+        terminal_names(ctx.uow.catalog.terminals()),
+        lambda hint, names: resolve_terminal_name(hint, names, first=own),
+    )
     data = {
         "kind": parsed.kind.value,
         "qty": parsed.qty,
@@ -110,16 +119,19 @@ def _next_question(ctx: Ctx, draft_id: int, data: dict) -> Reply:
             lambda k: f"c:draft {draft_id} sku {k}",
         )
     if not data.get("terminal"):
-        options = data.get("terminal_options") or [
-            t.code for t in inputs.authorized_terminals(ctx, ctx.require_dealer())
-        ]
+        own = inputs.own_terminal_codes(ctx)
+        options = data.get("terminal_options") or sorted(own)[: inputs.MAX_BUTTONS]
         return inputs.pick_reply(
             ctx,
             "draft.terminal",
             data.get("terminal_hint") or "?",
             options,
-            lambda k: terminal_label(ctx, k),
+            lambda k: terminal_label(ctx, k) + ("" if k in own else ctx.t("sale.terminal.outside")),
             lambda k: f"c:draft {draft_id} terminal {k}",
+            (
+                Button(ctx.t("sale.button.unlisted"), f"c:draft {draft_id} unlisted"),
+                Button(ctx.t("sale.button.cancel"), f"c:draft {draft_id} cancel"),
+            ),
         )
     sale = draft_from(ctx, data)
     summary = describe_draft(ctx, sale)
@@ -181,6 +193,17 @@ def draft_cmd(ctx: Ctx) -> Reply:
             if data.get(k) is not None
         }
         return start_form(ctx, "report", keep)
+    if action == "unlisted":
+        data["terminal"] = None
+        ctx.uow.sales.update_draft(draft.id, data)
+        return Reply(
+            ctx.t(
+                "draft.terminal_unlisted",
+                id=draft.id,
+                query=(data.get("terminal_hint") or "?")[:40],
+                summary=describe_unfinished(ctx, data),
+            )
+        )
     if action == "swap":
         data = swapped(data)
         ctx.uow.sales.update_draft(draft.id, data)
@@ -193,6 +216,21 @@ def draft_cmd(ctx: Ctx) -> Reply:
             ctx.uow.sales.update_draft(draft.id, data)
         return confirm_draft(ctx, draft.id, data)
     raise UserError("draft.usage")
+
+
+def ask_for_terminal(ctx: Ctx, data: dict, options: tuple[str, ...], hint: str) -> Reply:
+    """A report whose terminal is not clear waits as a draft for the dealer to pick one of
+    the plausible matches, say it is not listed, or cancel."""
+    data = {
+        **data,
+        "terminal": None,
+        "terminal_options": list(options),
+        "terminal_hint": hint,
+        "state": "pending",
+        "by": ctx.inbound.user_id,
+    }
+    draft = ctx.uow.sales.save_draft(ctx.require_dealer(), data, ctx.now)
+    return _next_question(ctx, draft.id, data)
 
 
 def confirm_draft(ctx: Ctx, draft_id: int, data: dict) -> Reply:

@@ -90,14 +90,23 @@ def _answer_price(ctx: Ctx, data: dict, value: str) -> str:
     return "terminal"
 
 
+UNLISTED = "__unlisted__"
+
+
 def _ask_terminal(ctx: Ctx, data: dict) -> Reply:
     terminals = inputs.authorized_terminals(ctx, ctx.require_dealer())
     keep = _keep(ctx, data, "terminal")
     rows = inputs.choice_buttons([(f"{t.name} ({t.code})", f"f:{t.code}") for t in terminals])
-    return Reply(ctx.t("sale.form.terminal"), ((*keep,), *rows) if keep else rows)
+    unlisted = ((Button(ctx.t("sale.button.unlisted"), f"f:{UNLISTED}"),),)
+    return Reply(
+        ctx.t("sale.form.terminal"), ((*keep,), *rows, *unlisted) if keep else (*rows, *unlisted)
+    )
 
 
 def _answer_terminal(ctx: Ctx, data: dict, value: str) -> str:
+    if value == UNLISTED:
+        data["unlisted"] = True
+        return END
     found = inputs.resolve_terminal(ctx, value)
     if found.key is None:
         if not found.candidates:
@@ -154,7 +163,29 @@ def _answer_confirm(ctx: Ctx, data: dict, value: str) -> str:
     return END
 
 
+def keep_unlisted(ctx: Ctx, data: dict) -> Reply:
+    """The form's "not listed": the sale waits as a draft until the terminal exists."""
+    data = {**data, "terminal": None, "state": "pending", "by": ctx.inbound.user_id}
+    draft = ctx.uow.sales.save_draft(ctx.require_dealer(), data, ctx.now)
+    text = ctx.t(
+        "draft.terminal_unlisted", id=draft.id, query="?", summary=describe_unfinished(ctx, data)
+    )
+    return Reply(text)
+
+
+def describe_unfinished(ctx: Ctx, data: dict) -> str:
+    """A draft waiting for its terminal: what it says so far."""
+    return ctx.t(
+        "draft.unfinished",
+        product=product_label(ctx, data["sku"]) if data.get("sku") else "?",
+        qty=ctx.t.number(int(data["qty"])),
+        price=ctx.t.money(inputs.read_price(data["price"])),
+    )
+
+
 def _finish(ctx: Ctx, data: dict) -> Reply:
+    if data.pop("unlisted", False):
+        return keep_unlisted(ctx, data)
     return receipt(ctx, record(ctx, draft_from(ctx, data), dedupe_key_for(ctx)))
 
 

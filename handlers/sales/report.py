@@ -15,14 +15,13 @@ from handlers.core.jobs import Jobs
 from handlers.core.messages import Reply
 from handlers.core.registry import DEALER
 from handlers.core.router import Router
-from handlers.sales.drafts import draft_for_doubt
+from handlers.sales.drafts import ask_for_terminal, draft_for_doubt
 from handlers.sales.form import draft_from  # noqa: F401  (registers the form)
 from handlers.sales.recording import (
     dedupe_key_for,
     product_label,
     receipt,
     record,
-    terminal_label,
 )
 
 
@@ -113,14 +112,7 @@ def report(ctx: Ctx) -> Reply:
         return start_form(ctx, "report", data, step="terminal")
     terminal = inputs.resolve_terminal(ctx, terminal_text)
     if terminal.key is None:
-        return inputs.pick_reply(
-            ctx,
-            "sale.terminal",
-            terminal_text,
-            terminal.candidates,
-            lambda k: terminal_label(ctx, k),
-            lambda k: _command_line(kind, product.key, qty_text, price_text, k, day, ctx.today),
-        )
+        return ask_for_terminal(ctx, data, terminal.candidates, terminal_text)
     draft = SaleDraft(
         dealer,
         Sku(product.key),

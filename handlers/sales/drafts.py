@@ -6,13 +6,14 @@ Confirm has the dedupe key `draft:<id>`, so a second tap finds it instead of a s
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 import handlers.sales.inputs as inputs
 from domain.catalog.model import DealerCode, Sku, TerminalCode
 from domain.identity.actors import Role
 from domain.sales.model import Draft, SaleDraft
-from domain.sales.sale_text import parse_sale_text, reads_as_sale_without_price
+from domain.sales.sale_text import parse_sale_text, reads_as_sale_without_price, split_sales
 from domain.sales.services import SaleDoubted, validate_sale
 from domain.shared.record_ids import parse_record_id
 from handlers.catalog.matching import (
@@ -64,6 +65,10 @@ def sale_sentence(ctx: Ctx, text: str) -> Reply | None:
     """Plain text that reads as a sale, from a dealer; anything else passes on (None)."""
     if ctx.actor.role is not Role.DEALER:
         return None
+    # Several sales in one message: the first is drafted and the others named, never
+    # dropped silently (each is sent again on its own).
+    first, *others = split_sales(text, ctx.today) or [text]
+    text = first if others else text
     parsed = parse_sale_text(text, ctx.today)
     if parsed is None:
         if reads_as_sale_without_price(text, ctx.today):
@@ -103,7 +108,12 @@ def sale_sentence(ctx: Ctx, text: str) -> Reply | None:
         "by": ctx.inbound.user_id,
     }
     draft = ctx.uow.sales.save_draft(dealer, data, ctx.now)
-    return _next_question(ctx, draft.id, data)
+    reply = _next_question(ctx, draft.id, data)
+    if not others:
+        return reply
+    note = ctx.t("draft.more_sales", count=len(others) + 1, first=first[:80])
+    listing = "".join(f"\n• {other[:80]}" for other in others)
+    return replace(reply, text=f"{note}{listing}\n\n{reply.text}")
 
 
 def _next_question(ctx: Ctx, draft_id: int, data: dict) -> Reply:

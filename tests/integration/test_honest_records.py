@@ -4,7 +4,10 @@ violation names the sale."""
 
 from __future__ import annotations
 
+import io
+
 import pytest
+from openpyxl import load_workbook
 from sqlalchemy import select
 
 from handlers.core.conversation import Conversation
@@ -52,6 +55,9 @@ def test_withdrawing_a_sale_marks_its_open_violation_withdrawn(dealer, boss, uow
     listing = boss.say("/violations")
     assert "已撤回" in listing
     assert "没有" in boss.say("/violations open")
+    [reply] = boss.send("/export violations 2026-07")
+    ws = load_workbook(io.BytesIO(reply.document.content)).active
+    assert "已撤回（销售已撤回）" in [c.value for c in ws[2]]
 
 
 def test_correcting_a_sale_supersedes_its_violation_and_the_new_one_is_judged_afresh(

@@ -119,6 +119,9 @@ class ViolationStatus(StrEnum):
     CONFIRMED = "confirmed"
     DISMISSED = "dismissed"
     PENALIZED = "penalized"
+    # The sale was withdrawn or corrected while the violation was open: settled with it.
+    WITHDRAWN = "withdrawn"
+    SUPERSEDED = "superseded"
 
 
 class Penalty(StrEnum):
@@ -262,6 +265,10 @@ class ViolationRepository(Protocol):
         ...
 
     def for_sale(self, sale_id: SaleId) -> list[Violation]: ...
+    def settle_open(self, sale_id: SaleId, status: ViolationStatus) -> int:
+        """Give the sale's open violations `status` (its withdrawal or correction); how many."""
+        ...
+
     def decide(
         self,
         violation_id: ViolationId,

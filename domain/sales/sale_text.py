@@ -208,6 +208,41 @@ def _vague_when(text: str) -> str | None:
     return m[0].strip() if m else None
 
 
+# Where a message moves on to another sale: "…单价3500元，另外卖了5台X200，单价900".
+_NEXT_SALE = re.compile(
+    r"另外|此外|还有|以及|同时|再就是|[;；。\n]|\b(?:also|another|plus|then)\b", re.I
+)
+
+
+_EDGES = " ，,;；。\n"
+
+
+def split_sales(text: str, today: date) -> list[str]:
+    """The parts of a message that each read as a sale, in order (one part: one sale)."""
+    parts, start = [], 0
+    for m in _NEXT_SALE.finditer(text):
+        parts.append(text[start : m.start()])
+        start = m.start()
+    parts.append(text[start:])
+
+    def reads(part: str) -> bool:
+        return parse_sale_text(part.strip(_EDGES), today) is not None
+
+    sales: list[str] = []
+    current = ""
+    for part in parts:
+        # A part starts a new sale when it reads as one and what came before does too;
+        # otherwise it belongs to the sale being read (its price, its terminal).
+        if current and reads(current) and reads(part):
+            sales.append(current)
+            current = part
+        else:
+            current += part
+    if reads(current):
+        sales.append(current)
+    return [part.strip(_EDGES) for part in sales]
+
+
 def reads_as_sale_without_price(text: str, today: date) -> bool:
     """A sale verb and a quantity but no price ("卖了5台X200给华西医院"): not a sale to draft,
     but not a policy question either; the dealer should be asked for the price."""

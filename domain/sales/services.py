@@ -12,6 +12,7 @@ from enum import StrEnum
 from domain.catalog.model import Product, ProductLine, Terminal
 from domain.identity.actors import Actor
 from domain.sales.model import (
+    Breach,
     DuplicateSale,
     Sale,
     SaleDraft,
@@ -23,7 +24,7 @@ from domain.sales.model import (
     ViolationType,
 )
 from domain.shared.ports import UnitOfWork
-from domain.violations.compliance import check_sale, exception_used, report_evidence
+from domain.violations.compliance import check_sale, exception_used, price_gap, report_evidence
 
 MAX_QTY = 1_000_000
 MAX_AMOUNT = Decimal("999999999999.99")  # what a Numeric(14, 2) column holds
@@ -85,6 +86,64 @@ def gather_facts(uow: UnitOfWork, draft: SaleDraft) -> SaleFacts:
     return facts
 
 
+class DoubtKind(StrEnum):
+    FAR_UNDER_FLOOR = "far_under_floor"  # more than the severe gap under the floor
+    SWAPPED = "swapped"  # as typed, severe; with quantity and price swapped, plausible
+
+
+@dataclass(frozen=True, slots=True)
+class Doubt:
+    """Why a report looks like a typo worth asking about before it is recorded as a severe
+    violation: the price, the floor it falls under and by how much."""
+
+    kind: DoubtKind
+    price: Decimal
+    floor: Decimal
+    gap: Decimal
+    qty: int
+
+
+def sale_doubts(breaches: list[Breach], draft: SaleDraft, severe_gap: Decimal) -> list[Doubt]:
+    """A price more than `severe_gap` under its floor is asked about again; when the
+    quantity read as the price would be near the floor, the two were likely swapped."""
+    for breach in breaches:
+        if "floor" not in breach.evidence or breach.severity is not Severity.SEVERE:
+            continue
+        floor = Decimal(breach.evidence["floor"])
+        gap = price_gap(floor, draft.unit_price)
+        price_as_qty = draft.unit_price == draft.unit_price.to_integral_value()
+        swapped = price_as_qty and price_gap(floor, Decimal(draft.qty)) <= severe_gap
+        kind = DoubtKind.SWAPPED if swapped else DoubtKind.FAR_UNDER_FLOOR
+        return [Doubt(kind, draft.unit_price, floor, gap, draft.qty)]
+    return []
+
+
+def outside_territory(breaches: list[Breach]) -> bool:
+    return any(b.type is ViolationType.OUTSIDE_TERRITORY for b in breaches)
+
+
+@dataclass(frozen=True, slots=True)
+class Preview:
+    """What recording a draft would find, said before it is confirmed."""
+
+    doubts: list[Doubt]
+    outside_territory: bool
+
+
+def preview_sale(uow: UnitOfWork, draft: SaleDraft, severe_gap: Decimal) -> Preview:
+    """The doubts and the territory verdict of a draft, checked as recording would."""
+    breaches = check_sale(draft, gather_facts(uow, draft), severe_gap)
+    return Preview(sale_doubts(breaches, draft, severe_gap), outside_territory(breaches))
+
+
+class SaleDoubted(ValueError):
+    """Not recorded: the report looks like a typo; ask the dealer first."""
+
+    def __init__(self, doubts: list[Doubt]) -> None:
+        super().__init__(", ".join(d.kind.value for d in doubts))
+        self.doubts = doubts
+
+
 def record_sale(
     uow: UnitOfWork,
     draft: SaleDraft,
@@ -95,8 +154,12 @@ def record_sale(
     today: date,
     severe_gap: Decimal,
     corrects: SaleId | None = None,
+    ask_first: bool = False,
 ) -> RecordedSale:
     """Check and store one sale and a violation per rule it breaks (the caller commits).
+
+    With `ask_first`, a report that looks like a typo (see `sale_doubts`) raises
+    SaleDoubted and nothing is stored, for the caller to ask the dealer again.
 
     A dedupe key seen before returns the sale stored then, untouched, so a redelivered
     message or a second tap on Confirm never records twice. The store finds that out when
@@ -107,6 +170,8 @@ def record_sale(
         raise SaleRejected(problem)
     facts = gather_facts(uow, draft)
     breaches = check_sale(draft, facts, severe_gap)
+    if ask_first and (doubts := sale_doubts(breaches, draft, severe_gap)):
+        raise SaleDoubted(doubts)
     try:
         sale = uow.sales.add(
             draft, dedupe_key=dedupe_key, reported_by=reported_by, now=now, corrects=corrects

@@ -42,13 +42,19 @@ STATUS_OF: dict[Decision, ViolationStatus] = {
     Decision.PENALIZE: ViolationStatus.PENALIZED,
 }
 
-# Open violations take any decision; a confirmed one may still be penalized or dismissed.
+# Open violations take any decision; a confirmed one may still be penalized or dismissed;
+# one settled with its withdrawn or corrected sale may still be confirmed or penalized, with
+# a reason (the sale may have happened anyway).
 _ALLOWED: dict[ViolationStatus, frozenset[Decision]] = {
     ViolationStatus.OPEN: frozenset(Decision),
     ViolationStatus.CONFIRMED: frozenset({Decision.PENALIZE, Decision.DISMISS}),
     ViolationStatus.DISMISSED: frozenset(),
     ViolationStatus.PENALIZED: frozenset(),
+    ViolationStatus.WITHDRAWN: frozenset({Decision.CONFIRM, Decision.PENALIZE}),
+    ViolationStatus.SUPERSEDED: frozenset({Decision.CONFIRM, Decision.PENALIZE}),
 }
+
+SETTLED = frozenset({ViolationStatus.WITHDRAWN, ViolationStatus.SUPERSEDED})
 
 
 def _squash(text: str) -> str:
@@ -77,3 +83,8 @@ def parse_penalty(words: list[str]) -> tuple[Penalty, list[str]] | None:
 
 def may_decide(status: ViolationStatus, decision: Decision) -> bool:
     return decision in _ALLOWED[status]
+
+
+def needs_reason(status: ViolationStatus) -> bool:
+    """Deciding on a violation its dealer's withdrawal or correction settled needs a reason."""
+    return status in SETTLED

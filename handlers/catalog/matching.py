@@ -3,6 +3,7 @@ list of close matches (rapidfuzz) for the dealer to pick from; never a silent gu
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -14,6 +15,13 @@ from domain.catalog.model import Product, Terminal
 
 MAX_CHOICES = 6
 MIN_SCORE = 60
+# Terminal names share their generic words (人民医院, 第三, 市, hospital): two hospitals in
+# different cities score 60 on those alone. Only the distinctive part is scored, and higher.
+TERMINAL_MIN_SCORE = 70
+_GENERIC_TERMINAL = re.compile(
+    r"第[一二三四五六七八九十\d]+|人民医院|中医院|医院|卫生院|卫生服务中心|保健院|中心|诊所"
+    r"|门诊部|附属|大学|医科|省|市|县|区|hospital|clinic|centre|center|the|of"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +47,39 @@ def product_names(products: Iterable[Product]) -> dict[str, tuple[str, ...]]:
 
 def terminal_names(terminals: Iterable[Terminal]) -> dict[str, tuple[str, ...]]:
     return {t.code: (t.code, t.name) for t in terminals}
+
+
+def distinctive(name: str) -> str:
+    """A squashed terminal name without its generic words (the whole name if nothing is left)."""
+    return _GENERIC_TERMINAL.sub("", name) or name
+
+
+def resolve_terminal_name(
+    query: str, names: dict[str, tuple[str, ...]], *, first: frozenset[str] = frozenset()
+) -> Resolution:
+    """Like `resolve`, scoring only the distinctive words of terminal names, so a hospital
+    the catalog lacks finds no unrelated one; keys in `first` (the dealer's own territory)
+    come before the others."""
+    found = resolve(query, names, fuzzy=False)
+    if found.key is not None or found.candidates:
+        return found
+    q = distinctive(squash(query))
+    if not q:
+        return Resolution(None)
+    flat = [(key, distinctive(squash(n))) for key, ns in names.items() for n in ns if squash(n)]
+    hits = process.extract(
+        q,
+        [n for _, n in flat],
+        scorer=fuzz.WRatio,
+        limit=len(flat),
+        score_cutoff=TERMINAL_MIN_SCORE,
+    )
+    ranked: list[str] = []
+    for _name, _score, index in hits:
+        if (key := flat[index][0]) not in ranked:
+            ranked.append(key)
+    ranked.sort(key=lambda k: k not in first)  # stable: best score first within each
+    return Resolution(None, tuple(ranked[:MAX_CHOICES]))
 
 
 def resolve(query: str, names: dict[str, tuple[str, ...]], *, fuzzy: bool = True) -> Resolution:

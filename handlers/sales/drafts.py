@@ -6,20 +6,22 @@ Confirm has the dedupe key `draft:<id>`, so a second tap finds it instead of a s
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 import handlers.sales.inputs as inputs
 from domain.catalog.model import DealerCode, Sku, TerminalCode
 from domain.identity.actors import Role
 from domain.sales.model import Draft, SaleDraft
-from domain.sales.sale_text import parse_sale_text, reads_as_sale_without_price
-from domain.sales.services import validate_sale
+from domain.sales.sale_text import parse_sale_text, reads_as_sale_without_price, split_sales
+from domain.sales.services import SaleDoubted, validate_sale
 from domain.shared.record_ids import parse_record_id
 from handlers.catalog.matching import (
     Resolution,
     find_in_text,
     product_names,
     resolve,
+    resolve_terminal_name,
     terminal_names,
 )
 from handlers.core.context import Ctx
@@ -29,20 +31,25 @@ from handlers.core.jobs import Jobs
 from handlers.core.messages import Button, Reply
 from handlers.core.registry import DEALER
 from handlers.core.router import Router
-from handlers.sales.form import draft_from
+from handlers.sales.form import describe_unfinished, draft_from
 from handlers.sales.recording import (
     describe_draft,
+    doubt_reply,
+    preview_lines,
     problem_key,
     product_label,
     receipt,
     record,
+    swapped,
     terminal_label,
 )
 
 DRAFT_TTL = timedelta(hours=24)
 
 
-def _match(text: str, hint: str | None, names: dict[str, tuple[str, ...]]) -> Resolution:
+def _match(
+    text: str, hint: str | None, names: dict[str, tuple[str, ...]], fuzzy=resolve
+) -> Resolution:
     """A name mentioned in the sentence, else the words where one should be, fuzzily."""
     if hint:
         exact = resolve(hint, names, fuzzy=False)
@@ -51,13 +58,17 @@ def _match(text: str, hint: str | None, names: dict[str, tuple[str, ...]]) -> Re
     mentioned = find_in_text(text, names)
     if mentioned.key is not None or mentioned.candidates:
         return mentioned
-    return resolve(hint, names) if hint else Resolution(None)
+    return fuzzy(hint, names) if hint else Resolution(None)
 
 
 def sale_sentence(ctx: Ctx, text: str) -> Reply | None:
     """Plain text that reads as a sale, from a dealer; anything else passes on (None)."""
     if ctx.actor.role is not Role.DEALER:
         return None
+    # Several sales in one message: the first is drafted and the others named, never
+    # dropped silently (each is sent again on its own).
+    first, *others = split_sales(text, ctx.today) or [text]
+    text = first if others else text
     parsed = parse_sale_text(text, ctx.today)
     if parsed is None:
         if reads_as_sale_without_price(text, ctx.today):
@@ -73,7 +84,13 @@ def sale_sentence(ctx: Ctx, text: str) -> Reply | None:
     if (problem := validate_sale(placeholder, ctx.today)) is not None:
         raise UserError(problem_key(problem), max_days=366)  # say so before any draft exists
     product = _match(text, parsed.product_hint, product_names(ctx.uow.catalog.products()))
-    terminal = _match(text, parsed.terminal_hint, terminal_names(ctx.uow.catalog.terminals()))
+    own = inputs.own_terminal_codes(ctx)
+    terminal = _match(
+        text,
+        parsed.terminal_hint,
+        terminal_names(ctx.uow.catalog.terminals()),
+        lambda hint, names: resolve_terminal_name(hint, names, first=own),
+    )
     data = {
         "kind": parsed.kind.value,
         "qty": parsed.qty,
@@ -91,7 +108,12 @@ def sale_sentence(ctx: Ctx, text: str) -> Reply | None:
         "by": ctx.inbound.user_id,
     }
     draft = ctx.uow.sales.save_draft(dealer, data, ctx.now)
-    return _next_question(ctx, draft.id, data)
+    reply = _next_question(ctx, draft.id, data)
+    if not others:
+        return reply
+    note = ctx.t("draft.more_sales", count=len(others) + 1, first=first[:80])
+    listing = "".join(f"\n• {other[:80]}" for other in others)
+    return replace(reply, text=f"{note}{listing}\n\n{reply.text}")
 
 
 def _next_question(ctx: Ctx, draft_id: int, data: dict) -> Reply:
@@ -107,19 +129,24 @@ def _next_question(ctx: Ctx, draft_id: int, data: dict) -> Reply:
             lambda k: f"c:draft {draft_id} sku {k}",
         )
     if not data.get("terminal"):
-        options = data.get("terminal_options") or [
-            t.code for t in inputs.authorized_terminals(ctx, ctx.require_dealer())
-        ]
+        own = inputs.own_terminal_codes(ctx)
+        options = data.get("terminal_options") or sorted(own)[: inputs.MAX_BUTTONS]
         return inputs.pick_reply(
             ctx,
             "draft.terminal",
             data.get("terminal_hint") or "?",
             options,
-            lambda k: terminal_label(ctx, k),
+            lambda k: terminal_label(ctx, k) + ("" if k in own else ctx.t("sale.terminal.outside")),
             lambda k: f"c:draft {draft_id} terminal {k}",
+            (
+                Button(ctx.t("sale.button.unlisted"), f"c:draft {draft_id} unlisted"),
+                Button(ctx.t("sale.button.cancel"), f"c:draft {draft_id} cancel"),
+            ),
         )
-    summary = describe_draft(ctx, draft_from(ctx, data))
-    note = "\n" + ctx.t("draft.from_total") if data.get("from_total") else ""
+    sale = draft_from(ctx, data)
+    summary = describe_draft(ctx, sale)
+    notes = [ctx.t("draft.from_total")] if data.get("from_total") else []
+    note = "".join("\n" + line for line in [*notes, *preview_lines(ctx, sale)])
     buttons = (
         (
             Button(ctx.t("sale.button.confirm"), f"c:draft {draft_id} ok"),
@@ -176,11 +203,73 @@ def draft_cmd(ctx: Ctx) -> Reply:
             if data.get(k) is not None
         }
         return start_form(ctx, "report", keep)
-    if action == "ok":
+    if action == "unlisted":
+        data["terminal"] = None
+        ctx.uow.sales.update_draft(draft.id, data)
+        return Reply(
+            ctx.t(
+                "draft.terminal_unlisted",
+                id=draft.id,
+                query=(data.get("terminal_hint") or "?")[:40],
+                summary=describe_unfinished(ctx, data),
+            )
+        )
+    if action == "swap":
+        data = swapped(data)
+        ctx.uow.sales.update_draft(draft.id, data)
+        return _next_question(ctx, draft.id, data)
+    if action in ("ok", "sure"):
         if not data.get("sku") or not data.get("terminal"):
             return _next_question(ctx, draft.id, data)
-        return receipt(ctx, record(ctx, draft_from(ctx, data), f"draft:{draft.id}"))
+        if action == "sure" and not data.get("doubts_ok"):
+            data["doubts_ok"] = True
+            ctx.uow.sales.update_draft(draft.id, data)
+        return confirm_draft(ctx, draft.id, data)
     raise UserError("draft.usage")
+
+
+def ask_for_terminal(ctx: Ctx, data: dict, options: tuple[str, ...], hint: str) -> Reply:
+    """A report whose terminal is not clear waits as a draft for the dealer to pick one of
+    the plausible matches, say it is not listed, or cancel."""
+    data = {
+        **data,
+        "terminal": None,
+        "terminal_options": list(options),
+        "terminal_hint": hint,
+        "state": "pending",
+        "by": ctx.inbound.user_id,
+    }
+    draft = ctx.uow.sales.save_draft(ctx.require_dealer(), data, ctx.now)
+    return _next_question(ctx, draft.id, data)
+
+
+def confirm_draft(ctx: Ctx, draft_id: int, data: dict) -> Reply:
+    """Record the draft, unless it looks like a typo not yet confirmed: then ask again."""
+    ask_first = not data.get("doubts_ok")
+    try:
+        recorded = record(ctx, draft_from(ctx, data), f"draft:{draft_id}", ask_first=ask_first)
+    except SaleDoubted as doubted:
+        return _ask_again(ctx, draft_id, doubted)
+    return receipt(ctx, recorded)
+
+
+def _ask_again(ctx: Ctx, draft_id: int, doubted: SaleDoubted) -> Reply:
+    return doubt_reply(
+        ctx,
+        doubted.doubts,
+        f"c:draft {draft_id} sure",
+        f"c:draft {draft_id} swap",
+        Button(ctx.t("sale.button.edit"), f"c:draft {draft_id} edit"),
+        Button(ctx.t("sale.button.cancel"), f"c:draft {draft_id} cancel"),
+    )
+
+
+def draft_for_doubt(ctx: Ctx, data: dict, doubted: SaleDoubted) -> Reply:
+    """A report that looks like a typo is kept as a draft, nothing recorded, and asked
+    about again."""
+    data = {**data, "state": "pending", "by": ctx.inbound.user_id}
+    draft = ctx.uow.sales.save_draft(ctx.require_dealer(), data, ctx.now)
+    return _ask_again(ctx, draft.id, doubted)
 
 
 def cancel_pending_drafts(ctx: Ctx) -> bool:

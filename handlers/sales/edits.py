@@ -7,7 +7,7 @@ from dataclasses import replace
 import handlers.sales.inputs as inputs
 from domain.catalog.model import DealerCode, TerminalCode
 from domain.identity.actors import Role
-from domain.sales.model import SaleDraft, SaleId, SaleStatus
+from domain.sales.model import SaleDraft, SaleId, SaleStatus, ViolationStatus
 from domain.sales.services import EditProblem, check_edit
 from domain.shared.record_ids import parse_record_id
 from handlers.core.context import Ctx
@@ -48,6 +48,7 @@ def withdraw(ctx: Ctx) -> Reply:
         raise UserError("sale.withdraw_usage")
     sale = _editable_sale(ctx, ctx.args[0])
     ctx.uow.sales.set_status(sale.id, SaleStatus.WITHDRAWN)
+    ctx.uow.violations.settle_open(sale.id, ViolationStatus.WITHDRAWN)
     ctx.audit("sale.withdrawn", f"#{sale.id}")
     return Reply(ctx.t("sale.withdrawn", id=sale.id))
 
@@ -79,6 +80,7 @@ def correct(ctx: Ctx) -> Reply:
     )
     recorded = record(ctx, draft, f"correct:{sale.id}", corrects=sale.id)
     ctx.uow.sales.set_status(sale.id, SaleStatus.CORRECTED)
+    ctx.uow.violations.settle_open(sale.id, ViolationStatus.SUPERSEDED)
     reply = receipt(ctx, recorded)
     return replace(reply, text=ctx.t("sale.corrected", old=sale.id) + "\n" + reply.text)
 

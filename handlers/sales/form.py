@@ -11,7 +11,7 @@ from datetime import date
 import handlers.sales.inputs as inputs
 from domain.catalog.model import Sku, TerminalCode
 from domain.sales.model import SaleDraft, SaleKind
-from domain.sales.services import MAX_DAYS_BACK, validate_sale
+from domain.sales.services import MAX_DAYS_BACK, SaleRejected, preview_sale, validate_sale
 from handlers.core.context import Ctx
 from handlers.core.errors import UserError
 from handlers.core.forms import END, Form, Step
@@ -21,10 +21,13 @@ from handlers.core.router import Router
 from handlers.sales.recording import (
     dedupe_key_for,
     describe_draft,
+    doubt_reply,
+    preview_lines,
     problem_key,
     product_label,
     receipt,
     record,
+    swapped,
     terminal_label,
 )
 
@@ -87,14 +90,23 @@ def _answer_price(ctx: Ctx, data: dict, value: str) -> str:
     return "terminal"
 
 
+UNLISTED = "__unlisted__"
+
+
 def _ask_terminal(ctx: Ctx, data: dict) -> Reply:
     terminals = inputs.authorized_terminals(ctx, ctx.require_dealer())
     keep = _keep(ctx, data, "terminal")
     rows = inputs.choice_buttons([(f"{t.name} ({t.code})", f"f:{t.code}") for t in terminals])
-    return Reply(ctx.t("sale.form.terminal"), ((*keep,), *rows) if keep else rows)
+    unlisted = ((Button(ctx.t("sale.button.unlisted"), f"f:{UNLISTED}"),),)
+    return Reply(
+        ctx.t("sale.form.terminal"), ((*keep,), *rows, *unlisted) if keep else (*rows, *unlisted)
+    )
 
 
 def _answer_terminal(ctx: Ctx, data: dict, value: str) -> str:
+    if value == UNLISTED:
+        data["unlisted"] = True
+        return END
     found = inputs.resolve_terminal(ctx, value)
     if found.key is None:
         if not found.candidates:
@@ -106,8 +118,34 @@ def _answer_terminal(ctx: Ctx, data: dict, value: str) -> str:
 
 
 def _ask_confirm(ctx: Ctx, data: dict) -> Reply:
-    text = ctx.t("sale.form.confirm", summary=describe_draft(ctx, draft_from(ctx, data)))
+    sale = draft_from(ctx, data)
+    text = ctx.t("sale.form.confirm", summary=describe_draft(ctx, sale))
+    text = "\n".join([text, *preview_lines(ctx, sale)])
     return Reply(text, ((Button(ctx.t("sale.button.confirm"), "f:yes"),),))
+
+
+def _doubts(ctx: Ctx, data: dict):
+    try:
+        return preview_sale(ctx.uow, draft_from(ctx, data), ctx.options.severe_price_gap).doubts
+    except SaleRejected:
+        return []  # recording will say what is unknown
+
+
+def _ask_doubt(ctx: Ctx, data: dict) -> Reply:
+    return doubt_reply(ctx, _doubts(ctx, data), "f:yes", "f:swap")
+
+
+def _answer_doubt(ctx: Ctx, data: dict, value: str) -> str:
+    """Yes records the sale as it is; swap exchanges quantity and price; a new price
+    replaces the one typed; either way the confirmation is asked again."""
+    if value.strip().lower() in YES_WORDS:
+        data["doubts_ok"] = True
+        return END
+    if value.strip().lower() == "swap":
+        data.update(swapped(data))
+    else:
+        data["price"] = str(inputs.read_price(value))
+    return "confirm"
 
 
 def _answer_confirm(ctx: Ctx, data: dict, value: str) -> str:
@@ -120,10 +158,34 @@ def _answer_confirm(ctx: Ctx, data: dict, value: str) -> str:
         return "confirm"  # asked again, with the new day in the summary
     if value.strip().lower() not in YES_WORDS:
         raise UserError("sale.form.say_yes")
+    if not data.get("doubts_ok") and _doubts(ctx, data):
+        return "doubt"  # a typo would be a severe violation: asked once more
     return END
 
 
+def keep_unlisted(ctx: Ctx, data: dict) -> Reply:
+    """The form's "not listed": the sale waits as a draft until the terminal exists."""
+    data = {**data, "terminal": None, "state": "pending", "by": ctx.inbound.user_id}
+    draft = ctx.uow.sales.save_draft(ctx.require_dealer(), data, ctx.now)
+    text = ctx.t(
+        "draft.terminal_unlisted", id=draft.id, query="?", summary=describe_unfinished(ctx, data)
+    )
+    return Reply(text)
+
+
+def describe_unfinished(ctx: Ctx, data: dict) -> str:
+    """A draft waiting for its terminal: what it says so far."""
+    return ctx.t(
+        "draft.unfinished",
+        product=product_label(ctx, data["sku"]) if data.get("sku") else "?",
+        qty=ctx.t.number(int(data["qty"])),
+        price=ctx.t.money(inputs.read_price(data["price"])),
+    )
+
+
 def _finish(ctx: Ctx, data: dict) -> Reply:
+    if data.pop("unlisted", False):
+        return keep_unlisted(ctx, data)
     return receipt(ctx, record(ctx, draft_from(ctx, data), dedupe_key_for(ctx)))
 
 
@@ -136,6 +198,7 @@ FORM = Form(
         "price": Step(_ask_price, _answer_price),
         "terminal": Step(_ask_terminal, _answer_terminal),
         "confirm": Step(_ask_confirm, _answer_confirm),
+        "doubt": Step(_ask_doubt, _answer_doubt),
     },
     finish=_finish,
 )

@@ -12,7 +12,13 @@ from domain.sales.model import SaleKind
 from domain.sales.services import MAX_AMOUNT
 from domain.shared.money import to_money
 from domain.shared.numerals import normalize, parse_number, parse_quantity
-from handlers.catalog.matching import Resolution, product_names, resolve, terminal_names
+from handlers.catalog.matching import (
+    Resolution,
+    product_names,
+    resolve,
+    resolve_terminal_name,
+    terminal_names,
+)
 from handlers.core.context import Ctx
 from handlers.core.errors import UserError
 from handlers.core.messages import MAX_PAYLOAD_BYTES, Button, Reply, button_rows
@@ -92,10 +98,21 @@ def resolve_terminal(ctx: Ctx, text: str) -> Resolution:
     code = as_code(text)
     if code and ctx.uow.catalog.terminal(TerminalCode(code)) is not None:
         return Resolution(code)
-    return resolve(text, terminal_names(ctx.uow.catalog.terminals()))
+    return resolve_terminal_name(
+        text, terminal_names(ctx.uow.catalog.terminals()), first=own_terminal_codes(ctx)
+    )
 
 
-def authorized_terminals(ctx: Ctx, dealer: DealerCode) -> list[Terminal]:
+def own_terminal_codes(ctx: Ctx) -> frozenset[str]:
+    """The terminals of a dealer's territory (none for a manager), offered first."""
+    if ctx.actor.dealer_code is None:
+        return frozenset()
+    return frozenset(t.code for t in authorized_terminals(ctx, ctx.actor.dealer_code, None))
+
+
+def authorized_terminals(
+    ctx: Ctx, dealer: DealerCode, limit: int | None = MAX_BUTTONS
+) -> list[Terminal]:
     """Terminals the dealer's authorizations cover, for the buttons of the terminal question."""
     auths = ctx.uow.catalog.authorizations(dealer)
     tree = ctx.uow.catalog.region_tree()
@@ -106,7 +123,7 @@ def authorized_terminals(ctx: Ctx, dealer: DealerCode) -> list[Terminal]:
         for t in ctx.uow.catalog.terminals()
         if t.code in codes or any(tree.is_within(t.region_code, r) for r in regions)
     ]
-    return found[:MAX_BUTTONS]
+    return found[:limit]
 
 
 def choice_buttons(
@@ -128,14 +145,17 @@ def pick_reply(
     keys: tuple[str, ...] | list[str],
     label: Callable[[str], str],
     payload: Callable[[str], str],
+    extra: tuple[Button, ...] = (),
 ) -> Reply:
-    """ "Which one did you mean?" with a button per close match (or a hint when none)."""
+    """ "Which one did you mean?" with a button per close match (or a hint when none), and
+    the caller's `extra` buttons ("not listed", cancel) last."""
+    more = (extra,) if extra else ()
     if not keys:
-        return Reply(ctx.t(f"{key}.none", query=query[:40]))
+        return Reply(ctx.t(f"{key}.none", query=query[:40]), more)
     listing = "\n".join(f"• {label(k)}" for k in keys)
     return Reply(
         ctx.t(f"{key}.pick", query=query[:40]) + "\n" + listing,
-        choice_buttons([(label(k), payload(k)) for k in keys]),
+        (*choice_buttons([(label(k), payload(k)) for k in keys]), *more),
     )
 
 

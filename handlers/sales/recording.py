@@ -4,17 +4,20 @@ the receipt with every rule broken, and the at-once alert of severe violations t
 from __future__ import annotations
 
 import uuid
-from dataclasses import replace
-from datetime import timedelta
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
 from decimal import Decimal
 
 from domain.catalog.model import Sku, Terminal, TerminalCode
 from domain.sales.model import SaleDraft, SaleId, Severity, Violation
 from domain.sales.services import (
+    Doubt,
+    DoubtKind,
     RecordedSale,
     SaleProblem,
     SaleRejected,
     SevereAlerts,
+    preview_sale,
     record_sale,
     severe_alerts,
 )
@@ -80,6 +83,50 @@ def violation_text(t: Translator, v: Violation) -> str:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class SaleNamed:
+    """The sale a violation is about, as every notice names it: number, product, quantity,
+    price, day and terminal (labels resolved once, worded in each reader's language)."""
+
+    sale: object
+    product: str
+    terminal: str
+    qty: str
+    price: Decimal | None
+    day: date | None
+
+    def text(self, t: Translator) -> str:
+        return t(
+            "violation.the_sale",
+            sale=self.sale or "-",
+            product=self.product,
+            qty=self.qty,
+            price=t.money(self.price) if self.price is not None else "-",
+            day=t.date(self.day) if self.day else "-",
+            terminal=self.terminal,
+        )
+
+
+def sale_named(ctx: Ctx, v: Violation) -> SaleNamed:
+    """From the report stored with the violation, whatever channel it came in on."""
+    report = v.evidence.get("report", {})
+    sku, code = report.get("sku", ""), report.get("terminal", "")
+    return SaleNamed(
+        v.sale_id,
+        product_label(ctx, sku) if sku else "-",
+        terminal_label(ctx, code) if code else "-",
+        report.get("qty", "-"),
+        Decimal(report["unit_price"]) if report.get("unit_price") else None,
+        date.fromisoformat(report["sold_on"]) if report.get("sold_on") else None,
+    )
+
+
+def original_report(ctx: Ctx, v: Violation) -> str:
+    """What the dealer sent: the message, or for a form or a sheet row, the sale it gave."""
+    text = v.evidence.get("report", {}).get("text", "")
+    return text or sale_named(ctx, v).text(ctx.t)
+
+
 def receipt(ctx: Ctx, recorded: RecordedSale) -> Reply:
     sale = recorded.sale
     key = "sale.already_recorded" if recorded.duplicate else "sale.recorded"
@@ -114,7 +161,7 @@ def receipt(ctx: Ctx, recorded: RecordedSale) -> Reply:
     return Reply("\n".join(lines))
 
 
-def _decide(t: Translator, alerts: SevereAlerts, v: Violation) -> Reply:
+def _decide(t: Translator, alerts: SevereAlerts, v: Violation, named: SaleNamed) -> Reply:
     sale = alerts.sale
     text = t(
         "violation.alert",
@@ -124,6 +171,7 @@ def _decide(t: Translator, alerts: SevereAlerts, v: Violation) -> Reply:
         sale=sale.id,
         line=violation_text(t, v),
     )
+    text += "\n" + named.text(t)
     return Reply(
         text,
         button_rows(
@@ -135,20 +183,19 @@ def _decide(t: Translator, alerts: SevereAlerts, v: Violation) -> Reply:
     )
 
 
-def _inform(t: Translator, alerts: SevereAlerts, terminal: Terminal) -> Reply:
+def _inform(t: Translator, alerts: SevereAlerts, terminal: Terminal, named: SaleNamed) -> Reply:
     sale = alerts.sale
-    return Reply(
-        t(
-            "violation.alert_territory",
-            dealer=sale.dealer,
-            name=alerts.dealer_name,
-            terminal=terminal.code,
-            terminal_name=terminal.name,
-            sale=sale.id,
-            qty=sale.qty,
-            sku=sale.sku,
-        )
+    told = t(
+        "violation.alert_territory",
+        dealer=sale.dealer,
+        name=alerts.dealer_name,
+        terminal=terminal.code,
+        terminal_name=terminal.name,
+        sale=sale.id,
+        qty=sale.qty,
+        sku=sale.sku,
     )
+    return Reply(told + "\n" + named.text(t))
 
 
 def alert_severe(ctx: Ctx, recorded: RecordedSale) -> int:
@@ -159,10 +206,20 @@ def alert_severe(ctx: Ctx, recorded: RecordedSale) -> int:
     if alerts is None:
         return 0
     for manager, v in alerts.deciders:
-        ctx.notify(manager, f"violation:{v.id}:severe", lambda t, v=v: _decide(t, alerts, v))
+        named = sale_named(ctx, v)
+        ctx.notify(
+            manager,
+            f"violation:{v.id}:severe",
+            lambda t, v=v, named=named: _decide(t, alerts, v, named),
+        )
     terminal = alerts.terminal
     for manager, v in alerts.onlookers if terminal else ():
-        ctx.notify(manager, f"violation:{v.id}:territory", lambda t: _inform(t, alerts, terminal))
+        named = sale_named(ctx, v)
+        ctx.notify(
+            manager,
+            f"violation:{v.id}:territory",
+            lambda t, named=named: _inform(t, alerts, terminal, named),
+        )
     return len({manager.identity_id for manager, _ in alerts.deciders})
 
 
@@ -176,11 +233,13 @@ def record(
     corrects: SaleId | None = None,
     *,
     pass_unknown: bool = False,
+    ask_first: bool = False,
 ) -> RecordedSale:
     """Check and store the sale, alert managers of severe breaches; bad input -> UserError.
 
     With `pass_unknown`, an unknown product or terminal raises SaleRejected instead, for a
-    caller that tried the typed codes first and will now look for close matches.
+    caller that tried the typed codes first and will now look for close matches. With
+    `ask_first`, a report that looks like a typo raises SaleDoubted and stores nothing.
     """
     try:
         recorded = record_sale(
@@ -192,12 +251,50 @@ def record(
             today=ctx.today,
             severe_gap=ctx.options.severe_price_gap,
             corrects=corrects,
+            ask_first=ask_first,
         )
     except SaleRejected as err:
         if pass_unknown and err.problem in UNKNOWN:
             raise
         raise UserError(problem_key(err.problem), max_days=366) from err
     return replace(recorded, managers_told=alert_severe(ctx, recorded))
+
+
+def doubt_reply(ctx: Ctx, doubts: list[Doubt], sure: str, swap: str, *rest: Button) -> Reply:
+    """ "单价 ¥5.00 比最低价低 99.8%，确定吗？" with a button to record it as it is, one to
+    swap quantity and price when they look swapped, and the caller's others."""
+    lines, swapped = [], False
+    for d in doubts:
+        swapped = swapped or d.kind is DoubtKind.SWAPPED
+        lines.append(
+            ctx.t(
+                f"sale.doubt.{d.kind.value}",
+                price=ctx.t.money(d.price),
+                floor=ctx.t.money(d.floor),
+                gap=ctx.t.percent(d.gap),
+                qty=ctx.t.number(d.qty),
+            )
+        )
+    buttons = [Button(ctx.t("sale.button.sure"), sure)]
+    if swapped:
+        buttons.append(Button(ctx.t("sale.button.swap"), swap))
+    return Reply("\n".join(lines), button_rows([*buttons, *rest]))
+
+
+def preview_lines(ctx: Ctx, draft: SaleDraft) -> list[str]:
+    """What the dealer should know before confirming: a terminal outside their territory."""
+    try:
+        found = preview_sale(ctx.uow, draft, ctx.options.severe_price_gap)
+    except SaleRejected:
+        return []  # recording will say what is unknown
+    if not found.outside_territory:
+        return []
+    return [ctx.t("sale.preview.outside_territory", terminal=terminal_label(ctx, draft.terminal))]
+
+
+def swapped(data: dict) -> dict:
+    """A draft's data with quantity and price exchanged (the price was a whole number)."""
+    return {**data, "qty": int(Decimal(data["price"])), "price": str(Decimal(data["qty"]))}
 
 
 def managers_told_line(ctx: Ctx, told: int) -> str:

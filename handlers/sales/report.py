@@ -7,7 +7,7 @@ from datetime import date
 import handlers.sales.inputs as inputs
 from domain.catalog.model import Sku, TerminalCode
 from domain.sales.model import SaleDraft, SaleKind
-from domain.sales.services import SaleRejected
+from domain.sales.services import SaleDoubted, SaleRejected
 from handlers.core.context import Ctx
 from handlers.core.errors import UserError
 from handlers.core.forms import start_form
@@ -15,13 +15,13 @@ from handlers.core.jobs import Jobs
 from handlers.core.messages import Reply
 from handlers.core.registry import DEALER
 from handlers.core.router import Router
+from handlers.sales.drafts import ask_for_terminal, draft_for_doubt
 from handlers.sales.form import draft_from  # noqa: F401  (registers the form)
 from handlers.sales.recording import (
     dedupe_key_for,
     product_label,
     receipt,
     record,
-    terminal_label,
 )
 
 
@@ -69,6 +69,13 @@ def report(ctx: Ctx) -> Reply:
         raise UserError("sale.usage")
     sku_text, qty_text, price_text, terminal_text = _split(words)
     qty, price = inputs.read_qty(qty_text), inputs.read_price(price_text)
+    data = {
+        "kind": kind.value,
+        "qty": qty,
+        "price": str(price),
+        "sold_on": day.isoformat(),
+        "text": ctx.inbound.text[:500],
+    }
     if terminal_text:
         # The usual report names exact codes: try them as typed, one round of lookups.
         typed = SaleDraft(
@@ -82,9 +89,14 @@ def report(ctx: Ctx) -> Reply:
             ctx.inbound.text,
         )
         try:
-            return receipt(ctx, record(ctx, typed, dedupe_key_for(ctx), pass_unknown=True))
+            recorded = record(ctx, typed, dedupe_key_for(ctx), pass_unknown=True, ask_first=True)
+            return receipt(ctx, recorded)
         except SaleRejected:
             pass  # a name, an alias or a typo: find what was meant below
+        except SaleDoubted as doubted:
+            return draft_for_doubt(
+                ctx, {**data, "sku": typed.sku, "terminal": typed.terminal}, doubted
+            )
     product = inputs.resolve_product(ctx, sku_text)
     if product.key is None:
         return inputs.pick_reply(
@@ -95,26 +107,12 @@ def report(ctx: Ctx) -> Reply:
             lambda k: product_label(ctx, k),
             lambda k: _command_line(kind, k, qty_text, price_text, terminal_text, day, ctx.today),
         )
-    data = {
-        "kind": kind.value,
-        "sku": product.key,
-        "qty": qty,
-        "price": str(price),
-        "sold_on": day.isoformat(),
-        "text": ctx.inbound.text[:500],
-    }
+    data["sku"] = product.key
     if not terminal_text:
         return start_form(ctx, "report", data, step="terminal")
     terminal = inputs.resolve_terminal(ctx, terminal_text)
     if terminal.key is None:
-        return inputs.pick_reply(
-            ctx,
-            "sale.terminal",
-            terminal_text,
-            terminal.candidates,
-            lambda k: terminal_label(ctx, k),
-            lambda k: _command_line(kind, product.key, qty_text, price_text, k, day, ctx.today),
-        )
+        return ask_for_terminal(ctx, data, terminal.candidates, terminal_text)
     draft = SaleDraft(
         dealer,
         Sku(product.key),
@@ -125,7 +123,10 @@ def report(ctx: Ctx) -> Reply:
         kind,
         ctx.inbound.text,
     )
-    return receipt(ctx, record(ctx, draft, dedupe_key_for(ctx)))
+    try:
+        return receipt(ctx, record(ctx, draft, dedupe_key_for(ctx), ask_first=True))
+    except SaleDoubted as doubted:
+        return draft_for_doubt(ctx, {**data, "terminal": terminal.key}, doubted)
 
 
 def install(router: Router, jobs: Jobs) -> None:

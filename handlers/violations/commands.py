@@ -8,6 +8,7 @@ from domain.violations.decisions import (
     STATUS_OF,
     Decision,
     may_decide,
+    needs_reason,
     parse_decision,
     parse_penalty,
 )
@@ -19,7 +20,7 @@ from handlers.core.messages import Button, Reply, button_rows
 from handlers.core.names import actor_name
 from handlers.core.registry import SALES_LEADS, SALES_STAFF, require
 from handlers.core.router import Router
-from handlers.sales.recording import violation_text
+from handlers.sales.recording import original_report, sale_named, violation_text
 
 MAX_LISTED = 30
 
@@ -72,7 +73,6 @@ def _line_of(ctx: Ctx, violation) -> str | None:
 
 
 def _details(ctx: Ctx, v) -> Reply:
-    report = v.evidence.get("report", {})
     text = ctx.t(
         "violation.details",
         id=v.id,
@@ -80,8 +80,9 @@ def _details(ctx: Ctx, v) -> Reply:
         status=_status(ctx.t, v.status),
         line=violation_text(ctx.t, v),
         sale=v.sale_id or "-",
-        report=report.get("text") or "-",
+        report=original_report(ctx, v),
     )
+    text += "\n" + sale_named(ctx, v).text(ctx.t)
     if v.decided_by:
         penalty = ctx.t(f"penalty.{v.penalty.value}") if v.penalty else "-"
         text += "\n" + ctx.t(
@@ -133,6 +134,8 @@ def violation(ctx: Ctx) -> Reply:
         penalty, rest = parsed
     if not may_decide(v.status, decision):
         raise UserError("violation.already_decided", id=v.id, status=_status(ctx.t, v.status))
+    if needs_reason(v.status) and not rest:
+        raise UserError("violation.reason_needed", id=v.id, status=_status(ctx.t, v.status))
     decided = ctx.uow.violations.decide(
         v.id, STATUS_OF[decision], penalty, " ".join(rest), ctx.actor.label, ctx.now
     )
@@ -149,18 +152,19 @@ def violation(ctx: Ctx) -> Reply:
 
 
 def _tell_dealer(ctx: Ctx, v) -> None:
+    named = sale_named(ctx, v)
+
     def build(t: Translator) -> Reply:
         penalty = t(f"penalty.{v.penalty.value}") if v.penalty else "-"
-        return Reply(
-            t(
-                "violation.dealer_told",
-                id=v.id,
-                line=violation_text(t, v),
-                status=_status(t, v.status),
-                penalty=penalty,
-                note=v.note or "-",
-            )
+        told = t(
+            "violation.dealer_told",
+            id=v.id,
+            line=violation_text(t, v),
+            status=_status(t, v.status),
+            penalty=penalty,
+            note=v.note or "-",
         )
+        return Reply(told + "\n" + named.text(t))
 
     for contact in ctx.uow.identities.dealer_contacts(v.dealer):
         ctx.notify(contact, f"violation:{v.id}:{v.status.value}", build)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import Select, insert, select
+from sqlalchemy import Select, insert, select, update
 from sqlalchemy.orm import Session
 
 from domain.catalog.model import DealerCode
@@ -121,6 +121,14 @@ class SqlViolationRepository:
     def for_sale(self, sale_id: SaleId) -> list[Violation]:
         q = self._query().where(ViolationRow.sale_id == sale_id).order_by(ViolationRow.id)
         return [_violation(*r) for r in self.s.execute(q)]
+
+    def settle_open(self, sale_id: SaleId, status: ViolationStatus) -> int:
+        q = (
+            update(ViolationRow)
+            .where(ViolationRow.sale_id == sale_id, ViolationRow.status == "open")
+            .values(status=status.value)
+        )
+        return self.s.execute(q).rowcount
 
     def decide(
         self,

@@ -249,8 +249,9 @@ async def test_a_dealer_reports_an_underpriced_sale_by_dm_and_the_manager_sees_i
     dealer = await _linked(world, clock, "UDLR", dealer="D001")
     manager = await _linked(world, clock, "UMGR", "CGENERAL", manager="M01")
 
-    said = await dealer.say("report A100 20 2500 T-0001")  # floor is 3000: a violation
-    assert said
+    await dealer.say("report A100 20 2500 T-0001")  # floor is 3000: asked again
+    said = await dealer.press("确定")
+    assert "#1" in said
 
     listing = await manager.command("violations")
     assert "D001" in listing or "华西医疗" in listing

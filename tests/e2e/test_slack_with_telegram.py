@@ -118,6 +118,15 @@ async def tg_say(telegram: FakeTelegram, user: int, text: str) -> str:
     return "\n".join(s.text for s in telegram.to(user)[before:])
 
 
+async def tg_press(telegram: FakeTelegram, user: int, label: str) -> str:
+    before = len(telegram.to(user))
+    message = telegram.to(user)[-1]
+    telegram.press(user, message.data_for(label), message)
+    await telegram.reply_to(user, before, timeout=30)
+    await asyncio.sleep(0.3)
+    return "\n".join(s.text for s in telegram.to(user)[before:])
+
+
 def link_code(db, **who: str) -> str:
     return invite(db.uow_factory, SystemClock(), **who)  # the subprocess runs on real time
 
@@ -129,7 +138,8 @@ async def test_what_is_reported_on_one_platform_a_manager_sees_on_the_other(db, 
     assert "华西医疗" in await tg_say(
         running.telegram, TG_DEALER, f"/start {link_code(db, dealer='D001')}"
     )
-    assert "A100" in await tg_say(running.telegram, TG_DEALER, "/report A100 20 2500 T-0001")
+    await tg_say(running.telegram, TG_DEALER, "/report A100 20 2500 T-0001")  # asked again
+    assert "A100" in await tg_press(running.telegram, TG_DEALER, "确定")
 
     listing = await slack_manager.command("violations")
     assert "D001" in listing and "¥2,500.00" in listing

@@ -257,8 +257,9 @@ async def test_a_sale_under_the_floor_price_alerts_the_manager(bot, fake):
     await linked(bot, MANAGER_CHAT, manager="M01")
     dealer = await linked(bot, DEALER_CHAT, dealer="D001")
     before = len(fake.to(MANAGER_CHAT))
-    answer = await dealer.say("/report A100 20 2500 T-0001")
-    assert answer
+    await dealer.say("/report A100 20 2500 T-0001")  # far under the floor: asked again
+    answer = await dealer.press("确定")
+    assert "#1" in answer
     await fake.wait_for(
         lambda: len(fake.to(MANAGER_CHAT)) > before, timeout=15, what="the manager's alert"
     )
@@ -291,8 +292,10 @@ async def test_the_core_in_a_worker_process_records_alerts_and_answers_a_redeliv
         assert bot.service.core is not None  # the core runs in a worker process
         await linked(bot, MANAGER_CHAT, manager="M01")
         await linked(bot, DEALER_CHAT, dealer="D001")
-        update = fake.say(DEALER_CHAT, "/report A100 2 2500 T-0001")  # far under the floor
-        answer = (await fake.reply_to(DEALER_CHAT, 1, timeout=30)).text
+        fake.say(DEALER_CHAT, "/report A100 2 2500 T-0001")  # far under the floor
+        question = await fake.reply_to(DEALER_CHAT, 1, timeout=30)  # asked again
+        update = fake.press(DEALER_CHAT, question.data_for("确定"), question)
+        answer = (await fake.reply_to(DEALER_CHAT, 2, timeout=30)).text
         assert "#1" in answer and "低于最低终端售价" in answer
         await fake.wait_for(  # written by the worker, sent by the bot's outbox dispatcher
             lambda: len(fake.texts(MANAGER_CHAT)) > 1, 15, "the alert"
@@ -301,7 +304,7 @@ async def test_the_core_in_a_worker_process_records_alerts_and_answers_a_redeliv
         await bot.restart()
         fake.redeliver(update)  # in the inbox already: neither handled nor answered again
         await bot.settled()
-        assert fake.texts(DEALER_CHAT)[1:] == [answer]
+        assert fake.texts(DEALER_CHAT)[1:] == [question.text, answer]
         with app.uow_factory() as uow:
             assert uow.session.scalar(select(func.count()).select_from(SaleRow)) == 1
     finally:

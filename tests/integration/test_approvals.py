@@ -227,7 +227,9 @@ def test_the_price_check_honours_an_exception_until_its_quantity_is_sold(world):
     world["md_sc"].say("/approval 1 approve")
     first = world["dealer1"].say("/report A100 3 2600 T-0001")
     assert "依据价格例外 #1" in first and "违反" not in first
-    over = world["dealer1"].say("/report A100 3 2600 T-0001")
+    # Past the cap the floor applies again: 13.3% under it is asked about, then a violation.
+    assert "确定吗" in world["dealer1"].say("/report A100 3 2600 T-0001")
+    over = world["dealer1"].press("确定")
     assert "依据价格例外" not in over and "低于" in over
     assert "已用 3/5" in world["md_sc"].say("/exceptions D001")
 
@@ -239,7 +241,9 @@ def test_the_floor_applies_again_after_the_date_or_a_revoke(world, clock):
     assert "生效中" in world["md_sc"].say("/exceptions")
     assert "需要原因" in world["boss_sc"].say("/exception 1 revoke")
     assert "已撤销" in world["boss_sc"].say("/exception 1 revoke 集采结束")
-    assert "依据价格例外" not in world["dealer1"].say("/report A100 1 2600 T-0001")
+    assert "确定吗" in world["dealer1"].say("/report A100 1 2600 T-0001")
+    after = world["dealer1"].press("确定")
+    assert "依据价格例外" not in after and "低于" in after
     assert "已经撤销" in world["boss_sc"].say("/exception 1 revoke 再次")
 
 
@@ -247,7 +251,9 @@ def test_an_exception_past_its_date_no_longer_covers(world, clock):
     request_exception(world["dealer1"], "A100 2600 T-0001 2026-07-20 集采")
     world["md_sc"].say("/approval 1 approve")
     clock.advance(days=4)
-    assert "依据价格例外" not in world["dealer1"].say("/report A100 1 2600 T-0001")
+    assert "确定吗" in world["dealer1"].say("/report A100 1 2600 T-0001")
+    after = world["dealer1"].press("确定")
+    assert "依据价格例外" not in after and "低于" in after
 
 
 def test_a_managers_grant_is_confirmed_then_listed_and_revocable(world):

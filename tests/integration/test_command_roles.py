@@ -137,8 +137,10 @@ def test_a_product_line_manager_sees_only_the_sales_and_violations_of_their_line
     dealer, line_manager = Chat(conv, "d1"), Chat(conv, "plm")
     dealer.say(f"/start {invite(uow_factory, clock, dealer='D001')}")
     line_manager.say(f"/start {invite(uow_factory, clock, manager='M05')}")
-    assert "低于" in dealer.say("/report A100 2 100 T-0001")  # IMG, under the floor: #1
-    assert "低于" in dealer.say("/report X200 3 50 T-0001")  # MON, under the floor: #2
+    dealer.say("/report A100 2 100 T-0001")  # far under the floor: asked again
+    assert "低于" in dealer.press("确定")  # IMG, under the floor: #1
+    dealer.say("/report X200 3 50 T-0001")
+    assert "低于" in dealer.press("确定")  # MON, under the floor: #2
     with uow_factory() as uow:  # the severe alerts: the MON sale's only
         alerts = [i.payload["text"] for i in uow.outbox.list(limit=100) if i.chat_id == "plm"]
     assert len(alerts) == 1 and "严重违规 #2" in alerts[0], alerts

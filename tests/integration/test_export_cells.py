@@ -45,6 +45,7 @@ def test_sales_export_has_date_cells_and_money_with_two_decimals(uow_factory, cl
 def test_violations_export_shows_prices_and_floors_as_money(uow_factory, clock):
     dealer, boss = chats(uow_factory, clock)
     dealer.say("/report A100 1 2500 T-0001")
+    dealer.press("确定")  # asked again, being far under the floor
     boss.say("/lang en")
     ws = sheet(boss, "/export violations 2026-07")
     header = [c.value for c in ws[1]]
@@ -84,6 +85,7 @@ def test_export_columns_are_wide_enough_for_their_dates_and_chinese_names(uow_fa
 def test_violations_export_names_who_decided_as_the_chat_does(uow_factory, clock):
     dealer, boss = chats(uow_factory, clock)
     dealer.say("/report A100 1 2500 T-0001")
+    dealer.press("确定")  # asked again, being far under the floor
     boss.say("/violation 1 confirm")
     ws = sheet(boss, "/export violations 2026-07")
     header = [c.value for c in ws[1]]

@@ -69,6 +69,7 @@ def test_a_manager_note_starting_with_minus_is_a_text_cell_in_the_violations_exp
 ):
     dealer, boss = chats(uow_factory, clock)
     dealer.say("/report A100 1 2500 T-0001")
+    dealer.press("确定")  # asked again, being far under the floor
     boss.say("/violation 1 confirm -2+3+cmd|' /C calc'!A0")
     row = cells(boss, "/export violations 2026-07")
     assert_inert(row["备注"], "-2+3+cmd|' /C calc'!A0")

@@ -35,7 +35,8 @@ def test_chinese_help_keeps_the_chinese_examples(chats):
     dealer, boss = chats
     assert "/ask 窜货会怎么处罚？ —" in dealer.say("/help")
     assert "/violation 5 penalize 罚款 价格低于底价 —" in boss.say("/help")
-    assert "违反" in dealer.say("/report A100 1 100 T-0001")  # under the floor: violation #1
+    dealer.say("/report A100 1 100 T-0001")  # far under the floor: asked again
+    assert "违反" in dealer.press("确定")  # violation #1
     assert "罚款" in boss.say("/violation 1 penalize 罚款 价格低于底价")  # the example works
 
 

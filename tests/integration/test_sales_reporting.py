@@ -82,7 +82,8 @@ def test_a_severe_violation_goes_at_once_to_the_regional_manager_only(
     conv, dealer, boss, uow_factory, clock
 ):
     shanghai = linked(conv, uow_factory, clock, "sh", manager="M03")
-    answer = dealer.say("/report A100 2 2500 T-0001")  # 16.7% under the floor: severe
+    dealer.say("/report A100 2 2500 T-0001")  # 16.7% under the floor: severe
+    answer = dealer.press("确定")  # asked again, being far under the floor
     assert "严重" in answer and "已即时通知您的 1 位经理" in answer
     [alert] = outbox_texts(uow_factory, boss.user_id)
     assert "D001" in alert and "华西医疗" in alert
@@ -92,7 +93,8 @@ def test_a_severe_violation_goes_at_once_to_the_regional_manager_only(
 
 
 def test_a_severe_violation_with_no_manager_linked_says_nobody_was_told(dealer, uow_factory):
-    answer = dealer.say("/report A100 2 2500 T-0001")
+    dealer.say("/report A100 2 2500 T-0001")
+    answer = dealer.press("确定")  # asked again, being far under the floor
     assert "严重" in answer and "未能即时通知任何人" in answer and "已即时通知" not in answer
     with uow_factory() as uow:
         assert uow.outbox.list() == []
@@ -287,7 +289,9 @@ def test_managers_see_and_decide_only_their_regions_violations(
 ):
     other = linked(conv, uow_factory, clock, "d2", dealer="D002")
     other.say("/report X200 1 50 T-0012")  # D002 sells in Shanghai
+    other.press("确定")  # asked again, being far under the floor
     dealer.say("/report A100 1 2500 T-0001")  # D001 in Sichuan
+    dealer.press("确定")  # asked again, being far under the floor
     listing = boss.say("/violations open")
     assert "D001" in listing and "D002" not in listing
     d002_violation = 1
@@ -299,6 +303,7 @@ def test_managers_see_and_decide_only_their_regions_violations(
 
 def test_a_penalty_is_recorded_with_who_and_when_and_the_dealer_is_told(dealer, boss, uow_factory):
     dealer.say("/report A100 1 2500 T-0001")
+    dealer.press("确定")  # asked again, being far under the floor
     answer = boss.say("/violation 1 penalize 罚款 低于底价")
     assert "已处罚" in answer and "罚款" in answer
     with uow_factory() as uow:
@@ -318,6 +323,7 @@ def test_a_penalty_is_recorded_with_who_and_when_and_the_dealer_is_told(dealer, 
 
 def test_an_english_decision_and_a_confirm_then_penalize(dealer, boss, uow_factory):
     dealer.say("/report A100 1 2500 T-0001")
+    dealer.press("确定")  # asked again, being far under the floor
     boss.say("/lang en")
     assert "confirmed" in boss.say("/violation 1 confirm")
     assert "penalized" in boss.say("/violation 1 penalize withhold payment until paid")
@@ -328,6 +334,7 @@ def test_an_english_decision_and_a_confirm_then_penalize(dealer, boss, uow_facto
 
 def test_export_violations_is_a_spreadsheet_of_the_managers_scope(dealer, boss):
     dealer.say("/report A100 1 2500 T-0001")
+    dealer.press("确定")  # asked again, being far under the floor
     [reply] = boss.send("/export violations 2026-07")
     assert reply.document is not None and reply.document.filename.endswith(".xlsx")
     ws = load_workbook(io.BytesIO(reply.document.content)).active

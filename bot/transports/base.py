@@ -6,7 +6,8 @@ not rewritten: the durable inbox (bot/transports/inbox.py), per-user ordering
 (handlers/core/ordering.py `Lanes`), answers sent now or owed to the outbox with repeats
 suppressed (bot/transports/direct_replies.py), the outbox dispatcher and its leases
 (bot/transports/outbox.py), and the core's exactly-once handling and apology
-(handlers/core/conversation.py). tests/unit/test_transport_contract.py checks each transport.
+(handlers/core/conversation.py). tests/unit/transports/test_transport_contract.py checks each
+transport.
 """
 
 from __future__ import annotations

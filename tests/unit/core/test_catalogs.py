@@ -23,7 +23,7 @@ from domain.identity.actors import InviteProblem
 from handlers.core.i18n import LOCALES_DIR, SUPPORTED, catalog
 from tests.support import ROUTER
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 SCANNED = ("handlers", "bot")
 TRANSLATE_NAMES = {"t", "tr", "_t", "translate"}
 

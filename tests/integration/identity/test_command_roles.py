@@ -12,7 +12,7 @@ from handlers.core.conversation import Conversation
 from storage.models import ManagerRegionRow, ManagerRow, RegionRow
 from tests.support import ROUTER, Chat, invite, seed_catalog
 
-DESIGN = Path(__file__).resolve().parents[2] / "docs" / "DESIGN.md"
+DESIGN = Path(__file__).resolve().parents[3] / "docs" / "DESIGN.md"
 REFUSED = "没有使用这个命令的权限"
 
 # One line each that reaches the permission check of a command or sub-command.

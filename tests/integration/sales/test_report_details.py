@@ -7,8 +7,8 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from storage.sales.models import SaleDraftRow, SaleRow
-from tests.integration import test_sales_reporting as reporting
-from tests.integration.test_sales_reporting import count, linked, outbox_texts
+from tests.integration.sales import test_sales_reporting as reporting
+from tests.integration.sales.test_sales_reporting import count, linked, outbox_texts
 
 # The same world as the main reporting tests: their fixtures, shared by name.
 conv, dealer, boss = reporting.conv, reporting.dealer, reporting.boss

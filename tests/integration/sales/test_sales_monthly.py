@@ -24,7 +24,7 @@ from storage.sales.monthly import rebuild
 from storage.sales.monthly_models import SalesMonthlyRow
 from storage.uow import SqlAlchemyUnitOfWorkFactory
 from tests.conftest import PG_URL, drop_pg_schema, pg_url_for, require_pg
-from tests.integration.test_targets_and_jobs import add_sale, set_target
+from tests.integration.targets.test_targets_and_jobs import add_sale, set_target
 from tests.support import Chat, invite, seed_catalog
 
 OPTIONS = CoreOptions()

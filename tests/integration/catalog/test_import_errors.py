@@ -8,7 +8,7 @@ import pytest
 from bot.importing import describe, run_import
 from domain.catalog.import_kinds import ImportKind
 from storage.models import TerminalRow
-from tests.integration.test_imports import TABLE_OF, count, import_all, quiet, write
+from tests.integration.catalog.test_imports import TABLE_OF, count, import_all, quiet, write
 
 BAD_FILES = [
     (

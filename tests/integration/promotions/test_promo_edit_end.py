@@ -5,7 +5,7 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from handlers.core.conversation import Conversation
-from tests.integration.test_promotions import fill_promo_form, linked
+from tests.integration.promotions.test_promotions import fill_promo_form, linked
 from tests.support import seed_catalog
 
 

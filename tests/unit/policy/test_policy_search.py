@@ -14,7 +14,7 @@ from domain.policy.search import question_lang
 from domain.policy.segmenter import Segmenter
 from domain.policy.text import parse_policy
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 TOP1_TARGET, TOP3_TARGET = 0.75, 0.90
 
 

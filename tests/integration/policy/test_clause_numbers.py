@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.integration.test_policy_qa import world  # noqa: F401  (fixture)
+from tests.integration.policy.test_policy_qa import world  # noqa: F401  (fixture)
 
 
 def test_a_clause_number_the_answer_did_not_offer_is_named_as_such(world):  # noqa: F811

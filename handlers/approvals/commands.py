@@ -246,7 +246,8 @@ def after_decision(ctx: Ctx, outcome: Outcome) -> Reply:
         card=card_text(ctx.t, request, names),
         line=decision_line(ctx.t, record, names, ctx.options.tz),
     )
-    return Reply(text + (f"\n{effect}" if effect else ""))
+    pressed = ctx.inbound.payload is not None  # a press on the card: the card becomes this
+    return Reply(text + (f"\n{effect}" if effect else ""), replaces_pressed=pressed)
 
 
 # -- the reason a reject or return needs ------------------------------------------------

@@ -51,10 +51,17 @@ class Reply:
     buttons: tuple[tuple[Button, ...], ...] = ()
     image: Attachment | None = None
     document: Attachment | None = None
+    # This reply takes the place of the message whose button was pressed (a decided approval
+    # card shows who decided, when and why, with no buttons left, for everyone who sees it).
+    # A transport that cannot edit that message, or a reply not answering a press, sends it
+    # as a new message.
+    replaces_pressed: bool = False
 
     def to_dict(self, *, attachments: bool = True) -> dict[str, Any]:
         """`attachments=False` keeps images and documents by name only (see `Attachment`)."""
         data: dict[str, Any] = {"text": self.text}
+        if self.replaces_pressed:
+            data["replaces_pressed"] = True
         if self.buttons:
             data["buttons"] = [[[b.label, b.payload] for b in row] for row in self.buttons]
         if self.image:
@@ -77,6 +84,7 @@ class Reply:
             ),
             image=Attachment.from_dict(data["image"]) if data.get("image") else None,
             document=Attachment.from_dict(data["document"]) if data.get("document") else None,
+            replaces_pressed=bool(data.get("replaces_pressed")),
         )
 
 

@@ -2,10 +2,10 @@
 
 It speaks enough of the Bot API for python-telegram-bot: getMe, getUpdates (long poll with
 offset confirmation, and `redeliver` to hand out an update again as if its confirmation was
-lost), sendMessage, sendPhoto, sendDocument, editMessageReplyMarkup, answerCallbackQuery,
-setMyCommands, deleteWebhook, setWebhook, getFile and file download. It can answer 429 with
-`retry_after` on demand (`fail_next`), 500 to the next sends (`break_next`), and enforce
-Telegram's flood limits (`enforce_limits`: 30 messages/s overall as a token bucket, one
+lost), sendMessage, sendPhoto, sendDocument, editMessageReplyMarkup, editMessageText,
+answerCallbackQuery, setMyCommands, deleteWebhook, setWebhook, getFile and file download. It can
+answer 429 with `retry_after` on demand (`fail_next`), 500 to the next sends (`break_next`), and
+enforce Telegram's flood limits (`enforce_limits`: 30 messages/s overall as a token bucket, one
 message per second per chat).
 """
 
@@ -67,6 +67,7 @@ class FakeTelegram:
         self.webhook: dict[str, str] = {}
         self.files: dict[str, tuple[str, bytes]] = {}  # file_id -> (file_path, content)
         self.edited: list[tuple[int, int]] = []  # (chat, message) whose keyboard was removed
+        self.edited_texts: list[tuple[int, int, str]] = []  # (chat, message, new text)
         self.answered: list[str] = []
         self._updates: dict[int, dict[str, Any]] = {}  # not yet confirmed
         self._delivered: dict[int, dict[str, Any]] = {}
@@ -378,6 +379,18 @@ class FakeTelegram:
     async def _m_editMessageReplyMarkup(self, params, files) -> web.Response:
         self.edited.append((int(params["chat_id"]), int(params["message_id"])))
         return self._ok(True)
+
+    async def _m_editMessageText(self, params, files) -> web.Response:
+        chat_id, message_id = int(params["chat_id"]), int(params["message_id"])
+        self.edited_texts.append((chat_id, message_id, params.get("text", "")))
+        return self._ok(
+            {
+                "message_id": message_id,
+                "date": int(time.time()),
+                "chat": {"id": chat_id, "type": "private"},
+                "text": params.get("text", ""),
+            }
+        )
 
     async def _m_answerCallbackQuery(self, params, files) -> web.Response:
         self.answered.append(params["callback_query_id"])

@@ -8,6 +8,7 @@ through the outbox, and their press replaces the card's buttons with the decisio
 from __future__ import annotations
 
 import asyncio
+import re
 
 import pytest
 
@@ -54,16 +55,47 @@ async def test_dealer_asks_on_telegram_director_approves_on_slack_next_sale_is_c
     await running.slack.wait_for(
         lambda: any("待您审批" in m.text for m in running.slack.shown_to("DUMD")), timeout=30
     )
-    decided = await director.press("批准")
-    assert "已批准" in decided and "周总监" in decided
-    replaced = [b for kind, b in running.slack.calls if kind == "response_url.replace"]
-    assert replaced, "the pressed card was replaced"
-    last = replaced[-1]
-    assert not any(b.get("type") == "actions" for b in last["blocks"])  # no buttons left
-    assert "批准" in str(last["blocks"])
+    # The press is answered by the card itself: it now says who decided and when, for
+    # everyone who sees it, and has no buttons left.
+    assert (await director.press_request("批准")).status == 200
+
+    def replaced() -> list[dict]:
+        return [b for kind, b in running.slack.calls if kind == "response_url.replace"]
+
+    await running.slack.wait_for(lambda: any("已批准" in str(b) for b in replaced()), timeout=30)
+    card = next(b for b in reversed(replaced()) if "已批准" in str(b))
+    assert not any(b.get("type") == "actions" for b in card["blocks"])  # no buttons left
+    assert re.search(r"周总监 \(M\d+\)，\d{4}/\d+/\d+ \d+:\d+", str(card["blocks"]))
 
     # The dealer hears of it, and the next sale at that price is compliant and says why.
     await tg.wait_for(lambda: any("新进展" in s.text for s in tg.to(TG_DEALER)), timeout=30)
     await asyncio.sleep(0.2)
     sale = await tg_say(tg, TG_DEALER, "/report A100 2 2600 T-0001")
     assert "依据价格例外 #1" in sale and "违反" not in sale
+
+
+async def test_a_director_approving_on_telegram_sees_the_card_itself_become_the_decision(
+    db,
+    running,  # noqa: F811 (the fixture imported above)
+):
+    add_marketing_director(db)
+    tg = running.telegram
+    director = 7005
+    assert "周总监" in await tg_say(tg, director, f"/start {link_code(db, manager='M05')}")
+    assert "华西医疗" in await tg_say(tg, TG_DEALER, f"/start {link_code(db, dealer='D001')}")
+    await tg_say(tg, TG_DEALER, "/exception request A100 2600 T-0001 5 2026-12-31 集采")
+    card = tg.to(TG_DEALER)[-1]
+    before = len(tg.to(TG_DEALER))
+    tg.press(TG_DEALER, card.data_for("确认发送"), card)
+    await tg.reply_to(TG_DEALER, before, timeout=30)
+
+    await tg.wait_for(lambda: any("待您审批" in s.text for s in tg.to(director)), timeout=30)
+    waiting = next(s for s in reversed(tg.to(director)) if "待您审批" in s.text)
+    sent_before = len(tg.to(director))
+    tg.press(director, waiting.data_for("批准"), waiting)
+    await tg.wait_for(lambda: any("已批准" in text for _, _, text in tg.edited_texts), timeout=30)
+    [(chat, _, text)] = [e for e in tg.edited_texts if "已批准" in e[2]]
+    assert chat == director and re.search(r"周总监 \(M\d+\)，\d{4}/\d+/\d+ \d+:\d+", text)
+    await asyncio.sleep(0.5)
+    # The decision took the card's place: no second message says it again.
+    assert not any("已批准" in s.text for s in tg.to(director)[sent_before:])

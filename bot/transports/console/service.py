@@ -59,7 +59,7 @@ class ConsoleTransport(Transport):
         self, chat_id: str, reply: Reply, *, proactive: bool = False, first_button: int = 1
     ) -> str:
         """One reply as printed, its buttons numbered from `first_button` (files are saved)."""
-        prefix = "[!] " if proactive else ""
+        prefix = "[!] " if proactive else "[↻] " if reply.replaces_pressed else ""
         lines = [f"{prefix}{reply.text}\n"]
         buttons = [b for row in reply.buttons for b in row]
         for n, b in enumerate(buttons, first_button):

@@ -19,7 +19,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.transports.base import PermanentFailure, RetryLater, SendError
 from bot.transports.direct_replies import DirectReplies, PartlyDelivered
-from bot.transports.slack.blocks import pressed
+from bot.transports.slack.blocks import pressed, render
 from bot.transports.slack.inbound import PLATFORM, Request, file_key
 from bot.transports.slack.sender import Destination, FileTooLarge, PartlySent, SlackSender, classify
 from domain.shared.clock import Clock
@@ -64,7 +64,7 @@ class SlackRequests:
         dest = Destination(dm, where)
         if request.message is not None and request.response_url:
             await self._mark_pressed(request)
-        await self._answer(request.inbound(dm), dest)
+        await self._answer(request.inbound(dm), dest, request)
 
     async def _handle_files(self, request: Request, dm: str) -> None:
         if request.channel and request.channel != dm:
@@ -106,9 +106,21 @@ class SlackRequests:
         finally:
             self._inflight.discard(key)
 
-    async def _answer(self, inbound: Inbound, dest: Destination) -> None:
+    async def _answer(
+        self, inbound: Inbound, dest: Destination, request: Request | None = None
+    ) -> None:
         replies = await self.conversation.handle_async(inbound)  # the core, in a thread
+        if request is not None and request.message is not None and request.response_url:
+            replies = [r for r in replies if not await self._replace_pressed(request, r)]
         await self._deliver(replies, dest, inbound.dedupe_key or "")
+
+    async def _replace_pressed(self, request: Request, reply: Reply) -> bool:
+        """Put `reply` in the pressed message's place (chat.update through its response_url);
+        False if it is not meant to, or Slack refused (then it goes out as a new message)."""
+        if not reply.replaces_pressed or request.response_url is None:
+            return False
+        body = {"replace_original": True, **render(reply, self.sender.commands)}
+        return await self.sender.respond_raw(request.response_url, body)
 
     async def _deliver(self, replies: list[Reply], dest: Destination, key: str) -> None:
         """Answer now; what Slack cannot take now, the outbox delivers later (to the DM)."""

@@ -12,7 +12,14 @@ from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import ExtBot
 
-from bot.transports.telegram.mapping import MAX_DOWNLOAD, FileRef, file_ref, in_private_chat
+from bot.transports.telegram.mapping import (
+    MAX_DOWNLOAD,
+    MAX_TEXT,
+    FileRef,
+    file_ref,
+    in_private_chat,
+    keyboard,
+)
 from handlers.core.i18n import Translator, normalize_locale
 from handlers.core.messages import Attachment, Inbound, Reply
 
@@ -63,6 +70,8 @@ class Answering:
                 await self.reply(inbound.chat_id, [unsupported], key)
                 return
             replies = await self.handle(inbound)
+            if update.callback_query is not None:
+                replies = [r for r in replies if not await self._replace_pressed(update, r)]
             await self.reply(inbound.chat_id, replies, inbound.dedupe_key)
         except Exception:
             ref_id = uuid.uuid4().hex[:8]
@@ -84,6 +93,23 @@ class Answering:
                 await query.edit_message_reply_markup(reply_markup=None)
         except TelegramError as exc:
             log.debug("callback query %s housekeeping failed: %r", query.id, exc)
+
+    async def _replace_pressed(self, update: Update, reply: Reply) -> bool:
+        """Edit the pressed message into `reply` (a decided card); False if it is not meant to
+        or Telegram refused, and then it is sent as a new message."""
+        query = update.callback_query
+        if not reply.replaces_pressed or query is None or reply.image or reply.document:
+            return False
+        if query.message is None or not query.message.is_accessible:
+            return False
+        try:
+            await query.edit_message_text(
+                text=reply.text[:MAX_TEXT], reply_markup=keyboard(reply.buttons)
+            )
+        except TelegramError as exc:
+            log.info("editing pressed message failed, sending anew: %r", exc)
+            return False
+        return True
 
     async def _download(self, ref: FileRef, chat_id: str, locale: str | None) -> Attachment | None:
         t = self._t(locale)

@@ -103,6 +103,7 @@ def test_out_of_scope_and_self_and_wrong_role_are_refused_then_the_director_deci
     assert "找不到审批" in world["md_sh"].say("/approval 99")
     done = world["md_sc"].say("/approval 1 approve 同意集采价")
     assert "已批准" in done and "周总监" in done and "同意集采价" in done
+    assert not world["md_sc"].last[0].replaces_pressed  # typed, not pressed: a new message
     assert "价格例外 #" in done
     assert any("新进展" in t for t in outbox_texts(uow_factory, "dealer1"))
     late = world["md_sc"].say("/approval 1 reject 改主意")
@@ -114,8 +115,10 @@ def test_a_redelivered_press_takes_effect_once(world, uow_factory):
     world["md_sc"].say("/approvals")
     payload = next(p for label, p in world["md_sc"].buttons() if "批准" in label)
     first = world["md_sc"].say(payload=payload, dedupe_key="press-1")
+    [card] = world["md_sc"].last  # the pressed card becomes the decision, buttons gone
+    assert card.replaces_pressed and not card.buttons and "已批准" in card.text
     again = world["md_sc"].say(payload=payload, dedupe_key="press-1")
-    assert first == again
+    assert first == again and world["md_sc"].last[0].replaces_pressed
     with uow_factory() as uow:
         assert len(uow.approvals.decisions(RequestId(1))) == 1
         assert len(uow.price_exceptions.listed()) == 1

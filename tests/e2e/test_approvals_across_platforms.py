@@ -44,7 +44,7 @@ async def test_dealer_asks_on_telegram_director_approves_on_slack_next_sale_is_c
     assert "华西医疗" in await tg_say(tg, TG_DEALER, f"/start {link_code(db, dealer='D001')}")
 
     preview = await tg_say(tg, TG_DEALER, "/exception request A100 2600 T-0001 5 2026-12-31 集采")
-    assert "最低价 ¥3,000.00" in preview and "市场总监" in preview
+    assert "最低价 ¥3,000.00" in preview and "营销总监" in preview
     card = tg.to(TG_DEALER)[-1]
     before = len(tg.to(TG_DEALER))
     tg.press(TG_DEALER, card.data_for("确认发送"), card)

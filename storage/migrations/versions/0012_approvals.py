@@ -1,16 +1,16 @@
 """approval requests, decisions and stand-ins; price exceptions capped, revocable, linked
 
 Revision ID: 0012
-Revises: 0011
+Revises: 0001 (and needs 0002, whose price_exceptions it extends)
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0012"
-down_revision = "0011"
+down_revision = "0001"  # every revision branches off 0001 (see 0004)
 branch_labels = None
-depends_on = None
+depends_on = "0002"
 
 
 def upgrade() -> None:

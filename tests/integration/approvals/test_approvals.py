@@ -74,7 +74,7 @@ def outbox_texts(uow_factory, chat_id: str) -> list[str]:
 def test_preview_names_floor_gap_and_chain_and_the_director_is_told(world, uow_factory):
     preview = world["dealer1"].say("/exception request A100 2600 T-0001 10 2026-12-31 集采")
     assert "3,000.00" in preview and "400.00" in preview and "13.3%" in preview
-    assert "市场总监" in preview and "管理员" not in preview
+    assert "营销总监" in preview and "管理员" not in preview
     assert "#1" in world["dealer1"].press("确认发送")
     assert any("待您审批" in t for t in outbox_texts(uow_factory, "md_sc"))
     assert not any("待您审批" in t for t in outbox_texts(uow_factory, "md_sh"))
@@ -82,7 +82,7 @@ def test_preview_names_floor_gap_and_chain_and_the_director_is_told(world, uow_f
 
 def test_a_gap_over_the_second_step_gap_adds_the_admin(world):
     preview = world["dealer1"].say("/exception request A100 2500 T-0001 集采")
-    assert "市场总监 → 管理员" in preview
+    assert "营销总监 → 管理员" in preview
 
 
 def test_bad_input_is_named(world):

@@ -4,6 +4,7 @@ that action's command instead of a policy clause."""
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from domain.identity.actors import Role
 from handlers.core.context import Ctx
@@ -31,5 +32,33 @@ def complaint_intent(ctx: Ctx, text: str) -> Reply | None:
     return Reply(ctx.t("intent.complaint"), (tuple(buttons),))
 
 
+# Greetings and chat fillers: a whole message of one of these is no question.
+_FILLER = re.compile(
+    r"^\s*(在吗|在不在|在么|有人吗|你好|您好|嗨|哈喽|早上好|下午好|晚上好|好的|好|嗯|嗯嗯|"
+    r"收到|知道了|明白|了解|谢谢|多谢|谢了|感谢|辛苦了|"
+    r"hi|hello|hey|ok|okay|thanks|thank you|thx|got it|good morning)"
+    r"\s*(啊|呀|哈|啦|了|哦|喔|您|你)?\s*[~～。.!！?？,，]*\s*$",
+    re.IGNORECASE,
+)
+
+
+def _emoji_only(text: str) -> bool:
+    """Only symbols (emoji, their joiners and variation selectors) and spaces."""
+    chars = [c for c in text if not c.isspace() and c not in "\u200d\ufe0f"]
+    return bool(chars) and all(unicodedata.category(c) in ("So", "Sk", "Sm") for c in chars)
+
+
+def small_talk(ctx: Ctx, text: str) -> Reply | None:
+    """A greeting, a filler, emoji or a number alone outside a form: a hello and the menu."""
+    stripped = text.strip()
+    number = stripped.isascii() and stripped.isdigit()
+    if not (number or _FILLER.match(stripped) or _emoji_only(stripped)):
+        return None
+    key = "intent.number_alone" if number else "intent.hello"
+    dealer = ctx.actor.role is Role.DEALER
+    return Reply(ctx.t(key) + "\n" + ctx.t("intent.menu_dealer" if dealer else "intent.menu"))
+
+
 def install(router: Router, jobs: Jobs) -> None:
+    router.text(small_talk, priority=5)
     router.text(complaint_intent, priority=20)

@@ -209,7 +209,7 @@ def test_unknown_and_empty_input_get_clear_replies(bot):
         transcript,
         "没有“frobnicate”这个命令",
         "您是不是想用 /help？",
-        "没能理解这条消息",
+        "您好！有什么可以帮您？",
         "消息太长（10000 个字符，最多 2000 个）",
     )
 

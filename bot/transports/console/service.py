@@ -39,6 +39,7 @@ class ConsoleTransport(Transport):
         self.stdout = stdout or _tolerant(sys.stdout)
         self.files_dir = files_dir
         self._buttons: list[Button] = []
+        self._asked = ""  # the first line of the message whose buttons a number presses
         self._saved = 0
         self.dispatcher: OutboxDispatcher | None = None  # set by `console_dispatcher`
 
@@ -81,6 +82,12 @@ class ConsoleTransport(Transport):
             n += sum(len(row) for row in reply.buttons)
         if buttons:
             self._buttons = buttons
+            asking = next(r for r in replies if r.buttons)
+            self._asked = asking.text.strip().splitlines()[0][:40] if asking.text.strip() else ""
+        elif self._buttons and replies:
+            # The numbers still press the last question's buttons: say which question.
+            self.stdout.write(f"  (1-{len(self._buttons)} → “{self._asked}”)\n")
+            self.stdout.flush()
 
     async def send(self, chat_id: str, reply: Reply) -> None:
         if chat_id == self.user_id:

@@ -33,7 +33,7 @@ CASES = [
     ("only spaces and newlines", "  \n\t ", "空消息", "empty"),
     ("only control characters", "\x00\x07\x1b\u200b", "空消息", "empty"),
     ("10,000 characters", "啊" * 10_000, "消息太长（10000 个字符", "too long (10000 characters"),
-    ("emoji", "👍🎉🚀", "没能理解", "did not understand"),
+    ("emoji", "👍🎉🚀", "您好！有什么可以帮您", "Hello! How can I help"),
     ("emoji command", "/👍", "没有“👍”这个命令", 'no command "👍"'),
 ]
 

@@ -39,7 +39,9 @@ async def test_buttons_are_numbered_across_replies_and_a_number_presses_one(tmp_
     }
     transport, core, out = console(answers, "/lang\n2\n\n3\n", tmp_path)
     await transport.serve()
-    assert out.getvalue() == "choose\n  [1] 中文\nor\n  [2] English\nOK\n?\n"
+    assert out.getvalue() == (
+        "choose\n  [1] 中文\nor\n  [2] English\nOK\n  (1-2 → “choose”)\n?\n  (1-2 → “choose”)\n"
+    )
     assert [i.payload for i in core.seen] == [None, "c:lang en", None]
     assert core.seen[2].text == "3"  # no third button: the number is sent as text
     assert all(i.platform == "console" and i.user_id == i.chat_id == "u1" for i in core.seen)
@@ -103,3 +105,17 @@ async def test_a_second_session_in_the_same_folder_does_not_overwrite_the_first_
     files = tmp_path / "files"
     assert (files / "001-sales.xlsx").read_bytes() == b"first"
     assert (files / "002-sales.xlsx").read_bytes() == b"second"
+
+
+async def test_after_a_reply_without_buttons_the_console_says_whose_buttons_a_number_presses(
+    tmp_path,
+):
+    answers = {
+        "/x": [Reply("确认上报？\n产品 A100", ((Button("确认", "c:a"), Button("取消", "c:b")),))],
+        "hi": [Reply("您好")],
+        "c:b": [Reply("done")],
+    }
+    transport, core, out = console(answers, "/x\nhi\n2\n", tmp_path)
+    await transport.serve()
+    assert "您好\n  (1-2 → “确认上报？”)\n" in out.getvalue()
+    assert core.seen[2].payload == "c:b"  # still the buttons of the last question asked

@@ -202,7 +202,7 @@ def test_forms_are_per_user(chat, uow_factory, clock):
     other = Chat(chat.conversation, "u2")
     other.say(f"/start {invite(uow_factory, clock, dealer='D001')}")
     chat.say("/pair")
-    assert "没能理解" in other.say("7")
+    assert "当前没有需要回答的问题" in other.say("7")  # not the other user's form
     assert "COLOUR for 7?" in chat.say("7")
 
 

@@ -244,13 +244,14 @@ async def main(
                     f"  echo {echo_far:.1f} msg/s, dealerbot end to end {full_far:.1f} msg/s"
                     f"  ratio {full_far / echo_far:.2f}"
                 )
-            b = await broadcast(app, fake, broadcast_count)
-            print(
-                f"broadcast to {broadcast_count} chats via the outbox, fake enforcing 30 msg/s"
-                f" + 1/s per chat:\n  {b['rate']:.1f} msg/s over {b['seconds']:.1f} s"
-                f" (target >= 27), lost {b['lost']}, doubled {b['doubled']},"
-                f" 429s answered {b['rejected_429']}"
-            )
+            if broadcast_count > 0:  # --broadcast 0 skips it (an empty send list has no span)
+                b = await broadcast(app, fake, broadcast_count)
+                print(
+                    f"broadcast to {broadcast_count} chats via the outbox, fake enforcing 30 msg/s"
+                    f" + 1/s per chat:\n  {b['rate']:.1f} msg/s over {b['seconds']:.1f} s"
+                    f" (target >= 27), lost {b['lost']}, doubled {b['doubled']},"
+                    f" 429s answered {b['rejected_429']}"
+                )
         finally:
             app.close()
             await fake.close()

@@ -94,6 +94,7 @@ class PriceException:
     id: int | None = None
     qty_cap: int | None = None  # units it covers in all; None: no cap
     qty_used: int = 0  # units already sold under it
+    terminal: TerminalCode | None = None  # the one terminal it was asked for; None: any
 
     def covers_qty(self, qty: int) -> bool:
         return self.qty_cap is None or self.qty_used + qty <= self.qty_cap

@@ -55,6 +55,7 @@ def applicable_exception(
         and (e.dealer is None or e.dealer == sale.dealer)
         and e.validity.covers(sale.sold_on)
         and e.covers_qty(sale.qty)
+        and (e.terminal is None or e.terminal == sale.terminal)
     ]
     return min(covering, key=lambda e: e.min_price, default=None)
 

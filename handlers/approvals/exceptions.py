@@ -181,6 +181,7 @@ def on_approved(ctx: Ctx, request: Request) -> str:
         f"approval:{request.id}",
         request.dealer,
         qty_cap=p.get("qty"),
+        terminal=TerminalCode(p["terminal"]) if p.get("terminal") else None,
     )
     exception_id = ctx.uow.sales.add_price_exception(
         exception, ctx.now, request_id=request.id, reason=p.get("reason", "")

@@ -61,6 +61,8 @@ class PriceExceptionRow(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     # Set on exceptions granted through an approval request (or confirmed by a manager).
     qty_cap: Mapped[int | None] = mapped_column(Integer)
+    # The terminal a requested exception was asked for (None: any of the dealer's terminals).
+    terminal_code: Mapped[str | None] = mapped_column(String(40))
     request_id: Mapped[int | None] = mapped_column(Integer)
     reason: Mapped[str | None] = mapped_column(Text)
     revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime())

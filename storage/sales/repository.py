@@ -272,6 +272,7 @@ class SqlSalesRepository:
                 dealer=DealerCode(code) if code else None,
                 id=r.id,
                 qty_cap=r.qty_cap,
+                terminal=TerminalCode(r.terminal_code) if r.terminal_code else None,
             )
             for r, code in rows
         ]
@@ -293,6 +294,7 @@ class SqlSalesRepository:
             approved_by=exception.approved_by,
             created_at=now,
             qty_cap=exception.qty_cap,
+            terminal_code=exception.terminal,
             request_id=request_id,
             reason=reason or None,
         )

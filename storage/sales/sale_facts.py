@@ -148,7 +148,7 @@ def _dealer_rules():
             PriceExceptionRow.id,
             PriceExceptionRow.approved_by,
             DealerRow.code,
-            none,
+            PriceExceptionRow.terminal_code,
         )
         .join(ProductRow, PriceExceptionRow.product_id == ProductRow.id)
         .outerjoin(DealerRow, PriceExceptionRow.dealer_id == DealerRow.id)
@@ -203,8 +203,11 @@ def load_sale_facts(
         else:
             by = DealerCode(text2) if text2 else None
             cap = int(amount2) if amount2 is not None else None
+            at = TerminalCode(text3) if text3 else None
             exceptions.append(
-                PriceException(sku, amount1, Validity(day1, day2), text1, by, int(amount3), cap)
+                PriceException(
+                    sku, amount1, Validity(day1, day2), text1, by, int(amount3), cap, terminal=at
+                )
             )
     capped = [e.id for e in exceptions if e.qty_cap is not None and e.id is not None]
     if capped:  # rare: only exceptions granted with a quantity cap cost this query

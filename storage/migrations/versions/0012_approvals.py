@@ -73,6 +73,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("price_exceptions") as batch:
         batch.add_column(sa.Column("qty_cap", sa.Integer(), nullable=True))
+        batch.add_column(sa.Column("terminal_code", sa.String(length=40), nullable=True))
         batch.add_column(sa.Column("request_id", sa.Integer(), nullable=True))
         batch.add_column(sa.Column("reason", sa.Text(), nullable=True))
         batch.add_column(sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True))
@@ -81,7 +82,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     with op.batch_alter_table("price_exceptions") as batch:
-        for column in ("revoked_by", "revoked_at", "reason", "request_id", "qty_cap"):
+        for column in ("revoked_by", "revoked_at", "reason", "request_id", "terminal_code", "qty_cap"):
             batch.drop_column(column)
     op.drop_table("approval_delegations")
     op.drop_table("approval_decisions")

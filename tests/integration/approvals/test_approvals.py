@@ -10,7 +10,7 @@ from handlers.approvals.people import approvers_of
 from handlers.approvals.sla import run_approval_sla
 from handlers.core.context import CoreOptions
 from handlers.core.conversation import Conversation
-from storage.models import ManagerRegionRow, ManagerRow, RegionRow
+from storage.models import ManagerRegionRow, ManagerRow, RegionRow, TerminalRow
 from tests.support import Chat, invite, seed_catalog
 
 THREE_STEPS = CoreOptions(
@@ -235,6 +235,19 @@ def test_the_price_check_honours_an_exception_until_its_quantity_is_sold(world):
     over = world["dealer1"].press("确定")
     assert "依据价格例外" not in over and "低于" in over
     assert "已用 3/5" in world["md_sc"].say("/exceptions D001")
+
+
+def test_an_exception_asked_for_one_terminal_covers_sales_there_only(world, uow_factory):
+    with uow_factory() as uow:  # a second hospital in the dealer's own region
+        sc = uow.session.query(RegionRow).filter_by(code="SC").one()
+        uow.session.add(TerminalRow(code="T-0003", name="省人民医院", region=sc))
+        uow.commit()
+    request_exception(world["dealer1"], "A100 2600 T-0001 5 2026-12-31 集采")
+    world["md_sc"].say("/approval 1 approve")
+    assert "确定吗" in world["dealer1"].say("/report A100 1 2600 T-0003")
+    elsewhere = world["dealer1"].press("确定")
+    assert "依据价格例外" not in elsewhere and "低于" in elsewhere
+    assert "依据价格例外 #1" in world["dealer1"].say("/report A100 1 2600 T-0001")
 
 
 def test_the_floor_applies_again_after_the_date_or_a_revoke(world, clock):

@@ -19,7 +19,7 @@ from handlers.core.context import Ctx
 from handlers.core.errors import UserError
 from handlers.core.jobs import Jobs
 from handlers.core.messages import Attachment, Button, Reply, button_rows
-from handlers.core.registry import SALES_STAFF, SERVICE, require
+from handlers.core.registry import MARKETING, SALES_STAFF, SERVICE, require
 from handlers.core.router import Router
 from handlers.core.workbooks import XLSX_MIME, workbook
 
@@ -108,13 +108,14 @@ def install(router: Router, jobs: Jobs) -> None:
     router.command(
         export,
         "export",
-        roles=SALES_STAFF | SERVICE,
+        roles=SALES_STAFF | SERVICE | MARKETING,
         example="/export complaints 2026-07",
         aliases=("导出",),
         actions={
             "sales": SALES_STAFF,
             "violations": SALES_STAFF,
             "complaints": SERVICE,
-            "approvals": SALES_STAFF,
+            # The marketing roles decide price exceptions and file approvals: theirs to export.
+            "approvals": SALES_STAFF | MARKETING,
         },
     )

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
+from openpyxl import load_workbook
 
 from domain.approvals.model import Decision, RequestId, State
 from domain.approvals.services import ApprovalRefused, decide
@@ -286,3 +289,13 @@ def test_the_dealers_price_reply_shows_their_exceptions(world):
     shown = world["dealer1"].say("/price A100")
     assert "#1 例外价 ¥2,600.00" in shown and "剩余 5 台" in shown
     assert "例外价" not in world["boss_sc"].say("/price A100")
+
+
+def test_the_marketing_director_exports_every_decision_as_a_workbook(world):
+    request_exception(world["dealer1"], "A100 2600 T-0001 5 2026-12-31 集采")
+    world["md_sc"].say("/approval 1 approve 同意")
+    world["md_sc"].say("/export approvals")
+    [sheet] = [r.document for r in world["md_sc"].last if r.document is not None]
+    assert sheet.filename.endswith(".xlsx")
+    rows = list(load_workbook(io.BytesIO(sheet.content)).active.iter_rows(values_only=True))
+    assert len(rows) == 2 and "同意" in [str(c) for c in rows[1]]

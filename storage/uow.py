@@ -26,7 +26,9 @@ from storage.identity.invites import SqlInviteRepository
 from storage.identity.repository import SqlIdentityRepository
 from storage.policy.repository import SqlPolicyRepository
 from storage.promotions.repository import SqlPromotionRepository
+from storage.sales.drafts import SqlDraftRepository
 from storage.sales.repository import SqlSalesRepository
+from storage.sales.stock import SqlStockRepository
 from storage.targets.repository import SqlTargetRepository
 from storage.tickets.repository import SqlTicketRepository
 from storage.violations.repository import SqlViolationRepository
@@ -49,6 +51,8 @@ class SqlAlchemyUnitOfWork:
         self.outbox = SqlOutboxRepository(s)
         self.policy = SqlPolicyRepository(s)
         self.sales = SqlSalesRepository(s)
+        self.stock = SqlStockRepository(s, self.sales.ids)
+        self.drafts = SqlDraftRepository(s, self.sales.ids)
         self.violations = SqlViolationRepository(s, self.sales.ids)
         self.targets = SqlTargetRepository(s)
         self.jobs = SqlJobRunRepository(s)
@@ -58,7 +62,7 @@ class SqlAlchemyUnitOfWork:
         self.promotions = SqlPromotionRepository(s, self.catalog)
         self.rates = SqlRateRepository(s)
         self.approvals = SqlApprovalRepository(s)
-        self.price_exceptions = SqlPriceExceptionRepository(s)
+        self.price_exceptions = SqlPriceExceptionRepository(s, self.sales.ids)
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -10,6 +10,7 @@ from enum import StrEnum
 from typing import Any, NewType, Protocol
 
 from domain.catalog.model import DealerCode, ManagerCode, ManagerRole, Sku
+from domain.sales.model import PriceException
 
 RequestId = NewType("RequestId", int)
 
@@ -194,6 +195,17 @@ class ApprovalRepository(Protocol):
 
 
 class PriceExceptionRepository(Protocol):
+    def add(
+        self,
+        exception: PriceException,
+        now: datetime,
+        *,
+        request_id: int | None = None,
+        reason: str = "",
+    ) -> int:
+        """Store an exception; returns its id."""
+        ...
+
     def get(self, exception_id: int) -> ExceptionView | None: ...
     def listed(
         self,

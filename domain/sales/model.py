@@ -211,29 +211,6 @@ class SalesRepository(Protocol):
         """Sales of `dealers` sold between `start` and `end` (inclusive), oldest first."""
         ...
 
-    def record_stock(self, level: StockLevel, reported_by: int | None, now: datetime) -> None:
-        """Store the dealer's stock of a product on a day (a later report that day replaces it)."""
-        ...
-
-    def stock(self, dealer: DealerCode) -> list[StockLevel]:
-        """The latest level of every product the dealer reported."""
-        ...
-
-    def price_exceptions(self, dealer: DealerCode, sku: Sku) -> list[PriceException]:
-        """Exceptions for this dealer and product, and those for every dealer."""
-        ...
-
-    def add_price_exception(
-        self,
-        exception: PriceException,
-        now: datetime,
-        *,
-        request_id: int | None = None,
-        reason: str = "",
-    ) -> int:
-        """Store an exception; returns its id."""
-        ...
-
     def facts(
         self, dealer: DealerCode, sku: Sku, terminal: TerminalCode
     ) -> tuple[Product | None, Terminal | None, SaleFacts | None]:
@@ -241,10 +218,24 @@ class SalesRepository(Protocol):
         the policy checks of a sale look at: prices, exceptions, authorizations, contracts."""
         ...
 
-    def save_draft(self, dealer: DealerCode, data: dict[str, Any], now: datetime) -> Draft: ...
-    def draft(self, draft_id: int) -> Draft | None: ...
-    def update_draft(self, draft_id: int, data: dict[str, Any]) -> None: ...
-    def recent_drafts(self, dealer: DealerCode, since: datetime) -> list[Draft]:
+
+class StockRepository(Protocol):
+    def record(self, level: StockLevel, reported_by: int | None, now: datetime) -> None:
+        """Store the dealer's stock of a product on a day (a later report that day replaces it)."""
+        ...
+
+    def latest(self, dealer: DealerCode) -> list[StockLevel]:
+        """The latest level of every product the dealer reported."""
+        ...
+
+
+class DraftRepository(Protocol):
+    """Sales waiting for the dealer's confirmation."""
+
+    def save(self, dealer: DealerCode, data: dict[str, Any], now: datetime) -> Draft: ...
+    def get(self, draft_id: int) -> Draft | None: ...
+    def update(self, draft_id: int, data: dict[str, Any]) -> None: ...
+    def recent(self, dealer: DealerCode, since: datetime) -> list[Draft]:
         """The dealer's drafts created at or after `since`, newest first."""
         ...
 

@@ -27,7 +27,12 @@ from domain.catalog.territory import RegionTree
 from domain.identity.actors import Actor, Contact, Invite
 from domain.policy.model import PolicyRepository
 from domain.promotions.model import PromotionRepository
-from domain.sales.model import SalesRepository, ViolationRepository
+from domain.sales.model import (
+    DraftRepository,
+    SalesRepository,
+    StockRepository,
+    ViolationRepository,
+)
 from domain.shared.inbox import InboxRepository
 from domain.shared.jobs import ContractCalendar, JobRunRepository, RecipientRepository
 from domain.shared.outbox import FailedDelivery, OutboxItem, OutboxStatus, OutgoingMessage
@@ -266,6 +271,8 @@ class UnitOfWork(Protocol):
     outbox: OutboxRepository
     policy: PolicyRepository
     sales: SalesRepository
+    stock: StockRepository
+    drafts: DraftRepository
     violations: ViolationRepository
     targets: TargetRepository
     jobs: JobRunRepository

@@ -183,7 +183,7 @@ def on_approved(ctx: Ctx, request: Request) -> str:
         qty_cap=p.get("qty"),
         terminal=TerminalCode(p["terminal"]) if p.get("terminal") else None,
     )
-    exception_id = ctx.uow.sales.add_price_exception(
+    exception_id = ctx.uow.price_exceptions.add(
         exception, ctx.now, request_id=request.id, reason=p.get("reason", "")
     )
     ctx.audit("price_exception", f"#{exception_id} from approval #{request.id}")
@@ -247,7 +247,7 @@ def record_grant(ctx: Ctx, data: dict) -> Reply:
     exception = PriceException(
         Sku(data["sku"]), Decimal(data["price"]), Validity(start, end), ctx.actor.label, dealer
     )
-    exception_id = ctx.uow.sales.add_price_exception(exception, ctx.now)
+    exception_id = ctx.uow.price_exceptions.add(exception, ctx.now)
     ctx.audit(
         "price_exception",
         f"#{exception_id} {data['sku']} {data['price']} {dealer or 'all'} {start}..{end}",

@@ -107,7 +107,7 @@ def sale_sentence(ctx: Ctx, text: str) -> Reply | None:
         "from_total": parsed.from_total,
         "by": ctx.inbound.user_id,
     }
-    draft = ctx.uow.sales.save_draft(dealer, data, ctx.now)
+    draft = ctx.uow.drafts.save(dealer, data, ctx.now)
     reply = _next_question(ctx, draft.id, data)
     if not others:
         return reply
@@ -159,7 +159,7 @@ def _next_question(ctx: Ctx, draft_id: int, data: dict) -> Reply:
 
 def _own_draft(ctx: Ctx, dealer: DealerCode, text: str) -> Draft:
     draft_id = parse_record_id(text)
-    draft = None if draft_id is None else ctx.uow.sales.draft(draft_id)
+    draft = None if draft_id is None else ctx.uow.drafts.get(draft_id)
     if draft is None or draft.dealer != dealer:
         raise UserError("draft.not_found")
     return draft
@@ -188,15 +188,15 @@ def draft_cmd(ctx: Ctx) -> Reply:
         if found.key is None:
             raise UserError("draft.bad_choice")
         data[action] = found.key
-        ctx.uow.sales.update_draft(draft.id, data)
+        ctx.uow.drafts.update(draft.id, data)
         return _next_question(ctx, draft.id, data)
     if action == "cancel":
         data["state"] = "cancelled"
-        ctx.uow.sales.update_draft(draft.id, data)
+        ctx.uow.drafts.update(draft.id, data)
         return Reply(ctx.t("draft.cancelled"))
     if action == "edit":
         data["state"] = "cancelled"  # superseded by the form, which records on its own Confirm
-        ctx.uow.sales.update_draft(draft.id, data)
+        ctx.uow.drafts.update(draft.id, data)
         keep = {
             k: data[k]
             for k in ("kind", "sku", "qty", "price", "terminal", "sold_on", "text")
@@ -205,7 +205,7 @@ def draft_cmd(ctx: Ctx) -> Reply:
         return start_form(ctx, "report", keep)
     if action == "unlisted":
         data["terminal"] = None
-        ctx.uow.sales.update_draft(draft.id, data)
+        ctx.uow.drafts.update(draft.id, data)
         return Reply(
             ctx.t(
                 "draft.terminal_unlisted",
@@ -216,14 +216,14 @@ def draft_cmd(ctx: Ctx) -> Reply:
         )
     if action == "swap":
         data = swapped(data)
-        ctx.uow.sales.update_draft(draft.id, data)
+        ctx.uow.drafts.update(draft.id, data)
         return _next_question(ctx, draft.id, data)
     if action in ("ok", "sure"):
         if not data.get("sku") or not data.get("terminal"):
             return _next_question(ctx, draft.id, data)
         if action == "sure" and not data.get("doubts_ok"):
             data["doubts_ok"] = True
-            ctx.uow.sales.update_draft(draft.id, data)
+            ctx.uow.drafts.update(draft.id, data)
         return confirm_draft(ctx, draft.id, data)
     raise UserError("draft.usage")
 
@@ -239,7 +239,7 @@ def ask_for_terminal(ctx: Ctx, data: dict, options: tuple[str, ...], hint: str) 
         "state": "pending",
         "by": ctx.inbound.user_id,
     }
-    draft = ctx.uow.sales.save_draft(ctx.require_dealer(), data, ctx.now)
+    draft = ctx.uow.drafts.save(ctx.require_dealer(), data, ctx.now)
     return _next_question(ctx, draft.id, data)
 
 
@@ -268,7 +268,7 @@ def draft_for_doubt(ctx: Ctx, data: dict, doubted: SaleDoubted) -> Reply:
     """A report that looks like a typo is kept as a draft, nothing recorded, and asked
     about again."""
     data = {**data, "state": "pending", "by": ctx.inbound.user_id}
-    draft = ctx.uow.sales.save_draft(ctx.require_dealer(), data, ctx.now)
+    draft = ctx.uow.drafts.save(ctx.require_dealer(), data, ctx.now)
     return _ask_again(ctx, draft.id, doubted)
 
 
@@ -277,14 +277,14 @@ def cancel_pending_drafts(ctx: Ctx) -> bool:
     if ctx.actor.dealer_code is None:
         return False
     ended = False
-    for draft in ctx.uow.sales.recent_drafts(ctx.actor.dealer_code, ctx.now - DRAFT_TTL):
+    for draft in ctx.uow.drafts.recent(ctx.actor.dealer_code, ctx.now - DRAFT_TTL):
         data = dict(draft.data)
         if data.get("state") != "pending" or data.get("by") != ctx.inbound.user_id:
             continue
         if ctx.uow.sales.by_dedupe_key(f"draft:{draft.id}") is not None:
             continue  # already recorded
         data["state"] = "cancelled"
-        ctx.uow.sales.update_draft(draft.id, data)
+        ctx.uow.drafts.update(draft.id, data)
         ended = True
     return ended
 

@@ -166,7 +166,7 @@ def _answer_confirm(ctx: Ctx, data: dict, value: str) -> str:
 def keep_unlisted(ctx: Ctx, data: dict) -> Reply:
     """The form's "not listed": the sale waits as a draft until the terminal exists."""
     data = {**data, "terminal": None, "state": "pending", "by": ctx.inbound.user_id}
-    draft = ctx.uow.sales.save_draft(ctx.require_dealer(), data, ctx.now)
+    draft = ctx.uow.drafts.save(ctx.require_dealer(), data, ctx.now)
     text = ctx.t(
         "draft.terminal_unlisted", id=draft.id, query="?", summary=describe_unfinished(ctx, data)
     )

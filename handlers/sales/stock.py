@@ -27,9 +27,7 @@ def _read_stock_qty(text: str) -> int:
 
 def _record(ctx: Ctx, sku: str, qty: int, as_of: date) -> Reply:
     dealer = ctx.require_dealer()
-    ctx.uow.sales.record_stock(
-        StockLevel(dealer, Sku(sku), qty, as_of), ctx.actor.identity_id, ctx.now
-    )
+    ctx.uow.stock.record(StockLevel(dealer, Sku(sku), qty, as_of), ctx.actor.identity_id, ctx.now)
     ctx.audit("stock.recorded", f"{sku} {qty} {as_of}")
     return Reply(
         ctx.t(
@@ -42,7 +40,7 @@ def _record(ctx: Ctx, sku: str, qty: int, as_of: date) -> Reply:
 
 
 def _levels(ctx: Ctx) -> str:
-    levels = ctx.uow.sales.stock(ctx.require_dealer())
+    levels = ctx.uow.stock.latest(ctx.require_dealer())
     if not levels:
         return ""
     lines = [ctx.t("stock.title")]

@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session
 
 from domain.approvals.model import ExceptionView
 from domain.catalog.model import DealerCode, Sku
-from domain.sales.model import ViolationType
+from domain.sales.model import PriceException, ViolationType
+from storage.catalog.row_ids import RowIds
 from storage.models import DealerRow, PriceRow, ProductRow
 from storage.sales.models import PriceExceptionRow, SaleRow, ViolationRow
 
@@ -70,8 +71,34 @@ def units_sold_under(session: Session, ids: Sequence[int]) -> dict[int, int]:
 
 
 class SqlPriceExceptionRepository:
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, ids: RowIds) -> None:
         self.s = session
+        self.ids = ids
+
+    def add(
+        self,
+        exception: PriceException,
+        now: datetime,
+        *,
+        request_id: int | None = None,
+        reason: str = "",
+    ) -> int:
+        row = PriceExceptionRow(
+            dealer_id=self.ids.dealer(exception.dealer) if exception.dealer else None,
+            product_id=self.ids.product(exception.sku),
+            min_price=exception.min_price,
+            valid_from=exception.validity.valid_from,
+            valid_to=exception.validity.valid_to,
+            approved_by=exception.approved_by,
+            created_at=now,
+            qty_cap=exception.qty_cap,
+            terminal_code=exception.terminal,
+            request_id=request_id,
+            reason=reason or None,
+        )
+        self.s.add(row)
+        self.s.flush()
+        return row.id
 
     def _views(self, q) -> list[ExceptionView]:
         rows = self.s.execute(q).all()

@@ -4,33 +4,26 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
-from typing import Any
 
 from sqlalchemy import Select, bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from domain.catalog.model import DealerCode, Sku, TerminalCode, Validity
+from domain.catalog.model import DealerCode, Sku, TerminalCode
 from domain.sales.model import (
-    Draft,
     DuplicateSale,
-    PriceException,
     Sale,
     SaleDraft,
     SaleId,
     SaleKind,
     SaleStatus,
-    StockLevel,
 )
 from domain.shared.money import multiply
 from storage.catalog.row_ids import RowIds, id_of, params
 from storage.models import DealerRow, ProductRow, TerminalRow
 from storage.prepared import Prepared
 from storage.sales.models import (
-    PriceExceptionRow,
-    SaleDraftRow,
     SaleRow,
-    StockRow,
 )
 from storage.sales.monthly import add_to_month
 from storage.sales.sale_facts import load_sale_facts
@@ -223,112 +216,3 @@ class SqlSalesRepository:
         if limit is not None:
             q = q.limit(limit)
         return [_sale(*r) for r in self.s.execute(q)]
-
-    def record_stock(self, level: StockLevel, reported_by: int | None, now: datetime) -> None:
-        dealer_id, product_id = self.ids.dealer(level.dealer), self.ids.product(level.sku)
-        row = self.s.scalar(
-            select(StockRow).where(
-                StockRow.dealer_id == dealer_id,
-                StockRow.product_id == product_id,
-                StockRow.as_of == level.as_of,
-            )
-        )
-        if row is None:
-            row = StockRow(dealer_id=dealer_id, product_id=product_id, as_of=level.as_of)
-            self.s.add(row)
-        row.qty = level.qty
-        row.reported_by = reported_by
-        row.created_at = now
-        self.s.flush()
-
-    def stock(self, dealer: DealerCode) -> list[StockLevel]:
-        rows = self.s.execute(
-            select(StockRow.qty, StockRow.as_of, ProductRow.sku)
-            .join(ProductRow, StockRow.product_id == ProductRow.id)
-            .join(DealerRow, StockRow.dealer_id == DealerRow.id)
-            .where(DealerRow.code == dealer)
-            .order_by(ProductRow.sku, StockRow.as_of)
-        )
-        latest: dict[str, StockLevel] = {}
-        for qty, as_of, sku in rows:
-            latest[sku] = StockLevel(dealer, Sku(sku), qty, as_of)
-        return list(latest.values())
-
-    def price_exceptions(self, dealer: DealerCode, sku: Sku) -> list[PriceException]:
-        rows = self.s.execute(
-            select(PriceExceptionRow, DealerRow.code)
-            .join(ProductRow, PriceExceptionRow.product_id == ProductRow.id)
-            .outerjoin(DealerRow, PriceExceptionRow.dealer_id == DealerRow.id)
-            .where(ProductRow.sku == sku)
-            .where((DealerRow.code == dealer) | PriceExceptionRow.dealer_id.is_(None))
-            .where(PriceExceptionRow.revoked_at.is_(None))
-        )
-        return [
-            PriceException(
-                sku=sku,
-                min_price=r.min_price,
-                validity=Validity(r.valid_from, r.valid_to),
-                approved_by=r.approved_by,
-                dealer=DealerCode(code) if code else None,
-                id=r.id,
-                qty_cap=r.qty_cap,
-                terminal=TerminalCode(r.terminal_code) if r.terminal_code else None,
-            )
-            for r, code in rows
-        ]
-
-    def add_price_exception(
-        self,
-        exception: PriceException,
-        now: datetime,
-        *,
-        request_id: int | None = None,
-        reason: str = "",
-    ) -> int:
-        row = PriceExceptionRow(
-            dealer_id=self.ids.dealer(exception.dealer) if exception.dealer else None,
-            product_id=self.ids.product(exception.sku),
-            min_price=exception.min_price,
-            valid_from=exception.validity.valid_from,
-            valid_to=exception.validity.valid_to,
-            approved_by=exception.approved_by,
-            created_at=now,
-            qty_cap=exception.qty_cap,
-            terminal_code=exception.terminal,
-            request_id=request_id,
-            reason=reason or None,
-        )
-        self.s.add(row)
-        self.s.flush()
-        return row.id
-
-    def save_draft(self, dealer: DealerCode, data: dict[str, Any], now: datetime) -> Draft:
-        row = SaleDraftRow(dealer_id=self.ids.dealer(dealer), data=data, created_at=now)
-        self.s.add(row)
-        self.s.flush()
-        return Draft(row.id, dealer, dict(data), now)
-
-    def draft(self, draft_id: int) -> Draft | None:
-        found = self.s.execute(
-            select(SaleDraftRow, DealerRow.code)
-            .join(DealerRow, SaleDraftRow.dealer_id == DealerRow.id)
-            .where(SaleDraftRow.id == draft_id)
-        ).first()
-        if found is None:
-            return None
-        row, code = found
-        return Draft(row.id, DealerCode(code), dict(row.data), row.created_at)
-
-    def recent_drafts(self, dealer: DealerCode, since: datetime) -> list[Draft]:
-        rows = self.s.scalars(
-            select(SaleDraftRow)
-            .join(DealerRow, SaleDraftRow.dealer_id == DealerRow.id)
-            .where(DealerRow.code == dealer, SaleDraftRow.created_at >= since)
-            .order_by(SaleDraftRow.id.desc())
-        )
-        return [Draft(r.id, dealer, dict(r.data), r.created_at) for r in rows]
-
-    def update_draft(self, draft_id: int, data: dict[str, Any]) -> None:
-        row = self.s.get(SaleDraftRow, draft_id)
-        if row is not None:
-            row.data = dict(data)

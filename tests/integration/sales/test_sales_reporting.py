@@ -265,7 +265,7 @@ def test_stock_is_recorded_for_today_or_a_given_day_and_replaced_the_same_day(de
     assert "12" in dealer.say("12")
     assert count(uow_factory, StockRow) == 2
     with uow_factory() as uow:
-        levels = {s.sku: s.qty for s in uow.sales.stock("D001")}
+        levels = {s.sku: s.qty for s in uow.stock.latest("D001")}
     assert levels == {"A100": 12, "X200": 5}
 
 

@@ -26,4 +26,4 @@ def test_a_stock_quantity_beyond_what_a_sale_may_hold_is_refused_with_a_clear_me
     assert "数量过大" in dealer.say(qty)
     assert "1,000,000" in dealer.say("1000000")
     with uow_factory() as uow:
-        assert [s.qty for s in uow.sales.stock("D001")] == [1_000_000]
+        assert [s.qty for s in uow.stock.latest("D001")] == [1_000_000]

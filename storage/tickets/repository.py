@@ -9,7 +9,6 @@ from sqlalchemy.orm import Session, aliased
 
 from domain.catalog.model import DealerCode, ManagerCode, RegionCode, Sku, TerminalCode
 from domain.identity.actors import Actor
-from domain.identity.scope import Scope
 from domain.tickets.model import (
     ACTIVE,
     FollowUp,
@@ -27,7 +26,6 @@ from domain.tickets.model import (
 from storage.catalog.repository import SqlCatalogRepository
 from storage.identity.repository import SqlIdentityRepository
 from storage.models import (
-    ChatIdentityRow,
     DealerRow,
     ManagerRow,
     ProductRow,
@@ -35,6 +33,8 @@ from storage.models import (
     TerminalRow,
 )
 from storage.tickets.models import TicketEventRow, TicketFollowUpRow, TicketPhotoRow, TicketRow
+from storage.tickets.staff import LinkedStaff
+from storage.tickets.stats import ticket_stats
 
 _ACTIVE = [s.value for s in ACTIVE]
 
@@ -55,7 +55,7 @@ class SqlTicketRepository:
         self.s = session
         self.catalog = catalog
         self.identities = identities
-        self._staff: list[Actor] | None = None  # linked managers, read once per transaction
+        self.staff = LinkedStaff(session, catalog, identities)
 
     # -- tickets ---------------------------------------------------------------------
 
@@ -298,64 +298,15 @@ class SqlTicketRepository:
         start: datetime,
         end: datetime,
     ) -> list[TicketStats]:
-        key = DealerRow.code if by == "dealer" else RegionRow.code
-        ratings = (
-            select(
-                TicketFollowUpRow.ticket_id.label("ticket_id"),
-                func.count().label("n"),
-                func.sum(TicketFollowUpRow.rating).label("total"),
-            )
-            .group_by(TicketFollowUpRow.ticket_id)
-            .subquery()
-        )
-        resolved = TicketRow.resolved_at.is_not(None)
-        on_time = resolved & (TicketRow.resolved_at <= TicketRow.due_at)
-        q = (
-            select(
-                key,
-                func.count(TicketRow.id),
-                func.count(case((resolved, 1))),
-                func.count(case((on_time, 1))),
-                func.coalesce(func.sum(ratings.c.n), 0),
-                func.sum(ratings.c.total),
-            )
-            .select_from(TicketRow)
-            .join(DealerRow, TicketRow.dealer_id == DealerRow.id)
-            .outerjoin(RegionRow, TicketRow.region_id == RegionRow.id)
-            .outerjoin(ratings, ratings.c.ticket_id == TicketRow.id)
-            .where(TicketRow.created_at >= start, TicketRow.created_at < end)
-            .group_by(key)
-            .order_by(key)
-        )
-        if dealers is not None:
-            q = q.where(DealerRow.code.in_(dealers))
-        out = []
-        for k, n, res, ok, rated, total in self.s.execute(q):
-            avg = float(total) / float(rated) if rated else None
-            out.append(TicketStats(k or "", n, res, ok, int(rated), avg))
-        return out
+        return ticket_stats(self.s, by, dealers, start, end)
 
-    # -- who to tell -------------------------------------------------------------------
-
-    def _linked_staff(self) -> list[Actor]:
-        # The SLA job asks for the same few people for every ticket: read them once.
-        if self._staff is None:
-            rows = self.s.scalars(
-                select(ChatIdentityRow)
-                .where(ChatIdentityRow.manager_id.is_not(None))
-                .order_by(ChatIdentityRow.id)
-            )
-            self._staff = [self.identities._actor(r) for r in rows]
-        return self._staff
+    # -- who to tell (storage/tickets/staff.py) ----------------------------------------
 
     def staff_for_region(self, region: RegionCode | None) -> list[Actor]:
-        tree = self.catalog.region_tree()
-        return [a for a in self._linked_staff() if Scope.of(a).covers_region(region, tree)]
+        return self.staff.staff_for_region(region)
 
     def staff_for_dealer(self, dealer: DealerCode) -> list[Actor]:
-        tree = self.catalog.region_tree()
-        regions = self.catalog.dealer_regions(dealer)
-        return [a for a in self._linked_staff() if Scope.of(a).covers_any_region(regions, tree)]
+        return self.staff.staff_for_dealer(dealer)
 
     def manager_contacts(self, code: ManagerCode) -> list[Actor]:
-        return [a for a in self._linked_staff() if a.manager_code == code]
+        return self.staff.manager_contacts(code)

@@ -73,6 +73,10 @@ class PricePolicy:
     min_bid_price: Decimal
     validity: Validity
 
+    def floor(self, tender: bool) -> Decimal:
+        """The lowest price allowed: the bid floor for a tender sale, else the terminal floor."""
+        return self.min_bid_price if tender else self.min_terminal_price
+
 
 @dataclass(frozen=True, slots=True)
 class Dealer:

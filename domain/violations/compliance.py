@@ -77,7 +77,7 @@ def check_price(
     if policy is None:
         return None  # no floor in force: nothing to judge against
     tender = sale.kind is SaleKind.TENDER
-    floor = policy.min_bid_price if tender else policy.min_terminal_price
+    floor = policy.floor(tender)
     exception = applicable_exception(exceptions, sale)
     if exception is not None and exception.min_price < floor:
         floor = exception.min_price
@@ -107,7 +107,7 @@ def exception_used(sale: SaleDraft, facts: SaleFacts) -> PriceException | None:
     policy = price_in_force(facts.prices, sale.sold_on)
     if policy is None:
         return None
-    floor = policy.min_bid_price if sale.kind is SaleKind.TENDER else policy.min_terminal_price
+    floor = policy.floor(sale.kind is SaleKind.TENDER)
     if sale.unit_price >= floor:
         return None
     exception = applicable_exception(facts.exceptions, sale)

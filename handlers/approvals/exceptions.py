@@ -48,7 +48,7 @@ def floor_of(ctx: Ctx, sku: str, tender: bool) -> Decimal:
     policy = price_in_force(ctx.uow.catalog.prices(Sku(sku)), ctx.today)
     if policy is None:
         raise UserError("exception.no_floor", product=product_label(ctx, sku))
-    return policy.min_bid_price if tender else policy.min_terminal_price
+    return policy.floor(tender)
 
 
 def take_product(ctx: Ctx, data: dict, text: str) -> None:

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import handlers.approvals.exceptions as exceptions
 from domain.approvals.model import (
     NEEDS_REASON,
     Decision,
     Delegation,
-    Kind,
     Request,
     RequestId,
     State,
@@ -222,9 +220,8 @@ def after_decision(ctx: Ctx, outcome: Outcome) -> Reply:
         f"approval.{record.decision.value}",
         f"#{request.id} {request.kind.value} step {record.step + 1} {record.reason}"[:500],
     )
-    effect = ""
-    if request.state is State.APPROVED and request.kind is Kind.PRICE_EXCEPTION:
-        effect = exceptions.on_approved(ctx, request)
+    outcome_of = ctx.router.approval_outcomes.get(request.kind.value)
+    effect = outcome_of(ctx, request, record) if outcome_of is not None else ""
     names = namer(ctx.uow)
 
     def told(t: Translator) -> Reply:

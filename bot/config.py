@@ -79,6 +79,7 @@ class SchedulerSettings(Section):
     housekeeping: str = "30 3 * * *"
     outbox_failures: str = "15 * * * *"
     approval_sla: str = "*/30 * * * *"
+    deposit_shortfall: str = "0 8 * * mon"
 
     # Checked here so a typo stops start-up naming the key, not with a traceback later.
     @field_validator("timezone")

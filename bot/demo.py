@@ -137,13 +137,14 @@ LAST_YEAR_TARGETS = {
     "D005": Decimal("800000"),
 }
 NEW_DEALER_TARGET = Decimal("300000")
+GROWTH = Decimal("1.3")
 QUARTER_SHARES = (Decimal("0.20"), Decimal("0.25"), Decimal("0.25"), Decimal("0.30"))
 
 
 def targets_csv(this_year: int) -> str:
     lines = ["dealer_code,period,amount"]
     for dealer, last in LAST_YEAR_TARGETS.items():
-        current = to_money(last * Decimal("1.3"))
+        current = to_money(last * GROWTH)
         for year, total in ((this_year - 1, last), (this_year, current)):
             lines.append(f"{dealer},{year},{to_money(total)}")
             for q, share in enumerate(QUARTER_SHARES, start=1):

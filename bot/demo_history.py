@@ -15,7 +15,13 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from bot.demo import new_dealer_since
+from bot.demo import (
+    GROWTH,
+    LAST_YEAR_TARGETS,
+    NEW_DEALER_TARGET,
+    QUARTER_SHARES,
+    new_dealer_since,
+)
 from domain.catalog.model import DealerCode, ManagerCode, ProductLine, Sku, TerminalCode
 from domain.catalog.pricing import price_in_force
 from domain.promotions.model import Audience, PromoKind, PromoStatus, Promotion
@@ -47,15 +53,23 @@ CLEAN = {
     "D005": (("T-0010", "T-0011"), ("A100", "A200")),
     "D006": (("T-0005",), ("X200", "X300", "R10", "R20")),
 }
-# Share of this year's monthly target each dealer sells: some ahead, some behind.
-MONTHLY_GOAL = {
-    "D001": Decimal("216667") * Decimal("1.02"),
-    "D002": Decimal("130000") * Decimal("0.70"),
-    "D003": Decimal("270833") * Decimal("1.15"),
-    "D004": Decimal("108333") * Decimal("0.85"),
-    "D005": Decimal("86667") * Decimal("0.55"),
-    "D006": Decimal("25000") * Decimal("0.80"),
+# How much of its monthly target each dealer sells: some ahead of pace, some behind.
+PACE = {
+    "D001": Decimal("1.05"),
+    "D002": Decimal("0.70"),
+    "D003": Decimal("1.15"),
+    "D004": Decimal("0.85"),
+    "D005": Decimal("0.55"),
+    "D006": Decimal("0.80"),
 }
+
+
+def monthly_goal(dealer: str, month: date) -> Decimal:
+    """The demo's target for the dealer's month (its quarter's share, a third of it)."""
+    if dealer not in LAST_YEAR_TARGETS:
+        return NEW_DEALER_TARGET / 12
+    share = QUARTER_SHARES[(month.month - 1) // 3]
+    return LAST_YEAR_TARGETS[dealer] * GROWTH * share / 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,7 +169,8 @@ def _clean_sales(rng: random.Random, today: date) -> list[SaleDraft]:
         for month in sorted({d.replace(day=1) for d in working}):
             in_month = [d for d in working if d.replace(day=1) == month]
             # A month under way gets its share of the goal so far.
-            goal = MONTHLY_GOAL[dealer] * len(in_month) / _working_days_of(month)
+            goal = monthly_goal(dealer, month) * PACE[dealer] * len(in_month)
+            goal /= _working_days_of(month)
             total = Decimal(0)
             while total < goal:
                 sku = rng.choice(skus)
@@ -252,15 +267,16 @@ def _tickets(uow, now: datetime, options: CoreOptions) -> int:
     sla = sla_policy(options)
     for dealer, category, urgency, terminal, sku, days_ago, text, moves in TICKETS:
         at = now - timedelta(days=days_ago)
-        region = uow.catalog.terminal(TerminalCode(terminal))
+        where = uow.catalog.terminal(TerminalCode(terminal))
         new = NewTicket(
             DealerCode(dealer),
             category,
             urgency,
             text,
             created_by=f"dealer:{dealer}",
-            region_code=region.region_code if region else None,
+            region_code=where.region_code if where else None,
             terminal_code=TerminalCode(terminal),
+            customer=where.name if where else "",
             sku=Sku(sku),
         )
         ticket = open_ticket(uow, new, actor=f"dealer:{dealer}", now=at, sla=sla).ticket

@@ -220,17 +220,3 @@ def is_empty(uow_factory) -> bool:
         return s.scalar(select(RegionRow.id).limit(1)) is None and (
             s.scalar(select(DealerRow.id).limit(1)) is None
         )
-
-
-def seed_demo_if_empty(app) -> bool:
-    """Seed the demo catalog and its history when the database holds no regions and no
-    dealers."""
-    from bot.demo_history import seed_history
-
-    if not is_empty(app.uow_factory):
-        return False
-    now = app.clock.now()
-    seed_demo(app.uow_factory, now.astimezone(app.options.tz).date())
-    seed_history(app.uow_factory, now, app.options)
-    seed_demo_policy(app.uow_factory, app.clock)
-    return True

@@ -141,17 +141,20 @@ def seed_history(uow_factory, now: datetime, options: CoreOptions) -> History | 
                 severe_gap=options.severe_price_gap,
             )
             violations += len(recorded.violations)
-            if plan is not None and plan.decision is not ViolationStatus.OPEN:
-                for v in recorded.violations:  # decided two days after the report
-                    at_decision = at + timedelta(days=2)
-                    decide = uow.violations.decide
-                    decide(
-                        v.id, plan.decision, plan.penalty, plan.note, plan.decided_by, at_decision
-                    )
+            if plan is not None:
+                _decide(uow, recorded.violations, plan, at + timedelta(days=2))
         tickets = _tickets(uow, now, options)
         _promotion(uow, now, options)
         uow.commit()
     return History(len(planned), violations, tickets, 1)
+
+
+def _decide(uow, violations, plan: Breaking, at: datetime) -> None:
+    """What the dealer's managers decided, as `/violation ID ...` stores it."""
+    if plan.decision is ViolationStatus.OPEN:
+        return
+    for v in violations:
+        uow.violations.decide(v.id, plan.decision, plan.penalty, plan.note, plan.decided_by, at)
 
 
 def _reported_at(rng: random.Random, day: date, options: CoreOptions) -> datetime:
@@ -175,7 +178,7 @@ def _clean_sales(rng: random.Random, today: date) -> list[SaleDraft]:
             while total < goal:
                 sku = rng.choice(skus)
                 price = (LIST_PRICES[sku] * Decimal(rng.randrange(96, 112)) / 100).quantize(
-                    Decimal("10")
+                    Decimal("1")
                 )
                 qty = rng.randrange(1, 6)
                 total += price * qty
@@ -198,7 +201,7 @@ def _breaking_sale(uow, b: Breaking, today: date) -> SaleDraft:
         listed = _draft(b.dealer, b.sku, b.qty, price, b.terminal, day)
         policy = price_in_force(gather_facts(uow, listed).prices, day)
         if policy is not None:
-            price = (policy.floor(tender=False) * (1 - b.under)).quantize(Decimal("10"))
+            price = (policy.floor(tender=False) * (1 - b.under)).quantize(Decimal("1"))
     return _draft(b.dealer, b.sku, b.qty, price, b.terminal, day)
 
 

@@ -134,20 +134,26 @@ def cumulative_figure(standing: Standing, daily: Sequence[tuple[date, Decimal]],
 
 def ranking_chart(items: Sequence[Standing], t: Translator, limit: int = 30) -> bytes:
     """Percent of target achieved per dealer (best first), with today's expected share."""
+    with chart_style():
+        return _png(ranking_figure(items, t, limit))
+
+
+def ranking_figure(items: Sequence[Standing], t: Translator, limit: int = 30):
+    """The figure of `ranking_chart` (call inside `chart_style()`)."""
     t = chart_translator(t)
     shown = [s for s in items if s.percent is not None][:limit]
-    with chart_style():
-        fig, ax = plt.subplots(figsize=(7, max(2.5, 0.3 * len(shown) + 1)))
-        labels = [s.dealer for s in reversed(shown)]
-        values = [float(s.percent or 0) * 100 for s in reversed(shown)]
-        colors = ["#d62728" if s.behind else "#2ca02c" for s in reversed(shown)]
-        ax.barh(labels, values, color=colors)
-        if shown:
-            first = shown[0]
-            expected = 100.0 * first.elapsed_days / first.period.days
-            ax.axvline(expected, linestyle="--", color="#555555", label=t("targets.chart.pace"))
-            ax.legend(loc="lower right")
-            ax.set_title(t("targets.chart.title", period=str(first.period)))
-        ax.set_xlabel("%")
-        ax.grid(axis="x", alpha=0.3)
-        return _png(fig)
+    fig, ax = plt.subplots(figsize=(7, max(2.5, 0.3 * len(shown) + 1)))
+    labels = [s.dealer for s in reversed(shown)]
+    values = [float(s.percent or 0) * 100 for s in reversed(shown)]
+    colors = ["#d62728" if s.behind else "#2ca02c" for s in reversed(shown)]
+    ax.barh(labels, values, color=colors)
+    if shown:
+        first = shown[0]
+        expected = 100.0 * first.elapsed_days / first.period.days
+        ax.axvline(expected, linestyle="--", color="#555555", label=t("targets.chart.pace"))
+        # Beside the bars, as on the cumulative chart: any corner may hold a long bar.
+        ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0)
+        ax.set_title(t("targets.chart.title", period=str(first.period)))
+    ax.set_xlabel("%")
+    ax.grid(axis="x", alpha=0.3)
+    return fig

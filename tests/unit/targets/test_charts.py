@@ -79,3 +79,21 @@ def test_the_legend_covers_no_point_of_either_line(period, target, per_day, firs
     assert len(points) > 4
     covered = [(x, y) for x, y in points if box.x0 <= x <= box.x1 and box.y0 <= y <= box.y1]
     assert covered == []
+
+
+def test_the_ranking_legend_covers_no_bar_when_every_dealer_is_near_the_target():
+    month = Period.parse("2026-12")
+    decision = TargetDecision(Decimal("100000"), TargetSource.SET, assessed=True)
+    ranked = [
+        Standing(DealerCode(f"D{n:03d}"), "经销商", month, decision, Decimal(achieved), TODAY)
+        for n, achieved in enumerate(("112000", "105000", "99000", "97000", "95000"), start=1)
+    ]
+    with charts.chart_style():
+        fig = charts.ranking_figure(ranked, Translator("zh_CN"))
+        fig.canvas.draw()
+        renderer = fig.canvas.get_renderer()
+        ax = fig.axes[0]
+        box = ax.get_legend().get_window_extent(renderer)
+        bars = [bar.get_window_extent(renderer) for bar in ax.patches]
+    assert len(bars) == 5
+    assert not [bar for bar in bars if bar.overlaps(box)]

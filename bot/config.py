@@ -182,6 +182,12 @@ class ApprovalSettings(Section):
         return value
 
 
+class PenaltySettings(Section):
+    # Minutes in which a decision's author may undo it (`/undo ID`); later only an admin
+    # reopens it, with a reason.
+    undo_minutes: int = Field(default=CORE.undo_minutes, ge=0, le=24 * 60)
+
+
 class OutboxSettings(Section):
     retry_hours: float = Field(default=24, gt=0, le=24 * 30)
     max_backoff_seconds: float = Field(default=600, ge=1)
@@ -207,6 +213,7 @@ class Settings(BaseSettings):
     policy: PolicySettings = PolicySettings()
     outbox: OutboxSettings = OutboxSettings()
     approvals: ApprovalSettings = ApprovalSettings()
+    penalties: PenaltySettings = PenaltySettings()
 
     def core_options(self) -> CoreOptions:
         """The core's settings from the policy section (and the time zone and language)."""
@@ -233,6 +240,7 @@ class Settings(BaseSettings):
             approval_sla_hours=self.approvals.sla_hours,
             approval_remind_fraction=self.approvals.remind_fraction,
             exception_second_step_gap=Decimal(self.approvals.exception_second_step_gap),
+            undo_minutes=self.penalties.undo_minutes,
         )
 
     @classmethod

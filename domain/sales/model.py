@@ -267,6 +267,6 @@ class ViolationRepository(Protocol):
         status: ViolationStatus,
         penalty: Penalty | None,
         note: str,
-        decided_by: str,
-        at: datetime,
+        decided_by: str | None,
+        at: datetime | None,
     ) -> Violation: ...

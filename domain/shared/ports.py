@@ -24,6 +24,7 @@ from domain.catalog.model import (
     TerminalCode,
 )
 from domain.catalog.territory import RegionTree
+from domain.decisions.model import DecisionRepository
 from domain.identity.actors import Actor, Contact, Invite
 from domain.policy.model import PolicyRepository
 from domain.promotions.model import PromotionRepository
@@ -283,6 +284,7 @@ class UnitOfWork(Protocol):
     rates: RateRepository
     approvals: ApprovalRepository
     price_exceptions: PriceExceptionRepository
+    decisions: DecisionRepository
 
     def __enter__(self) -> Self: ...
     def __exit__(self, *exc: object) -> None: ...

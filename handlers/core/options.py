@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -48,6 +49,13 @@ class CoreOptions:
     approval_sla_hours: float = 48
     approval_remind_fraction: float = 0.75
     exception_second_step_gap: Decimal = Decimal("0.15")
+
+    # [penalties]: minutes a decision's author may undo it in (an admin reopens it later).
+    undo_minutes: int = 15
+
+    @property
+    def undo_window(self) -> timedelta:
+        return timedelta(minutes=self.undo_minutes)
 
     # An export with more rows is written in the background and sent through the outbox.
     export_inline_rows: int = 2000

@@ -69,6 +69,8 @@ class Router:
     file_steps: dict[tuple[str, str], Handler] = field(default_factory=dict)
     cancel_hooks: list[Handler] = field(default_factory=list)
     exporters: dict[str, Exporter] = field(default_factory=dict)
+    # How each kind of decision is taken back (handlers.decisions): kind -> undoer.
+    undoers: dict[str, Any] = field(default_factory=dict)
     # Objects built once by the app and used by a context's handlers for the life of the
     # process, one per type (`policy`'s knowledge base): the app's, never a module's.
     kept: dict[type, Any] = field(default_factory=dict)
@@ -149,6 +151,13 @@ class Router:
 
             default_period = PeriodKind.MONTH
         self.exporters[kind] = Exporter(kind, func, label_key, default_period)
+
+    def undoer(self, func: Any, kind: str) -> None:
+        """How a decision of `kind` is taken back: `func(ctx, decision, reversal) -> Reply`
+        undoes its effect and tells whom it concerns (handlers.decisions runs it)."""
+        if kind in self.undoers:
+            raise ValueError(f"undoer {kind!r} added twice")
+        self.undoers[kind] = func
 
     # -- reading -----------------------------------------------------------------------
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from domain.sales.model import ViolationId, ViolationStatus
+from datetime import datetime
+
+from domain.decisions.model import DecisionKind, DecisionRecord
+from domain.sales.model import Penalty, Severity, ViolationId, ViolationStatus
 from domain.shared.record_ids import parse_record_id
 from domain.violations.decisions import (
     STATUS_OF,
@@ -12,6 +15,7 @@ from domain.violations.decisions import (
     parse_decision,
     parse_penalty,
 )
+from handlers.core.confirm import ask_to_confirm, confirmation
 from handlers.core.context import Ctx
 from handlers.core.errors import UserError
 from handlers.core.i18n import Translator
@@ -20,9 +24,11 @@ from handlers.core.messages import Button, Reply, button_rows
 from handlers.core.names import actor_name
 from handlers.core.registry import SALES_LEADS, SALES_STAFF, require
 from handlers.core.router import Router
+from handlers.decisions.receipts import history_lines, receipt, record
 from handlers.sales.recording import original_report, sale_named, violation_text
 
 MAX_LISTED = 30
+DISMISS_FORM = "violation_dismiss"
 
 
 def _status(t: Translator, status: ViolationStatus) -> str:
@@ -92,6 +98,8 @@ def _details(ctx: Ctx, v) -> Reply:
             at=ctx.t.datetime(v.decided_at, ctx.options.tz),
             note=v.note or "-",
         )
+    for line in history_lines(ctx, DecisionKind.VIOLATION_DISMISS, v.id):
+        text += "\n" + line
     buttons = [
         Button(ctx.t(f"violation.button.{d.value}"), f"c:violation {v.id} {d.value}")
         for d in (Decision.CONFIRM, Decision.DISMISS)
@@ -136,17 +144,95 @@ def violation(ctx: Ctx) -> Reply:
         raise UserError("violation.already_decided", id=v.id, status=_status(ctx.t, v.status))
     if needs_reason(v.status) and not rest:
         raise UserError("violation.reason_needed", id=v.id, status=_status(ctx.t, v.status))
+    note = " ".join(rest)
+    if decision is Decision.DISMISS and v.severity is Severity.SEVERE:
+        return ask_to_confirm(ctx, DISMISS_FORM, {"id": v.id, "note": note})
+    return _decide(ctx, v, decision, penalty, note)
+
+
+def _decide(ctx: Ctx, v, decision: Decision, penalty: Penalty | None, note: str) -> Reply:
     decided = ctx.uow.violations.decide(
-        v.id, STATUS_OF[decision], penalty, " ".join(rest), ctx.actor.label, ctx.now
+        v.id, STATUS_OF[decision], penalty, note, ctx.actor.label, ctx.now
     )
     ctx.audit(f"violation.{decision.value}", f"#{v.id} {penalty or ''}")
     _tell_dealer(ctx, decided)
+    text = ctx.t(
+        "violation.recorded",
+        id=v.id,
+        status=_status(ctx.t, decided.status),
+        penalty=ctx.t(f"penalty.{penalty.value}") if penalty else "-",
+    )
+    if decision is not Decision.DISMISS:
+        return Reply(text)
+    was = {
+        "status": v.status.value,
+        "penalty": v.penalty.value if v.penalty else None,
+        "note": v.note,
+        "decided_by": v.decided_by,
+        "decided_at": v.decided_at.isoformat() if v.decided_at else None,
+    }
+    return receipt(ctx, text, record(ctx, DecisionKind.VIOLATION_DISMISS, v.id, note, was))
+
+
+# -- dismissing a severe violation: asked first, undone within minutes ------------------
+
+
+def _dismiss_preview(ctx: Ctx, data: dict) -> str:
+    v = _visible(ctx, str(data["id"]))
+    return ctx.t(
+        "violation.dismiss_preview",
+        id=v.id,
+        dealer=v.dealer,
+        line=violation_text(ctx.t, v),
+        sale=sale_named(ctx, v).text(ctx.t),
+        contacts=len(ctx.uow.identities.dealer_contacts(v.dealer)),
+        note=data["note"] or "-",
+    )
+
+
+def _dismiss_confirmed(ctx: Ctx, data: dict) -> Reply:
+    v = _visible(ctx, str(data["id"]))  # read again: it may have been decided meanwhile
+    if not may_decide(v.status, Decision.DISMISS):
+        raise UserError("violation.already_decided", id=v.id, status=_status(ctx.t, v.status))
+    return _decide(ctx, v, Decision.DISMISS, None, data["note"])
+
+
+def _undo_dismissal(ctx: Ctx, decision: DecisionRecord, reversal: DecisionRecord) -> Reply:
+    """The violation back as it was before the dismissal; its dealer's contacts told."""
+    v = ctx.uow.violations.get(ViolationId(int(decision.subject)))
+    if v is None or v.status is not ViolationStatus.DISMISSED:
+        raise UserError("violation.undo_changed", id=decision.subject)
+    was = decision.data
+    restored = ctx.uow.violations.decide(
+        v.id,
+        ViolationStatus(was["status"]),
+        Penalty(was["penalty"]) if was.get("penalty") else None,
+        was.get("note") or "",
+        was.get("decided_by"),
+        datetime.fromisoformat(was["decided_at"]) if was.get("decided_at") else None,
+    )
+    named = sale_named(ctx, restored)
+
+    def build(t: Translator) -> Reply:
+        told = t(
+            "violation.dismissal_undone",
+            id=v.id,
+            line=violation_text(t, restored),
+            status=_status(t, restored.status),
+        )
+        return Reply(told + "\n" + named.text(t))
+
+    told = sum(
+        ctx.notify(contact, f"violation:{v.id}:undone:{reversal.id}", build)
+        for contact in ctx.uow.identities.dealer_contacts(v.dealer)
+    )
     return Reply(
         ctx.t(
-            "violation.recorded",
+            "violation.undo_done",
             id=v.id,
-            status=_status(ctx.t, decided.status),
-            penalty=ctx.t(f"penalty.{penalty.value}") if penalty else "-",
+            status=_status(ctx.t, restored.status),
+            dealer=v.dealer,
+            told=told,
         )
     )
 
@@ -181,3 +267,5 @@ def install(router: Router, jobs: Jobs) -> None:
         example="/violation 5 penalize fine 价格低于底价",
         actions={"penalize": SALES_LEADS},
     )
+    router.form(confirmation(DISMISS_FORM, _dismiss_preview, _dismiss_confirmed))
+    router.undoer(_undo_dismissal, DecisionKind.VIOLATION_DISMISS)

@@ -136,8 +136,8 @@ class SqlViolationRepository:
         status: ViolationStatus,
         penalty: Penalty | None,
         note: str,
-        decided_by: str,
-        at: datetime,
+        decided_by: str | None,
+        at: datetime | None,
     ) -> Violation:
         row = self.s.get(ViolationRow, violation_id)
         if row is None:

@@ -13,6 +13,7 @@ class DecisionKind(StrEnum):
     """What was decided. Confiscating a deposit and cancelling a dealership join here."""
 
     VIOLATION_DISMISS = "violation_dismiss"
+    VIOLATION_PENALTY = "violation_penalty"  # recording confiscation or cancellation
     PRICE_EXCEPTION = "price_exception"
     BROADCAST = "broadcast"
 

@@ -28,7 +28,14 @@ from handlers.decisions.receipts import history_lines, receipt, record
 from handlers.sales.recording import original_report, sale_named, violation_text
 
 MAX_LISTED = 30
-DISMISS_FORM = "violation_dismiss"
+DECIDE_FORM = "violation_decide"
+# Penalties whose record is asked for first and may be undone like a dismissal.
+HEAVY = frozenset({Penalty.CONFISCATE_DEPOSIT, Penalty.CANCEL_DEALERSHIP})
+# The log's kind for each decision taken back (kind -> the status the decision set).
+UNDOABLE = {
+    DecisionKind.VIOLATION_DISMISS: ViolationStatus.DISMISSED,
+    DecisionKind.VIOLATION_PENALTY: ViolationStatus.PENALIZED,
+}
 
 
 def _status(t: Translator, status: ViolationStatus) -> str:
@@ -98,7 +105,7 @@ def _details(ctx: Ctx, v) -> Reply:
             at=ctx.t.datetime(v.decided_at, ctx.options.tz),
             note=v.note or "-",
         )
-    for line in history_lines(ctx, DecisionKind.VIOLATION_DISMISS, v.id):
+    for line in [h for kind in UNDOABLE for h in history_lines(ctx, kind, v.id)]:
         text += "\n" + line
     buttons = [
         Button(ctx.t(f"violation.button.{d.value}"), f"c:violation {v.id} {d.value}")
@@ -145,9 +152,19 @@ def violation(ctx: Ctx) -> Reply:
     if needs_reason(v.status) and not rest:
         raise UserError("violation.reason_needed", id=v.id, status=_status(ctx.t, v.status))
     note = " ".join(rest)
-    if decision is Decision.DISMISS and v.severity is Severity.SEVERE:
-        return ask_to_confirm(ctx, DISMISS_FORM, {"id": v.id, "note": note})
+    if (decision is Decision.DISMISS and v.severity is Severity.SEVERE) or penalty in HEAVY:
+        data = {"id": v.id, "decision": decision.value, "note": note}
+        return ask_to_confirm(ctx, DECIDE_FORM, {**data, "penalty": penalty and penalty.value})
     return _decide(ctx, v, decision, penalty, note)
+
+
+def _kind_of(decision: Decision, penalty: Penalty | None) -> DecisionKind | None:
+    """The decision log's kind of a decision that may be undone, None for the others."""
+    if decision is Decision.DISMISS:
+        return DecisionKind.VIOLATION_DISMISS
+    if penalty in HEAVY:
+        return DecisionKind.VIOLATION_PENALTY
+    return None
 
 
 def _decide(ctx: Ctx, v, decision: Decision, penalty: Penalty | None, note: str) -> Reply:
@@ -162,7 +179,8 @@ def _decide(ctx: Ctx, v, decision: Decision, penalty: Penalty | None, note: str)
         status=_status(ctx.t, decided.status),
         penalty=ctx.t(f"penalty.{penalty.value}") if penalty else "-",
     )
-    if decision is not Decision.DISMISS:
+    kind = _kind_of(decision, penalty)
+    if kind is None:
         return Reply(text)
     was = {
         "status": v.status.value,
@@ -171,16 +189,18 @@ def _decide(ctx: Ctx, v, decision: Decision, penalty: Penalty | None, note: str)
         "decided_by": v.decided_by,
         "decided_at": v.decided_at.isoformat() if v.decided_at else None,
     }
-    return receipt(ctx, text, record(ctx, DecisionKind.VIOLATION_DISMISS, v.id, note, was))
+    return receipt(ctx, text, record(ctx, kind, v.id, note, was))
 
 
-# -- dismissing a severe violation: asked first, undone within minutes ------------------
+# -- dismissing a severe violation, a heavy penalty: asked first, undone within minutes --
 
 
-def _dismiss_preview(ctx: Ctx, data: dict) -> str:
+def _preview(ctx: Ctx, data: dict) -> str:
     v = _visible(ctx, str(data["id"]))
+    penalty = data.get("penalty")
     return ctx.t(
-        "violation.dismiss_preview",
+        "violation.penalty_preview" if penalty else "violation.dismiss_preview",
+        penalty=ctx.t(f"penalty.{penalty}") if penalty else "-",
         id=v.id,
         dealer=v.dealer,
         line=violation_text(ctx.t, v),
@@ -190,18 +210,21 @@ def _dismiss_preview(ctx: Ctx, data: dict) -> str:
     )
 
 
-def _dismiss_confirmed(ctx: Ctx, data: dict) -> Reply:
+def _confirmed(ctx: Ctx, data: dict) -> Reply:
     v = _visible(ctx, str(data["id"]))  # read again: it may have been decided meanwhile
-    if not may_decide(v.status, Decision.DISMISS):
+    decision = Decision(data["decision"])
+    if not may_decide(v.status, decision):
         raise UserError("violation.already_decided", id=v.id, status=_status(ctx.t, v.status))
-    return _decide(ctx, v, Decision.DISMISS, None, data["note"])
+    penalty = Penalty(data["penalty"]) if data.get("penalty") else None
+    return _decide(ctx, v, decision, penalty, data["note"])
 
 
-def _undo_dismissal(ctx: Ctx, decision: DecisionRecord, reversal: DecisionRecord) -> Reply:
-    """The violation back as it was before the dismissal; its dealer's contacts told."""
+def _undo(ctx: Ctx, decision: DecisionRecord, reversal: DecisionRecord) -> Reply:
+    """The violation back as it was before the decision; its dealer's contacts told."""
     v = ctx.uow.violations.get(ViolationId(int(decision.subject)))
-    if v is None or v.status is not ViolationStatus.DISMISSED:
+    if v is None or v.status is not UNDOABLE[decision.kind]:
         raise UserError("violation.undo_changed", id=decision.subject)
+    undone_penalty = v.penalty
     was = decision.data
     restored = ctx.uow.violations.decide(
         v.id,
@@ -215,7 +238,8 @@ def _undo_dismissal(ctx: Ctx, decision: DecisionRecord, reversal: DecisionRecord
 
     def build(t: Translator) -> Reply:
         told = t(
-            "violation.dismissal_undone",
+            "violation.penalty_undone" if undone_penalty else "violation.dismissal_undone",
+            penalty=t(f"penalty.{undone_penalty.value}") if undone_penalty else "-",
             id=v.id,
             line=violation_text(t, restored),
             status=_status(t, restored.status),
@@ -253,7 +277,10 @@ def _tell_dealer(ctx: Ctx, v) -> None:
         return Reply(told + "\n" + named.text(t))
 
     for contact in ctx.uow.identities.dealer_contacts(v.dealer):
-        ctx.notify(contact, f"violation:{v.id}:{v.status.value}", build)
+        # Keyed by the decision's time too: a violation dismissed, reopened and dismissed
+        # again is told each time.
+        at = int(v.decided_at.timestamp()) if v.decided_at else 0
+        ctx.notify(contact, f"violation:{v.id}:{v.status.value}:{at}", build)
 
 
 def install(router: Router, jobs: Jobs) -> None:
@@ -267,5 +294,6 @@ def install(router: Router, jobs: Jobs) -> None:
         example="/violation 5 penalize fine 价格低于底价",
         actions={"penalize": SALES_LEADS},
     )
-    router.form(confirmation(DISMISS_FORM, _dismiss_preview, _dismiss_confirmed))
-    router.undoer(_undo_dismissal, DecisionKind.VIOLATION_DISMISS)
+    router.form(confirmation(DECIDE_FORM, _preview, _confirmed))
+    for kind in UNDOABLE:
+        router.undoer(_undo, kind)

@@ -246,3 +246,37 @@ def test_sending_a_saved_promotion_is_previewed_then_confirmed(admin, dealer, uo
     assert outbox_texts(uow_factory, dealer.user_id) == []
     assert "#1 已开始发送" in admin.press("确认")
     assert len(outbox_texts(uow_factory, dealer.user_id)) == 1
+
+
+def test_recording_a_confiscation_is_asked_first_and_undone_like_a_dismissal(
+    severe, boss, dealer, uow_factory
+):
+    preview = boss.say("/violation 1 penalize 没收保证金 窜货属实")
+    assert "将对违规 #1（经销商 D001）记录处罚「没收保证金」" in preview and "瑞金医院" in preview
+    assert status(uow_factory) == "open"
+    assert "/undo 1" in boss.press("确认")
+    assert status(uow_factory) == "penalized"
+    assert "处罚" in outbox_texts(uow_factory, dealer.user_id)[-1]
+    assert "违规 #1 已恢复为「待处理」" in boss.press("撤销")
+    assert "处罚「没收保证金」已撤销" in outbox_texts(uow_factory, dealer.user_id)[-1]
+    assert [a for a, _, _ in log(uow_factory, DecisionKind.VIOLATION_PENALTY)] == [
+        Act.DECIDE,
+        Act.UNDO,
+    ]
+
+
+def test_a_fine_is_recorded_at_once_with_nothing_to_undo(severe, boss, uow_factory):
+    answer = boss.say("/violation 1 penalize 罚款 窜货属实")
+    assert "已处罚" in answer and "/undo" not in answer
+    assert status(uow_factory) == "penalized"
+
+
+def test_a_dismissal_undone_and_made_again_is_told_to_the_dealer_again(
+    severe, boss, dealer, uow_factory, clock
+):
+    dismissed(boss)
+    boss.press("撤销")
+    clock.advance(minutes=1)
+    dismissed(boss)
+    told = outbox_texts(uow_factory, dealer.user_id)
+    assert sum("公司的处理结果：已驳回" in text for text in told) == 2

@@ -61,10 +61,12 @@ async def run(count: int) -> dict[str, float]:
         try:
             seed_catalog(app.uow_factory)
             chats = seed_dealers(app, count)
+            boss = ("telegram", str(BOSS_CHAT), str(BOSS_CHAT))
+            [preview] = app.conversation.handle(Inbound(*boss, text="/broadcast 夏季促销上线"))
+            # A broadcast goes on its preview's 确认: queuing happens on that press.
+            [confirm] = [b.payload for row in preview.buttons for b in row if "yes" in b.payload]
             started = time.perf_counter()
-            replies = app.conversation.handle(
-                Inbound("telegram", str(BOSS_CHAT), str(BOSS_CHAT), text="/broadcast 夏季促销上线")
-            )
+            replies = app.conversation.handle(Inbound(*boss, payload=confirm))
             queue_seconds = time.perf_counter() - started
             print(replies[0].text)
             fake.enforce_limits()

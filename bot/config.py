@@ -190,6 +190,9 @@ class PenaltySettings(Section):
     ladder: dict[str, list[str]] = {}
     lookback_months: int = Field(default=CORE.penalty_lookback_months, ge=1, le=120)
     appeal_days: int = Field(default=CORE.penalty_appeal_days, ge=0, le=365)
+    # Minutes in which a decision's author may undo it (`/undo ID`); later only an admin
+    # reopens it, with a reason.
+    undo_minutes: int = Field(default=CORE.undo_minutes, ge=0, le=24 * 60)
 
     @field_validator("ladder")
     @classmethod
@@ -255,6 +258,7 @@ class Settings(BaseSettings):
             penalty_ladders=tuple((k, tuple(v)) for k, v in self.penalties.ladder.items()),
             penalty_lookback_months=self.penalties.lookback_months,
             penalty_appeal_days=self.penalties.appeal_days,
+            undo_minutes=self.penalties.undo_minutes,
         )
 
     @classmethod

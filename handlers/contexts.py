@@ -13,6 +13,7 @@ from handlers import (
     approvals,
     catalog,
     core,
+    decisions,
     deposits,
     identity,
     policy,
@@ -36,6 +37,7 @@ CONTEXTS = (
     policy,
     approvals,
     deposits,
+    decisions,
     core,
 )
 

@@ -28,6 +28,7 @@ from storage.core.models import (
     OutboxRow,
 )
 from storage.core.rate_models import RateBucketRow
+from storage.decisions.models import DecisionRow
 from storage.deposits.models import DepositEntryRow
 from storage.identity.models import ChatIdentityRow, InviteAttemptRow, InviteRow
 from storage.policy.models import (
@@ -62,6 +63,7 @@ __all__ = [
     "ChatIdentityRow",
     "ContractRow",
     "DealerRow",
+    "DecisionRow",
     "DepositEntryRow",
     "FormStateRow",
     "InboundSeenRow",

@@ -268,7 +268,7 @@ class ViolationRepository(Protocol):
         status: ViolationStatus,
         penalty: Penalty | None,
         note: str,
-        decided_by: str,
-        at: datetime,
+        decided_by: str | None,
+        at: datetime | None,
         amount: Decimal | None = None,
     ) -> Violation: ...

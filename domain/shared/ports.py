@@ -24,6 +24,7 @@ from domain.catalog.model import (
     TerminalCode,
 )
 from domain.catalog.territory import RegionTree
+from domain.decisions.model import DecisionRepository
 from domain.deposits.model import DepositRepository
 from domain.identity.actors import Actor, Contact, Invite
 from domain.policy.model import PolicyRepository
@@ -285,6 +286,7 @@ class UnitOfWork(Protocol):
     approvals: ApprovalRepository
     price_exceptions: PriceExceptionRepository
     deposits: DepositRepository
+    decisions: DecisionRepository
 
     def __enter__(self) -> Self: ...
     def __exit__(self, *exc: object) -> None: ...

@@ -4,7 +4,8 @@
 shows the floor, the gap and the chain, and sends on the dealer's Confirm. An approved
 request becomes a price exception capped by quantity and date, which the price check reads
 (domain.violations.compliance). A manager's own grant (`/exception SKU MIN_PRICE DEALER|all
-[FROM] [TO]`) is confirmed the same way and listed and revoked like the rest.
+[FROM] [TO]`) is confirmed with 确认/取消 (handlers.core.confirm), may be undone by its
+author for `[penalties] undo_minutes`, and is listed and revoked like the rest.
 """
 
 from __future__ import annotations
@@ -13,11 +14,13 @@ from datetime import date
 from decimal import Decimal
 
 import handlers.sales.inputs as inputs
-from domain.approvals.model import DecisionRecord, Kind, NewRequest, Request, State
+from domain.approvals.model import DecisionRecord as ApprovalDecision
+from domain.approvals.model import Kind, NewRequest, Request, State
 from domain.approvals.rules import exception_chain
 from domain.approvals.services import submit
 from domain.catalog.model import DealerCode, Sku, TerminalCode, Validity
 from domain.catalog.pricing import price_in_force
+from domain.decisions.model import DecisionKind, DecisionRecord
 from domain.identity.actors import Role
 from domain.sales.model import PriceException
 from domain.shared.money import to_money
@@ -26,13 +29,15 @@ from domain.violations.compliance import price_gap
 from handlers.approvals.notices import tell_step_approvers
 from handlers.approvals.people import chat_of, namer
 from handlers.approvals.texts import chain_text, rules_text
+from handlers.core.confirm import confirmation
 from handlers.core.context import Ctx
 from handlers.core.errors import UserError
-from handlers.core.forms import END, Form, Step, start_form
+from handlers.core.forms import END, Step, start_form
 from handlers.core.jobs import Jobs
 from handlers.core.messages import Button, Reply
 from handlers.core.registry import DEALER, MARKETING, SALES_LEADS, require
 from handlers.core.router import Router
+from handlers.decisions.receipts import receipt, record
 from handlers.sales.recording import product_label
 
 REQUEST_FORM = "exception_request"
@@ -170,7 +175,7 @@ def send_request(ctx: Ctx, data: dict) -> Reply:
     )
 
 
-def on_decided(ctx: Ctx, request: Request, record: DecisionRecord) -> str:
+def on_decided(ctx: Ctx, request: Request, record: ApprovalDecision) -> str:
     """The approved request's exception, stored in the transaction of the last decision."""
     if request.state is not State.APPROVED:
         return ""
@@ -254,7 +259,17 @@ def record_grant(ctx: Ctx, data: dict) -> Reply:
         "price_exception",
         f"#{exception_id} {data['sku']} {data['price']} {dealer or 'all'} {start}..{end}",
     )
-    return Reply(ctx.t("exception.granted", id=exception_id))
+    decision = record(ctx, DecisionKind.PRICE_EXCEPTION, exception_id)
+    return receipt(ctx, ctx.t("exception.granted", id=exception_id), decision)
+
+
+def undo_grant(ctx: Ctx, decision: DecisionRecord, reversal: DecisionRecord) -> Reply:
+    """A granted exception taken back is revoked (it stays listed, as revoked). Nobody was
+    told of the grant, so nobody is told of its end."""
+    exception_id = int(decision.subject)
+    if not ctx.uow.price_exceptions.revoke(exception_id, ctx.actor.label, ctx.now):
+        raise UserError("exception.already_revoked", id=exception_id)
+    return Reply(ctx.t("exception.grant_undone", id=exception_id))
 
 
 # -- confirm steps shared by both forms -------------------------------------------------
@@ -384,4 +399,5 @@ def install(router: Router, jobs: Jobs) -> None:
         exceptions, "exceptions", roles=SALES_LEADS | MARKETING, example="/exceptions open"
     )
     router.approval_outcome(on_decided, Kind.PRICE_EXCEPTION.value)
-    router.form(Form(GRANT_FORM, "confirm", {"confirm": confirm_step(grant_text)}, record_grant))
+    router.form(confirmation(GRANT_FORM, grant_text, record_grant))
+    router.undoer(undo_grant, DecisionKind.PRICE_EXCEPTION)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -54,6 +55,12 @@ class CoreOptions:
     penalty_ladders: tuple[tuple[str, tuple[str, ...]], ...] = ()
     penalty_lookback_months: int = 12
     penalty_appeal_days: int = 7
+    # [penalties]: minutes a decision's author may undo it in (an admin reopens it later).
+    undo_minutes: int = 15
+
+    @property
+    def undo_window(self) -> timedelta:
+        return timedelta(minutes=self.undo_minutes)
 
     # An export with more rows is written in the background and sent through the outbox.
     export_inline_rows: int = 2000

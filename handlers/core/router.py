@@ -72,6 +72,8 @@ class Router:
     # What a decided approval request of a kind does (grant the exception, add the terminal,
     # move the deposit): kind -> (Ctx, Request, DecisionRecord) -> a line for the replies.
     approval_outcomes: dict[str, Handler] = field(default_factory=dict)
+    # How each kind of decision is taken back (handlers.decisions): kind -> undoer.
+    undoers: dict[str, Any] = field(default_factory=dict)
     # Objects built once by the app and used by a context's handlers for the life of the
     # process, one per type (`policy`'s knowledge base): the app's, never a module's.
     kept: dict[type, Any] = field(default_factory=dict)
@@ -159,6 +161,13 @@ class Router:
         if kind in self.approval_outcomes:
             raise ValueError(f"approval outcome {kind!r} added twice")
         self.approval_outcomes[kind] = func
+
+    def undoer(self, func: Any, kind: str) -> None:
+        """How a decision of `kind` is taken back: `func(ctx, decision, reversal) -> Reply`
+        undoes its effect and tells whom it concerns (handlers.decisions runs it)."""
+        if kind in self.undoers:
+            raise ValueError(f"undoer {kind!r} added twice")
+        self.undoers[kind] = func
 
     # -- reading -----------------------------------------------------------------------
 

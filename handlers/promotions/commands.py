@@ -8,16 +8,22 @@ from datetime import timedelta
 
 import domain.promotions.services as services
 import handlers.promotions.delivery as delivery
+from domain.decisions.model import DecisionKind, DecisionRecord
 from domain.promotions.model import Audience, PromoKind, PromoStatus, Promotion, is_targeted
 from domain.shared.record_ids import parse_record_id
+from handlers.core.confirm import ask_to_confirm, confirmation
 from handlers.core.context import Ctx
 from handlers.core.errors import UserError
 from handlers.core.forms import start_form
+from handlers.core.i18n import Translator
 from handlers.core.jobs import Jobs
 from handlers.core.messages import Button, Reply
 from handlers.core.registry import BROADCASTERS, DEALER, MARKETING, require
 from handlers.core.router import Router
 from handlers.promotions.form import parse_when, send_or_schedule
+
+BROADCAST_FORM = "broadcast"
+SEND_FORM = "promo_send"
 
 
 def _id(ctx: Ctx, text: str | None) -> Promotion:
@@ -88,7 +94,7 @@ def promo_cmd(ctx: Ctx) -> Reply:
             raise UserError("promo.already_sent", id=promo.id)
         if promo.status is PromoStatus.CANCELLED:
             raise UserError("promo.cancelled_cannot_send", id=promo.id)
-        return send_or_schedule(ctx, replace(promo, starts_at=promo.starts_at or ctx.now))
+        return ask_to_confirm(ctx, SEND_FORM, {"id": promo.id})
     if sub == "cancel":
         if promo.status is PromoStatus.SENT:
             raise UserError("promo.already_sent", id=promo.id)
@@ -169,7 +175,11 @@ def broadcast(ctx: Ctx) -> Reply:
         raise UserError("promo.broadcast_usage")
     if len(text) > 2000:
         raise UserError("promo.too_long", max=2000)
-    notice = Promotion(
+    return ask_to_confirm(ctx, BROADCAST_FORM, {"text": text})
+
+
+def _notice(ctx: Ctx, text: str) -> Promotion:
+    return Promotion(
         id=0,
         kind=PromoKind.NOTICE,
         title=text.split("\n", 1)[0][:40],
@@ -178,8 +188,64 @@ def broadcast(ctx: Ctx) -> Reply:
         created_by=ctx.actor.manager_code or "",
         starts_at=ctx.now,
     )
+
+
+# -- sending, asked first and undone within minutes ------------------------------------
+
+
+def _preview(ctx: Ctx, promo: Promotion) -> str:
+    target = services.reach(ctx.uow, promo)
+    if promo.id:
+        shown = delivery.render(promo, ctx.t, ctx.options.tz).text
+    else:  # a notice not stored yet has no number
+        shown = ctx.t("promo.notice_preview") + "\n" + promo.body
+    return ctx.t(
+        "promo.send_preview", dealers=len(target.dealers), contacts=target.contacts, text=shown
+    )
+
+
+def _broadcast_preview(ctx: Ctx, data: dict) -> str:
+    return _preview(ctx, _notice(ctx, data["text"]))
+
+
+def _broadcast_confirmed(ctx: Ctx, data: dict) -> Reply:
+    notice = _notice(ctx, data["text"])
     notice = replace(notice, id=ctx.uow.promotions.add(notice, ctx.now))
     return send_or_schedule(ctx, notice)
+
+
+def _send_preview(ctx: Ctx, data: dict) -> str:
+    return _preview(ctx, _id(ctx, str(data["id"])))
+
+
+def _send_confirmed(ctx: Ctx, data: dict) -> Reply:
+    promo = _id(ctx, str(data["id"]))  # read again: it may have been sent meanwhile
+    if promo.status is PromoStatus.SENT:
+        raise UserError("promo.already_sent", id=promo.id)
+    if promo.status is PromoStatus.CANCELLED:
+        raise UserError("promo.cancelled_cannot_send", id=promo.id)
+    return send_or_schedule(ctx, replace(promo, starts_at=promo.starts_at or ctx.now))
+
+
+def _undo_send(ctx: Ctx, decision: DecisionRecord, reversal: DecisionRecord) -> Reply:
+    """A sent promotion or notice taken back: cancelled, and every contact it was queued to
+    is told it is withdrawn (messages already delivered cannot be unsent)."""
+    promo = ctx.uow.promotions.get(int(decision.subject))
+    if promo is None or promo.status is not PromoStatus.SENT:
+        raise UserError("promo.undo_not_sent", id=decision.subject)
+    ctx.uow.promotions.save(replace(promo, status=PromoStatus.CANCELLED))
+    reached = {d.identity_id for d in ctx.uow.promotions.deliveries(promo.id)}
+
+    def build(t: Translator) -> Reply:
+        return Reply(t("promo.retracted", id=promo.id, title=promo.text_for(t.locale)[0]))
+
+    told = sum(
+        ctx.notify(a.contact, f"promo-retract:{promo.id}:{a.contact.identity_id}", build)
+        for a in services.addressees(ctx.uow, promo).each
+        if a.contact.identity_id in reached
+    )
+    ctx.audit("promo.retract", f"{promo.id} contacts={told}")
+    return Reply(ctx.t("promo.undone", id=promo.id, contacts=told))
 
 
 # -- dealer commands -----------------------------------------------------------------------
@@ -223,5 +289,8 @@ def install(router: Router, jobs: Jobs) -> None:
     router.command(
         broadcast, "broadcast", roles=BROADCASTERS, example="/broadcast 国庆期间仓库放假三天"
     )
+    router.form(confirmation(BROADCAST_FORM, _broadcast_preview, _broadcast_confirmed))
+    router.form(confirmation(SEND_FORM, _send_preview, _send_confirmed))
+    router.undoer(_undo_send, DecisionKind.BROADCAST)
     router.command(promos, "promos", roles=DEALER, example="/promos")
     router.command(ack, "ack", roles=DEALER, example="/ack 12")

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 import domain.promotions.services as services
 import handlers.promotions.delivery as delivery
 from domain.catalog.model import ProductLine, RegionCode
+from domain.decisions.model import DecisionKind
 from domain.promotions.model import Audience, PromoKind, PromoStatus, Promotion
 from handlers.core.context import Ctx
 from handlers.core.errors import UserError
@@ -19,6 +20,7 @@ from handlers.core.jobs import Jobs
 from handlers.core.messages import Attachment, Button, Reply, button_rows
 from handlers.core.registry import BROADCASTERS, require
 from handlers.core.router import Router
+from handlers.decisions.receipts import receipt, record
 
 SKIP = "__skip__"
 ALL = "__all__"
@@ -233,9 +235,8 @@ def send_or_schedule(ctx: Ctx, promo: Promotion) -> Reply:
         return Reply(ctx.t("promo.scheduled", id=promo.id, when=when))
     target = delivery.send_now(ctx.uow, promo, ctx.now, ctx.options)
     ctx.audit("promo.send", f"{promo.id} contacts={target.contacts}")
-    return Reply(
-        ctx.t("promo.sent", id=promo.id, dealers=len(target.dealers), contacts=target.contacts)
-    )
+    sent = ctx.t("promo.sent", id=promo.id, dealers=len(target.dealers), contacts=target.contacts)
+    return receipt(ctx, sent, record(ctx, DecisionKind.BROADCAST, promo.id))
 
 
 FORM = Form(

@@ -17,8 +17,6 @@ from domain.approvals.model import (
 )
 from domain.approvals.services import submit
 from domain.catalog.model import ManagerCode
-from domain.deposits.model import EntryKind, NewEntry
-from domain.deposits.services import record
 from domain.sales.model import ViolationId, ViolationStatus
 from domain.shared.record_ids import parse_record_id
 from domain.violations.appeals import appeal_deadline, check_appeal, hearing_role
@@ -33,6 +31,7 @@ from handlers.core.messages import Reply
 from handlers.core.registry import DEALER
 from handlers.core.router import Router
 from handlers.sales.recording import sale_named, violation_text
+from handlers.violations.penalties import book_back
 
 
 def _appealed(ctx: Ctx, violation_id: int) -> bool:
@@ -114,33 +113,10 @@ def on_decided(ctx: Ctx, request: Request, decision: DecisionRecord) -> str:
             decision.actor,
             ctx.now,
         )
-        _book_back(ctx, request, v.id, decision.actor)
+        book_back(ctx, request.dealer, v.id, f"appeal #{request.id}", f"appeal:{request.id}")
     ctx.audit("appeal." + ("upheld" if upheld else "refused"), f"#{request.id} #{v.id}")
     _tell_decider(ctx, request, v, upheld)
     return ctx.t("appeal.upheld" if upheld else "appeal.refused_outcome", violation=v.id)
-
-
-def _book_back(ctx: Ctx, request: Request, violation_id: int, actor: str) -> None:
-    taken = [
-        e
-        for e in ctx.uow.deposits.entries(request.dealer, limit=200)
-        if e.source == f"violation:{violation_id}" and e.kind is EntryKind.CONFISCATION
-    ]
-    for e in taken:
-        record(
-            ctx.uow.deposits,
-            NewEntry(
-                e.dealer,
-                EntryKind.TOPUP,
-                e.amount,
-                ctx.today,
-                f"appeal #{request.id}",
-                f"appeal:{request.id}",
-                actor,
-                f"appeal:{request.id}:{e.id}",
-            ),
-            ctx.now,
-        )
 
 
 def _tell_decider(ctx: Ctx, request: Request, v, upheld: bool) -> None:

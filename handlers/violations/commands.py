@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from domain.sales.model import ViolationId, ViolationStatus
+from datetime import datetime
+from decimal import Decimal
+
+from domain.decisions.model import DecisionKind, DecisionRecord
+from domain.sales.model import Penalty, Severity, ViolationId, ViolationStatus
 from domain.shared.record_ids import parse_record_id
 from domain.violations.decisions import (
     STATUS_OF,
@@ -11,6 +15,7 @@ from domain.violations.decisions import (
     needs_reason,
     parse_decision,
 )
+from handlers.core.confirm import ask_to_confirm, confirmation
 from handlers.core.context import Ctx
 from handlers.core.errors import UserError
 from handlers.core.i18n import Translator
@@ -19,10 +24,24 @@ from handlers.core.messages import Button, Reply, button_rows
 from handlers.core.names import actor_name
 from handlers.core.registry import SALES_LEADS, SALES_STAFF, require
 from handlers.core.router import Router
+from handlers.decisions.receipts import history_lines, receipt, record
 from handlers.sales.recording import original_report, sale_named, violation_text
-from handlers.violations.penalties import CONFIRM, penalize, penalty_name, tell_dealer
+from handlers.violations.penalties import (
+    PENALTY_CONFIRMATION,
+    book_back,
+    penalize,
+    penalty_name,
+    tell_dealer,
+    was_before,
+)
 
 MAX_LISTED = 30
+DECIDE_FORM = "violation_decide"
+# The log's kind for each decision taken back (kind -> the status the decision set).
+UNDOABLE = {
+    DecisionKind.VIOLATION_DISMISS: ViolationStatus.DISMISSED,
+    DecisionKind.VIOLATION_PENALTY: ViolationStatus.PENALIZED,
+}
 
 
 def _status(t: Translator, status: ViolationStatus) -> str:
@@ -92,6 +111,8 @@ def _details(ctx: Ctx, v) -> Reply:
             at=ctx.t.datetime(v.decided_at, ctx.options.tz),
             note=v.note or "-",
         )
+    for line in [h for kind in UNDOABLE for h in history_lines(ctx, kind, v.id)]:
+        text += "\n" + line
     buttons = [
         Button(ctx.t(f"violation.button.{d.value}"), f"c:violation {v.id} {d.value}")
         for d in (Decision.CONFIRM, Decision.DISMISS)
@@ -116,16 +137,97 @@ def violation(ctx: Ctx) -> Reply:
     if not may_decide(v.status, decision):
         raise UserError("violation.already_decided", id=v.id, status=_status(ctx.t, v.status))
     if decision is Decision.PENALIZE:
-        return penalize(ctx, v, rest)
+        return penalize(ctx, v, rest)  # along the ladder, with amounts (penalties.py)
     if needs_reason(v.status) and not rest:
         raise UserError("violation.reason_needed", id=v.id, status=_status(ctx.t, v.status))
+    note = " ".join(rest)
+    if decision is Decision.DISMISS and v.severity is Severity.SEVERE:
+        data = {"id": v.id, "decision": decision.value, "note": note}
+        return ask_to_confirm(ctx, DECIDE_FORM, data)
+    return _decide(ctx, v, decision, note)
+
+
+def _decide(ctx: Ctx, v, decision: Decision, note: str) -> Reply:
+    """Confirm or dismiss (penalties: penalties.py); a dismissal may be undone."""
     decided = ctx.uow.violations.decide(
-        v.id, STATUS_OF[decision], None, " ".join(rest), ctx.actor.label, ctx.now
+        v.id, STATUS_OF[decision], None, note, ctx.actor.label, ctx.now
     )
     ctx.audit(f"violation.{decision.value}", f"#{v.id}")
     tell_dealer(ctx, decided)
+    text = ctx.t("violation.recorded", id=v.id, status=_status(ctx.t, decided.status), penalty="-")
+    if decision is not Decision.DISMISS:
+        return Reply(text)
+    decision_record = record(ctx, DecisionKind.VIOLATION_DISMISS, v.id, note, was_before(v))
+    return receipt(ctx, text, decision_record)
+
+
+# -- dismissing a severe violation: asked first, undone within minutes --------------------
+
+
+def _preview(ctx: Ctx, data: dict) -> str:
+    v = _visible(ctx, str(data["id"]))
+    return ctx.t(
+        "violation.dismiss_preview",
+        penalty="-",
+        id=v.id,
+        dealer=v.dealer,
+        line=violation_text(ctx.t, v),
+        sale=sale_named(ctx, v).text(ctx.t),
+        contacts=len(ctx.uow.identities.dealer_contacts(v.dealer)),
+        note=data["note"] or "-",
+    )
+
+
+def _confirmed(ctx: Ctx, data: dict) -> Reply:
+    v = _visible(ctx, str(data["id"]))  # read again: it may have been decided meanwhile
+    decision = Decision(data["decision"])
+    if not may_decide(v.status, decision):
+        raise UserError("violation.already_decided", id=v.id, status=_status(ctx.t, v.status))
+    return _decide(ctx, v, decision, data["note"])
+
+
+def _undo(ctx: Ctx, decision: DecisionRecord, reversal: DecisionRecord) -> Reply:
+    """The violation back as it was before the decision; its dealer's contacts told."""
+    v = ctx.uow.violations.get(ViolationId(int(decision.subject)))
+    if v is None or v.status is not UNDOABLE[decision.kind]:
+        raise UserError("violation.undo_changed", id=decision.subject)
+    undone_penalty = v.penalty
+    was = decision.data
+    restored = ctx.uow.violations.decide(
+        v.id,
+        ViolationStatus(was["status"]),
+        Penalty(was["penalty"]) if was.get("penalty") else None,
+        was.get("note") or "",
+        was.get("decided_by"),
+        datetime.fromisoformat(was["decided_at"]) if was.get("decided_at") else None,
+        Decimal(was["penalty_amount"]) if was.get("penalty_amount") else None,
+    )
+    if undone_penalty is Penalty.CONFISCATE_DEPOSIT:  # the money goes back with it
+        book_back(ctx, v.dealer, v.id, f"undo #{reversal.id}", f"undo:{reversal.id}")
+    named = sale_named(ctx, restored)
+
+    def build(t: Translator) -> Reply:
+        told = t(
+            "violation.penalty_undone" if undone_penalty else "violation.dismissal_undone",
+            penalty=t(f"penalty.{undone_penalty.value}") if undone_penalty else "-",
+            id=v.id,
+            line=violation_text(t, restored),
+            status=_status(t, restored.status),
+        )
+        return Reply(told + "\n" + named.text(t))
+
+    told = sum(
+        ctx.notify(contact, f"violation:{v.id}:undone:{reversal.id}", build)
+        for contact in ctx.uow.identities.dealer_contacts(v.dealer)
+    )
     return Reply(
-        ctx.t("violation.recorded", id=v.id, status=_status(ctx.t, decided.status), penalty="-")
+        ctx.t(
+            "violation.undo_done",
+            id=v.id,
+            status=_status(ctx.t, restored.status),
+            dealer=v.dealer,
+            told=told,
+        )
     )
 
 
@@ -137,7 +239,10 @@ def install(router: Router, jobs: Jobs) -> None:
         violation,
         "violation",
         roles=SALES_STAFF,
-        example="/violation 5 penalize fine 价格低于底价",
+        example="/violation 5 penalize fine 3000 价格低于底价",
         actions={"penalize": SALES_LEADS},
     )
-    router.form(CONFIRM)
+    router.form(confirmation(DECIDE_FORM, _preview, _confirmed))
+    router.form(PENALTY_CONFIRMATION)
+    for kind in UNDOABLE:
+        router.undoer(_undo, kind)

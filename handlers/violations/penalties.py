@@ -7,8 +7,10 @@ from __future__ import annotations
 from datetime import datetime, time
 from decimal import Decimal
 
+from domain.decisions.model import DecisionKind
 from domain.deposits.model import EntryKind, NewEntry
-from domain.deposits.services import DepositRefused, record
+from domain.deposits.services import DepositRefused
+from domain.deposits.services import record as record_entry
 from domain.sales.model import Penalty, Violation, ViolationStatus
 from domain.violations.decisions import Decision, may_decide, needs_reason, parse_penalty
 from domain.violations.ladder import (
@@ -19,11 +21,12 @@ from domain.violations.ladder import (
     prior_offences,
     suggest,
 )
+from handlers.core.confirm import ask_to_confirm, confirmation
 from handlers.core.context import Ctx
 from handlers.core.errors import UserError
-from handlers.core.forms import END, Form, Step, start_form
 from handlers.core.i18n import Translator
 from handlers.core.messages import Button, Reply
+from handlers.decisions.receipts import receipt, record
 from handlers.deposits.commands import read_amount
 from handlers.sales.recording import sale_named, violation_text
 
@@ -128,7 +131,7 @@ def penalize(ctx: Ctx, v: Violation, words: list[str]) -> Reply:
         if amount is not None and amount > balance:
             raise UserError("penalty.over_balance", balance=ctx.t.money(balance))
     if penalty in CONFIRMED_FIRST:
-        return start_form(ctx, CONFIRM_FORM, data, step="confirm")
+        return ask_to_confirm(ctx, CONFIRM_FORM, data)
     return apply_penalty(ctx, data)
 
 
@@ -140,6 +143,7 @@ def apply_penalty(ctx: Ctx, data: dict) -> Reply:
         )
     penalty = Penalty(data["penalty"])
     amount = Decimal(data["amount"]) if data.get("amount") else None
+    was = was_before(v)
     decided = ctx.uow.violations.decide(
         v.id, ViolationStatus.PENALIZED, penalty, data["note"], ctx.actor.label, ctx.now, amount
     )
@@ -155,21 +159,57 @@ def apply_penalty(ctx: Ctx, data: dict) -> Reply:
             f"violation:{v.id}:confiscation",
         )
         try:
-            record(ctx.uow.deposits, entry, ctx.now)
+            record_entry(ctx.uow.deposits, entry, ctx.now)
         except DepositRefused as refused:
             raise UserError("penalty.over_balance", balance=ctx.t.money(refused.balance)) from None
     ctx.audit("violation.penalize", f"#{v.id} {penalty.value} {amount or ''} {data['note']}"[:500])
     told = tell_dealer(ctx, decided)
     key = "penalty.recorded" if told else "penalty.recorded_untold"
-    return Reply(
-        ctx.t(
-            key,
-            id=v.id,
-            penalty=penalty_name(ctx.t, penalty, amount),
-            told=told,
-            days=ctx.options.penalty_appeal_days,
-        )
+    text = ctx.t(
+        key,
+        id=v.id,
+        penalty=penalty_name(ctx.t, penalty, amount),
+        told=told,
+        days=ctx.options.penalty_appeal_days,
     )
+    if penalty not in CONFIRMED_FIRST:
+        return Reply(text)
+    # The heavy ones may be undone by their author for a while (handlers.decisions).
+    return receipt(ctx, text, record(ctx, DecisionKind.VIOLATION_PENALTY, v.id, data["note"], was))
+
+
+def was_before(v: Violation) -> dict:
+    """What an undo puts back: the violation's decision before this one."""
+    return {
+        "status": v.status.value,
+        "penalty": v.penalty.value if v.penalty else None,
+        "penalty_amount": str(v.penalty_amount) if v.penalty_amount is not None else None,
+        "note": v.note,
+        "decided_by": v.decided_by,
+        "decided_at": v.decided_at.isoformat() if v.decided_at else None,
+    }
+
+
+def book_back(ctx: Ctx, dealer, violation_id: int, reason: str, source: str) -> None:
+    """Return to the deposit what the violation's confiscation took (an overturned or undone
+    penalty): new entries, keyed by `source`, so a replay books nothing twice."""
+    taken = [
+        e
+        for e in ctx.uow.deposits.entries(dealer, limit=500)
+        if e.source == f"violation:{violation_id}" and e.kind is EntryKind.CONFISCATION
+    ]
+    for e in taken:
+        entry = NewEntry(
+            dealer,
+            EntryKind.TOPUP,
+            e.amount,
+            ctx.today,
+            reason,
+            source,
+            ctx.actor.label,
+            f"{source}:{e.id}",
+        )
+        record_entry(ctx.uow.deposits, entry, ctx.now)
 
 
 def tell_dealer(ctx: Ctx, v: Violation) -> int:
@@ -192,16 +232,19 @@ def tell_dealer(ctx: Ctx, v: Violation) -> int:
             lines.append(t("penalty.appeal_hint", id=v.id, days=days))
         return Reply("\n".join(lines))
 
+    # Keyed by the decision's time too: a violation dismissed, reopened and dismissed again
+    # is told each time.
+    at = int(v.decided_at.timestamp()) if v.decided_at else 0
     told = 0
     for contact in ctx.uow.identities.dealer_contacts(v.dealer):
-        told += ctx.notify(contact, f"violation:{v.id}:{v.status.value}", build)
+        told += ctx.notify(contact, f"violation:{v.id}:{v.status.value}:{at}", build)
     return told
 
 
 # -- confirming a confiscation or a cancelled dealership --------------------------------
 
 
-def _confirm_ask(ctx: Ctx, data: dict) -> Reply:
+def _confirm_preview(ctx: Ctx, data: dict) -> str:
     v = ctx.uow.violations.get(data["id"])
     penalty = Penalty(data["penalty"])
     amount = Decimal(data["amount"]) if data.get("amount") else None
@@ -216,40 +259,13 @@ def _confirm_ask(ctx: Ctx, data: dict) -> Reply:
         )
     else:
         what = ctx.t("penalty.confirm_cancel", dealer=v.dealer)
-    text = "\n".join(
+    return "\n".join(
         [
             ctx.t("penalty.confirm_title", id=v.id, line=violation_text(ctx.t, v)),
             sale_named(ctx, v).text(ctx.t),
             what,
         ]
     )
-    return Reply(
-        text,
-        (
-            (
-                Button(ctx.t("penalty.button.confirm"), "f:yes"),
-                Button(ctx.t("penalty.button.cancel"), "f:no"),
-            ),
-        ),
-    )
 
 
-def _confirm_answer(ctx: Ctx, data: dict, value: str) -> str:
-    answer = value.strip().lower()
-    if answer in {"no", "n", "否", "取消"}:
-        data["cancelled"] = True
-        return END
-    if answer not in {"yes", "y", "是", "确认"}:
-        raise UserError("penalty.confirm_please")
-    return END
-
-
-def _confirm_finish(ctx: Ctx, data: dict) -> Reply:
-    if data.get("cancelled"):
-        return Reply(ctx.t("penalty.not_taken", id=data["id"]))
-    return apply_penalty(ctx, data)
-
-
-CONFIRM = Form(
-    CONFIRM_FORM, "confirm", {"confirm": Step(_confirm_ask, _confirm_answer)}, _confirm_finish
-)
+PENALTY_CONFIRMATION = confirmation(CONFIRM_FORM, _confirm_preview, apply_penalty)

@@ -138,8 +138,8 @@ class SqlViolationRepository:
         status: ViolationStatus,
         penalty: Penalty | None,
         note: str,
-        decided_by: str,
-        at: datetime,
+        decided_by: str | None,
+        at: datetime | None,
         amount: Decimal | None = None,
     ) -> Violation:
         row = self.s.get(ViolationRow, violation_id)

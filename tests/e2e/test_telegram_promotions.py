@@ -56,8 +56,10 @@ async def test_a_broadcast_reaches_every_dealer_chat_once_within_telegrams_limit
     try:
         boss = TgUser(bot, BOSS)
         fake.enforce_limits()
-        answer = await boss.say("/broadcast 七月起 A100 供货价下调 3%")
-        assert f"{DEALERS} 位联系人" in answer
+        preview = await boss.say("/broadcast 七月起 A100 供货价下调 3%")
+        assert f"{DEALERS} 位联系人" in preview and "确认执行吗" in preview
+        answer = await boss.press("确认")
+        assert f"{DEALERS} 位联系人" in answer and "已开始发送" in answer
         targets = set(chats)
         await fake.wait_for(
             lambda: len({s.chat_id for s in fake.sent if s.chat_id in targets}) == DEALERS,

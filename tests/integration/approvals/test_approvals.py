@@ -278,7 +278,7 @@ def test_an_exception_past_its_date_no_longer_covers(world, clock):
 def test_a_managers_grant_is_confirmed_then_listed_and_revocable(world):
     preview = world["boss_sc"].say("/exception A100 2800 D001")
     assert "请确认" in preview and "3,000.00" in preview and "D001" in preview
-    assert "价格例外 #1" in world["boss_sc"].press("确认发送")
+    assert "价格例外 #1" in world["boss_sc"].press("确认")
     assert "#1" in world["boss_sc"].say("/exceptions active")
     assert "已撤销" in world["boss_sc"].say("/exception 1 revoke 录错")
 

@@ -34,10 +34,11 @@ def test_english_help_examples_have_no_chinese_words_except_a_dealer_name_to_sea
 def test_chinese_help_keeps_the_chinese_examples(chats):
     dealer, boss = chats
     assert "/ask 窜货会怎么处罚？ —" in dealer.say("/help")
-    assert "/violation 5 penalize 罚款 价格低于底价 —" in boss.say("/help")
+    assert "/violation 5 penalize 罚款 3000 价格低于底价 —" in boss.say("/help")
     dealer.say("/report A100 1 100 T-0001")  # far under the floor: asked again
     assert "违反" in dealer.press("确定")  # violation #1
-    assert "罚款" in boss.say("/violation 1 penalize 罚款 价格低于底价")  # the example works
+    # the example works
+    assert "罚款 ¥3,000.00" in boss.say("/violation 1 penalize 罚款 3000 价格低于底价")
 
 
 def test_help_words_target_for_a_manager_and_ticket_for_a_dealer_as_each_may_use_them(chats):

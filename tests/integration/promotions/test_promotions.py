@@ -82,7 +82,8 @@ def test_broadcast_reaches_only_the_managers_regions_and_is_acknowledged(uow_fac
     wang = linked(conv, uow_factory, clock, "wang", manager="M01")  # Sichuan only
     d1 = linked(conv, uow_factory, clock, "d1", dealer="D001")
     linked(conv, uow_factory, clock, "d2", dealer="D002")
-    assert "1 位联系人" in wang.say("/broadcast 国庆期间仓库放假三天")
+    wang.say("/broadcast 国庆期间仓库放假三天")  # previewed, then confirmed
+    assert "1 位联系人" in wang.press("确认")
     assert [m.chat_id for m in outbox(uow_factory)] == ["d1"]
     note = Reply.from_dict(outbox(uow_factory)[0].payload)
     assert "国庆期间仓库放假三天" in note.text
@@ -100,6 +101,7 @@ def test_unacknowledged_dealers_are_listed_and_reminded_with_one_tap(uow_factory
     d1 = linked(conv, uow_factory, clock, "d1", dealer="D001")
     linked(conv, uow_factory, clock, "d2", dealer="D002")
     boss.say("/broadcast 新价格表已上线")
+    boss.press("确认")
     d1.say("/ack 1")
     clock.advance(hours=25)
     listing = boss.say("/promo remind 1 24")
@@ -118,6 +120,7 @@ def test_a_remind_too_soon_says_dealers_are_pending_not_that_everyone_acknowledg
     boss = linked(conv, uow_factory, clock, "boss", manager="M02")
     linked(conv, uow_factory, clock, "d1", dealer="D001")
     boss.say("/broadcast 新价格表已上线")
+    boss.press("确认")
     clock.advance(hours=2)
     soon = boss.say("/promo remind 1")
     assert "1 家经销商未确认" in soon and "都已确认" not in soon
@@ -173,6 +176,7 @@ def test_editing_a_sent_promotion_sends_a_marked_correction(uow_factory, clock):
     boss = linked(conv, uow_factory, clock, "boss", manager="M02")
     linked(conv, uow_factory, clock, "d1", dealer="D001")
     boss.say("/broadcast 仓库周六休息")
+    boss.press("确认")
     assert "更正" in boss.say("/promo edit 1 body 仓库周日休息")
     texts = [m.payload["text"] for m in sorted(outbox(uow_factory), key=lambda m: m.id)]
     assert len(texts) == 2 and "【更正（第 2 版）" in texts[1] and "周日" in texts[1]
@@ -209,7 +213,9 @@ def test_a_crash_mid_send_resumes_and_reaches_each_contact_exactly_once(uow_fact
     boss = linked(conv, uow_factory, clock, "boss", manager="M02")
     for n in range(3, 23):
         linked(conv, uow_factory, clock, f"u{n}", dealer=f"D{n:03d}")
-    assert "20 位联系人" in boss.say("/broadcast 停电通知")
+    assert "20 位联系人" in boss.say("/broadcast 停电通知")  # the preview says whom it reaches
+    assert outbox(uow_factory) == []
+    assert "20 位联系人" in boss.press("确认")
     delivered: list[str] = []
 
     class Crash(BaseException):
@@ -270,5 +276,6 @@ def test_a_notice_shows_its_text_once_and_no_campaign_period(uow_factory, clock)
     boss = linked(conv, uow_factory, clock, "boss", manager="M02")
     linked(conv, uow_factory, clock, "d1", dealer="D001")
     boss.say("/broadcast 仓库周六休息")
+    boss.press("确认")
     [notice] = [m.payload["text"] for m in outbox(uow_factory)]
     assert notice.count("仓库周六休息") == 1 and "活动时间" not in notice

@@ -345,7 +345,7 @@ def test_export_violations_is_a_spreadsheet_of_the_managers_scope(dealer, boss):
 def test_an_approved_price_exception_exempts_a_later_sale(dealer, boss, uow_factory):
     assert "请确认" in boss.say("/exception A100 2500 D001 2026-07-01 2026-07-31")
     assert "符合" not in dealer.say("/report A100 1 2500 T-0001")  # nothing before Confirm
-    assert "已记录价格例外" in boss.press("确认发送")
+    assert "已记录价格例外" in boss.press("确认")
     assert "符合" in dealer.say("/report A100 1 2500 T-0001")
     assert "低于最低终端售价" in dealer.say("/report A100 1 2499 T-0001")
     assert "管理员" in boss.say("/exception A100 2500 all")

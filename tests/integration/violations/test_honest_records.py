@@ -99,6 +99,7 @@ def test_every_notice_about_a_violation_names_the_sale(dealer, boss, uow_factory
     for part in ("#1", "A100", "华西医院", "2026年7月17日"):
         assert part in alert, part
     boss.say("/violation 1 dismiss 录入错误")
+    boss.press("确认")  # a severe violation's dismissal is confirmed first
     [told] = outbox_texts(uow_factory, dealer.user_id)
     for part in ("#1", "A100", "华西医院", "2026年7月17日"):
         assert part in told, part

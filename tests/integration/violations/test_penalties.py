@@ -75,12 +75,13 @@ def test_a_confiscation_is_confirmed_first_and_moves_the_deposit_with_the_decisi
     boss = world["boss_sc"]
     preview = boss.say(f"/violation {vid} penalize 没收保证金 5000 恶意低价")
     assert "余额 ¥20,000.00 → ¥15,000.00" in preview and "A100" in preview
-    assert "未处罚" in boss.press("取消")
+    boss.say("/cancel")
     with uow_factory() as uow:
         assert uow.deposits.balance(D1) == Decimal("20000.00")
         assert uow.violations.get(vid).status.value == "open"
     boss.say(f"/violation {vid} penalize 没收保证金 5000 恶意低价")
-    assert "没收保证金 ¥5,000.00" in boss.press("确认处罚")
+    done = boss.press("确认")
+    assert "没收保证金 ¥5,000.00" in done and "/undo" in done
     with uow_factory() as uow:
         assert uow.deposits.balance(D1) == Decimal("15000.00")
         (entry,) = [e for e in uow.deposits.entries(D1) if e.kind is EntryKind.CONFISCATION]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from sqlalchemy import Select, bindparam, select, update
+from sqlalchemy import Select, bindparam, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -216,3 +216,27 @@ class SqlSalesRepository:
         if limit is not None:
             q = q.limit(limit)
         return [_sale(*r) for r in self.s.execute(q)]
+
+    def qty_sold(
+        self,
+        dealers: Sequence[DealerCode] | None,
+        start: date,
+        end: date,
+        lines: Sequence[str] | None = None,
+    ) -> dict[tuple[DealerCode, Sku], int]:
+        q = (
+            select(DealerRow.code, ProductRow.sku, func.sum(SaleRow.qty))
+            .join(DealerRow, SaleRow.dealer_id == DealerRow.id)
+            .join(ProductRow, SaleRow.product_id == ProductRow.id)
+            .where(
+                SaleRow.status == SaleStatus.CONFIRMED.value,
+                SaleRow.sold_on >= start,
+                SaleRow.sold_on <= end,
+            )
+            .group_by(DealerRow.code, ProductRow.sku)
+        )
+        if dealers is not None:
+            q = q.where(DealerRow.code.in_(list(dealers)))
+        if lines is not None:
+            q = q.where(ProductRow.line.in_(list(lines)))
+        return {(DealerCode(c), Sku(k)): int(n) for c, k, n in self.s.execute(q)}

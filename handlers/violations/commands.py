@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from domain.identity.actors import Role
 from domain.sales.model import ViolationId, ViolationStatus
 from domain.shared.record_ids import parse_record_id
 from domain.violations.decisions import (
@@ -18,9 +19,10 @@ from handlers.core.i18n import Translator
 from handlers.core.jobs import Jobs
 from handlers.core.messages import Button, Reply, button_rows
 from handlers.core.names import actor_name
-from handlers.core.registry import SALES_LEADS, SALES_STAFF, require
+from handlers.core.registry import DEALER, SALES_LEADS, SALES_STAFF, require
 from handlers.core.router import Router
 from handlers.sales.recording import original_report, sale_named, violation_text
+from handlers.violations.own import own_violations
 
 MAX_LISTED = 30
 
@@ -32,6 +34,8 @@ def _status(t: Translator, status: ViolationStatus) -> str:
 def violations(ctx: Ctx) -> Reply:
     """List violations of your region's dealers (add `open` for undecided ones)."""
     only_open = bool(ctx.args) and ctx.args[0].lower() in {"open", "待处理", "未处理"}
+    if ctx.actor.role is Role.DEALER:
+        return own_violations(ctx, only_open=only_open)
     statuses = (ViolationStatus.OPEN,) if only_open else None
     found = ctx.uow.violations.list(
         ctx.scoped_dealers(), statuses=statuses, limit=MAX_LISTED + 1, lines=ctx.actor.lines
@@ -172,7 +176,11 @@ def _tell_dealer(ctx: Ctx, v) -> None:
 
 def install(router: Router, jobs: Jobs) -> None:
     router.command(
-        violations, "violations", roles=SALES_STAFF, example="/violations open", aliases=("违规",)
+        violations,
+        "violations",
+        roles=SALES_STAFF | DEALER,
+        example="/violations open",
+        aliases=("违规", "我的违规"),
     )
     router.command(
         violation,

@@ -6,7 +6,9 @@ PostgreSQL schema, then times, best of --repeat runs, the two aggregating querie
 cover computation (handlers.sales.stock_views.stock_covers' storage and domain part):
   - levels: StockRepository.latest_levels(None) (newest day per dealer and product);
   - sold:   SalesRepository.qty_sold(None, 90 days) (SUM(qty) per dealer and product);
-  - all:    both and domain.sales.cover.covers over them.
+  - all:    both and domain.sales.cover.covers over them;
+  - floor:  the hand-written SELECT dealer_id, product_id, SUM(qty) ... GROUP BY over the
+            same sales, what `sold` cannot beat.
 
 Run: `.venv/bin/python bench/stock_views.py [--dealers 10000] [--sales 300000]
 [--backend sqlite|postgresql|both]`. PostgreSQL: DEALERBOT_TEST_PG_URL (as the tests).
@@ -37,6 +39,10 @@ NOW = datetime(2026, 7, 17, 2, 0, tzinfo=UTC)
 TODAY = date(2026, 7, 17)
 PG_URL = os.environ.get(
     "DEALERBOT_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+FLOOR = text(
+    "SELECT dealer_id, product_id, SUM(qty) FROM sales WHERE status = 'confirmed' "
+    "AND sold_on >= :lo AND sold_on <= :hi GROUP BY dealer_id, product_id"
 )
 
 
@@ -123,13 +129,19 @@ def measure(name: str, engine, repeat: int) -> None:
             found = uow.stock.latest_levels(None, on_or_before=TODAY)
             return covers(found, uow.sales.qty_sold(None, window.start, window.end), window)
 
+    def floor():
+        with engine.connect() as conn:
+            return conn.execute(FLOOR, {"lo": window.start, "hi": window.end}).all()
+
     both()  # warm the caches
+    t_floor, _ = best(floor, repeat)
     t_levels, found = best(levels, repeat)
     t_sold, pace = best(sold, repeat)
     t_all, rows = best(both, repeat)
     print(
         f"{name:<10} levels {t_levels:6.3f} s ({len(found)} rows)   "
-        f"sold {t_sold:6.3f} s ({len(pace)} rows)   all {t_all:6.3f} s ({len(rows)} covers)"
+        f"sold {t_sold:6.3f} s ({len(pace)} rows, floor {t_floor:6.3f} s)   "
+        f"all {t_all:6.3f} s ({len(rows)} covers)"
     )
 
 

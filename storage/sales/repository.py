@@ -224,19 +224,25 @@ class SqlSalesRepository:
         end: date,
         lines: Sequence[str] | None = None,
     ) -> dict[tuple[DealerCode, Sku], int]:
-        q = (
-            select(DealerRow.code, ProductRow.sku, func.sum(SaleRow.qty))
-            .join(DealerRow, SaleRow.dealer_id == DealerRow.id)
-            .join(ProductRow, SaleRow.product_id == ProductRow.id)
-            .where(
-                SaleRow.status == SaleStatus.CONFIRMED.value,
-                SaleRow.sold_on >= start,
-                SaleRow.sold_on <= end,
-            )
-            .group_by(DealerRow.code, ProductRow.sku)
+        # Summed by row ids first, codes joined to the sums after: grouping by the codes made
+        # SQLite sort every sale of the window by them, some 3x slower (bench/stock_views.py:
+        # 3.7 s against 1.0 s for 225,000 sales; the plain GROUP BY floor is within 1.2x).
+        sums = select(
+            SaleRow.dealer_id, SaleRow.product_id, func.sum(SaleRow.qty).label("qty")
+        ).where(
+            SaleRow.status == SaleStatus.CONFIRMED.value,
+            SaleRow.sold_on >= start,
+            SaleRow.sold_on <= end,
         )
         if dealers is not None:
-            q = q.where(DealerRow.code.in_(list(dealers)))
+            codes = select(DealerRow.id).where(DealerRow.code.in_(list(dealers)))
+            sums = sums.where(SaleRow.dealer_id.in_(codes))
+        sums = sums.group_by(SaleRow.dealer_id, SaleRow.product_id).subquery()
+        q = (
+            select(DealerRow.code, ProductRow.sku, sums.c.qty)
+            .join(DealerRow, sums.c.dealer_id == DealerRow.id)
+            .join(ProductRow, sums.c.product_id == ProductRow.id)
+        )
         if lines is not None:
             q = q.where(ProductRow.line.in_(list(lines)))
         return {(DealerCode(c), Sku(k)): int(n) for c, k, n in self.s.execute(q)}

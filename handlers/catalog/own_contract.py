@@ -6,6 +6,7 @@ import re
 
 from domain.identity.actors import Role
 from handlers.core.context import Ctx
+from handlers.core.intents import asks_a_rule
 from handlers.core.jobs import Jobs
 from handlers.core.messages import Reply
 from handlers.core.router import Router
@@ -19,7 +20,7 @@ _QUESTION = re.compile(
 
 def contract_question(ctx: Ctx, text: str) -> Reply | None:
     """The dealer's own contract end date, when the catalog holds its contract."""
-    if ctx.actor.role is not Role.DEALER or not _QUESTION.search(text):
+    if ctx.actor.role is not Role.DEALER or not _QUESTION.search(text) or asks_a_rule(text):
         return None
     contracts = ctx.uow.catalog.contracts(ctx.require_dealer())
     if not contracts:

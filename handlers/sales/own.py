@@ -12,6 +12,7 @@ from domain.sales.model import Sale, SaleStatus, Violation
 from domain.shared.periods import Period, PeriodKind
 from handlers.core.context import Ctx
 from handlers.core.exports import period_window
+from handlers.core.intents import asks_a_rule
 from handlers.core.jobs import Jobs
 from handlers.core.messages import Button, Reply
 from handlers.core.registry import DEALER
@@ -117,10 +118,11 @@ def sales(ctx: Ctx) -> Reply:
 
 
 _OWN = r"(我|我们|我司|本店|咱们?)"
+_DONE = r"(报了|上报了?|卖了|卖出了?|售出了?|销售了|做了)"
 _SALES_QUESTION = re.compile(
-    rf"{_OWN}.{{0,8}}(报了?|上报了?|卖了|销售了?|做了)?.{{0,4}}(哪些|什么|几|多少)"
-    r".{0,3}(单|销售|上报|报单|货)"
-    rf"|{_OWN}的?(销售|上报|报单)(记录|情况|明细)"
+    rf"{_OWN}.{{0,8}}{_DONE}.{{0,4}}(哪些|什么|几|多少)"
+    rf"|{_DONE}(哪些|几)(单|笔)"
+    rf"|{_OWN}的?(销售|上报|报单)(记录|情况|明细|列表)"
     r"|\b(my|our) (sales|reports)\b|\bwhat (did|have) (i|we) (sell|sold|report)",
     re.IGNORECASE,
 )
@@ -129,6 +131,8 @@ _SALES_QUESTION = re.compile(
 def sales_question(ctx: Ctx, text: str) -> Reply | None:
     """ "我这个月报了哪些单？" is answered with the dealer's own reports, not a policy clause."""
     if ctx.actor.role is not Role.DEALER or not _SALES_QUESTION.search(text):
+        return None
+    if asks_a_rule(text):
         return None
     period = period_in_words(text, ctx.today) or Period.containing(ctx.today, PeriodKind.MONTH)
     return own_sales(ctx, period)

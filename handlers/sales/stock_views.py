@@ -16,6 +16,7 @@ from handlers.catalog.people import visible_dealer
 from handlers.core.context import Ctx
 from handlers.core.errors import UserError
 from handlers.core.exports import Sheet, Window
+from handlers.core.intents import asks_a_rule
 from handlers.core.jobs import Jobs
 from handlers.core.messages import Button, Reply, button_rows
 from handlers.core.registry import SALES_STAFF
@@ -152,6 +153,8 @@ _STOCK_QUESTION = re.compile(
 def stock_question(ctx: Ctx, text: str) -> Reply | None:
     """ "我的库存" is answered with the dealer's own latest stock."""
     if ctx.actor.role is not Role.DEALER or not _STOCK_QUESTION.search(text):
+        return None
+    if asks_a_rule(text):
         return None
     button = Button(ctx.t("own.stock.report_button"), "c:stock")
     return Reply(own_stock_text(ctx), ((button,),))

@@ -8,6 +8,7 @@ import re
 from domain.identity.actors import Role
 from domain.sales.model import ViolationStatus
 from handlers.core.context import Ctx
+from handlers.core.intents import asks_a_rule
 from handlers.core.jobs import Jobs
 from handlers.core.messages import Reply
 from handlers.core.router import Router
@@ -46,15 +47,13 @@ _QUESTION = re.compile(
     r"|\b(my|our) (violations|breaches|penalties)\b|\bdid (i|we) break\b",
     re.IGNORECASE,
 )
-# "我窜货会怎么处罚？" asks the rule, not the record: policy Q&A answers it.
-_RULE_QUESTION = re.compile(r"会怎|怎么(处罚|罚|办)|如何|什么后果|会不会|\bwhat happens\b", re.I)
 
 
 def violations_question(ctx: Ctx, text: str) -> Reply | None:
     """ "我有哪些违规" is answered from the dealer's own record."""
     if ctx.actor.role is not Role.DEALER or not _QUESTION.search(text):
         return None
-    if _RULE_QUESTION.search(text):
+    if asks_a_rule(text):
         return None
     return own_violations(ctx)
 

@@ -208,3 +208,38 @@ def test_a_sentence_without_a_period_names_none():
     assert period_in_words("我报了哪些单", date(2026, 7, 17)) is None
     assert Period.containing(date(2026, 1, 5), PeriodKind.MONTH) == Period.parse("2026-01")
     assert str(period_in_words("上个月", date(2026, 1, 5))) == "2025-12"
+
+
+@pytest.mark.parametrize(
+    ("text", "answer"),
+    [
+        ("我这个月报了哪些单？", "您 2026-07 的销售上报"),
+        ("这个月报了几单", "您 2026-07 的销售上报"),
+        ("我上个月卖了多少台", "您 2026-06 的销售上报"),
+        ("我的销售记录", "您 2026-07 的销售上报"),
+        ("my sales this month", "您 2026-07 的销售上报"),
+        ("我有哪些违规", "您的违规记录"),
+        ("我违规了吗", "您的违规记录"),
+        ("我的库存", "您的最新库存"),
+        ("A100库存还有多少", "您的最新库存"),
+    ],
+)
+def test_a_question_about_own_figures_is_answered_from_the_record(talk, text, answer):
+    assert answer in talk("d1", dealer=DealerCode("D001")).say(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "卖了多少台才能拿返利？",
+        "我要订多少货才能拿返利",
+        "我们窜货会被处罚吗？",
+        "我窜货会怎么处罚？",
+        "库存多少才算合规？",
+        "合同到期后怎么续签？",
+    ],
+)
+def test_a_question_about_the_rules_is_not_answered_with_own_figures(talk, text):
+    reply = talk("d1", dealer=DealerCode("D001")).say(text)
+    for own in ("的销售上报", "您的违规记录", "您的最新库存", "您的合同有效期", "没有您的合同记录"):
+        assert own not in reply

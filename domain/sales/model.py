@@ -212,6 +212,17 @@ class SalesRepository(Protocol):
         """Sales of `dealers` sold between `start` and `end` (inclusive), oldest first."""
         ...
 
+    def qty_sold(
+        self,
+        dealers: Sequence[DealerCode] | None,
+        start: date,
+        end: date,
+        lines: Sequence[str] | None = None,
+    ) -> dict[tuple[DealerCode, Sku], int]:
+        """Units of confirmed sales sold between `start` and `end` (inclusive) per dealer
+        and product, summed in the database; `dealers` None: every dealer."""
+        ...
+
     def facts(
         self, dealer: DealerCode, sku: Sku, terminal: TerminalCode
     ) -> tuple[Product | None, Terminal | None, SaleFacts | None]:
@@ -227,6 +238,16 @@ class StockRepository(Protocol):
 
     def latest(self, dealer: DealerCode) -> list[StockLevel]:
         """The latest level of every product the dealer reported."""
+        ...
+
+    def latest_levels(
+        self,
+        dealers: Sequence[DealerCode] | None,
+        lines: Sequence[str] | None = None,
+        on_or_before: date | None = None,
+    ) -> list[StockLevel]:
+        """The latest level (reported on or before `on_or_before`) of every dealer and
+        product, by dealer and SKU; `dealers` None: every dealer; `lines`: those lines only."""
         ...
 
 
@@ -258,6 +279,10 @@ class ViolationRepository(Protocol):
         ...
 
     def for_sale(self, sale_id: SaleId) -> list[Violation]: ...
+    def for_sales(self, sale_ids: Sequence[SaleId]) -> list[Violation]:
+        """The violations of these sales, by sale and id."""
+        ...
+
     def settle_open(self, sale_id: SaleId, status: ViolationStatus) -> int:
         """Give the sale's open violations `status` (its withdrawal or correction); how many."""
         ...

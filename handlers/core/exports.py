@@ -17,10 +17,11 @@ from domain.shared.periods import Period, PeriodError, PeriodKind
 from domain.shared.ports import UnitOfWork
 from handlers.core.context import Ctx
 from handlers.core.errors import UserError
+from handlers.core.i18n import SUPPORTED, Translator
 from handlers.core.jobs import Jobs
 from handlers.core.messages import Attachment, Button, Reply, button_rows
 from handlers.core.registry import MARKETING, SALES_STAFF, SERVICE, require
-from handlers.core.router import Router
+from handlers.core.router import Exporter, Router
 from handlers.core.workbooks import XLSX_MIME, workbook
 
 
@@ -49,21 +50,37 @@ def period_window(ctx: Ctx, text: str | None, default: PeriodKind) -> Window:
     return Window(period, start, end)
 
 
+def find_exporter(router: Router, text: str) -> Exporter | None:
+    """The exporter `text` names: its kind (`sales`) or its label in any language (`销售`)."""
+    wanted = text.strip().lower()
+    for e in router.exporters.values():
+        labels = {Translator(locale)(e.label_key).lower() for locale in SUPPORTED}
+        if wanted == e.kind or wanted in labels:
+            return e
+    return None
+
+
+def _kind_names(ctx: Ctx) -> str:
+    """The kinds by their labels in the reader's language (each may be typed as the kind)."""
+    labels = [ctx.t(e.label_key) for e in ctx.router.exporters.values()]
+    return ctx.t("export.kind_separator").join(labels)
+
+
 def export(ctx: Ctx) -> Reply:
     """Download a spreadsheet (XLSX) of your regions: sales, violations or complaints."""
-    kind = ctx.args[0].lower() if ctx.args else ""
-    found = ctx.router.exporters.get(kind)
+    found = find_exporter(ctx.router, ctx.args[0]) if ctx.args else None
     if found is None:
         buttons = [
             Button(ctx.t(e.label_key), f"c:export {e.kind}") for e in ctx.router.exporters.values()
         ]
-        kinds = ", ".join(sorted(ctx.router.exporters))
-        if kind:
+        kinds = _kind_names(ctx)
+        if ctx.args:
             text = ctx.t("export.unknown", kind=ctx.args[0][:40], kinds=kinds)
         else:
             text = ctx.t("export.choose", kinds=kinds)
         return Reply(text, button_rows(buttons))
     require(ctx, "export", found.kind)
+    kind = found.kind
     window = period_window(ctx, ctx.args[1] if len(ctx.args) > 1 else None, found.default_period)
     sheet = found.func(ctx, window)
     ctx.audit(f"export:{kind}", f"{window.period} rows={len(sheet.rows)}")
@@ -115,6 +132,7 @@ def install(router: Router, jobs: Jobs) -> None:
             "sales": SALES_STAFF,
             "violations": SALES_STAFF,
             "complaints": SERVICE,
+            "stock": SALES_STAFF,
             # The marketing roles decide price exceptions and file approvals: theirs to export.
             "approvals": SALES_STAFF | MARKETING,
         },

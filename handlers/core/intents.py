@@ -59,6 +59,20 @@ def small_talk(ctx: Ctx, text: str) -> Reply | None:
     return Reply(ctx.t(key) + "\n" + ctx.t("intent.menu_dealer" if dealer else "intent.menu"))
 
 
+# A question that names one's own figures but asks what the rules are ("卖了多少台才能拿返利？",
+# "我们窜货会被处罚吗？") is for policy Q&A, not for the record.
+_RULE_WORDS = re.compile(
+    r"才能|才可以|才算|能不能|可不可以|会不会|会被|会受|会怎|怎么|如何|什么后果|罚多少|"
+    r"返利|奖励|标准|要求|规定|政策|条款|必须|应该|"
+    r"\b(what happens|rules?|policy|allowed|must|should)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_a_rule(text: str) -> bool:
+    return _RULE_WORDS.search(text) is not None
+
+
 def install(router: Router, jobs: Jobs) -> None:
     router.text(small_talk, priority=5)
     router.text(complaint_intent, priority=20)

@@ -13,16 +13,29 @@ def install(router: Router, jobs: Jobs) -> None:
     """Add this context's commands, interpreters, forms, exporters and jobs, in help order."""
     # Imported here, not at the top: importing one module of the package (its package
     # runs first) must not import the whole context.
-    from handlers.sales import drafts, edits, export, form, reminders, report, stock, upload
+    from handlers.sales import (
+        drafts,
+        edits,
+        export,
+        form,
+        own,
+        reminders,
+        report,
+        stock,
+        stock_views,
+        upload,
+    )
 
     for module in (
         report,
         form,
         edits,
         stock,
+        own,
         drafts,
         upload,
         export,
+        stock_views,
         reminders,
     ):
         module.install(router, jobs)

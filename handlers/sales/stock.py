@@ -6,6 +6,7 @@ from datetime import date
 
 import handlers.sales.inputs as inputs
 from domain.catalog.model import Sku
+from domain.identity.actors import Role
 from domain.sales.model import StockLevel
 from domain.sales.services import MAX_QTY
 from handlers.core.context import Ctx
@@ -13,9 +14,10 @@ from handlers.core.errors import UserError
 from handlers.core.forms import END, Form, Step, start_form
 from handlers.core.jobs import Jobs
 from handlers.core.messages import Reply
-from handlers.core.registry import DEALER
+from handlers.core.registry import DEALER, SALES_STAFF
 from handlers.core.router import Router
 from handlers.sales.recording import product_label
+from handlers.sales.stock_views import dealer_stock, own_stock_text, pick_dealer
 
 
 def _read_stock_qty(text: str) -> int:
@@ -39,25 +41,10 @@ def _record(ctx: Ctx, sku: str, qty: int, as_of: date) -> Reply:
     )
 
 
-def _levels(ctx: Ctx) -> str:
-    levels = ctx.uow.stock.latest(ctx.require_dealer())
-    if not levels:
-        return ""
-    lines = [ctx.t("stock.title")]
-    lines += [
-        ctx.t(
-            "stock.line",
-            product=product_label(ctx, s.sku),
-            qty=ctx.t.number(s.qty),
-            day=ctx.t.date(s.as_of),
-        )
-        for s in levels
-    ]
-    return "\n".join(lines) + "\n\n"
-
-
 def stock(ctx: Ctx) -> Reply:
-    """Report stock on hand: SKU QTY [DATE]; without arguments, a guided form."""
+    """Report stock on hand: SKU QTY [DATE]; without arguments, your latest stock and a form."""
+    if ctx.actor.role is not Role.DEALER:
+        return dealer_stock(ctx, ctx.args[0]) if ctx.args else pick_dealer(ctx)
     if not ctx.args:
         return start_form(ctx, "stock")
     if len(ctx.args) < 2:
@@ -83,7 +70,7 @@ def stock(ctx: Ctx) -> Reply:
 def _ask_product(ctx: Ctx, data: dict) -> Reply:
     products = ctx.uow.catalog.products()[: inputs.MAX_BUTTONS]
     rows = inputs.choice_buttons([(f"{p.name} ({p.sku})", f"f:{p.sku}") for p in products])
-    return Reply(_levels(ctx) + ctx.t("stock.form.product"), rows)
+    return Reply(own_stock_text(ctx) + "\n\n" + ctx.t("stock.form.product"), rows)
 
 
 def _answer_product(ctx: Ctx, data: dict, value: str) -> str:
@@ -112,5 +99,7 @@ FORM = Form(
 
 
 def install(router: Router, jobs: Jobs) -> None:
-    router.command(stock, "stock", roles=DEALER, example="/stock A100 35", aliases=("库存",))
+    router.command(
+        stock, "stock", roles=DEALER | SALES_STAFF, example="/stock A100 35", aliases=("库存",)
+    )
     router.form(FORM)

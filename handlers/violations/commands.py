@@ -6,6 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from domain.decisions.model import DecisionKind, DecisionRecord
+from domain.identity.actors import Role
 from domain.sales.model import Penalty, Severity, ViolationId, ViolationStatus
 from domain.shared.record_ids import parse_record_id
 from domain.violations.decisions import (
@@ -22,10 +23,11 @@ from handlers.core.i18n import Translator
 from handlers.core.jobs import Jobs
 from handlers.core.messages import Button, Reply, button_rows
 from handlers.core.names import actor_name
-from handlers.core.registry import SALES_LEADS, SALES_STAFF, require
+from handlers.core.registry import DEALER, SALES_LEADS, SALES_STAFF, require
 from handlers.core.router import Router
 from handlers.decisions.receipts import history_lines, receipt, record
 from handlers.sales.recording import original_report, sale_named, violation_text
+from handlers.violations.own import own_violations
 from handlers.violations.penalties import (
     PENALTY_CONFIRMATION,
     book_back,
@@ -51,6 +53,8 @@ def _status(t: Translator, status: ViolationStatus) -> str:
 def violations(ctx: Ctx) -> Reply:
     """List violations of your region's dealers (add `open` for undecided ones)."""
     only_open = bool(ctx.args) and ctx.args[0].lower() in {"open", "待处理", "未处理"}
+    if ctx.actor.role is Role.DEALER:
+        return own_violations(ctx, only_open=only_open)
     statuses = (ViolationStatus.OPEN,) if only_open else None
     found = ctx.uow.violations.list(
         ctx.scoped_dealers(), statuses=statuses, limit=MAX_LISTED + 1, lines=ctx.actor.lines
@@ -233,7 +237,11 @@ def _undo(ctx: Ctx, decision: DecisionRecord, reversal: DecisionRecord) -> Reply
 
 def install(router: Router, jobs: Jobs) -> None:
     router.command(
-        violations, "violations", roles=SALES_STAFF, example="/violations open", aliases=("违规",)
+        violations,
+        "violations",
+        roles=SALES_STAFF | DEALER,
+        example="/violations open",
+        aliases=("违规", "我的违规"),
     )
     router.command(
         violation,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from sqlalchemy import Select, bindparam, select, update
+from sqlalchemy import Select, bindparam, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -216,3 +216,33 @@ class SqlSalesRepository:
         if limit is not None:
             q = q.limit(limit)
         return [_sale(*r) for r in self.s.execute(q)]
+
+    def qty_sold(
+        self,
+        dealers: Sequence[DealerCode] | None,
+        start: date,
+        end: date,
+        lines: Sequence[str] | None = None,
+    ) -> dict[tuple[DealerCode, Sku], int]:
+        # Summed by row ids first, codes joined to the sums after: grouping by the codes made
+        # SQLite sort every sale of the window by them, some 3x slower (bench/stock_views.py:
+        # 3.7 s against 1.0 s for 225,000 sales; the plain GROUP BY floor is within 1.2x).
+        sums = select(
+            SaleRow.dealer_id, SaleRow.product_id, func.sum(SaleRow.qty).label("qty")
+        ).where(
+            SaleRow.status == SaleStatus.CONFIRMED.value,
+            SaleRow.sold_on >= start,
+            SaleRow.sold_on <= end,
+        )
+        if dealers is not None:
+            codes = select(DealerRow.id).where(DealerRow.code.in_(list(dealers)))
+            sums = sums.where(SaleRow.dealer_id.in_(codes))
+        sums = sums.group_by(SaleRow.dealer_id, SaleRow.product_id).subquery()
+        q = (
+            select(DealerRow.code, ProductRow.sku, sums.c.qty)
+            .join(DealerRow, sums.c.dealer_id == DealerRow.id)
+            .join(ProductRow, sums.c.product_id == ProductRow.id)
+        )
+        if lines is not None:
+            q = q.where(ProductRow.line.in_(list(lines)))
+        return {(DealerCode(c), Sku(k)): int(n) for c, k, n in self.s.execute(q)}

@@ -124,6 +124,16 @@ class SqlViolationRepository:
         q = self._query().where(ViolationRow.sale_id == sale_id).order_by(ViolationRow.id)
         return [_violation(*r) for r in self.s.execute(q)]
 
+    def for_sales(self, sale_ids: Sequence[SaleId]) -> list[Violation]:
+        if not sale_ids:
+            return []
+        q = (
+            self._query()
+            .where(ViolationRow.sale_id.in_(list(sale_ids)))
+            .order_by(ViolationRow.sale_id, ViolationRow.id)
+        )
+        return [_violation(*r) for r in self.s.execute(q)]
+
     def settle_open(self, sale_id: SaleId, status: ViolationStatus) -> int:
         q = (
             update(ViolationRow)

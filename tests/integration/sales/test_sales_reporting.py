@@ -298,7 +298,9 @@ def test_managers_see_and_decide_only_their_regions_violations(
     assert "找不到违规记录" in boss.say(f"/violation {d002_violation} confirm")
     shanghai = linked(conv, uow_factory, clock, "sh", manager="M03")
     assert "D002" in shanghai.say("/violations")
-    assert "权限" in dealer.say("/violations")
+    own = dealer.say("/violations")  # a dealer's own violations only
+    assert "#2 " in own and "#1 " not in own and "瑞金医院" not in own
+    assert "权限" in dealer.say("/violation 2 confirm")
 
 
 def test_a_penalty_is_recorded_with_who_and_when_and_the_dealer_is_told(dealer, boss, uow_factory):

@@ -50,6 +50,7 @@ from storage.tickets.models import (
     TicketPhotoRow,
     TicketRow,
 )
+from storage.violations.models import HeldAlertRow
 
 __all__ = [
     "ApprovalDecisionRow",
@@ -62,6 +63,7 @@ __all__ = [
     "ContractRow",
     "DealerRow",
     "FormStateRow",
+    "HeldAlertRow",
     "InboundSeenRow",
     "InboxRow",
     "InviteAttemptRow",

@@ -24,6 +24,7 @@ from storage.core.outbox import SqlOutboxRepository
 from storage.core.rates import SqlRateRepository
 from storage.identity.invites import SqlInviteRepository
 from storage.identity.repository import SqlIdentityRepository
+from storage.identity.staff import SqlStaffDirectory
 from storage.policy.repository import SqlPolicyRepository
 from storage.promotions.repository import SqlPromotionRepository
 from storage.sales.drafts import SqlDraftRepository
@@ -31,6 +32,7 @@ from storage.sales.repository import SqlSalesRepository
 from storage.sales.stock import SqlStockRepository
 from storage.targets.repository import SqlTargetRepository
 from storage.tickets.repository import SqlTicketRepository
+from storage.violations.held import SqlHeldAlertRepository
 from storage.violations.repository import SqlViolationRepository
 
 
@@ -54,6 +56,8 @@ class SqlAlchemyUnitOfWork:
         self.stock = SqlStockRepository(s, self.sales.ids)
         self.drafts = SqlDraftRepository(s, self.sales.ids)
         self.violations = SqlViolationRepository(s, self.sales.ids)
+        self.held_alerts = SqlHeldAlertRepository(s)
+        self.staff = SqlStaffDirectory(s)
         self.targets = SqlTargetRepository(s)
         self.jobs = SqlJobRunRepository(s)
         self.recipients = SqlRecipientRepository(s, self.identities)

@@ -13,11 +13,12 @@ def install(router: Router, jobs: Jobs) -> None:
     """Add this context's commands, interpreters, forms, exporters and jobs, in help order."""
     # Imported here, not at the top: importing one module of the package (its package
     # runs first) must not import the whole context.
-    from handlers.violations import commands, digest, export
+    from handlers.violations import commands, digest, export, held
 
     for module in (
         commands,
         export,
         digest,
+        held,
     ):
         module.install(router, jobs)

@@ -26,6 +26,7 @@ from handlers.core.context import Ctx
 from handlers.core.errors import UserError
 from handlers.core.i18n import Translator
 from handlers.core.messages import Button, Reply, button_rows
+from handlers.core.names import staff_names
 from handlers.sales.scope import follows_sales
 
 
@@ -313,13 +314,6 @@ def managers_told_line(ctx: Ctx, told: int, held_for: tuple[Manager, ...] = ()) 
     if held_for:
         return ctx.t("notice.severe_held", names=staff_names(ctx.t, held_for))
     return ctx.t("notice.severe_nobody")
-
-
-def staff_names(t: Translator, managers: tuple[Manager, ...]) -> str:
-    """ "王经理（销售经理）、李总（管理员）" in the reader's language."""
-    return t("notice.list_separator").join(
-        t("notice.staff_name", name=m.name, role=t(f"role.{m.role.value}")) for m in managers
-    )
 
 
 def problem_key(problem: SaleProblem) -> str:

@@ -120,7 +120,7 @@ def transition(ctx: Ctx, ticket: Ticket, action: TicketAction, *, note: str = ""
     return moved.event
 
 
-def assign(ctx: Ctx, ticket: Ticket, agent_code: str | None) -> TicketEvent:
+def assign(ctx: Ctx, ticket: Ticket, agent_code: str | None) -> services.Assigned:
     code = ManagerCode(agent_code.upper()) if agent_code else ctx.actor.manager_code
     try:
         assigned = services.assign(
@@ -156,7 +156,7 @@ def assign(ctx: Ctx, ticket: Ticket, agent_code: str | None) -> TicketEvent:
                 _details(t, ticket),
             ),
         )
-    return event
+    return assigned
 
 
 def rate(ctx: Ctx, ticket: Ticket, rating: int) -> bool:

@@ -141,14 +141,13 @@ def violation(ctx: Ctx) -> Reply:
     )
     ctx.audit(f"violation.{decision.value}", f"#{v.id} {penalty or ''}")
     _tell_dealer(ctx, decided)
-    return Reply(
-        ctx.t(
-            "violation.recorded",
-            id=v.id,
-            status=_status(ctx.t, decided.status),
-            penalty=ctx.t(f"penalty.{penalty.value}") if penalty else "-",
-        )
+    recorded = ctx.t(
+        "violation.recorded",
+        id=v.id,
+        status=_status(ctx.t, decided.status),
+        penalty=ctx.t(f"penalty.{penalty.value}") if penalty else "-",
     )
+    return Reply(recorded + "\n" + sale_named(ctx, decided).text(ctx.t))
 
 
 def _tell_dealer(ctx: Ctx, v) -> None:

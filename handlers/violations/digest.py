@@ -47,7 +47,7 @@ def violation_digest(ctx: JobContext) -> None:
         return
     found += held
     held_ids = {v.id for v in held}
-    named = {v.id: sale_named(ctx, v) for v in held}  # the sale each names, for the reader
+    named = {v.id: sale_named(ctx, v) for v in found}  # the sale of each, named for the reader
     delivered: set = set()
     for manager in ctx.uow.recipients.managers():
         if manager.seat not in SALES_STAFF:
@@ -76,8 +76,8 @@ def violation_digest(ctx: JobContext) -> None:
                     line=violation_text(t, v),
                 )
                 if v.id in held_ids:
-                    line = t("notice.digest_held", line=line, sale=named[v.id].text(t))
-                lines.append(line)
+                    line = t("notice.digest_held", line=line)
+                lines.append(line + "\n  " + named[v.id].text(t))
             if len(mine) > LINES:
                 lines.append(t("jobs.violation_digest.more", count=len(mine) - LINES))
             return Reply("\n".join(lines))

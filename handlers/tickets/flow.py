@@ -18,6 +18,7 @@ from domain.tickets.model import (
 from domain.tickets.services import AssignRefused, Moved, RateProblem, RateRefused
 from handlers.core.context import Ctx
 from handlers.core.errors import UserError
+from handlers.core.examples import staff_example
 from handlers.core.i18n import Translator
 from handlers.core.messages import Button, Reply
 from handlers.core.scope import visible_dealers
@@ -136,7 +137,12 @@ def assign(ctx: Ctx, ticket: Ticket, agent_code: str | None) -> services.Assigne
         raise _refused(ctx, ticket, refused) from None
     except AssignRefused as refused:
         if refused.agent is None:
-            raise UserError("tickets.unknown_agent", code=(agent_code or "")[:40]) from None
+            raise UserError(
+                "tickets.unknown_agent",
+                code=(agent_code or "")[:40],
+                ticket=ticket.id,
+                example=staff_example(ctx),
+            ) from None
         raise UserError(
             "tickets.agent_outside_region", code=refused.agent.code, number=ticket.number
         ) from None

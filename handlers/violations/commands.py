@@ -14,6 +14,7 @@ from domain.violations.decisions import (
 )
 from handlers.core.context import Ctx
 from handlers.core.errors import UserError
+from handlers.core.examples import violation_example
 from handlers.core.i18n import Translator
 from handlers.core.jobs import Jobs
 from handlers.core.messages import Button, Reply, button_rows
@@ -103,7 +104,7 @@ def _details(ctx: Ctx, v) -> Reply:
 def violation(ctx: Ctx) -> Reply:
     """Decide a violation: ID confirm|dismiss|penalize PENALTY [note]."""
     if not ctx.args:
-        raise UserError("violation.usage")
+        raise UserError("violation.usage", id=violation_example(ctx))
     if len(ctx.args) > 1 and parse_decision(ctx.args[1]) is Decision.PENALIZE:
         require(ctx, "violation", "penalize")
     v = _visible(ctx, ctx.args[0])
@@ -111,7 +112,7 @@ def violation(ctx: Ctx) -> Reply:
         return _details(ctx, v)
     decision = parse_decision(ctx.args[1])
     if decision is None:
-        raise UserError("violation.usage")
+        raise UserError("violation.usage", id=violation_example(ctx))
     rest = list(ctx.args[2:])
     penalty = None
     if decision is Decision.PENALIZE:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from domain.catalog.model import Sku
 from domain.identity.scope import Scope
 from domain.sales.model import Severity, ViolationStatus
 from handlers.core.i18n import Translator
@@ -48,6 +49,7 @@ def violation_digest(ctx: JobContext) -> None:
     found += held
     held_ids = {v.id for v in held}
     named = {v.id: sale_named(ctx, v) for v in found}  # the sale of each, named for the reader
+    line_of = {v.id: product_line(ctx, v) for v in held}  # held ones may be outside the window
     delivered: set = set()
     for manager in ctx.uow.recipients.managers():
         if manager.seat not in SALES_STAFF:
@@ -57,7 +59,9 @@ def violation_digest(ctx: JobContext) -> None:
             mine = found
         elif manager.lines is not None and scope:  # the lines of the reported products
             on_lines = ctx.uow.violations.list(scope, start=start, end=end, lines=manager.lines)
-            ids = {v.id for v in on_lines}
+            ids = {v.id for v in on_lines} | {
+                v.id for v in held if v.dealer in set(scope) and line_of[v.id] in manager.lines
+            }
             mine = [v for v in found if v.id in ids]
         else:
             mine = [v for v in found if v.dealer in set(scope)]
@@ -86,6 +90,13 @@ def violation_digest(ctx: JobContext) -> None:
         ctx.notify(manager, f"{manager.manager_code}:{end.isoformat()}", build)
         delivered |= {v.id for v in mine[:LINES] if v.id in held_ids}
     ctx.uow.held_alerts.deliver(sorted(delivered), ctx.now)
+
+
+def product_line(ctx: JobContext, v) -> str | None:
+    """The product line of the sale a violation is about, from the report it keeps."""
+    sku = v.evidence.get("report", {}).get("sku")
+    product = ctx.uow.catalog.product(Sku(sku)) if sku else None
+    return product.line if product else None
 
 
 def install(router: Router, jobs: Jobs) -> None:

@@ -151,3 +151,22 @@ def test_in_english_the_receipt_names_whom_the_alert_waits_for(conv, uow_factory
     dealer.say("/lang en")
     answer = severe_sale(dealer)
     assert "queued for 王经理 (sales manager), 李总 (administrator)" in answer
+
+
+def test_a_product_line_manager_gets_a_held_alert_of_their_line_from_the_digest(
+    conv, uow_factory, clock
+):
+    dealer, _ = linked(conv, uow_factory, clock, "d1", dealer="D001")
+    severe_sale(dealer)  # A100: line IMG
+    with uow_factory() as uow:
+        sc = uow.session.scalar(select(RegionRow).where(RegionRow.code == "SC"))
+        for code, line in (("M06", "MON"), ("M07", "IMG")):
+            row = ManagerRow(code=code, name=code, role="product_line_manager", lines=line)
+            row.regions.append(ManagerRegionRow(region=sc))
+            uow.session.add(row)
+        uow.commit()
+    linked(conv, uow_factory, clock, "mon", manager="M06")
+    linked(conv, uow_factory, clock, "img", manager="M07")
+    clock.advance(hours=3)  # the violation is older than the digest's window
+    assert digest(uow_factory, clock).messages == 1
+    assert outbox_to(uow_factory, "mon") == [] and len(outbox_to(uow_factory, "img")) == 1

@@ -5,8 +5,10 @@ a dealer of their scope, a staff code of their regions."""
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
 from handlers.core.conversation import Conversation
+from storage.models import ManagerRegionRow, ManagerRow, RegionRow
 from tests.integration.tickets.test_tickets import file_complaint
 from tests.support import Chat, invite, seed_catalog
 
@@ -45,9 +47,15 @@ def test_a_managers_violation_usage_names_a_violation_they_can_see(conv, uow_fac
 
 
 def test_target_and_contacts_usage_name_a_dealer_of_the_managers_scope(conv, uow_factory, clock):
-    boss = linked(conv, uow_factory, clock, "m1", manager="M01")
-    assert "例如 /target set D001 2026-Q3" in boss.say("/target set D001")
-    assert "例如 /contacts D001；" in boss.say("/contacts D001 forget")
+    with uow_factory() as uow:  # a manager of Shanghai, whose one dealer is D002
+        sh = uow.session.scalar(select(RegionRow).where(RegionRow.code == "SH"))
+        row = ManagerRow(code="M04", name="陈经理", role="sales_manager")
+        row.regions.append(ManagerRegionRow(region=sh))
+        uow.session.add(row)
+        uow.commit()
+    boss = linked(conv, uow_factory, clock, "m4", manager="M04")
+    assert "例如 /target set D002 2026-Q3" in boss.say("/target set D002")
+    assert "例如 /contacts D002；" in boss.say("/contacts D002 forget")
 
 
 def test_an_unknown_assignee_gets_an_example_with_this_ticket_and_real_staff(

@@ -72,4 +72,5 @@ def test_in_english_roles_and_links_are_worded_in_english(conv, uow_factory, clo
 
 def test_a_dealer_may_not_list_staff(conv, uow_factory, clock):
     dealer = linked(conv, uow_factory, clock, "d1", dealer="D001")
-    assert "王经理" not in dealer.say("/staff")
+    answer = dealer.say("/staff")
+    assert "没有使用这个命令的权限（/staff）" in answer and "王经理" not in answer

@@ -90,6 +90,8 @@ def test_a_held_alert_decided_meanwhile_is_not_put_to_whoever_links(conv, uow_fa
         uow.commit()
     _, welcome = linked(conv, uow_factory, clock, "m1", manager="M01")
     assert "等您处理" not in welcome and outbox_to(uow_factory, "m1") == []
+    with uow_factory() as uow:  # nothing is owed any more, to anyone
+        assert uow.held_alerts.undelivered() == []
 
 
 def test_the_digest_carries_a_held_alert_until_a_manager_has_it(conv, uow_factory, clock):

@@ -52,6 +52,7 @@ from storage.tickets.models import (
     TicketPhotoRow,
     TicketRow,
 )
+from storage.violations.models import HeldAlertRow
 
 __all__ = [
     "ApprovalDecisionRow",
@@ -66,6 +67,7 @@ __all__ = [
     "DecisionRow",
     "DepositEntryRow",
     "FormStateRow",
+    "HeldAlertRow",
     "InboundSeenRow",
     "InboxRow",
     "InviteAttemptRow",

@@ -26,6 +26,7 @@ from storage.decisions.repository import SqlDecisionRepository
 from storage.deposits.repository import SqlDepositRepository
 from storage.identity.invites import SqlInviteRepository
 from storage.identity.repository import SqlIdentityRepository
+from storage.identity.staff import SqlStaffDirectory
 from storage.policy.repository import SqlPolicyRepository
 from storage.promotions.repository import SqlPromotionRepository
 from storage.sales.drafts import SqlDraftRepository
@@ -33,6 +34,7 @@ from storage.sales.repository import SqlSalesRepository
 from storage.sales.stock import SqlStockRepository
 from storage.targets.repository import SqlTargetRepository
 from storage.tickets.repository import SqlTicketRepository
+from storage.violations.held import SqlHeldAlertRepository
 from storage.violations.repository import SqlViolationRepository
 
 
@@ -56,6 +58,8 @@ class SqlAlchemyUnitOfWork:
         self.stock = SqlStockRepository(s, self.sales.ids)
         self.drafts = SqlDraftRepository(s, self.sales.ids)
         self.violations = SqlViolationRepository(s, self.sales.ids)
+        self.held_alerts = SqlHeldAlertRepository(s)
+        self.staff = SqlStaffDirectory(s)
         self.targets = SqlTargetRepository(s)
         self.jobs = SqlJobRunRepository(s)
         self.recipients = SqlRecipientRepository(s, self.identities)

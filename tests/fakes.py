@@ -24,6 +24,7 @@ from domain.catalog.model import (
 )
 from domain.catalog.territory import RegionTree
 from domain.identity.actors import Actor, Invite, InviteAlreadyUsed
+from domain.identity.staff import StaffMember
 from domain.shared.outbox import OutboxItem, OutboxStatus, OutgoingMessage
 from domain.shared.ports import Arrival, AuditEntry, DuplicateUpdate, FormState
 
@@ -45,6 +46,8 @@ class Store:
     seen: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     audit: list[AuditEntry] = field(default_factory=list)
     outbox: list[OutboxItem] = field(default_factory=list)
+    # (violation id, manager code) -> when delivered (None: still held)
+    held: dict[tuple[int, ManagerCode], datetime | None] = field(default_factory=dict)
 
 
 class FakeCatalog:
@@ -259,6 +262,37 @@ class FakeOutbox:
         return [i for i in reversed(self.s.outbox) if status is None or i.status is status][:limit]
 
 
+class FakeStaff:
+    def __init__(self, s: Store) -> None:
+        self.s = s
+
+    def members(self) -> list[StaffMember]:
+        linked = {a.manager_code for a in self.s.identities.values() if a.manager_code}
+        return [StaffMember(m, m.code in linked) for _, m in sorted(self.s.managers.items())]
+
+
+class FakeHeldAlerts:
+    def __init__(self, s: Store) -> None:
+        self.s = s
+
+    def hold(self, violation, managers, now: datetime) -> None:
+        for code in managers:
+            self.s.held.setdefault((violation, code), None)
+
+    def waiting_for(self, manager: ManagerCode) -> list:
+        waiting = set(self.undelivered())
+        return sorted(v for (v, m) in self.s.held if m == manager and v in waiting)
+
+    def undelivered(self) -> list:
+        delivered = {v for (v, _), at in self.s.held.items() if at is not None}
+        return sorted({v for (v, _) in self.s.held} - delivered)
+
+    def deliver(self, violations, now: datetime) -> None:
+        for key, at in self.s.held.items():
+            if key[0] in violations and at is None:
+                self.s.held[key] = now
+
+
 class FakeUnitOfWork:
     """A transaction over a Store: work happens on a copy that `commit` makes the truth."""
 
@@ -279,6 +313,8 @@ class FakeUnitOfWork:
         self.inbound = FakeInbound(work)
         self.audit = FakeAudit(work)
         self.outbox = FakeOutbox(work)
+        self.staff = FakeStaff(work)
+        self.held_alerts = FakeHeldAlerts(work)
 
     def __exit__(self, *exc: object) -> None:
         self.rollback()

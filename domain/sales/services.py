@@ -9,8 +9,9 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
 
-from domain.catalog.model import Product, ProductLine, Terminal
+from domain.catalog.model import Manager, Product, ProductLine, Terminal
 from domain.identity.actors import Actor
+from domain.identity.staff import staff_over
 from domain.sales.model import (
     Breach,
     DuplicateSale,
@@ -75,6 +76,8 @@ class RecordedSale:
     exception_id: int | None = None  # the price exception the sale was made under
     # How many managers were told at once of its severe violations (the receipt says so).
     managers_told: int = 0
+    # When nobody could be told: the managers its severe alerts are held for until one links.
+    held_for: tuple[Manager, ...] = ()
 
 
 def gather_facts(uow: UnitOfWork, draft: SaleDraft) -> SaleFacts:
@@ -208,6 +211,9 @@ class SevereAlerts:
     deciders: tuple[tuple[Actor, Violation], ...]
     # Managers of the region sold into (窜货), for information only.
     onlookers: tuple[tuple[Actor, Violation], ...]
+    # When none of the deciders has a chat account: the managers (admins too) the alert is
+    # held for until one of them links.
+    held_for: tuple[Manager, ...] = ()
 
 
 def severe_alerts(
@@ -240,7 +246,16 @@ def severe_alerts(
             if m.identity_id not in told and follows(m, line)
             for v in crossing
         )
-    return SevereAlerts(sale, name, terminal, deciders, onlookers)
+    held_for: tuple[Manager, ...] = ()
+    if not managers:
+        regions = uow.catalog.dealer_regions(sale.dealer)
+        tree = uow.catalog.region_tree()
+        held_for = tuple(
+            m.manager
+            for m in staff_over(uow.staff.members(), regions, tree)
+            if not m.linked and follows(m.seat, line)
+        )
+    return SevereAlerts(sale, name, terminal, deciders, onlookers, held_for)
 
 
 class EditProblem(StrEnum):

@@ -27,6 +27,7 @@ from domain.catalog.territory import RegionTree
 from domain.decisions.model import DecisionRepository
 from domain.deposits.model import DepositRepository
 from domain.identity.actors import Actor, Contact, Invite
+from domain.identity.staff import StaffDirectory
 from domain.policy.model import PolicyRepository
 from domain.promotions.model import PromotionRepository
 from domain.sales.model import (
@@ -41,6 +42,7 @@ from domain.shared.outbox import FailedDelivery, OutboxItem, OutboxStatus, Outgo
 from domain.shared.rates import RateRepository
 from domain.targets.ports import TargetRepository
 from domain.tickets.model import TicketRepository
+from domain.violations.held import HeldAlertRepository
 
 
 class CatalogRepository(Protocol):
@@ -276,6 +278,8 @@ class UnitOfWork(Protocol):
     stock: StockRepository
     drafts: DraftRepository
     violations: ViolationRepository
+    held_alerts: HeldAlertRepository
+    staff: StaffDirectory
     targets: TargetRepository
     jobs: JobRunRepository
     recipients: RecipientRepository

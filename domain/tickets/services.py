@@ -12,6 +12,7 @@ from enum import StrEnum
 
 from domain.catalog.model import Manager, ManagerCode, ManagerRole
 from domain.identity.actors import Actor
+from domain.identity.staff import staff_over
 from domain.shared.ports import UnitOfWork
 from domain.tickets.lifecycle import apply
 from domain.tickets.model import (
@@ -90,6 +91,10 @@ class Assigned:
     moved: Moved
     agent: Manager
     agent_contacts: tuple[Actor, ...]  # the agent's chats, unless they took it themselves
+    # When the agent has no chat account (nobody will tell them): linked staff of their
+    # role over the dealer's regions, else anyone linked who works tickets there.
+    unreachable: bool = False  # given by someone else to an agent nobody can tell
+    reachable: tuple[Manager, ...] = ()
 
 
 def assign(
@@ -124,8 +129,33 @@ def assign(
         note=agent.code,
         assignee=agent.code,
     )
-    contacts = uow.tickets.manager_contacts(agent.code) if agent.code != by else []
-    return Assigned(moved, agent, tuple(contacts))
+    if agent.code == by:
+        return Assigned(moved, agent, ())
+    contacts = uow.tickets.manager_contacts(agent.code)
+    if contacts:
+        return Assigned(moved, agent, tuple(contacts))
+    return Assigned(
+        moved, agent, (), unreachable=True, reachable=reachable_instead(uow, ticket, agent, by)
+    )
+
+
+WORKS_TICKETS = frozenset({ManagerRole.SERVICE_AGENT, ManagerRole.SALES_MANAGER})
+
+
+def reachable_instead(
+    uow: UnitOfWork, ticket: Ticket, agent: Manager, by: ManagerCode | None
+) -> tuple[Manager, ...]:
+    """Whom a ticket given to `agent` (who has no chat account) could go to instead: linked
+    staff of the agent's role over the dealer's regions, else linked staff who work tickets
+    there (service agents, sales managers); never the assigner, who may take it outright."""
+    tree = uow.catalog.region_tree()
+    regions = uow.catalog.dealer_regions(ticket.dealer_code)
+    linked = [m for m in uow.staff.members() if m.linked and m.code not in (agent.code, by)]
+    for roles in (frozenset({agent.role}), WORKS_TICKETS):
+        found = staff_over(linked, regions, tree, roles=roles)
+        if found:
+            return tuple(m.manager for m in found)
+    return ()
 
 
 class RateProblem(StrEnum):

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from domain.catalog.model import DealerCode, ManagerCode
+from domain.catalog.model import DealerCode, Manager, ManagerCode
 from handlers.core.context import Ctx
+from handlers.core.i18n import Translator
 
 
 def actor_name(ctx: Ctx, label: str) -> str:
@@ -18,3 +19,10 @@ def actor_name(ctx: Ctx, label: str) -> str:
     else:
         return label
     return f"{person.name} ({code})" if person else code
+
+
+def staff_names(t: Translator, managers: tuple[Manager, ...]) -> str:
+    """ "王经理（销售经理）、李总（管理员）" in the reader's language."""
+    return t("notice.list_separator").join(
+        t("notice.staff_name", name=m.name, role=t(f"role.{m.role.value}")) for m in managers
+    )

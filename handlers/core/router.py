@@ -68,6 +68,7 @@ class Router:
     forms: dict[str, Any] = field(default_factory=dict)  # name -> handlers.core.forms.Form
     file_steps: dict[tuple[str, str], Handler] = field(default_factory=dict)
     cancel_hooks: list[Handler] = field(default_factory=list)
+    link_hooks: list[Handler] = field(default_factory=list)
     exporters: dict[str, Exporter] = field(default_factory=dict)
     # What a decided approval request of a kind does (grant the exception, add the terminal,
     # move the deposit): kind -> (Ctx, Request, DecisionRecord) -> a line for the replies.
@@ -143,6 +144,11 @@ class Router:
     def cancel_hook(self, func: Handler) -> None:
         """Something a user may have in progress outside a form; `cancel` ends it too."""
         self.cancel_hooks.append(func)
+
+    def link_hook(self, func: Handler) -> None:
+        """Something owed to a chat account the moment it links (`func(ctx)`, the new actor
+        in `ctx.actor`): returns a line to add to the welcome, or None."""
+        self.link_hooks.append(func)
 
     def exporter(
         self, func: Handler, kind: str, *, label_key: str, default_period: Any = None

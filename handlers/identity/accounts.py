@@ -12,6 +12,7 @@ from domain.identity.unlinking import unlink as unlink_account
 from handlers.catalog.people import visible_dealer
 from handlers.core.context import Ctx
 from handlers.core.errors import UserError
+from handlers.core.examples import dealer_example
 from handlers.core.jobs import Jobs
 from handlers.core.messages import MAX_PAYLOAD_BYTES, Button, Reply, button_rows
 from handlers.core.registry import LINKED, SALES_LEADS
@@ -78,12 +79,12 @@ def unlink(ctx: Ctx) -> Reply:
 def contacts(ctx: Ctx) -> Reply:
     """The chat accounts linked to a dealer of yours, each with an unlink button."""
     if not ctx.args:
-        raise UserError("contacts.usage")
+        raise UserError("contacts.usage", dealer=dealer_example(ctx))
     dealer = visible_dealer(ctx, ctx.args[0])
     if len(ctx.args) == 1:
         return _listing(ctx, dealer.code, dealer.name)
     if ctx.args[1].lower() not in ("unlink", "解绑") or len(ctx.args) < 3:
-        raise UserError("contacts.usage")
+        raise UserError("contacts.usage", dealer=dealer_example(ctx))
     raw = ctx.args[2]
     contact = ctx.uow.identities.contact(int(raw)) if raw.isdecimal() else None
     if contact is None or contact.dealer_code != dealer.code:

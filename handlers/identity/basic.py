@@ -52,7 +52,8 @@ def start(ctx: Ctx) -> Reply:
     except InviteAlreadyUsed:  # someone else redeemed it a moment ago
         raise UserError("start.used") from None
     ctx.audit("link", invite.dealer_code or invite.manager_code or "")
-    return Reply(_whoami(ctx) + "\n" + ctx.t("start.next"))
+    owed = [line for hook in ctx.router.link_hooks if (line := hook(ctx))]
+    return Reply("\n".join([_whoami(ctx), ctx.t("start.next"), *owed]))
 
 
 def help_(ctx: Ctx) -> Reply:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
 
-from domain.catalog.model import Sku, Terminal, TerminalCode
+from domain.catalog.model import Manager, Sku, Terminal, TerminalCode
 from domain.sales.model import SaleDraft, SaleId, Severity, Violation
 from domain.sales.services import (
     Doubt,
@@ -26,6 +26,7 @@ from handlers.core.context import Ctx
 from handlers.core.errors import UserError
 from handlers.core.i18n import Translator
 from handlers.core.messages import Button, Reply, button_rows
+from handlers.core.names import staff_names
 from handlers.sales.scope import follows_sales
 
 
@@ -151,7 +152,7 @@ def receipt(ctx: Ctx, recorded: RecordedSale) -> Reply:
         lines += ["• " + violation_text(ctx.t, v) for v in recorded.violations]
         severe = any(v.severity is Severity.SEVERE for v in recorded.violations)
         if severe and not recorded.duplicate:  # a duplicate told nobody again
-            lines.append(managers_told_line(ctx, recorded.managers_told))
+            lines.append(managers_told_line(ctx, recorded.managers_told, recorded.held_for))
     else:
         lines.append(ctx.t("sale.clean"))
     if recorded.exception_id is not None:
@@ -161,14 +162,15 @@ def receipt(ctx: Ctx, recorded: RecordedSale) -> Reply:
     return Reply("\n".join(lines))
 
 
-def _decide(t: Translator, alerts: SevereAlerts, v: Violation, named: SaleNamed) -> Reply:
-    sale = alerts.sale
+def decide_card(t: Translator, v: Violation, dealer_name: str, named: SaleNamed) -> Reply:
+    """A severe violation put to a manager who decides it: what, whose, which sale, and
+    Confirm/Dismiss."""
     text = t(
         "violation.alert",
         id=v.id,
-        dealer=sale.dealer,
-        name=alerts.dealer_name,
-        sale=sale.id,
+        dealer=v.dealer,
+        name=dealer_name,
+        sale=v.sale_id,
         line=violation_text(t, v),
     )
     text += "\n" + named.text(t)
@@ -198,19 +200,25 @@ def _inform(t: Translator, alerts: SevereAlerts, terminal: Terminal, named: Sale
     return Reply(told + "\n" + named.text(t))
 
 
-def alert_severe(ctx: Ctx, recorded: RecordedSale) -> int:
+def alert_severe(ctx: Ctx, recorded: RecordedSale) -> RecordedSale:
     """Severe violations go to the managers of the dealer's region through the outbox now
-    (and, for a sale into another region, to that region's managers to know); returns how
-    many of the dealer's managers were told."""
+    (and, for a sale into another region, to that region's managers to know). When none of
+    them has a chat account, the alerts are held for the region's managers and admins until
+    one links. Returns `recorded` with how many were told, or for whom the alerts wait."""
     alerts = severe_alerts(ctx.uow, recorded, follows_sales)
     if alerts is None:
-        return 0
+        return recorded
+    if alerts.held_for:
+        codes = [m.code for m in alerts.held_for]
+        for v in recorded.violations:
+            if v.severity is Severity.SEVERE:
+                ctx.uow.held_alerts.hold(v.id, codes, ctx.now)
     for manager, v in alerts.deciders:
         named = sale_named(ctx, v)
         ctx.notify(
             manager,
             f"violation:{v.id}:severe",
-            lambda t, v=v, named=named: _decide(t, alerts, v, named),
+            lambda t, v=v, named=named: decide_card(t, v, alerts.dealer_name, named),
         )
     terminal = alerts.terminal
     for manager, v in alerts.onlookers if terminal else ():
@@ -220,7 +228,8 @@ def alert_severe(ctx: Ctx, recorded: RecordedSale) -> int:
             f"violation:{v.id}:territory",
             lambda t, named=named: _inform(t, alerts, terminal, named),
         )
-    return len({manager.identity_id for manager, _ in alerts.deciders})
+    told = len({manager.identity_id for manager, _ in alerts.deciders})
+    return replace(recorded, managers_told=told, held_for=alerts.held_for)
 
 
 UNKNOWN = frozenset({SaleProblem.UNKNOWN_PRODUCT, SaleProblem.UNKNOWN_TERMINAL})
@@ -257,7 +266,7 @@ def record(
         if pass_unknown and err.problem in UNKNOWN:
             raise
         raise UserError(problem_key(err.problem), max_days=366) from err
-    return replace(recorded, managers_told=alert_severe(ctx, recorded))
+    return alert_severe(ctx, recorded)
 
 
 def doubt_reply(ctx: Ctx, doubts: list[Doubt], sure: str, swap: str, *rest: Button) -> Reply:
@@ -297,12 +306,14 @@ def swapped(data: dict) -> dict:
     return {**data, "qty": int(Decimal(data["price"])), "price": str(Decimal(data["qty"]))}
 
 
-def managers_told_line(ctx: Ctx, told: int) -> str:
-    """The receipt's word on a severe violation: how many managers heard of it, or that none
-    is linked yet (the violation still waits in /violations for whoever links)."""
+def managers_told_line(ctx: Ctx, told: int, held_for: tuple[Manager, ...] = ()) -> str:
+    """The receipt's word on a severe violation: how many managers heard of it, or for whom
+    it is held until they link, or that the region has no manager at all."""
     if told:
         return ctx.t("sale.managers_told", count=told)
-    return ctx.t("sale.no_manager_told")
+    if held_for:
+        return ctx.t("notice.severe_held", names=staff_names(ctx.t, held_for))
+    return ctx.t("notice.severe_nobody")
 
 
 def problem_key(problem: SaleProblem) -> str:

@@ -10,6 +10,7 @@ from domain.sales.model import SaleDraft, SaleKind
 from domain.sales.services import SaleDoubted, SaleRejected
 from handlers.core.context import Ctx
 from handlers.core.errors import UserError
+from handlers.core.examples import report_example
 from handlers.core.forms import start_form
 from handlers.core.jobs import Jobs
 from handlers.core.messages import Reply
@@ -66,7 +67,7 @@ def report(ctx: Ctx) -> Reply:
     if len(words) > 3 and inputs.looks_like_day(words[-1]):
         day = inputs.read_day(words.pop(), ctx.today)
     if len(words) < 3:
-        raise UserError("sale.usage")
+        raise UserError("sale.usage", example=report_example(ctx, dealer))
     sku_text, qty_text, price_text, terminal_text = _split(words)
     qty, price = inputs.read_qty(qty_text), inputs.read_price(price_text)
     data = {

@@ -11,6 +11,7 @@ from domain.sales.model import StockLevel
 from domain.sales.services import MAX_QTY
 from handlers.core.context import Ctx
 from handlers.core.errors import UserError
+from handlers.core.examples import product_example
 from handlers.core.forms import END, Form, Step, start_form
 from handlers.core.jobs import Jobs
 from handlers.core.messages import Reply
@@ -48,7 +49,7 @@ def stock(ctx: Ctx) -> Reply:
     if not ctx.args:
         return start_form(ctx, "stock")
     if len(ctx.args) < 2:
-        raise UserError("stock.usage")
+        raise UserError("stock.usage", sku=product_example(ctx, ctx.require_dealer()))
     qty = _read_stock_qty(ctx.args[1])
     as_of = inputs.read_day(ctx.args[2], ctx.today) if len(ctx.args) > 2 else ctx.today
     if as_of > ctx.today:

@@ -134,7 +134,8 @@ def sales_sheet(ctx: Ctx) -> Reply | None:
             lines.append(ctx.t("upload.more_violations", count=len(listed) - MAX_LISTED))
         if any(v.severity is Severity.SEVERE for v in violations):
             told = max((r.managers_told for r in recorded), default=0)
-            lines.append(managers_told_line(ctx, told))
+            held = next((r.held_for for r in recorded if r.held_for), ())
+            lines.append(managers_told_line(ctx, told, held))
     else:
         lines.append(ctx.t("upload.clean"))
     ctx.audit("sales.uploaded", f"{upload.filename} rows={len(recorded)}")

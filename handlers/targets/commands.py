@@ -12,6 +12,7 @@ from domain.targets.model import TargetSource
 from domain.targets.resolution import periods_containing
 from handlers.core.context import Ctx
 from handlers.core.errors import UserError
+from handlers.core.examples import dealer_example
 from handlers.core.i18n import Translator
 from handlers.core.jobs import Jobs
 from handlers.core.messages import Attachment, Button, Reply, button_rows
@@ -87,7 +88,7 @@ def dealer_progress(ctx: Ctx, code: DealerCode, asked: Period | None) -> Reply:
 
 def set_target(ctx: Ctx, args: tuple[str, ...]) -> Reply:
     if len(args) != 3:
-        raise UserError("target.set_usage")
+        raise UserError("target.set_usage", dealer=dealer_example(ctx))
     code, period_text, amount_text = DealerCode(args[0].upper()), args[1], args[2]
     ctx.check_dealer(code)
     period = _period(period_text)

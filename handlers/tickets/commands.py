@@ -20,7 +20,7 @@ from handlers.core.exports import period_window
 from handlers.core.forms import start_form
 from handlers.core.jobs import Jobs
 from handlers.core.messages import Attachment, Button, Reply, button_rows
-from handlers.core.names import actor_name
+from handlers.core.names import actor_name, staff_names
 from handlers.core.registry import DEALER, SERVICE
 from handlers.core.router import Router
 from handlers.tickets.flow import assign, load_ticket, manager_scope, rate, transition
@@ -87,7 +87,9 @@ def ticket(ctx: Ctx) -> Reply | list[Reply]:
     if action is None or ctx.actor.role is not Role.MANAGER:
         raise UserError("tickets.ticket_usage")
     if action is TicketAction.ASSIGN:
-        assign(ctx, found, rest.split()[0] if rest else None)
+        assigned = assign(ctx, found, rest.split()[0] if rest else None)
+        if assigned.unreachable:
+            return unreachable_warning(ctx, found, assigned)
     elif action is TicketAction.RESOLVE:
         if not rest:
             raise UserError("tickets.resolve_needs_note", id=found.id)
@@ -102,6 +104,32 @@ def ticket(ctx: Ctx) -> Reply | list[Reply]:
         ),
         _action_buttons(ctx, found),
     )
+
+
+def unreachable_warning(ctx: Ctx, found: Ticket, assigned) -> Reply:
+    """Assigned, but to someone with no chat account: say so, and offer whoever could be
+    told instead (a button each reassigns)."""
+    agent = assigned.agent
+    lines = [
+        ctx.t(
+            "tickets.done.assign",
+            number=found.number,
+            assignee=f"{agent.name} ({agent.code})",
+        ),
+        ctx.t("notice.agent_unlinked", name=agent.name, code=agent.code),
+    ]
+    if not assigned.reachable:
+        lines.append(ctx.t("notice.agent_nobody_linked", code=agent.code))
+        return Reply("\n".join(lines))
+    lines.append(ctx.t("notice.agent_reachable"))
+    buttons = [
+        Button(
+            ctx.t("notice.reassign_to", name=staff_names(ctx.t, (m,))),
+            f"c:ticket {found.id} assign {m.code}",
+        )
+        for m in assigned.reachable[:6]
+    ]
+    return Reply("\n".join(lines), button_rows(buttons))
 
 
 def _rate(ctx: Ctx, found: Ticket, value: str) -> Reply:

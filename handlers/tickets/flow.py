@@ -18,6 +18,7 @@ from domain.tickets.model import (
 from domain.tickets.services import AssignRefused, Moved, RateProblem, RateRefused
 from handlers.core.context import Ctx
 from handlers.core.errors import UserError
+from handlers.core.examples import staff_example
 from handlers.core.i18n import Translator
 from handlers.core.messages import Button, Reply
 from handlers.core.scope import visible_dealers
@@ -120,7 +121,7 @@ def transition(ctx: Ctx, ticket: Ticket, action: TicketAction, *, note: str = ""
     return moved.event
 
 
-def assign(ctx: Ctx, ticket: Ticket, agent_code: str | None) -> TicketEvent:
+def assign(ctx: Ctx, ticket: Ticket, agent_code: str | None) -> services.Assigned:
     code = ManagerCode(agent_code.upper()) if agent_code else ctx.actor.manager_code
     try:
         assigned = services.assign(
@@ -136,7 +137,12 @@ def assign(ctx: Ctx, ticket: Ticket, agent_code: str | None) -> TicketEvent:
         raise _refused(ctx, ticket, refused) from None
     except AssignRefused as refused:
         if refused.agent is None:
-            raise UserError("tickets.unknown_agent", code=(agent_code or "")[:40]) from None
+            raise UserError(
+                "tickets.unknown_agent",
+                code=(agent_code or "")[:40],
+                ticket=ticket.id,
+                example=staff_example(ctx),
+            ) from None
         raise UserError(
             "tickets.agent_outside_region", code=refused.agent.code, number=ticket.number
         ) from None
@@ -156,7 +162,7 @@ def assign(ctx: Ctx, ticket: Ticket, agent_code: str | None) -> TicketEvent:
                 _details(t, ticket),
             ),
         )
-    return event
+    return assigned
 
 
 def rate(ctx: Ctx, ticket: Ticket, rating: int) -> bool:

@@ -13,7 +13,7 @@ def install(router: Router, jobs: Jobs) -> None:
     """Add this context's commands, interpreters, forms, exporters and jobs, in help order."""
     # Imported here, not at the top: importing one module of the package (its package
     # runs first) must not import the whole context.
-    from handlers.violations import appeals, commands, digest, export, own
+    from handlers.violations import appeals, commands, digest, export, held, own
 
     for module in (
         commands,
@@ -21,5 +21,6 @@ def install(router: Router, jobs: Jobs) -> None:
         appeals,
         export,
         digest,
+        held,
     ):
         module.install(router, jobs)

@@ -19,6 +19,7 @@ from domain.violations.decisions import (
 from handlers.core.confirm import ask_to_confirm, confirmation
 from handlers.core.context import Ctx
 from handlers.core.errors import UserError
+from handlers.core.examples import violation_example
 from handlers.core.i18n import Translator
 from handlers.core.jobs import Jobs
 from handlers.core.messages import Button, Reply, button_rows
@@ -128,7 +129,7 @@ def _details(ctx: Ctx, v) -> Reply:
 def violation(ctx: Ctx) -> Reply:
     """Decide a violation: ID confirm|dismiss|penalize PENALTY [note]."""
     if not ctx.args:
-        raise UserError("violation.usage")
+        raise UserError("violation.usage", id=violation_example(ctx))
     if len(ctx.args) > 1 and parse_decision(ctx.args[1]) is Decision.PENALIZE:
         require(ctx, "violation", "penalize")
     v = _visible(ctx, ctx.args[0])
@@ -136,7 +137,7 @@ def violation(ctx: Ctx) -> Reply:
         return _details(ctx, v)
     decision = parse_decision(ctx.args[1])
     if decision is None:
-        raise UserError("violation.usage")
+        raise UserError("violation.usage", id=violation_example(ctx))
     rest = list(ctx.args[2:])
     if not may_decide(v.status, decision):
         raise UserError("violation.already_decided", id=v.id, status=_status(ctx.t, v.status))
@@ -159,6 +160,7 @@ def _decide(ctx: Ctx, v, decision: Decision, note: str) -> Reply:
     ctx.audit(f"violation.{decision.value}", f"#{v.id}")
     tell_dealer(ctx, decided)
     text = ctx.t("violation.recorded", id=v.id, status=_status(ctx.t, decided.status), penalty="-")
+    text += "\n" + sale_named(ctx, decided).text(ctx.t)
     if decision is not Decision.DISMISS:
         return Reply(text)
     decision_record = record(ctx, DecisionKind.VIOLATION_DISMISS, v.id, note, was_before(v))

@@ -7,7 +7,7 @@ Confirm has the dedupe key `draft:<id>`, so a second tap finds it instead of a s
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import handlers.sales.inputs as inputs
 from domain.catalog.model import DealerCode, Sku, TerminalCode
@@ -45,6 +45,8 @@ from handlers.sales.recording import (
 )
 
 DRAFT_TTL = timedelta(hours=24)
+AWAITING = "awaiting_terminal"  # its terminal is proposed: the draft waits for the decision
+PROPOSAL_FORM = "terminal_proposal"
 
 
 def _match(
@@ -139,11 +141,17 @@ def _next_question(ctx: Ctx, draft_id: int, data: dict) -> Reply:
             lambda k: terminal_label(ctx, k) + ("" if k in own else ctx.t("sale.terminal.outside")),
             lambda k: f"c:draft {draft_id} terminal {k}",
             (
-                Button(ctx.t("sale.button.unlisted"), f"c:draft {draft_id} unlisted"),
+                Button(ctx.t("terminalproposal.button.propose"), f"c:draft {draft_id} unlisted"),
                 Button(ctx.t("sale.button.cancel"), f"c:draft {draft_id} cancel"),
             ),
         )
-    sale = draft_from(ctx, data)
+    return confirm_card(ctx, draft_id, data)
+
+
+def confirm_card(ctx: Ctx, draft_id: int, data: dict, dealer: DealerCode | None = None) -> Reply:
+    """The draft as it would be recorded, what the checks will say, and Confirm / Edit /
+    Cancel (`dealer` when the reader is not the dealer's own chat)."""
+    sale = draft_from(ctx, data, dealer)
     summary = describe_draft(ctx, sale)
     notes = [ctx.t("draft.from_total")] if data.get("from_total") else []
     note = "".join("\n" + line for line in [*notes, *preview_lines(ctx, sale)])
@@ -179,7 +187,9 @@ def draft_cmd(ctx: Ctx) -> Reply:
         raise UserError("draft.already_recorded", id=already.id)
     if data.get("state") == "cancelled":
         raise UserError("draft.cancelled_before")
-    if ctx.now - draft.created_at > DRAFT_TTL:
+    if data.get("state") == AWAITING and action != "cancel":
+        raise UserError("terminalproposal.draft_waiting", id=draft.id, request=data["proposal"])
+    if ctx.now - started(draft) > DRAFT_TTL:
         raise UserError("draft.expired")
     if action in ("sku", "terminal") and len(ctx.args) > 2:
         found = (inputs.resolve_product if action == "sku" else inputs.resolve_terminal)(
@@ -206,14 +216,7 @@ def draft_cmd(ctx: Ctx) -> Reply:
     if action == "unlisted":
         data["terminal"] = None
         ctx.uow.drafts.update(draft.id, data)
-        return Reply(
-            ctx.t(
-                "draft.terminal_unlisted",
-                id=draft.id,
-                query=(data.get("terminal_hint") or "?")[:40],
-                summary=describe_unfinished(ctx, data),
-            )
-        )
+        return propose_terminal(ctx, draft.id, data)
     if action == "swap":
         data = swapped(data)
         ctx.uow.drafts.update(draft.id, data)
@@ -226,6 +229,24 @@ def draft_cmd(ctx: Ctx) -> Reply:
             ctx.uow.drafts.update(draft.id, data)
         return confirm_draft(ctx, draft.id, data)
     raise UserError("draft.usage")
+
+
+def started(draft: Draft) -> datetime:
+    """When the draft's time to be confirmed began: made, or resumed after its terminal
+    was proposed and decided."""
+    resumed = draft.data.get("resumed_at")
+    return datetime.fromisoformat(resumed) if resumed else draft.created_at
+
+
+def propose_terminal(ctx: Ctx, draft_id: int, data: dict) -> Reply:
+    """申请新增终端: the proposal form (handlers.approvals.terminal_proposals), prefilled
+    with the name the dealer wrote."""
+    start = {
+        "draft": draft_id,
+        "name": (data.get("terminal_hint") or "")[:200],
+        "summary": describe_unfinished(ctx, data),
+    }
+    return start_form(ctx, PROPOSAL_FORM, start)
 
 
 def ask_for_terminal(ctx: Ctx, data: dict, options: tuple[str, ...], hint: str) -> Reply:

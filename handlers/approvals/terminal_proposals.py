@@ -276,7 +276,8 @@ def _approved(ctx: Ctx, request: Request):
     dealer = DealerCode(request.dealer) if request.dealer else None
 
     def follow_up(t: Translator) -> Reply:
-        text = [t("terminalproposal.added_for_dealer", name=terminal.name, code=terminal.code)]
+        key = "terminalproposal.added_for_dealer" if resumed else "terminalproposal.added_no_draft"
+        text = [t(key, name=terminal.name, code=terminal.code)]
         buttons: tuple = ()
         for draft_id, data in resumed:
             card = confirm_card(replace(ctx, t=t), draft_id, data, dealer)

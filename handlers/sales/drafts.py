@@ -10,6 +10,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 import handlers.sales.inputs as inputs
+from domain.approvals.model import RequestId, State
 from domain.catalog.model import DealerCode, Sku, TerminalCode
 from domain.identity.actors import Role
 from domain.sales.model import Draft, SaleDraft
@@ -188,8 +189,12 @@ def draft_cmd(ctx: Ctx) -> Reply:
     if data.get("state") == "cancelled":
         raise UserError("draft.cancelled_before")
     if data.get("state") == AWAITING and action != "cancel":
-        raise UserError("terminalproposal.draft_waiting", id=draft.id, request=data["proposal"])
-    if ctx.now - started(draft) > DRAFT_TTL:
+        if _proposal_open(ctx, data["proposal"]):
+            raise UserError("terminalproposal.draft_waiting", id=draft.id, request=data["proposal"])
+        # Its proposal ended without a decision here (expired): the draft is the dealer's again.
+        data.update(state="pending", resumed_at=ctx.now.isoformat())
+        ctx.uow.drafts.update(draft.id, data)
+    if ctx.now - started(draft.created_at, data) > DRAFT_TTL:
         raise UserError("draft.expired")
     if action in ("sku", "terminal") and len(ctx.args) > 2:
         found = (inputs.resolve_product if action == "sku" else inputs.resolve_terminal)(
@@ -231,11 +236,16 @@ def draft_cmd(ctx: Ctx) -> Reply:
     raise UserError("draft.usage")
 
 
-def started(draft: Draft) -> datetime:
+def started(created_at: datetime, data: dict) -> datetime:
     """When the draft's time to be confirmed began: made, or resumed after its terminal
     was proposed and decided."""
-    resumed = draft.data.get("resumed_at")
-    return datetime.fromisoformat(resumed) if resumed else draft.created_at
+    resumed = data.get("resumed_at")
+    return datetime.fromisoformat(resumed) if resumed else created_at
+
+
+def _proposal_open(ctx: Ctx, request_id: int) -> bool:
+    request = ctx.uow.approvals.get(RequestId(int(request_id)))
+    return request is not None and request.state in (State.PENDING, State.RETURNED)
 
 
 def propose_terminal(ctx: Ctx, draft_id: int, data: dict) -> Reply:

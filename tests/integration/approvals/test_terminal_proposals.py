@@ -6,7 +6,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
+from domain.approvals.model import RequestId, State
 from domain.catalog.model import TerminalCode
+from handlers.approvals.sla import run_approval_sla
+from handlers.core.context import CoreOptions
 from handlers.core.conversation import Conversation
 from storage.sales.models import SaleRow
 from tests.integration.approvals.test_approvals import add_staff, outbox_texts, world_with
@@ -122,3 +125,45 @@ def test_with_no_regional_director_linked_the_dealer_is_told_nobody_was(uow_fact
     dealer.say(f"/start {invite(uow_factory, clock, dealer='D001')}")
     sent = propose_from_sentence(dealer)
     assert "没有已绑定的审批人" in sent and "已通知" not in sent
+
+
+def test_a_draft_approved_days_later_can_still_be_confirmed(world, uow_factory, clock):
+    propose_from_sentence(world["dealer1"])
+    clock.advance(days=2)  # past the day a draft waits for its Confirm
+    world["rd_sc"].say("/approval 1 approve")
+    assert "已记录销售 #1" in world["dealer1"].say("/draft 1 ok")
+
+
+def test_an_expired_proposal_gives_the_draft_back_to_the_dealer(world, uow_factory, clock):
+    propose_from_sentence(world["dealer1"])
+    clock.advance(hours=200)
+    with uow_factory() as uow:
+        for _ in range(3):  # remind, escalate, expire: one step per run
+            run_approval_sla(uow, clock.now(), CoreOptions())
+        uow.commit()
+        assert uow.approvals.get(RequestId(1)).state is State.EXPIRED
+    again = world["dealer1"].say("/draft 1 ok")
+    assert "等待新增终端申请" not in again and "请选择终端" in again
+
+
+def test_a_draft_cancelled_while_waiting_is_not_resumed_and_the_dealer_is_told_so(
+    world, uow_factory
+):
+    propose_from_sentence(world["dealer1"])
+    assert "已取消" in world["dealer1"].say("/draft 1 cancel")
+    world["rd_sc"].say("/approval 1 approve")
+    told = [t for t in outbox_texts(uow_factory, "dealer1") if "已加入终端库" in t]
+    assert told and "已取消或已记录" in told[0] and "请确认" not in told[0]
+    assert terminal(uow_factory) is not None
+
+
+def test_an_english_dealer_proposes_in_english(world, uow_factory):
+    d = world["dealer1"]
+    d.say("/lang en")
+    d.say(f"/report A100 2 3500 {HOSPITAL}")
+    assert "Draft #1" in d.press("propose a new terminal")
+    assert "address" in d.press(HOSPITAL)
+    d.say("1 Yihuan Road")
+    d.press("SC")
+    assert "Approval chain: a regional director" in d.press("Hospital")
+    assert "told 郑总监 (M07)" in d.press("Send")

@@ -53,10 +53,18 @@ KIND_WORDS = {
 # -- the form ---------------------------------------------------------------------------
 
 
+KEEP = "__keep__"  # the answer of the button keeping the value already there (a name may
+# be longer than a button's payload can carry)
+
+
 def _keep(ctx: Ctx, value: str) -> tuple[tuple[Button, ...], ...]:
     if not value:
         return ()
-    return ((Button(ctx.t("sale.form.keep", value=value)[:40], f"f:{value}"[:60]),),)
+    return ((Button(ctx.t("sale.form.keep", value=value)[:40], f"f:{KEEP}"),),)
+
+
+def _kept(data: dict, field: str, value: str) -> str:
+    return data.get(field, "") if value == KEEP else value.strip()
 
 
 def _ask_name(ctx: Ctx, data: dict) -> Reply:
@@ -70,9 +78,10 @@ def _ask_name(ctx: Ctx, data: dict) -> Reply:
 
 
 def _answer_name(ctx: Ctx, data: dict, value: str) -> str:
-    if not value.strip():
+    value = _kept(data, "name", value)
+    if not value:
         raise UserError("terminalproposal.name_empty")
-    data["name"] = value.strip()[:MAX_NAME]
+    data["name"] = value[:MAX_NAME]
     return "address"
 
 
@@ -81,9 +90,10 @@ def _ask_address(ctx: Ctx, data: dict) -> Reply:
 
 
 def _answer_address(ctx: Ctx, data: dict, value: str) -> str:
-    if not value.strip():
+    value = _kept(data, "address", value)
+    if not value:
         raise UserError("terminalproposal.address_empty")
-    data["address"] = value.strip()[:MAX_ADDRESS]
+    data["address"] = value[:MAX_ADDRESS]
     return "region"
 
 

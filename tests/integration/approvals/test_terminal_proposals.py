@@ -167,3 +167,18 @@ def test_an_english_dealer_proposes_in_english(world, uow_factory):
     d.press("SC")
     assert "Approval chain: a regional director" in d.press("Hospital")
     assert "told 郑总监 (M07)" in d.press("Send")
+
+
+def test_a_name_longer_than_a_button_can_carry_is_still_kept_with_its_button(world, uow_factory):
+    long_name = "四川省成都市高新技术产业开发区第三人民医院西区分院"  # 75 bytes in UTF-8
+    d = world["dealer1"]
+    d.say(f"/report A100 2 3500 {long_name}")
+    d.press("申请新增终端")
+    assert "地址" in d.press("保持")
+    d.say("成都市高新区一号")
+    d.press("四川")
+    assert long_name in d.press("医院")
+    d.press("确认发送")
+    with uow_factory() as uow:
+        [request] = uow.approvals.of_requester("dealer:D001")
+        assert request.payload["name"] == long_name

@@ -182,3 +182,19 @@ def test_a_name_longer_than_a_button_can_carry_is_still_kept_with_its_button(wor
     with uow_factory() as uow:
         [request] = uow.approvals.of_requester("dealer:D001")
         assert request.payload["name"] == long_name
+
+
+def test_a_proposed_terminal_outside_the_territory_is_said_so_on_the_resumed_card(
+    world, uow_factory
+):
+    d = world["dealer1"]
+    d.say("给上海市第六人民医院卖了2台A100，单价3500")
+    d.press("申请新增终端")
+    d.press("上海市第六人民医院")
+    d.say("上海市徐汇区一号")
+    assert "类型" in d.say("SH")  # typed: not one of the dealer's regions
+    d.press("医院")
+    d.press("确认发送")
+    world["rd_sc"].say("/approval 1 approve")  # the dealer's region's director decides
+    [told] = [t for t in outbox_texts(uow_factory, "dealer1") if "已加入终端库" in t]
+    assert "不在您的授权区域内" in told and sales(uow_factory) == 0

@@ -200,9 +200,12 @@ def _send(ctx: Ctx, data: dict) -> Reply:
     ctx.uow.drafts.update(draft.id, waiting)
     chain = rules_text(ctx.t, request.chain)
     if not proposed.opened:
+        returned = request.state is State.RETURNED
         return Reply(
             ctx.t(
-                "terminalproposal.already_open",
+                "terminalproposal.already_returned"
+                if returned
+                else "terminalproposal.already_open",
                 id=request.id,
                 name=request.payload.get("name", ""),
                 draft=draft.id,
@@ -270,6 +273,8 @@ def on_decided(ctx: Ctx, request: Request):
         return _approved(ctx, request)
     if request.state in (State.REJECTED, State.RETURNED, State.WITHDRAWN, State.EXPIRED):
         return _not_approved(ctx, request)
+    for draft in _drafts_of(ctx, request):  # resubmitted, or on to a next step: they wait
+        ctx.uow.drafts.update(draft.id, {**draft.data, "state": AWAITING})
     return "", None
 
 

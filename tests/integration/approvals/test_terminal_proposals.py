@@ -198,3 +198,21 @@ def test_a_proposed_terminal_outside_the_territory_is_said_so_on_the_resumed_car
     world["rd_sc"].say("/approval 1 approve")  # the dealer's region's director decides
     [told] = [t for t in outbox_texts(uow_factory, "dealer1") if "已加入终端库" in t]
     assert "不在您的授权区域内" in told and sales(uow_factory) == 0
+
+
+def test_a_returned_proposal_is_resubmitted_not_reopened_and_its_approval_resumes_the_draft(
+    world, uow_factory
+):
+    d = world["dealer1"]
+    propose_from_sentence(d)
+    world["rd_sc"].say("/approval 1 return 请补充门牌号")
+    told = [t for t in outbox_texts(uow_factory, "dealer1") if "退回" in t]
+    assert told and "请补充门牌号" in told[0] and "草稿 #1 仍保留" in told[0]
+    d.say("/draft 1 ok")  # the terminal question again
+    d.press("申请新增终端")
+    again = fill_proposal(d)
+    assert "/approval 1 resubmit" in again
+    d.say("/approval 1 resubmit")
+    assert "等待新增终端申请 #1" in d.say("/draft 1 ok")
+    world["rd_sc"].say("/approval 1 approve")
+    assert "已记录销售 #1" in d.say("/draft 1 ok")

@@ -79,6 +79,7 @@ class SchedulerSettings(Section):
     housekeeping: str = "30 3 * * *"
     outbox_failures: str = "15 * * * *"
     approval_sla: str = "*/30 * * * *"
+    deposit_shortfall: str = "0 8 * * mon"
 
     # Checked here so a typo stops start-up naming the key, not with a traceback later.
     @field_validator("timezone")
@@ -182,6 +183,23 @@ class ApprovalSettings(Section):
         return value
 
 
+class PenaltySettings(Section):
+    """The penalty ladder per rule (price, cross_region, authorization, contract), how many
+    months of earlier offences count, and how many days a dealer has to appeal."""
+
+    ladder: dict[str, list[str]] = {}
+    lookback_months: int = Field(default=CORE.penalty_lookback_months, ge=1, le=120)
+    appeal_days: int = Field(default=CORE.penalty_appeal_days, ge=0, le=365)
+
+    @field_validator("ladder")
+    @classmethod
+    def _known_penalties(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        from domain.violations.ladder import ladders
+
+        ladders(value)  # ValueError names the rule or the penalty
+        return value
+
+
 class OutboxSettings(Section):
     retry_hours: float = Field(default=24, gt=0, le=24 * 30)
     max_backoff_seconds: float = Field(default=600, ge=1)
@@ -207,6 +225,7 @@ class Settings(BaseSettings):
     policy: PolicySettings = PolicySettings()
     outbox: OutboxSettings = OutboxSettings()
     approvals: ApprovalSettings = ApprovalSettings()
+    penalties: PenaltySettings = PenaltySettings()
 
     def core_options(self) -> CoreOptions:
         """The core's settings from the policy section (and the time zone and language)."""
@@ -233,6 +252,9 @@ class Settings(BaseSettings):
             approval_sla_hours=self.approvals.sla_hours,
             approval_remind_fraction=self.approvals.remind_fraction,
             exception_second_step_gap=Decimal(self.approvals.exception_second_step_gap),
+            penalty_ladders=tuple((k, tuple(v)) for k, v in self.penalties.ladder.items()),
+            penalty_lookback_months=self.penalties.lookback_months,
+            penalty_appeal_days=self.penalties.appeal_days,
         )
 
     @classmethod

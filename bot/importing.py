@@ -33,6 +33,7 @@ MESSAGES: dict[Problem, str] = {
     Problem.BAD_DATE: "{value!r} is not a date (write YYYY-MM-DD, e.g. 2026-07-01)",
     Problem.BAD_PERIOD: "{value!r} is not a period (write 2026, 2026-Q3 or 2026-07)",
     Problem.BAD_ROLE: "unknown role {value!r}; use one of: {allowed}",
+    Problem.BAD_ENTRY_KIND: "unknown deposit entry kind {value!r}; use one of: {allowed}",
     Problem.DATES_REVERSED: "{column} is before the start date",
     Problem.REGION_OR_TERMINAL: "give either region_code or terminal_code (exactly one)",
     Problem.DUPLICATE: "duplicate {column} {key!r} (first given on row {first_row})",

@@ -13,6 +13,7 @@ from handlers import (
     approvals,
     catalog,
     core,
+    deposits,
     identity,
     policy,
     promotions,
@@ -34,6 +35,7 @@ CONTEXTS = (
     promotions,
     policy,
     approvals,
+    deposits,
     core,
 )
 

@@ -28,6 +28,7 @@ from storage.core.models import (
     OutboxRow,
 )
 from storage.core.rate_models import RateBucketRow
+from storage.deposits.models import DepositEntryRow
 from storage.identity.models import ChatIdentityRow, InviteAttemptRow, InviteRow
 from storage.policy.models import (
     PolicyClauseRow,
@@ -61,6 +62,7 @@ __all__ = [
     "ChatIdentityRow",
     "ContractRow",
     "DealerRow",
+    "DepositEntryRow",
     "FormStateRow",
     "InboundSeenRow",
     "InboxRow",

@@ -22,6 +22,7 @@ from storage.core.jobs import (
 )
 from storage.core.outbox import SqlOutboxRepository
 from storage.core.rates import SqlRateRepository
+from storage.deposits.repository import SqlDepositRepository
 from storage.identity.invites import SqlInviteRepository
 from storage.identity.repository import SqlIdentityRepository
 from storage.policy.repository import SqlPolicyRepository
@@ -63,6 +64,7 @@ class SqlAlchemyUnitOfWork:
         self.rates = SqlRateRepository(s)
         self.approvals = SqlApprovalRepository(s)
         self.price_exceptions = SqlPriceExceptionRepository(s, self.sales.ids)
+        self.deposits = SqlDepositRepository(s)
         return self
 
     def __exit__(self, *exc: object) -> None:

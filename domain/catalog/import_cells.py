@@ -13,6 +13,7 @@ from enum import StrEnum
 from typing import Any
 
 from domain.catalog.model import ManagerRole, ProductLine
+from domain.deposits.model import EntryKind
 from domain.shared.money import MoneyError, to_money
 from domain.shared.periods import Period, PeriodError
 
@@ -37,6 +38,7 @@ class Problem(StrEnum):
     BAD_DATE = "bad_date"
     BAD_PERIOD = "bad_period"
     BAD_ROLE = "bad_role"
+    BAD_ENTRY_KIND = "bad_entry_kind"
     # one row
     DATES_REVERSED = "dates_reversed"
     REGION_OR_TERMINAL = "region_or_terminal"
@@ -117,6 +119,27 @@ def role(value: str) -> ManagerRole:
     except ValueError:
         raise FieldError(
             Problem.BAD_ROLE, allowed=", ".join(r.value for r in ManagerRole)
+        ) from None
+
+
+ENTRY_KIND_WORDS = {
+    "缴纳": EntryKind.PLEDGE,
+    "质押": EntryKind.PLEDGE,
+    "补缴": EntryKind.TOPUP,
+    "扣除": EntryKind.DEDUCTION,
+    "没收": EntryKind.CONFISCATION,
+    "退还": EntryKind.REFUND,
+}
+
+
+def entry_kind(value: str) -> EntryKind:
+    """A deposit entry's kind, in English (`topup`) or Chinese (`补缴`)."""
+    word = value.strip()
+    try:
+        return ENTRY_KIND_WORDS.get(word) or EntryKind(word.lower())
+    except ValueError:
+        raise FieldError(
+            Problem.BAD_ENTRY_KIND, allowed=", ".join(k.value for k in EntryKind)
         ) from None
 
 

@@ -15,6 +15,7 @@ from domain.catalog.import_cells import (
     code,
     code_list,
     day,
+    entry_kind,
     line_list,
     period,
     role,
@@ -37,6 +38,7 @@ from domain.catalog.model import (
     TerminalCode,
     Validity,
 )
+from domain.deposits.model import NewEntry
 from domain.shared.periods import Period
 
 
@@ -50,6 +52,7 @@ class ImportKind(StrEnum):
     AUTHORIZATIONS = "authorizations"
     TARGETS = "targets"
     MANAGERS = "managers"
+    DEPOSITS = "deposits"  # deposit ledger entries: opening balances and history
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,6 +208,28 @@ SPECS: dict[ImportKind, KindSpec] = {
         ),
         lambda m: (m.code,),
         ("code",),
+    ),
+    ImportKind.DEPOSITS: KindSpec(
+        (
+            Column("dealer_code", code),
+            Column("kind", entry_kind),
+            Column("amount", amount),
+            Column("date", day),
+            _optional("note", text(500), ""),
+        ),
+        lambda v: NewEntry(
+            DealerCode(v["dealer_code"]),
+            v["kind"],
+            v["amount"],
+            v["date"],
+            v["note"],
+            "import",
+            "import",
+            # the same row imported again is the same entry; two equal rows are one mistake
+            f"import:{v['dealer_code']}:{v['kind']}:{v['date']}:{v['amount']}:{v['note']}",
+        ),
+        lambda e: (e.key,),
+        ("dealer_code", "kind", "amount", "date", "note"),
     ),
 }
 

@@ -76,3 +76,7 @@ class ContractCalendar(Protocol):
     def ending_between(self, first: date, last: date) -> list[Contract]:
         """Contracts whose last day falls in [first, last], with no later contract following."""
         ...
+
+    def in_force(self, day: date) -> list[Contract]:
+        """Contracts running on `day`, by dealer."""
+        ...

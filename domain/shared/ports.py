@@ -24,6 +24,7 @@ from domain.catalog.model import (
     TerminalCode,
 )
 from domain.catalog.territory import RegionTree
+from domain.deposits.model import DepositRepository
 from domain.identity.actors import Actor, Contact, Invite
 from domain.policy.model import PolicyRepository
 from domain.promotions.model import PromotionRepository
@@ -287,6 +288,7 @@ class UnitOfWork(Protocol):
     rates: RateRepository
     approvals: ApprovalRepository
     price_exceptions: PriceExceptionRepository
+    deposits: DepositRepository
 
     def __enter__(self) -> Self: ...
     def __exit__(self, *exc: object) -> None: ...

@@ -4,13 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import handlers.approvals.exceptions as exceptions
-import handlers.approvals.terminal_proposals as terminal_proposals
 from domain.approvals.model import (
     NEEDS_REASON,
     Decision,
     Delegation,
-    Kind,
     Request,
     RequestId,
     State,
@@ -223,21 +220,16 @@ def after_decision(ctx: Ctx, outcome: Outcome) -> Reply:
         f"approval.{record.decision.value}",
         f"#{request.id} {request.kind.value} step {record.step + 1} {record.reason}"[:500],
     )
-    effect, follow_up = "", None
-    if request.state is State.APPROVED and request.kind is Kind.PRICE_EXCEPTION:
-        effect = exceptions.on_approved(ctx, request)
-    if request.kind is Kind.TERMINAL_PROPOSAL:
-        effect, follow_up = terminal_proposals.on_decided(ctx, request)
+    outcome_of = ctx.router.approval_outcomes.get(request.kind.value)
+    effect = outcome_of(ctx, request, record) if outcome_of is not None else ""
     names = namer(ctx.uow)
 
     def told(t: Translator) -> Reply:
         line = decision_line(t, record, names, ctx.options.tz)
-        text = t("approval.requester_told", card=card_text(t, request, names), line=line)
-        text += f"\n{effect}" if effect else ""
-        if follow_up is None:
-            return Reply(text)
-        more = follow_up(t)  # what the kind's effect means for the requester, with buttons
-        return Reply(f"{text}\n{more.text}", more.buttons)
+        return Reply(
+            t("approval.requester_told", card=card_text(t, request, names), line=line)
+            + (f"\n{effect}" if effect else "")
+        )
 
     if record.actor != request.requester:
         for chat in requester_chats(ctx.uow, request):

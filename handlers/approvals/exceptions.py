@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal
 
 import handlers.sales.inputs as inputs
-from domain.approvals.model import Kind, NewRequest, Request
+from domain.approvals.model import DecisionRecord, Kind, NewRequest, Request, State
 from domain.approvals.rules import exception_chain
 from domain.approvals.services import submit
 from domain.catalog.model import DealerCode, Sku, TerminalCode, Validity
@@ -170,8 +170,10 @@ def send_request(ctx: Ctx, data: dict) -> Reply:
     )
 
 
-def on_approved(ctx: Ctx, request: Request) -> str:
+def on_decided(ctx: Ctx, request: Request, record: DecisionRecord) -> str:
     """The approved request's exception, stored in the transaction of the last decision."""
+    if request.state is not State.APPROVED:
+        return ""
     p = request.payload
     until = date.fromisoformat(p["until"]) if p.get("until") else None
     exception = PriceException(
@@ -381,4 +383,5 @@ def install(router: Router, jobs: Jobs) -> None:
     router.command(
         exceptions, "exceptions", roles=SALES_LEADS | MARKETING, example="/exceptions open"
     )
+    router.approval_outcome(on_decided, Kind.PRICE_EXCEPTION.value)
     router.form(Form(GRANT_FORM, "confirm", {"confirm": confirm_step(grant_text)}, record_grant))

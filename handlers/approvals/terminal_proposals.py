@@ -16,7 +16,7 @@ from dataclasses import replace
 from datetime import timedelta
 
 import handlers.sales.inputs as inputs
-from domain.approvals.model import Kind, Request, State
+from domain.approvals.model import DecisionRecord, Kind, Request, State
 from domain.approvals.rules import chain_for
 from domain.approvals.terminal_proposals import (
     MAX_ADDRESS,
@@ -29,7 +29,7 @@ from domain.approvals.terminal_proposals import (
 from domain.catalog.model import DealerCode, RegionCode
 from domain.sales.model import Draft
 from handlers.approvals.notices import tell_step_approvers
-from handlers.approvals.people import chat_of, namer, step_approvers
+from handlers.approvals.people import chat_of, namer, requester_chats, step_approvers
 from handlers.approvals.texts import proposal_lines, rules_text
 from handlers.core.context import Ctx
 from handlers.core.errors import UserError
@@ -266,16 +266,23 @@ def _drafts_of(ctx: Ctx, request: Request) -> list[Draft]:
     ]
 
 
-def on_decided(ctx: Ctx, request: Request):
-    """Run a decided proposal's effect. Returns the line for the decider and what the
-    dealer's notice adds (a render function, or None)."""
+def on_decided(ctx: Ctx, request: Request, record: DecisionRecord) -> str:
+    """A decided proposal's effect, in the decision's transaction: approved, the terminal
+    is added and the waiting drafts resume; not approved, they are the dealer's again. The
+    dealer gets what it means for their drafts, with their buttons, in a notice of its own;
+    the returned line is for the decision's replies."""
     if request.state is State.APPROVED:
-        return _approved(ctx, request)
-    if request.state in (State.REJECTED, State.RETURNED, State.WITHDRAWN, State.EXPIRED):
-        return _not_approved(ctx, request)
-    for draft in _drafts_of(ctx, request):  # resubmitted, or on to a next step: they wait
-        ctx.uow.drafts.update(draft.id, {**draft.data, "state": AWAITING})
-    return "", None
+        effect, follow_up = _approved(ctx, request)
+    elif request.state in (State.REJECTED, State.RETURNED, State.WITHDRAWN, State.EXPIRED):
+        effect, follow_up = _not_approved(ctx, request, record)
+    else:
+        for draft in _drafts_of(ctx, request):  # resubmitted, or on to a next step: they wait
+            ctx.uow.drafts.update(draft.id, {**draft.data, "state": AWAITING})
+        return ""
+    if follow_up is not None and record.actor != request.requester:
+        for chat in requester_chats(ctx.uow, request):
+            ctx.notify(chat, f"terminal_proposal:{request.id}:v{record.version}", follow_up)
+    return effect
 
 
 def _approved(ctx: Ctx, request: Request):
@@ -303,7 +310,7 @@ def _approved(ctx: Ctx, request: Request):
     return effect, follow_up
 
 
-def _not_approved(ctx: Ctx, request: Request):
+def _not_approved(ctx: Ctx, request: Request, record: DecisionRecord):
     back = []
     for draft in _drafts_of(ctx, request):
         data = {**draft.data, "state": "pending", "resumed_at": ctx.now.isoformat()}
@@ -318,7 +325,17 @@ def _not_approved(ctx: Ctx, request: Request):
             )
             for d in back
         )
-        lines = [t("terminalproposal.draft_kept", draft=d) for d in back]
+        lines = [
+            t(
+                "terminalproposal.draft_kept",
+                id=request.id,
+                name=request.payload.get("name", ""),
+                decision=t(f"approval.decision.{record.decision.value}"),
+                reason=record.reason or "-",
+                draft=d,
+            )
+            for d in back
+        ]
         return Reply("\n".join(lines), rows)
 
     return "", (follow_up if back else None)
@@ -326,3 +343,4 @@ def _not_approved(ctx: Ctx, request: Request):
 
 def install(router: Router, jobs: Jobs) -> None:
     router.form(FORM)
+    router.approval_outcome(on_decided, Kind.TERMINAL_PROPOSAL.value)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from domain.catalog.model import Authorization, Contract, Dealer, DealerCode
+from domain.deposits.rules import shortfall
 from domain.identity.invites import issue_invite
 from domain.targets.model import in_first_year
 from handlers.core.context import Ctx
@@ -18,6 +19,7 @@ from handlers.core.messages import MAX_PAYLOAD_BYTES, Button, Reply, button_rows
 from handlers.core.registry import MANAGER, SALES_LEADS
 from handlers.core.router import Router
 from handlers.core.scope import visible_dealers
+from handlers.deposits.ledger import required_deposit
 
 MAX_LISTED = 50  # a chat message stays readable (and under Telegram's 4096 characters)
 PICK_BUTTONS = 8
@@ -128,7 +130,15 @@ def dealer(ctx: Ctx) -> Reply:
         lines.append(
             ctx.t("people.profile_contact", legal_rep=d.legal_rep or "—", phone=d.phone or "—")
         )
-    lines.append(ctx.t("people.profile_deposit", deposit=ctx.t.money(d.deposit)))
+    lines.append(
+        ctx.t(
+            "people.profile_deposit",
+            deposit=ctx.t.money(balance := ctx.uow.deposits.balance(d.code)),
+        )
+    )
+    required = required_deposit(ctx.uow, d.code, today)
+    if required is not None and shortfall(required, balance) > 0:
+        lines.append(ctx.t("deposit.short", short=ctx.t.money(shortfall(required, balance))))
     if d.since is None:
         lines.append(ctx.t("people.profile_since_unknown"))
     else:

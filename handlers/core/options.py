@@ -49,6 +49,12 @@ class CoreOptions:
     approval_remind_fraction: float = 0.75
     exception_second_step_gap: Decimal = Decimal("0.15")
 
+    # [penalties]: (rule, penalties) pairs over domain.violations.ladder.DEFAULT_LADDERS,
+    # how far back earlier offences count, how long a dealer may appeal a decision.
+    penalty_ladders: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    penalty_lookback_months: int = 12
+    penalty_appeal_days: int = 7
+
     # An export with more rows is written in the background and sent through the outbox.
     export_inline_rows: int = 2000
 

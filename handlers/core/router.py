@@ -69,6 +69,9 @@ class Router:
     file_steps: dict[tuple[str, str], Handler] = field(default_factory=dict)
     cancel_hooks: list[Handler] = field(default_factory=list)
     exporters: dict[str, Exporter] = field(default_factory=dict)
+    # What a decided approval request of a kind does (grant the exception, add the terminal,
+    # move the deposit): kind -> (Ctx, Request, DecisionRecord) -> a line for the replies.
+    approval_outcomes: dict[str, Handler] = field(default_factory=dict)
     # Objects built once by the app and used by a context's handlers for the life of the
     # process, one per type (`policy`'s knowledge base): the app's, never a module's.
     kept: dict[type, Any] = field(default_factory=dict)
@@ -149,6 +152,13 @@ class Router:
 
             default_period = PeriodKind.MONTH
         self.exporters[kind] = Exporter(kind, func, label_key, default_period)
+
+    def approval_outcome(self, func: Handler, kind: str) -> None:
+        """What a decision on a request of `kind` does, in the decision's transaction: called
+        after every decision with the request as it is after it; returns a line or ""."""
+        if kind in self.approval_outcomes:
+            raise ValueError(f"approval outcome {kind!r} added twice")
+        self.approval_outcomes[kind] = func
 
     # -- reading -----------------------------------------------------------------------
 

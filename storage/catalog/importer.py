@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -34,6 +35,9 @@ from domain.catalog.model import (
     Region,
     Terminal,
 )
+from domain.deposits.model import NewEntry
+from domain.deposits.services import open_balances
+from storage.deposits.repository import SqlDepositRepository
 from storage.models import (
     AuthorizationRow,
     ContractRow,
@@ -171,6 +175,9 @@ class _Importer:
         elif kind in (ImportKind.CONTRACTS, ImportKind.TARGETS):
             for row, c in records:
                 need(row, "dealer_code", c.dealer_code, self.ids(DealerRow), Problem.UNKNOWN_DEALER)
+        elif kind is ImportKind.DEPOSITS:
+            for row, e in records:
+                need(row, "dealer_code", e.dealer, self.ids(DealerRow), Problem.UNKNOWN_DEALER)
         elif kind is ImportKind.AUTHORIZATIONS:
             lines = self.product_lines()
             for row, a in records:
@@ -272,6 +279,20 @@ class _Importer:
                 "since": d.since,
             }
             yield self._upsert(DealerRow, existing, (d.code,), values)
+        # The deposit a new dealer's record says was paid opens its ledger (once: after
+        # that the ledger, not the record, is the truth).
+        self.s.flush()
+        open_balances(
+            SqlDepositRepository(self.s),
+            ((d.code, d.deposit, d.since or date.today()) for d in records),
+            datetime.now(UTC),
+        )
+
+    def apply_deposits(self, records: list[NewEntry]):
+        ledger = SqlDepositRepository(self.s)
+        now = datetime.now(UTC)
+        for entry in records:
+            yield "created" if ledger.append(entry, now) is not None else "unchanged"
 
     def apply_contracts(self, records: list[Contract]):
         dealers = self.ids(DealerRow)

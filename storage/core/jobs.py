@@ -143,6 +143,19 @@ class SqlContractCalendar:
             .where(ContractRow.end >= first, ContractRow.end <= last, ~renewed)
             .order_by(ContractRow.end, DealerRow.code)
         )
+        return self._contracts(rows)
+
+    def in_force(self, day: date) -> list[Contract]:
+        rows = self.s.execute(
+            select(ContractRow, DealerRow.code)
+            .join(DealerRow, ContractRow.dealer_id == DealerRow.id)
+            .where(ContractRow.start <= day, ContractRow.end >= day)
+            .order_by(DealerRow.code, ContractRow.start)
+        )
+        return self._contracts(rows)
+
+    @staticmethod
+    def _contracts(rows) -> list[Contract]:
         return [
             Contract(
                 dealer_code=DealerCode(code),

@@ -60,8 +60,8 @@ async def test_dealer_proposes_a_terminal_director_approves_and_the_sale_is_reco
         lambda: any("终端已加入终端库" in text for _, _, text in tg.edited_texts), timeout=30
     )
 
-    await tg.wait_for(lambda: any("已加入终端库" in s.text for s in tg.to(TG_DEALER)), timeout=30)
-    resumed = next(s for s in reversed(tg.to(TG_DEALER)) if "已加入终端库" in s.text)
+    await tg.wait_for(lambda: any("您申请的终端" in s.text for s in tg.to(TG_DEALER)), timeout=30)
+    resumed = next(s for s in reversed(tg.to(TG_DEALER)) if "您申请的终端" in s.text)
     assert "TP-00001" in resumed.text and "草稿 #1" in resumed.text
     before = len(tg.to(TG_DEALER))
     tg.press(TG_DEALER, resumed.data_for("确认"), resumed)

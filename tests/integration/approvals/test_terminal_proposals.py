@@ -68,8 +68,8 @@ def test_approval_adds_the_terminal_and_the_draft_resumes_to_be_confirmed(world,
     assert "终端已加入终端库" in done and "TP-00001" in done
     added = terminal(uow_factory)
     assert added is not None and added.name == HOSPITAL and added.region_code == "SC"
-    told = [t for t in outbox_texts(uow_factory, "dealer1") if "已加入终端库" in t]
-    assert told and "草稿 #1" in told[0] and HOSPITAL in told[0]
+    [told] = [t for t in outbox_texts(uow_factory, "dealer1") if "您申请的终端" in t]
+    assert "草稿 #1" in told and "确认后才会记录" in told and "TP-00001" in told
     assert "已记录销售 #1" in world["dealer1"].say("/draft 1 ok")
     assert sales(uow_factory) == 1
 
@@ -78,8 +78,8 @@ def test_rejection_tells_the_reason_and_keeps_the_draft_editable(world, uow_fact
     propose_from_sentence(world["dealer1"])
     world["rd_sc"].say("/approval 1 reject 该医院已在库中，名称不同")
     assert terminal(uow_factory) is None
-    told = [t for t in outbox_texts(uow_factory, "dealer1") if "驳回" in t]
-    assert told and "该医院已在库中" in told[0] and "草稿 #1 仍保留" in told[0]
+    [kept] = [t for t in outbox_texts(uow_factory, "dealer1") if "草稿 #1 仍保留" in t]
+    assert "驳回" in kept and "该医院已在库中" in kept
     assert "已取消" in world["dealer1"].say("/draft 1 cancel")
     assert sales(uow_factory) == 0
 
@@ -152,8 +152,8 @@ def test_a_draft_cancelled_while_waiting_is_not_resumed_and_the_dealer_is_told_s
     propose_from_sentence(world["dealer1"])
     assert "已取消" in world["dealer1"].say("/draft 1 cancel")
     world["rd_sc"].say("/approval 1 approve")
-    told = [t for t in outbox_texts(uow_factory, "dealer1") if "已加入终端库" in t]
-    assert told and "已取消或已记录" in told[0] and "请确认" not in told[0]
+    [told] = [t for t in outbox_texts(uow_factory, "dealer1") if "您申请的终端" in t]
+    assert "已取消或已记录" in told and "请确认" not in told
     assert terminal(uow_factory) is not None
 
 
@@ -196,7 +196,7 @@ def test_a_proposed_terminal_outside_the_territory_is_said_so_on_the_resumed_car
     d.press("医院")
     d.press("确认发送")
     world["rd_sc"].say("/approval 1 approve")  # the dealer's region's director decides
-    [told] = [t for t in outbox_texts(uow_factory, "dealer1") if "已加入终端库" in t]
+    [told] = [t for t in outbox_texts(uow_factory, "dealer1") if "您申请的终端" in t]
     assert "不在您的授权区域内" in told and sales(uow_factory) == 0
 
 
@@ -206,8 +206,8 @@ def test_a_returned_proposal_is_resubmitted_not_reopened_and_its_approval_resume
     d = world["dealer1"]
     propose_from_sentence(d)
     world["rd_sc"].say("/approval 1 return 请补充门牌号")
-    told = [t for t in outbox_texts(uow_factory, "dealer1") if "退回" in t]
-    assert told and "请补充门牌号" in told[0] and "草稿 #1 仍保留" in told[0]
+    [kept] = [t for t in outbox_texts(uow_factory, "dealer1") if "草稿 #1 仍保留" in t]
+    assert "退回" in kept and "请补充门牌号" in kept
     d.say("/draft 1 ok")  # the terminal question again
     d.press("申请新增终端")
     again = fill_proposal(d)

@@ -151,6 +151,7 @@ def test_a_dealer_profile_shows_tier_credit_deposit_contract_authorizations_cont
     from datetime import date
     from decimal import Decimal
 
+    from domain.deposits.services import open_balances
     from storage.models import ContractRow, DealerRow
 
     with uow_factory() as uow:
@@ -167,6 +168,8 @@ def test_a_dealer_profile_shows_tier_credit_deposit_contract_authorizations_cont
                 franchise_fee=Decimal("0"),
             )
         )
+        # The profile shows the ledger's balance: the recorded deposit opens it.
+        open_balances(uow.deposits, [(dealer.code, dealer.deposit, date(2020, 3, 1))], clock.now())
         uow.commit()
     linked(conv, uow_factory, clock, "u1", dealer="D001")
     chat = linked(conv, uow_factory, clock, "m1", manager="M01")

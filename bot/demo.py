@@ -1,5 +1,6 @@
 """Demo data: a small but realistic catalog, stored through the same path as a file import,
-and the sample dealer policy for Q&A.
+and the sample dealer policy for Q&A (its history of sales, violations, tickets and a
+promotion: bot/demo_history.py).
 
 The tables below are written as the CSV a user would import, so they double as examples of
 every import format. Seeding twice changes nothing (imports are idempotent by natural key).
@@ -68,15 +69,15 @@ R20,血细胞分析仪 R20,LAB,R-20|血球仪
 """
 
 PRICES = """sku,supply_price,min_terminal_price,min_bid_price,valid_from,valid_to
-A100,2400,3000,2800,2025-01-01,2025-12-31
-A100,2600,3200,3000,2026-01-01,
-A200,1800,2300,2100,2025-01-01,2025-12-31
-A200,1900,2400,2200,2026-01-01,
-X200,680,880,820,2025-01-01,
-X300,5200,6800,6300,2026-01-01,
-R10,9800,12800,11800,2025-01-01,2025-12-31
-R10,9500,12500,11500,2026-01-01,
-R20,4200,5600,5200,2026-01-01,
+A100,2400,3000,2800,{prev}-01-01,{prev}-12-31
+A100,2600,3200,3000,{year}-01-01,
+A200,1800,2300,2100,{prev}-01-01,{prev}-12-31
+A200,1900,2400,2200,{year}-01-01,
+X200,680,880,820,{prev}-01-01,
+X300,5200,6800,6300,{year}-01-01,
+R10,9800,12800,11800,{prev}-01-01,{prev}-12-31
+R10,9500,12500,11500,{year}-01-01,
+R20,4200,5600,5200,{year}-01-01,
 """
 
 DEALERS = """code,name,legal_rep,phone,tier,credit_rating,deposit,since
@@ -89,25 +90,30 @@ D006,昆明春城医疗器械有限公司,赵磊,13800000006,C,B,50000,{new_sinc
 """
 
 CONTRACTS = """dealer_code,start,end,annual_target,deposit,franchise_fee
-D001,2026-01-01,2026-12-31,2600000,500000,50000
-D002,2026-01-01,2026-12-31,1560000,200000,30000
-D003,2026-01-01,2026-12-31,3250000,600000,50000
-D004,2026-01-01,2026-12-31,1300000,150000,30000
-D005,2026-01-01,2026-12-31,1040000,100000,20000
+D001,{prev}-01-01,{prev}-12-31,2000000,500000,50000
+D002,{prev}-01-01,{prev}-12-31,1200000,200000,30000
+D003,{prev}-01-01,{prev}-12-31,2500000,600000,50000
+D004,{prev}-01-01,{prev}-12-31,1000000,150000,30000
+D005,{prev}-01-01,{prev}-12-31,800000,100000,20000
+D001,{year}-01-01,{year}-12-31,2600000,500000,50000
+D002,{year}-01-01,{year}-12-31,1560000,200000,30000
+D003,{year}-01-01,{year}-12-31,3250000,600000,50000
+D004,{year}-01-01,{year}-12-31,1300000,150000,30000
+D005,{year}-01-01,{year}-12-31,1040000,100000,20000
 D006,{new_since},{new_end},300000,50000,10000
 """
 
 AUTHORIZATIONS = """dealer_code,region_code,terminal_code,line,valid_from,valid_to
-D001,CN-SC,,IMG,2025-01-01,2026-12-31
-D001,CN-SC,,MON,2025-01-01,2026-12-31
-D002,CN-CQ,,IMG,2025-01-01,2026-12-31
-D002,,T-0003,MON,2025-01-01,2026-12-31
-D003,CN-SH,,IMG,2025-01-01,2026-12-31
-D003,CN-SH,,MON,2025-01-01,2026-12-31
-D003,CN-SH,,LAB,2025-01-01,2026-12-31
-D004,CN-JS,,MON,2025-01-01,2026-12-31
-D004,CN-JS,,LAB,2025-01-01,2026-12-31
-D005,CN-ZJ,,IMG,2025-01-01,2026-12-31
+D001,CN-SC,,IMG,{prev}-01-01,{year}-12-31
+D001,CN-SC,,MON,{prev}-01-01,{year}-12-31
+D002,CN-CQ,,IMG,{prev}-01-01,{year}-12-31
+D002,,T-0003,MON,{prev}-01-01,{year}-12-31
+D003,CN-SH,,IMG,{prev}-01-01,{year}-12-31
+D003,CN-SH,,MON,{prev}-01-01,{year}-12-31
+D003,CN-SH,,LAB,{prev}-01-01,{year}-12-31
+D004,CN-JS,,MON,{prev}-01-01,{year}-12-31
+D004,CN-JS,,LAB,{prev}-01-01,{year}-12-31
+D005,CN-ZJ,,IMG,{prev}-01-01,{year}-12-31
 D006,CN-YN,,MON,{new_since},{new_end}
 D006,,T-0005,LAB,{new_since},{new_end}
 """
@@ -121,31 +127,33 @@ M005,郑客服,service_agent,CN
 M006,钱经理,sales_manager,CN-E
 """
 
-# 2025 annual targets; 2026 is +30% (the policy's growth rule). D006 is new in 2026.
-TARGETS_2025 = {
+# Last year's annual targets; this year's are +30% (the policy's growth rule). D006 is new
+# this year. Every date of the demo is relative to the year it is seeded in.
+LAST_YEAR_TARGETS = {
     "D001": Decimal("2000000"),
     "D002": Decimal("1200000"),
     "D003": Decimal("2500000"),
     "D004": Decimal("1000000"),
     "D005": Decimal("800000"),
 }
-NEW_DEALER_TARGET_2026 = Decimal("300000")
+NEW_DEALER_TARGET = Decimal("300000")
+GROWTH = Decimal("1.3")
 QUARTER_SHARES = (Decimal("0.20"), Decimal("0.25"), Decimal("0.25"), Decimal("0.30"))
 
 
-def targets_csv() -> str:
+def targets_csv(this_year: int) -> str:
     lines = ["dealer_code,period,amount"]
-    for dealer, y2025 in TARGETS_2025.items():
-        y2026 = to_money(y2025 * Decimal("1.3"))
-        for year, total in ((2025, y2025), (2026, y2026)):
+    for dealer, last in LAST_YEAR_TARGETS.items():
+        current = to_money(last * GROWTH)
+        for year, total in ((this_year - 1, last), (this_year, current)):
             lines.append(f"{dealer},{year},{to_money(total)}")
             for q, share in enumerate(QUARTER_SHARES, start=1):
                 quarter = to_money(total * share)
                 lines.append(f"{dealer},{year}-Q{q},{quarter}")
-                if year == 2026:
+                if year == this_year:
                     for m in range(3 * q - 2, 3 * q + 1):
                         lines.append(f"{dealer},{year}-{m:02d},{to_money(quarter / 3)}")
-    lines.append(f"D006,2026,{NEW_DEALER_TARGET_2026}")
+    lines.append(f"D006,{this_year},{NEW_DEALER_TARGET}")
     return "\n".join(lines) + "\n"
 
 
@@ -158,16 +166,21 @@ def new_dealer_since(today: date) -> date:
 def demo_tables(today: date) -> list[tuple[ImportKind, str]]:
     since = new_dealer_since(today)
     end = since.replace(year=since.year + 1) - timedelta(days=1)
-    fill = {"new_since": since.isoformat(), "new_end": end.isoformat()}
+    fill = {
+        "new_since": since.isoformat(),
+        "new_end": end.isoformat(),
+        "year": today.year,
+        "prev": today.year - 1,
+    }
     return [
         (ImportKind.REGIONS, REGIONS),
         (ImportKind.TERMINALS, TERMINALS),
         (ImportKind.PRODUCTS, PRODUCTS),
-        (ImportKind.PRICES, PRICES),
+        (ImportKind.PRICES, PRICES.format(**fill)),
         (ImportKind.DEALERS, DEALERS.format(**fill)),
         (ImportKind.CONTRACTS, CONTRACTS.format(**fill)),
         (ImportKind.AUTHORIZATIONS, AUTHORIZATIONS.format(**fill)),
-        (ImportKind.TARGETS, targets_csv()),
+        (ImportKind.TARGETS, targets_csv(today.year)),
         (ImportKind.MANAGERS, MANAGERS),
     ]
 
@@ -207,13 +220,3 @@ def is_empty(uow_factory) -> bool:
         return s.scalar(select(RegionRow.id).limit(1)) is None and (
             s.scalar(select(DealerRow.id).limit(1)) is None
         )
-
-
-def seed_demo_if_empty(app) -> bool:
-    """Seed the demo catalog when the database holds no regions and no dealers."""
-    if not is_empty(app.uow_factory):
-        return False
-    today = app.clock.now().astimezone(app.options.tz).date()
-    seed_demo(app.uow_factory, today)
-    seed_demo_policy(app.uow_factory, app.clock)
-    return True

@@ -13,7 +13,8 @@ from datetime import timedelta
 from typing import TextIO
 
 from bot.app import App
-from bot.demo import DEMO_DEALER, DEMO_MANAGER, seed_demo_if_empty
+from bot.demo import DEMO_DEALER, DEMO_MANAGER, is_empty, seed_demo, seed_demo_policy
+from bot.demo_history import seed_history
 from bot.runner import TRANSPORTS, Service, build_services, configured_transports
 from bot.transports.console.service import ConsoleTransport, console_dispatcher
 from domain.catalog.model import DealerCode, ManagerCode
@@ -64,6 +65,18 @@ class ConsoleService:
 
     async def run(self, stop: asyncio.Event) -> None:
         await self.console.run(stop)
+
+
+def seed_demo_if_empty(app: App) -> bool:
+    """Seed the demo catalog, its history and the sample policy when the database holds no
+    regions and no dealers."""
+    if not is_empty(app.uow_factory):
+        return False
+    now = app.clock.now()
+    seed_demo(app.uow_factory, now.astimezone(app.options.tz).date())
+    seed_history(app.uow_factory, now, app.options)
+    seed_demo_policy(app.uow_factory, app.clock)
+    return True
 
 
 def console_greeting(app: App, user_id: str = CONSOLE_USER) -> list[str]:

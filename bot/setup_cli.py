@@ -85,17 +85,27 @@ def install(app: typer.Typer, build: Callable, load: Callable[[], Settings]) -> 
     @app.command()
     def demo() -> None:
         """Seed demo data: regions, terminals, products, prices, dealers, contracts, authorizations,
-        targets, managers and the policy documents; running it again changes nothing."""
+        targets, managers, the policy documents and a history (three months of sales, violations,
+        tickets, a promotion); running it again changes nothing."""
         from bot.demo import seed_demo, seed_demo_policy
+        from bot.demo_history import seed_history
 
         application = build()
         try:
-            today = application.clock.now().astimezone(application.options.tz).date()
+            now = application.clock.now()
+            today = now.astimezone(application.options.tz).date()
             for result in seed_demo(application.uow_factory, today):
                 typer.echo(
                     f"{result.kind.value:<15} {result.created:>4} created "
                     f"{result.updated:>4} updated {result.unchanged:>4} unchanged"
                 )
+            history = seed_history(application.uow_factory, now, application.options)
+            typer.echo(
+                f"history         {history.sales} sales, {history.violations} violations, "
+                f"{history.tickets} tickets, {history.promotions} promotion"
+                if history
+                else "history         already in place"
+            )
             loaded = seed_demo_policy(application.uow_factory, application.clock)
             typer.echo(f"policy          {', '.join(loaded) if loaded else 'already loaded'}")
         finally:

@@ -159,6 +159,7 @@ class Violation:
     note: str = ""
     decided_by: str | None = None
     decided_at: datetime | None = None
+    penalty_amount: Decimal | None = None  # a fine's or a confiscation's, in yuan
 
 
 @dataclass(frozen=True, slots=True)
@@ -269,4 +270,5 @@ class ViolationRepository(Protocol):
         note: str,
         decided_by: str,
         at: datetime,
+        amount: Decimal | None = None,
     ) -> Violation: ...

@@ -54,6 +54,11 @@ def read_amount(text: str) -> Decimal:
 
 def deposit(ctx: Ctx) -> Reply:
     """Your deposit: balance, what the contract requires, the last entries."""
+    for word in ctx.args[:2]:  # an entry asked for by a seat that may not book one
+        if word.lower() in ACTIONS:
+            require(
+                ctx, "deposit", "topup" if ACTIONS[word.lower()] is EntryKind.TOPUP else "change"
+            )
     if ctx.actor.role is Role.DEALER:
         return Reply(view_text(ctx.t, ctx.uow, ctx.require_dealer(), ctx.today))
     if not ctx.args:

@@ -10,7 +10,6 @@ from domain.violations.decisions import (
     may_decide,
     needs_reason,
     parse_decision,
-    parse_penalty,
 )
 from handlers.core.context import Ctx
 from handlers.core.errors import UserError
@@ -21,6 +20,7 @@ from handlers.core.names import actor_name
 from handlers.core.registry import SALES_LEADS, SALES_STAFF, require
 from handlers.core.router import Router
 from handlers.sales.recording import original_report, sale_named, violation_text
+from handlers.violations.penalties import CONFIRM, penalize, penalty_name, tell_dealer
 
 MAX_LISTED = 30
 
@@ -84,7 +84,7 @@ def _details(ctx: Ctx, v) -> Reply:
     )
     text += "\n" + sale_named(ctx, v).text(ctx.t)
     if v.decided_by:
-        penalty = ctx.t(f"penalty.{v.penalty.value}") if v.penalty else "-"
+        penalty = penalty_name(ctx.t, v.penalty, v.penalty_amount)
         text += "\n" + ctx.t(
             "violation.decided",
             by=actor_name(ctx, v.decided_by),
@@ -113,61 +113,20 @@ def violation(ctx: Ctx) -> Reply:
     if decision is None:
         raise UserError("violation.usage")
     rest = list(ctx.args[2:])
-    penalty = None
-    if decision is Decision.PENALIZE:
-        parsed = parse_penalty(rest)
-        if parsed is None:
-            raise UserError(
-                "violation.penalty_unknown",
-                options=", ".join(
-                    ctx.t(f"penalty.{p}")
-                    for p in (
-                        "warning",
-                        "fine",
-                        "withhold_payment",
-                        "stop_supply",
-                        "confiscate_deposit",
-                        "cancel_dealership",
-                    )
-                ),
-            )
-        penalty, rest = parsed
     if not may_decide(v.status, decision):
         raise UserError("violation.already_decided", id=v.id, status=_status(ctx.t, v.status))
+    if decision is Decision.PENALIZE:
+        return penalize(ctx, v, rest)
     if needs_reason(v.status) and not rest:
         raise UserError("violation.reason_needed", id=v.id, status=_status(ctx.t, v.status))
     decided = ctx.uow.violations.decide(
-        v.id, STATUS_OF[decision], penalty, " ".join(rest), ctx.actor.label, ctx.now
+        v.id, STATUS_OF[decision], None, " ".join(rest), ctx.actor.label, ctx.now
     )
-    ctx.audit(f"violation.{decision.value}", f"#{v.id} {penalty or ''}")
-    _tell_dealer(ctx, decided)
+    ctx.audit(f"violation.{decision.value}", f"#{v.id}")
+    tell_dealer(ctx, decided)
     return Reply(
-        ctx.t(
-            "violation.recorded",
-            id=v.id,
-            status=_status(ctx.t, decided.status),
-            penalty=ctx.t(f"penalty.{penalty.value}") if penalty else "-",
-        )
+        ctx.t("violation.recorded", id=v.id, status=_status(ctx.t, decided.status), penalty="-")
     )
-
-
-def _tell_dealer(ctx: Ctx, v) -> None:
-    named = sale_named(ctx, v)
-
-    def build(t: Translator) -> Reply:
-        penalty = t(f"penalty.{v.penalty.value}") if v.penalty else "-"
-        told = t(
-            "violation.dealer_told",
-            id=v.id,
-            line=violation_text(t, v),
-            status=_status(t, v.status),
-            penalty=penalty,
-            note=v.note or "-",
-        )
-        return Reply(told + "\n" + named.text(t))
-
-    for contact in ctx.uow.identities.dealer_contacts(v.dealer):
-        ctx.notify(contact, f"violation:{v.id}:{v.status.value}", build)
 
 
 def install(router: Router, jobs: Jobs) -> None:
@@ -181,3 +140,4 @@ def install(router: Router, jobs: Jobs) -> None:
         example="/violation 5 penalize fine 价格低于底价",
         actions={"penalize": SALES_LEADS},
     )
+    router.form(CONFIRM)

@@ -91,6 +91,7 @@ class ViolationRow(Base):
     evidence: Mapped[dict] = mapped_column(JSON)
     status: Mapped[str] = mapped_column(String(16), default="open")
     penalty: Mapped[str | None] = mapped_column(String(32))
+    penalty_amount: Mapped[Decimal | None] = mapped_column(Money())  # a fine's, a confiscation's
     note: Mapped[str] = mapped_column(Text, default="")
     decided_by: Mapped[str | None] = mapped_column(String(80))
     decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from decimal import Decimal
 
 from sqlalchemy import Select, insert, select, update
 from sqlalchemy.orm import Session
@@ -46,6 +47,7 @@ def _violation(row: ViolationRow, dealer: str) -> Violation:
         status=ViolationStatus(row.status),
         created_at=row.created_at,
         penalty=Penalty(row.penalty) if row.penalty else None,
+        penalty_amount=row.penalty_amount,
         note=row.note,
         decided_by=row.decided_by,
         decided_at=row.decided_at,
@@ -138,12 +140,14 @@ class SqlViolationRepository:
         note: str,
         decided_by: str,
         at: datetime,
+        amount: Decimal | None = None,
     ) -> Violation:
         row = self.s.get(ViolationRow, violation_id)
         if row is None:
             raise LookupError(violation_id)
         row.status = status.value
         row.penalty = penalty.value if penalty else None
+        row.penalty_amount = amount
         row.note = note[:2000]
         row.decided_by = decided_by
         row.decided_at = at

@@ -34,7 +34,7 @@ def test_help_lists_every_command(cli):
 
 def test_demo_help_names_everything_demo_seeds(cli):
     text = " ".join(cli("demo", "--help").stdout.split())
-    for kind in ("contracts", "authorizations", "policy documents"):
+    for kind in ("contracts", "authorizations", "policy documents", "three months of sales"):
         assert kind in text
 
 
@@ -48,8 +48,10 @@ def test_demo_seeds_once_and_a_second_run_changes_nothing(cli):
     assert first.exit_code == 0, first.output
     assert re.search(r"dealers\s+6 created", first.stdout)
     assert "dealer_policy.zh" in first.stdout  # the sample policy for Q&A
+    assert re.search(r"history\s+\d{3} sales, 6 violations, 4 tickets, 1 promotion", first.stdout)
     second = cli("demo")
     assert re.search(r"dealers\s+0 created\s+0 updated\s+6 unchanged", second.stdout)
+    assert "history         already in place" in second.stdout
     assert "policy          already loaded" in second.stdout
 
 

@@ -97,8 +97,9 @@ def test_bad_amounts_missing_reasons_and_refunds_in_force_say_what_to_send(world
     assert "D009" in boss.say("/deposit D009")
 
 
-def test_a_dealer_cannot_move_money_and_a_service_seat_cannot_book(world):
-    assert "余额" in world["dealer1"].say("/deposit D002 topup 100 x")  # sees only its own
+def test_a_dealer_cannot_move_money_and_sees_only_its_own(world):
+    assert "没有使用这个命令的权限" in world["dealer1"].say("/deposit D001 topup 100 x")
+    assert "D001" in world["dealer1"].say("/deposit D002")  # its own, never another's
     assert "¥100.00" not in world["dealer1"].say("/deposit")
 
 

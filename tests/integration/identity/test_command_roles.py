@@ -27,6 +27,8 @@ PROBES = {
     "exception grant": "/exception A100 2800 D001",
     "exception revoke": "/exception 1 revoke typo",
     "export approvals": "/export approvals",
+    "deposit topup": "/deposit D001 topup 100 转账",
+    "deposit change": "/deposit D001 deduct 100 罚款",
 }
 
 

@@ -304,8 +304,8 @@ def test_managers_see_and_decide_only_their_regions_violations(
 def test_a_penalty_is_recorded_with_who_and_when_and_the_dealer_is_told(dealer, boss, uow_factory):
     dealer.say("/report A100 1 2500 T-0001")
     dealer.press("确定")  # asked again, being far under the floor
-    answer = boss.say("/violation 1 penalize 罚款 低于底价")
-    assert "已处罚" in answer and "罚款" in answer
+    answer = boss.say("/violation 1 penalize 罚款 3000 低于底价")
+    assert "已处罚" in answer and "罚款 ¥3,000.00" in answer
     with uow_factory() as uow:
         row = uow.session.get(ViolationRow, 1)
         assert (row.status, row.penalty, row.note, row.decided_by) == (

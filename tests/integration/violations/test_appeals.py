@@ -14,7 +14,7 @@ def penalized(world, uow_factory) -> int:
     world["dealer1"].say("/report A100 1 2900 T-0001")  # 3.3% under the floor
     with uow_factory() as uow:
         (v,) = uow.violations.list([DealerCode("D001")])
-    assert "已记录" in world["boss_sc"].say(f"/violation {v.id} penalize fine 第一次低价")
+    assert "已记录" in world["boss_sc"].say(f"/violation {v.id} penalize fine 5000 第一次低价")
     return v.id
 
 

@@ -67,6 +67,11 @@ class FakeCatalog:
     def terminals(self) -> list[Terminal]:
         return sorted(self.s.terminals.values(), key=lambda t: t.code)
 
+    def add_terminal(self, terminal: Terminal) -> None:
+        if terminal.region_code not in self.s.regions:
+            raise ValueError(f"terminal {terminal.code}: unknown region")
+        self.s.terminals[terminal.code] = terminal
+
     def region_tree(self) -> RegionTree:
         return RegionTree({c: p for c, (_, p) in self.s.regions.items()})
 

@@ -13,7 +13,14 @@ def install(router: Router, jobs: Jobs) -> None:
     """Add this context's commands, interpreters, forms, exporters and jobs, in help order."""
     # Imported here, not at the top: importing one module of the package (its package
     # runs first) must not import the whole context.
-    from handlers.approvals import commands, exception_form, exceptions, export, sla
+    from handlers.approvals import (
+        commands,
+        exception_form,
+        exceptions,
+        export,
+        sla,
+        terminal_proposals,
+    )
 
-    for module in (commands, exceptions, exception_form, sla, export):
+    for module in (commands, exceptions, exception_form, terminal_proposals, sla, export):
         module.install(router, jobs)

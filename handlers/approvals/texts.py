@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from domain.approvals.model import DecisionRecord, Request, State, StepRule
+from datetime import date
+from decimal import Decimal
+
+from domain.approvals.model import DecisionRecord, Kind, Request, State, StepRule
 from handlers.core.i18n import Translator
 from handlers.core.messages import Button, Reply
 
@@ -38,7 +41,7 @@ def state_text(t: Translator, request: Request) -> str:
 
 def card_text(t: Translator, request: Request, names) -> str:
     """`names` renders an actor label (handlers.core.names.actor_name bound to a ctx)."""
-    return t(
+    text = t(
         "approval.card",
         id=request.id,
         kind=t(f"approval.kind.{request.kind.value}"),
@@ -47,6 +50,38 @@ def card_text(t: Translator, request: Request, names) -> str:
         state=state_text(t, request),
         chain=chain_text(t, request),
     )
+    if request.kind is Kind.TERMINAL_PROPOSAL:
+        text += "\n" + terminal_proposal_lines(t, request)
+    return text
+
+
+def proposal_lines(t: Translator, p: dict) -> str:
+    return t(
+        "terminalproposal.card",
+        name=p.get("name", ""),
+        address=p.get("address", "") or "-",
+        region=p.get("region_name") or p.get("region", ""),
+        kind=t(f"terminalproposal.kind.{p.get('terminal_kind', 'other')}"),
+    )
+
+
+def terminal_proposal_lines(t: Translator, request: Request) -> str:
+    """The proposal and the sale waiting for it, under the request's card."""
+    p = request.payload
+    lines = [proposal_lines(t, p)]
+    sale = p.get("sale")
+    if sale:
+        lines.append(
+            t(
+                "terminalproposal.card_sale",
+                draft=p.get("draft", "?"),
+                product=sale["product"],
+                qty=t.number(int(sale["qty"])),
+                price=t.money(Decimal(sale["price"])),
+                day=t.date(date.fromisoformat(sale["day"])),
+            )
+        )
+    return "\n".join(lines)
 
 
 def decision_line(t: Translator, record: DecisionRecord, names, tz) -> str:

@@ -7,9 +7,10 @@ Confirm has the dedupe key `draft:<id>`, so a second tap finds it instead of a s
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import handlers.sales.inputs as inputs
+from domain.approvals.model import RequestId, State
 from domain.catalog.model import DealerCode, Sku, TerminalCode
 from domain.identity.actors import Role
 from domain.sales.model import Draft, SaleDraft
@@ -45,6 +46,8 @@ from handlers.sales.recording import (
 )
 
 DRAFT_TTL = timedelta(hours=24)
+AWAITING = "awaiting_terminal"  # its terminal is proposed: the draft waits for the decision
+PROPOSAL_FORM = "terminal_proposal"
 
 
 def _match(
@@ -139,11 +142,17 @@ def _next_question(ctx: Ctx, draft_id: int, data: dict) -> Reply:
             lambda k: terminal_label(ctx, k) + ("" if k in own else ctx.t("sale.terminal.outside")),
             lambda k: f"c:draft {draft_id} terminal {k}",
             (
-                Button(ctx.t("sale.button.unlisted"), f"c:draft {draft_id} unlisted"),
+                Button(ctx.t("terminalproposal.button.propose"), f"c:draft {draft_id} unlisted"),
                 Button(ctx.t("sale.button.cancel"), f"c:draft {draft_id} cancel"),
             ),
         )
-    sale = draft_from(ctx, data)
+    return confirm_card(ctx, draft_id, data)
+
+
+def confirm_card(ctx: Ctx, draft_id: int, data: dict, dealer: DealerCode | None = None) -> Reply:
+    """The draft as it would be recorded, what the checks will say, and Confirm / Edit /
+    Cancel (`dealer` when the reader is not the dealer's own chat)."""
+    sale = draft_from(ctx, data, dealer)
     summary = describe_draft(ctx, sale)
     notes = [ctx.t("draft.from_total")] if data.get("from_total") else []
     note = "".join("\n" + line for line in [*notes, *preview_lines(ctx, sale)])
@@ -179,7 +188,13 @@ def draft_cmd(ctx: Ctx) -> Reply:
         raise UserError("draft.already_recorded", id=already.id)
     if data.get("state") == "cancelled":
         raise UserError("draft.cancelled_before")
-    if ctx.now - draft.created_at > DRAFT_TTL:
+    if data.get("state") == AWAITING and action != "cancel":
+        if _proposal_open(ctx, data["proposal"]):
+            raise UserError("terminalproposal.draft_waiting", id=draft.id, request=data["proposal"])
+        # Its proposal ended without a decision here (expired): the draft is the dealer's again.
+        data.update(state="pending", resumed_at=ctx.now.isoformat())
+        ctx.uow.drafts.update(draft.id, data)
+    if ctx.now - started(draft.created_at, data) > DRAFT_TTL:
         raise UserError("draft.expired")
     if action in ("sku", "terminal") and len(ctx.args) > 2:
         found = (inputs.resolve_product if action == "sku" else inputs.resolve_terminal)(
@@ -206,14 +221,7 @@ def draft_cmd(ctx: Ctx) -> Reply:
     if action == "unlisted":
         data["terminal"] = None
         ctx.uow.drafts.update(draft.id, data)
-        return Reply(
-            ctx.t(
-                "draft.terminal_unlisted",
-                id=draft.id,
-                query=(data.get("terminal_hint") or "?")[:40],
-                summary=describe_unfinished(ctx, data),
-            )
-        )
+        return propose_terminal(ctx, draft.id, data)
     if action == "swap":
         data = swapped(data)
         ctx.uow.drafts.update(draft.id, data)
@@ -226,6 +234,29 @@ def draft_cmd(ctx: Ctx) -> Reply:
             ctx.uow.drafts.update(draft.id, data)
         return confirm_draft(ctx, draft.id, data)
     raise UserError("draft.usage")
+
+
+def started(created_at: datetime, data: dict) -> datetime:
+    """When the draft's time to be confirmed began: made, or resumed after its terminal
+    was proposed and decided."""
+    resumed = data.get("resumed_at")
+    return datetime.fromisoformat(resumed) if resumed else created_at
+
+
+def _proposal_open(ctx: Ctx, request_id: int) -> bool:
+    request = ctx.uow.approvals.get(RequestId(int(request_id)))
+    return request is not None and request.state in (State.PENDING, State.RETURNED)
+
+
+def propose_terminal(ctx: Ctx, draft_id: int, data: dict) -> Reply:
+    """申请新增终端: the proposal form (handlers.approvals.terminal_proposals), prefilled
+    with the name the dealer wrote."""
+    start = {
+        "draft": draft_id,
+        "name": (data.get("terminal_hint") or "")[:200],
+        "summary": describe_unfinished(ctx, data),
+    }
+    return start_form(ctx, PROPOSAL_FORM, start)
 
 
 def ask_for_terminal(ctx: Ctx, data: dict, options: tuple[str, ...], hint: str) -> Reply:

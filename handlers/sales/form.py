@@ -9,12 +9,12 @@ from __future__ import annotations
 from datetime import date
 
 import handlers.sales.inputs as inputs
-from domain.catalog.model import Sku, TerminalCode
+from domain.catalog.model import DealerCode, Sku, TerminalCode
 from domain.sales.model import SaleDraft, SaleKind
 from domain.sales.services import MAX_DAYS_BACK, SaleRejected, preview_sale, validate_sale
 from handlers.core.context import Ctx
 from handlers.core.errors import UserError
-from handlers.core.forms import END, Form, Step
+from handlers.core.forms import END, Form, Step, start_form
 from handlers.core.jobs import Jobs
 from handlers.core.messages import Button, Reply
 from handlers.core.router import Router
@@ -34,9 +34,9 @@ from handlers.sales.recording import (
 YES_WORDS = frozenset({"yes", "y", "ok", "confirm", "确认", "是", "好", "对"})
 
 
-def draft_from(ctx: Ctx, data: dict) -> SaleDraft:
+def draft_from(ctx: Ctx, data: dict, dealer: DealerCode | None = None) -> SaleDraft:
     return SaleDraft(
-        dealer=ctx.require_dealer(),
+        dealer=dealer or ctx.require_dealer(),
         sku=Sku(data["sku"]),
         qty=int(data["qty"]),
         unit_price=inputs.read_price(data["price"]),
@@ -97,7 +97,7 @@ def _ask_terminal(ctx: Ctx, data: dict) -> Reply:
     terminals = inputs.authorized_terminals(ctx, ctx.require_dealer())
     keep = _keep(ctx, data, "terminal")
     rows = inputs.choice_buttons([(f"{t.name} ({t.code})", f"f:{t.code}") for t in terminals])
-    unlisted = ((Button(ctx.t("sale.button.unlisted"), f"f:{UNLISTED}"),),)
+    unlisted = ((Button(ctx.t("terminalproposal.button.propose"), f"f:{UNLISTED}"),),)
     return Reply(
         ctx.t("sale.form.terminal"), ((*keep,), *rows, *unlisted) if keep else (*rows, *unlisted)
     )
@@ -164,13 +164,12 @@ def _answer_confirm(ctx: Ctx, data: dict, value: str) -> str:
 
 
 def keep_unlisted(ctx: Ctx, data: dict) -> Reply:
-    """The form's "not listed": the sale waits as a draft until the terminal exists."""
+    """The form's "not listed": the sale waits as a draft while the dealer proposes the
+    terminal (the proposal form, opened by name: handlers.approvals.terminal_proposals)."""
     data = {**data, "terminal": None, "state": "pending", "by": ctx.inbound.user_id}
     draft = ctx.uow.drafts.save(ctx.require_dealer(), data, ctx.now)
-    text = ctx.t(
-        "draft.terminal_unlisted", id=draft.id, query="?", summary=describe_unfinished(ctx, data)
-    )
-    return Reply(text)
+    start = {"draft": draft.id, "name": "", "summary": describe_unfinished(ctx, data)}
+    return start_form(ctx, "terminal_proposal", start)
 
 
 def describe_unfinished(ctx: Ctx, data: dict) -> str:

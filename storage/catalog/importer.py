@@ -105,6 +105,18 @@ def import_parsed(
     return result
 
 
+def add_one(session: Session, kind: ImportKind, record: Any) -> str:
+    """One record stored as a one-row file of `kind` would be (the caller commits);
+    ValueError naming the problem when the import's check refuses it."""
+    importer = _Importer(session)
+    errors = importer.check(kind, [(1, record)])
+    if errors:
+        raise ValueError(f"{kind.value}: {errors[0].problem.value} {errors[0].params}")
+    [outcome] = getattr(importer, f"apply_{kind.value}")([record])
+    session.flush()
+    return outcome
+
+
 def _bad_rows(errors: list[RowError]) -> int:
     return len({e.row for e in errors if e.row > 1})
 

@@ -5,6 +5,7 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
+from domain.catalog.import_kinds import ImportKind
 from domain.catalog.model import (
     Authorization,
     Contract,
@@ -24,6 +25,7 @@ from domain.catalog.model import (
     Validity,
 )
 from domain.catalog.territory import RegionTree
+from storage.catalog.importer import add_one
 from storage.models import (
     AuthorizationRow,
     ContractRow,
@@ -112,6 +114,10 @@ class SqlCatalogRepository:
             .order_by(TerminalRow.code)
         )
         return [Terminal(TerminalCode(c), n, RegionCode(r)) for c, n, r in rows]
+
+    def add_terminal(self, terminal: Terminal) -> None:
+        """One terminal, through the import's own check and upsert."""
+        add_one(self.s, ImportKind.TERMINALS, terminal)
 
     def region_tree(self) -> RegionTree:
         if self._tree is None:

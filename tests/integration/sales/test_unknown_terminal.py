@@ -1,5 +1,6 @@
 """A terminal the catalog lacks must not become a false 窜货: only plausible matches are
-offered, with "not listed" and cancel; "not listed" keeps the sale as a draft."""
+offered, with "not listed: propose a new terminal" and cancel; that choice keeps the sale
+as a draft and opens the proposal (tests/integration/approvals/test_terminal_proposals.py)."""
 
 from __future__ import annotations
 
@@ -31,15 +32,16 @@ def labels(chat: Chat) -> list[str]:
 def test_a_hospital_not_in_the_catalog_offers_no_other_citys_hospital(dealer, uow_factory):
     answer = dealer.say("给成都市第三人民医院卖了2台A100，单价3500")
     assert "瑞金医院" not in answer and not any("瑞金" in b for b in labels(dealer))
-    assert "不在列表中" in labels(dealer) and "取消" in labels(dealer)
+    assert "不在列表中，申请新增终端" in labels(dealer) and "取消" in labels(dealer)
     kept = dealer.press("不在列表中")
-    assert "草稿" in kept and "区域经理" in kept and "成都市第三人民医院" in kept
+    assert "草稿 #1" in kept and "尚未记录" in kept and "终端名称" in kept
+    assert "成都市第三人民医院" in " ".join(labels(dealer))  # the name it wrote, to keep
     assert count(uow_factory, SaleRow) == 0 and count(uow_factory, ViolationRow) == 0
 
 
 def test_a_one_line_report_naming_an_unknown_hospital_can_be_cancelled(dealer, uow_factory):
     dealer.say("/report A100 2 3500 成都市第三人民医院")
-    assert "不在列表中" in labels(dealer)
+    assert "不在列表中，申请新增终端" in labels(dealer)
     assert not any("瑞金" in b for b in labels(dealer))
     dealer.press("取消")
     assert count(uow_factory, SaleRow) == 0
@@ -63,5 +65,5 @@ def test_the_form_offers_not_listed_and_keeps_a_draft(dealer, uow_factory):
     dealer.press("A100")
     dealer.say("2")
     dealer.say("3500")
-    assert "草稿" in dealer.press("不在列表中")
+    assert "草稿 #1" in dealer.press("申请新增终端")
     assert count(uow_factory, SaleRow) == 0

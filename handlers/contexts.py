@@ -17,6 +17,7 @@ from handlers import (
     identity,
     policy,
     promotions,
+    rebates,
     sales,
     targets,
     tickets,
@@ -36,6 +37,7 @@ CONTEXTS = (
     policy,
     approvals,
     deposits,
+    rebates,
     core,
 )
 

@@ -37,6 +37,7 @@ from storage.policy.models import (
     PolicyQuestionRow,
 )
 from storage.promotions.models import PromotionDeliveryRow, PromotionRow
+from storage.rebates.models import RebateProgramRow, RebateSettlementRow, RebateTierRow
 from storage.sales.models import (
     PriceExceptionRow,
     SaleDraftRow,
@@ -83,6 +84,9 @@ __all__ = [
     "PromotionDeliveryRow",
     "PromotionRow",
     "RateBucketRow",
+    "RebateProgramRow",
+    "RebateSettlementRow",
+    "RebateTierRow",
     "RegionRow",
     "SaleDraftRow",
     "SaleRow",

@@ -27,6 +27,7 @@ from storage.identity.invites import SqlInviteRepository
 from storage.identity.repository import SqlIdentityRepository
 from storage.policy.repository import SqlPolicyRepository
 from storage.promotions.repository import SqlPromotionRepository
+from storage.rebates.repository import SqlRebateRepository
 from storage.sales.drafts import SqlDraftRepository
 from storage.sales.repository import SqlSalesRepository
 from storage.sales.stock import SqlStockRepository
@@ -65,6 +66,7 @@ class SqlAlchemyUnitOfWork:
         self.approvals = SqlApprovalRepository(s)
         self.price_exceptions = SqlPriceExceptionRepository(s, self.sales.ids)
         self.deposits = SqlDepositRepository(s)
+        self.rebates = SqlRebateRepository(s)
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -28,6 +28,7 @@ from domain.deposits.model import DepositRepository
 from domain.identity.actors import Actor, Contact, Invite
 from domain.policy.model import PolicyRepository
 from domain.promotions.model import PromotionRepository
+from domain.rebates.model import RebateRepository
 from domain.sales.model import (
     DraftRepository,
     SalesRepository,
@@ -285,6 +286,7 @@ class UnitOfWork(Protocol):
     approvals: ApprovalRepository
     price_exceptions: PriceExceptionRepository
     deposits: DepositRepository
+    rebates: RebateRepository
 
     def __enter__(self) -> Self: ...
     def __exit__(self, *exc: object) -> None: ...

@@ -49,6 +49,9 @@ class CoreOptions:
     approval_remind_fraction: float = 0.75
     exception_second_step_gap: Decimal = Decimal("0.15")
 
+    # rebate_nudge tells a dealer near a higher tier this many days before the period ends.
+    rebate_nudge_days: int = 14
+
     # An export with more rows is written in the background and sent through the outbox.
     export_inline_rows: int = 2000
 

@@ -12,6 +12,9 @@ from domain.rebates.model import Program, RebateRepository, Settlement, Sold
 from domain.rebates.rules import ZERO, Accrual, accrue, settle
 
 NOTHING = Sold(ZERO, 0)
+# Up to this many dealers are named in the sales query; more read every dealer's sums
+# (one pass over the month sums beats a list of thousands of codes).
+NAMED_DEALERS = 500
 
 
 def in_scope(repo: RebateRepository, program: Program) -> list[DealerCode]:
@@ -25,7 +28,7 @@ def accruals(
     targets: Mapping[DealerCode, Decimal | None],
 ) -> dict[DealerCode, Accrual]:
     """Each dealer's accrual: one aggregate of sales and one of severe violations."""
-    sold = repo.sold(program, dealers)
+    sold = repo.sold(program, dealers if len(dealers) <= NAMED_DEALERS else None)
     severe = repo.severe_violations(program) if program.withhold_on_severe else {}
     return {
         d: accrue(program, sold.get(d, NOTHING), targets.get(d), severe.get(d, 0) > 0)

@@ -21,13 +21,18 @@ def current_periods(day: date) -> list[Period]:
 
 
 def targets_for(
-    uow: UnitOfWork, program: Program, dealers: Sequence[DealerCode], growth: Decimal
+    uow: UnitOfWork,
+    program: Program,
+    dealers: Sequence[DealerCode],
+    growth: Decimal,
+    only: bool = True,
 ) -> dict[DealerCode, Decimal | None]:
-    """Each dealer's target for the program's period (only a target basis needs one)."""
+    """Each dealer's target for the program's period (only a target basis needs one);
+    `only=False` reads every dealer's targets in one pass instead of naming them."""
     if program.basis is not Basis.TARGET_PERCENT:
         return {}
     year = program.period.year
-    explicit = uow.targets.explicit(range(year - YEARS_BACK, year + 1), dealers)
+    explicit = uow.targets.explicit(range(year - YEARS_BACK, year + 1), dealers if only else None)
     return {
         d: resolve_target(program.period, explicit.get(d, {}), growth, None).amount for d in dealers
     }
@@ -41,7 +46,8 @@ def program_accruals(
     if dealers is not None:
         wanted = set(dealers)
         scoped = [d for d in scoped if d in wanted]
-    return accruals(uow.rebates, program, scoped, targets_for(uow, program, scoped, growth))
+    targets = targets_for(uow, program, scoped, growth, only=dealers is not None)
+    return accruals(uow.rebates, program, scoped, targets)
 
 
 def dealer_accruals(

@@ -102,7 +102,7 @@ def test_a_tier_table_with_a_gap_or_an_overlap_names_both_rows():
     assert (3, TableProblem.GAP, 2) in found
     assert (4, TableProblem.OVERLAP, 3) in found
     assert (5, TableProblem.EMPTY, 5) in found and (5, TableProblem.OVERLAP, 4) in found
-    assert table_problems(rows[:1] + [(3, Tier(D("100"), None, rate=D("2")))]) == []
+    assert table_problems([*rows[:1], (3, Tier(D("100"), None, rate=D("2")))]) == []
 
 
 def test_a_scope_cell_reads_lines_regions_and_tiers_and_refuses_anything_else():

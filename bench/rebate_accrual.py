@@ -78,12 +78,12 @@ def add_programs(factory) -> dict[Basis, Program]:
 def measure(name: str, engine, repeat: int) -> None:
     factory = SqlAlchemyUnitOfWorkFactory(make_session_factory(engine))
     programs = add_programs(factory)
-    growth = CoreOptions().target_growth
+    options = CoreOptions()
 
     def accrual(basis: Basis):
         def run():
             with factory() as uow:
-                return program_accruals(uow, programs[basis], growth)
+                return program_accruals(uow, programs[basis], options)
 
         return run
 

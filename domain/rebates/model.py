@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, tzinfo
 from decimal import Decimal
 from enum import StrEnum
 from typing import Protocol
@@ -128,8 +128,9 @@ class RebateRepository(Protocol):
         """Active dealers with their tier and authorised region codes (for the scope)."""
         ...
 
-    def severe_violations(self, program: Program) -> dict[DealerCode, int]:
-        """Confirmed or penalized severe violations created in the program's period."""
+    def severe_violations(self, program: Program, tz: tzinfo) -> dict[DealerCode, int]:
+        """Confirmed or penalized severe violations created in the program's period (its
+        days in the business time zone `tz`)."""
         ...
 
     def add_settlement(self, new: NewSettlement, now: datetime) -> Settlement | None:

@@ -4,7 +4,7 @@ the period-end settlements once."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from datetime import datetime
+from datetime import datetime, tzinfo
 from decimal import Decimal
 
 from domain.catalog.model import DealerCode
@@ -26,10 +26,11 @@ def accruals(
     program: Program,
     dealers: Sequence[DealerCode],
     targets: Mapping[DealerCode, Decimal | None],
+    tz: tzinfo,
 ) -> dict[DealerCode, Accrual]:
     """Each dealer's accrual: one aggregate of sales and one of severe violations."""
     sold = repo.sold(program, dealers if len(dealers) <= NAMED_DEALERS else None)
-    severe = repo.severe_violations(program) if program.withhold_on_severe else {}
+    severe = repo.severe_violations(program, tz) if program.withhold_on_severe else {}
     return {
         d: accrue(program, sold.get(d, NOTHING), targets.get(d), severe.get(d, 0) > 0)
         for d in dealers

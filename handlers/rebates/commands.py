@@ -31,18 +31,17 @@ _QUESTION = re.compile(
 
 def rebate(ctx: Ctx) -> Reply:
     """Your rebate: program, achieved, tier, accrued, and what the next tier takes."""
-    growth = ctx.options.target_growth
     if ctx.args and ctx.args[0].lower() in ("new", "新建"):
         if not ctx.actor.is_admin:
             raise UserError("rebate.new_admins_only")
         return Reply(ctx.t("rebate.new_by_import"))
     if ctx.actor.role is Role.DEALER:
-        return Reply(view_text(ctx.t, ctx.uow, ctx.require_dealer(), ctx.today, growth))
+        return Reply(view_text(ctx.t, ctx.uow, ctx.require_dealer(), ctx.today, ctx.options))
     if not ctx.args:
         raise UserError("rebate.usage")
     dealer = DealerCode(ctx.args[0].upper()[:40])
     ctx.check_dealer(dealer)
-    return Reply(view_text(ctx.t, ctx.uow, dealer, ctx.today, growth))
+    return Reply(view_text(ctx.t, ctx.uow, dealer, ctx.today, ctx.options))
 
 
 def rebate_question(ctx: Ctx, text: str) -> Reply | None:

@@ -24,12 +24,11 @@ WITHHELD = "severe_violation"  # the condition a settlement's deduction is for
 
 def rebate_nudge(ctx: JobContext) -> None:
     """Dealers near a higher rebate tier before the period ends: tell them what it takes."""
-    growth = ctx.options.target_growth
     for program in ctx.uow.rebates.programs(current_periods(ctx.today)):
         days_left = (program.period.end - ctx.today).days
         if days_left < 0 or days_left >= ctx.options.rebate_nudge_days:
             continue
-        for dealer, accrual in program_accruals(ctx.uow, program, growth).items():
+        for dealer, accrual in program_accruals(ctx.uow, program, ctx.options).items():
             steps = what_if(program, accrual, ahead=1)
             if not steps or accrual.withheld:
                 continue
@@ -56,7 +55,6 @@ def rebate_nudge(ctx: JobContext) -> None:
 
 def rebate_settlement(ctx: JobContext) -> None:
     """After a period ends: draft each dealer's rebate settlement and send it for approval."""
-    growth = ctx.options.target_growth
     chain = chain_for(Kind.REBATE_SETTLEMENT, dict(ctx.options.approval_chains))
     # A program long ended was settled by an earlier run; looking back a year bounds the work.
     for program in ctx.uow.rebates.ended_before(ctx.today):
@@ -86,7 +84,7 @@ def rebate_settlement(ctx: JobContext) -> None:
             ctx.uow.rebates.link_request(settlement.id, request.id)
             ctx.sent += tell_step_approvers(ctx, request)  # type: ignore[arg-type]
 
-        found = program_accruals(ctx.uow, program, growth)
+        found = program_accruals(ctx.uow, program, ctx.options)
         drafted = draft_settlements(ctx.uow.rebates, program, found, ctx.now, WITHHELD, send)
         if drafted:
             ctx.notes.append(f"{program.code} {program.period}: {drafted} settlements")

@@ -14,6 +14,7 @@ from domain.shared.periods import Period, PeriodKind
 from domain.shared.ports import UnitOfWork
 from domain.targets.resolution import YEARS_BACK, resolve_target
 from handlers.core.i18n import Translator
+from handlers.core.options import CoreOptions
 
 
 def current_periods(day: date) -> list[Period]:
@@ -39,23 +40,26 @@ def targets_for(
 
 
 def program_accruals(
-    uow: UnitOfWork, program: Program, growth: Decimal, dealers: Sequence[DealerCode] | None = None
+    uow: UnitOfWork,
+    program: Program,
+    options: CoreOptions,
+    dealers: Sequence[DealerCode] | None = None,
 ) -> dict[DealerCode, Accrual]:
     """Accruals of the program's dealers (or of those of `dealers` in its scope)."""
     scoped = in_scope(uow.rebates, program)
     if dealers is not None:
         wanted = set(dealers)
         scoped = [d for d in scoped if d in wanted]
-    targets = targets_for(uow, program, scoped, growth, only=dealers is not None)
-    return accruals(uow.rebates, program, scoped, targets)
+    targets = targets_for(uow, program, scoped, options.target_growth, only=dealers is not None)
+    return accruals(uow.rebates, program, scoped, targets, options.tz)
 
 
 def dealer_accruals(
-    uow: UnitOfWork, dealer: DealerCode, day: date, growth: Decimal
+    uow: UnitOfWork, dealer: DealerCode, day: date, options: CoreOptions
 ) -> list[tuple[Program, Accrual]]:
     found = []
     for program in uow.rebates.programs(current_periods(day)):
-        accrual = program_accruals(uow, program, growth, [dealer]).get(dealer)
+        accrual = program_accruals(uow, program, options, [dealer]).get(dealer)
         if accrual is not None:
             found.append((program, accrual))
     return found
@@ -115,8 +119,10 @@ def program_text(t: Translator, program: Program, accrual: Accrual) -> str:
     return "\n".join(lines)
 
 
-def view_text(t: Translator, uow: UnitOfWork, dealer: DealerCode, day: date, growth) -> str:
-    found = dealer_accruals(uow, dealer, day, growth)
+def view_text(
+    t: Translator, uow: UnitOfWork, dealer: DealerCode, day: date, options: CoreOptions
+) -> str:
+    found = dealer_accruals(uow, dealer, day, options)
     record = uow.catalog.dealer(dealer)
     head = t("rebate.title", dealer=dealer, name=record.name if record else dealer)
     if not found:

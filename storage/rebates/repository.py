@@ -8,7 +8,7 @@ quantity basis or a product-line scope needs the sale rows, summed in one aggreg
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from decimal import Decimal
 
 from sqlalchemy import delete, func, select, update
@@ -195,9 +195,9 @@ class SqlRebateRepository:
                 regions.setdefault(dealer_id, []).append(region)
         return [(DealerCode(c), tier, tuple(regions.get(i, ()))) for i, c, tier in dealers]
 
-    def severe_violations(self, program: Program) -> dict[DealerCode, int]:
-        start = datetime.combine(program.period.start, time(0), UTC)
-        end = datetime.combine(program.period.end + timedelta(days=1), time(0), UTC)
+    def severe_violations(self, program: Program, tz: tzinfo) -> dict[DealerCode, int]:
+        start = datetime.combine(program.period.start, time(0), tz)
+        end = datetime.combine(program.period.end + timedelta(days=1), time(0), tz)
         rows = self.s.execute(
             select(DealerRow.code, func.count(ViolationRow.id))
             .join(DealerRow, ViolationRow.dealer_id == DealerRow.id)

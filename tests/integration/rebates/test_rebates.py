@@ -111,7 +111,8 @@ def test_a_confirmed_severe_violation_in_the_period_withholds_the_rebate(
     severe_violation(uow_factory, datetime(2026, 6, 20, tzinfo=UTC))  # before the period
     severe_violation(uow_factory, datetime(2026, 7, 5, tzinfo=UTC), status="dismissed")
     assert "扣留" not in world["dealer1"].say("/rebate")
-    severe_violation(uow_factory, datetime(2026, 7, 5, tzinfo=UTC))
+    # 1 July 01:00 in Shanghai: the period's first day in business time
+    severe_violation(uow_factory, datetime(2026, 6, 30, 17, 0, tzinfo=UTC))
     assert "返利将被扣留" in world["dealer1"].say("/rebate")
 
 
@@ -134,6 +135,8 @@ def test_import_rejects_gaps_overlaps_and_bad_cells_naming_the_rows(uow_factory,
         ["H2", "2026-Q3", "volume", "", "0", "", "1", "", ""],
         ["H3", "2026-Q3", "amount", "", "0", "", "1", "500", ""],
         ["H4", "2026-Q3", "amount", "line=NOPE", "0", "", "1", "", ""],
+        ["H5", "2026-Q3", "amount", "", "abc", "", "1", "", ""],
+        ["H6", "2026-Q3", "amount", "", "0", "", "-3", "", ""],
     ]
     result = import_rebates(uow_factory, tmp_path, rows)
     problems = [describe(e, ImportKind.REBATES) for e in result.errors]
@@ -143,6 +146,8 @@ def test_import_rejects_gaps_overlaps_and_bad_cells_naming_the_rows(uow_factory,
     assert any("row 6" in p and "volume" in p for p in problems), problems
     assert any("row 7" in p and "exactly one" in p for p in problems), problems
     assert any("row 8" in p and "NOPE" in p for p in problems), problems
+    assert any("row 9" in p and "'abc' is not an amount" in p for p in problems), problems
+    assert any("row 10" in p and "negative" in p for p in problems), problems
     with uow_factory() as uow:
         assert uow.rebates.programs([Period.parse("2026-Q3")]) == []
 

@@ -29,14 +29,23 @@ def targets_for(
     only: bool = True,
 ) -> dict[DealerCode, Decimal | None]:
     """Each dealer's target for the program's period (only a target basis needs one);
-    `only=False` reads every dealer's targets in one pass instead of naming them."""
+    `only=False` reads every dealer's targets in one pass instead of naming them. The
+    period's own year decides most; earlier years are read for the dealers it leaves open."""
     if program.basis is not Basis.TARGET_PERCENT:
         return {}
     year = program.period.year
-    explicit = uow.targets.explicit(range(year - YEARS_BACK, year + 1), dealers if only else None)
-    return {
+    named = dealers if only else None
+    explicit = uow.targets.explicit([year], named)
+    found = {
         d: resolve_target(program.period, explicit.get(d, {}), growth, None).amount for d in dealers
     }
+    open_ = [d for d, amount in found.items() if amount is None]
+    if open_:
+        many = len(open_) > 500 or not only
+        earlier = uow.targets.explicit(range(year - YEARS_BACK, year + 1), None if many else open_)
+        for d in open_:
+            found[d] = resolve_target(program.period, earlier.get(d, {}), growth, None).amount
+    return found
 
 
 def program_accruals(

@@ -176,15 +176,19 @@ class SqlRebateRepository:
             q = q.where(DealerRow.code.in_(list(dealers)))
         return {
             DealerCode(code): Sold(_money(amount), int(qty or 0))
-            for code, amount, qty in self.s.execute(q)
+            for code, amount, qty in self.s.connection().execute(q)
         }
 
     def eligible(self, program: Program) -> list[tuple[DealerCode, str, tuple[str, ...]]]:
-        dealers = self.s.execute(
-            select(DealerRow.id, DealerRow.code, DealerRow.tier)
-            .where(DealerRow.status == DealerStatus.ACTIVE.value)
-            .order_by(DealerRow.code)
-        ).all()
+        dealers = (
+            self.s.connection()
+            .execute(
+                select(DealerRow.id, DealerRow.code, DealerRow.tier)
+                .where(DealerRow.status == DealerStatus.ACTIVE.value)
+                .order_by(DealerRow.code)
+            )
+            .all()
+        )
         regions: dict[int, list[str]] = {}
         if program.scope.regions:
             for dealer_id, region in self.s.execute(

@@ -236,3 +236,25 @@ def test_the_nudge_tells_a_dealer_near_the_next_tier_once_per_tier(
     run(uow_factory, clock, "rebate_nudge")
     told = [t for t in outbox_texts(uow_factory, "dealer1") if "返利提醒" in t]
     assert len(told) == 2 and any("第 3 档" in t for t in told)
+
+
+def test_the_rebate_view_speaks_english_on_request(world, uow_factory, tmp_path):
+    imported(uow_factory, tmp_path, Q3)
+    add_sale(uow_factory, "D001", "849000", date(2026, 7, 3))
+    dealer = world["dealer1"]
+    dealer.say("/lang en")
+    text = dealer.say("/rebate")
+    assert "Current tier: tier 1 (3%)" in text and "Accrued so far: ¥25,470.00" in text
+    assert "¥86,400.00 more reaches tier 2 (3% → 5%), about ¥21,300.00 more rebate" in text
+    assert "tier 2" in dealer.say("how much more to the next tier?")
+
+
+def test_a_target_basis_uses_last_years_target_grown_when_none_is_set(world, uow_factory, tmp_path):
+    rows = [
+        ["T-RB", "2026-Q3", "target", "", "0", "100", "1", "", ""],
+        ["T-RB", "2026-Q3", "target", "", "100", "", "2", "", ""],
+    ]
+    imported(uow_factory, tmp_path, rows)
+    set_target(uow_factory, "D001", "2025-Q3", "1000000")
+    add_sale(uow_factory, "D001", "650000", date(2026, 7, 3))
+    assert "50.00%（¥650,000.00 / 任务 ¥1,300,000.00）" in world["dealer1"].say("/rebate")

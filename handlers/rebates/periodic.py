@@ -11,7 +11,7 @@ from domain.approvals.model import Kind, NewRequest
 from domain.approvals.rules import chain_for
 from domain.approvals.services import submit
 from domain.rebates.rules import what_if
-from domain.rebates.services import draft_settlements
+from domain.rebates.services import NAMED_DEALERS, draft_settlements
 from handlers.approvals.notices import tell_step_approvers
 from handlers.core.jobs import JobContext, Jobs
 from handlers.core.messages import Reply
@@ -28,29 +28,34 @@ def rebate_nudge(ctx: JobContext) -> None:
         days_left = (program.period.end - ctx.today).days
         if days_left < 0 or days_left >= ctx.options.rebate_nudge_days:
             continue
+        ahead = {}
         for dealer, accrual in program_accruals(ctx.uow, program, ctx.options).items():
             steps = what_if(program, accrual, ahead=1)
-            if not steps or accrual.withheld:
+            if steps and not accrual.withheld:
+                ahead[dealer] = steps[0]
+        # every contact of those dealers in one query (all dealers' when they are many)
+        named = sorted(ahead) if len(ahead) <= NAMED_DEALERS else None
+        for contact in ctx.uow.recipients.dealer_contacts(named) if ahead else []:
+            step = ahead.get(contact.dealer_code)
+            if step is None:
                 continue
-            step = steps[0]
             tier = program.tiers[step.tier]
-            for contact in ctx.uow.recipients.dealer_contacts([dealer]):
-                ctx.notify(
-                    contact,
-                    f"{program.id}:{dealer}:tier{step.tier + 1}",
-                    lambda t, s=step, p=program, tr=tier, d=days_left: Reply(
-                        t(
-                            "rebate.nudge",
-                            program=p.code,
-                            days=d + 1,
-                            more=t.money(s.more)
-                            if s.more_is_money
-                            else t("rebate.units", count=s.more),
-                            n=s.tier + 1,
-                            rate=rate_text(t, tr),
-                        )
-                    ),
-                )
+            ctx.notify(
+                contact,
+                f"{program.id}:{contact.dealer_code}:tier{step.tier + 1}",
+                lambda t, s=step, p=program, tr=tier, d=days_left: Reply(
+                    t(
+                        "rebate.nudge",
+                        program=p.code,
+                        days=d + 1,
+                        more=t.money(s.more)
+                        if s.more_is_money
+                        else t("rebate.units", count=s.more),
+                        n=s.tier + 1,
+                        rate=rate_text(t, tr),
+                    )
+                ),
+            )
 
 
 def rebate_settlement(ctx: JobContext) -> None:

@@ -80,6 +80,8 @@ class SchedulerSettings(Section):
     outbox_failures: str = "15 * * * *"
     approval_sla: str = "*/30 * * * *"
     deposit_shortfall: str = "0 8 * * mon"
+    rebate_nudge: str = "0 10 * * *"
+    rebate_settlement: str = "0 7 * * *"
 
     # Checked here so a typo stops start-up naming the key, not with a traceback later.
     @field_validator("timezone")
@@ -157,6 +159,7 @@ class PolicySettings(Section):
     # the core (and tests sending many messages at one instant of a fixed clock) does not.
     user_rate_per_minute: float = Field(default=30, ge=0)  # 0: no per-user limit
     user_burst: int = Field(default=CORE.user_burst, gt=0)
+    rebate_nudge_days: int = Field(default=CORE.rebate_nudge_days, ge=1, le=366)
 
 
 class ApprovalSettings(Section):
@@ -248,6 +251,7 @@ class Settings(BaseSettings):
             form_ttl_minutes=p.form_ttl_minutes,
             invite_ttl_hours=p.invite_ttl_hours,
             invite_attempts_per_hour=p.invite_attempts_per_hour,
+            rebate_nudge_days=p.rebate_nudge_days,
             question_digest_minutes=p.question_digest_minutes,
             user_rate_per_minute=p.user_rate_per_minute,
             user_burst=p.user_burst,

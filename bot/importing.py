@@ -34,6 +34,16 @@ MESSAGES: dict[Problem, str] = {
     Problem.BAD_PERIOD: "{value!r} is not a period (write 2026, 2026-Q3 or 2026-07)",
     Problem.BAD_ROLE: "unknown role {value!r}; use one of: {allowed}",
     Problem.BAD_ENTRY_KIND: "unknown deposit entry kind {value!r}; use one of: {allowed}",
+    Problem.BAD_REBATE_PERIOD: "{value!r}: a rebate program runs for a quarter or a year "
+    "(write 2026 or 2026-Q3)",
+    Problem.BAD_BASIS: "unknown rebate basis {value!r}; use one of: {allowed}",
+    Problem.BAD_SCOPE: "{value!r} is not a scope (write e.g. line=A|B; region=EAST; tier=gold)",
+    Problem.RATE_OR_AMOUNT: "give either rate (percent) or amount (fixed), exactly one",
+    Problem.TIER_EMPTY: "program {program}: tier_to is not above tier_from",
+    Problem.TIER_GAP: "program {program}: a gap between this tier and row {other_row} "
+    "(each tier_from must equal the tier_to below it)",
+    Problem.TIER_OVERLAP: "program {program}: this tier overlaps row {other_row}",
+    Problem.PROGRAM_MISMATCH: "program {program}: basis and scope differ from row {first_row}",
     Problem.DATES_REVERSED: "{column} is before the start date",
     Problem.REGION_OR_TERMINAL: "give either region_code or terminal_code (exactly one)",
     Problem.DUPLICATE: "duplicate {column} {key!r} (first given on row {first_row})",

@@ -18,6 +18,7 @@ from handlers import (
     identity,
     policy,
     promotions,
+    rebates,
     sales,
     targets,
     tickets,
@@ -38,6 +39,7 @@ CONTEXTS = (
     approvals,
     deposits,
     decisions,
+    rebates,
     core,
 )
 

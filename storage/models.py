@@ -38,6 +38,7 @@ from storage.policy.models import (
     PolicyQuestionRow,
 )
 from storage.promotions.models import PromotionDeliveryRow, PromotionRow
+from storage.rebates.models import RebateProgramRow, RebateSettlementRow, RebateTierRow
 from storage.sales.models import (
     PriceExceptionRow,
     SaleDraftRow,
@@ -87,6 +88,9 @@ __all__ = [
     "PromotionDeliveryRow",
     "PromotionRow",
     "RateBucketRow",
+    "RebateProgramRow",
+    "RebateSettlementRow",
+    "RebateTierRow",
     "RegionRow",
     "SaleDraftRow",
     "SaleRow",

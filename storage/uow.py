@@ -29,6 +29,7 @@ from storage.identity.repository import SqlIdentityRepository
 from storage.identity.staff import SqlStaffDirectory
 from storage.policy.repository import SqlPolicyRepository
 from storage.promotions.repository import SqlPromotionRepository
+from storage.rebates.repository import SqlRebateRepository
 from storage.sales.drafts import SqlDraftRepository
 from storage.sales.repository import SqlSalesRepository
 from storage.sales.stock import SqlStockRepository
@@ -71,6 +72,7 @@ class SqlAlchemyUnitOfWork:
         self.price_exceptions = SqlPriceExceptionRepository(s, self.sales.ids)
         self.deposits = SqlDepositRepository(s)
         self.decisions = SqlDecisionRepository(s)
+        self.rebates = SqlRebateRepository(s)
         return self
 
     def __exit__(self, *exc: object) -> None:

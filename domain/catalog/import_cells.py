@@ -14,8 +14,9 @@ from typing import Any
 
 from domain.catalog.model import ManagerRole, ProductLine
 from domain.deposits.model import EntryKind
+from domain.rebates.model import Basis, Scope
 from domain.shared.money import MoneyError, to_money
-from domain.shared.periods import Period, PeriodError
+from domain.shared.periods import Period, PeriodError, PeriodKind
 
 # Numeric(14, 2) holds up to 999 999 999 999.99.
 MAX_AMOUNT = Decimal("999999999999.99")
@@ -39,10 +40,19 @@ class Problem(StrEnum):
     BAD_PERIOD = "bad_period"
     BAD_ROLE = "bad_role"
     BAD_ENTRY_KIND = "bad_entry_kind"
+    BAD_REBATE_PERIOD = "bad_rebate_period"
+    BAD_BASIS = "bad_basis"
+    BAD_SCOPE = "bad_scope"
     # one row
     DATES_REVERSED = "dates_reversed"
     REGION_OR_TERMINAL = "region_or_terminal"
     DUPLICATE = "duplicate"
+    RATE_OR_AMOUNT = "rate_or_amount"
+    # rows of one rebate program
+    TIER_EMPTY = "tier_empty"
+    TIER_GAP = "tier_gap"
+    TIER_OVERLAP = "tier_overlap"
+    PROGRAM_MISMATCH = "program_mismatch"
     # references (checked against the database by storage)
     UNKNOWN_REGION = "unknown_region"
     UNKNOWN_TERMINAL = "unknown_terminal"
@@ -155,3 +165,58 @@ def line_list(value: str) -> tuple[ProductLine, ...]:
 
 def alias_list(value: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(a.strip() for a in value.split("|") if a.strip()))
+
+
+def rebate_period(value: str) -> Period:
+    """A rebate program runs for a quarter or a year."""
+    found = period(value)
+    if found.kind is PeriodKind.MONTH:
+        raise FieldError(Problem.BAD_REBATE_PERIOD)
+    return found
+
+
+BASIS_WORDS = {
+    "达成率": Basis.TARGET_PERCENT,
+    "target": Basis.TARGET_PERCENT,
+    "percent": Basis.TARGET_PERCENT,
+    "销售额": Basis.AMOUNT,
+    "金额": Basis.AMOUNT,
+    "sales": Basis.AMOUNT,
+    "数量": Basis.QUANTITY,
+    "qty": Basis.QUANTITY,
+}
+
+
+def basis(value: str) -> Basis:
+    word = value.strip().lower()
+    try:
+        return BASIS_WORDS.get(word) or Basis(word)
+    except ValueError:
+        raise FieldError(Problem.BAD_BASIS, allowed=", ".join(b.value for b in Basis)) from None
+
+
+_SCOPE_KEYS = {"line": "lines", "lines": "lines", "region": "regions", "regions": "regions"}
+_SCOPE_KEYS |= {"tier": "tiers", "tiers": "tiers", "产品线": "lines", "区域": "regions"}
+_SCOPE_KEYS |= {"级别": "tiers"}
+
+
+def scope(value: str) -> Scope:
+    """`line=A|B; region=EAST; tier=gold` (any part may be left out; empty: everything)."""
+    parts: dict[str, tuple[str, ...]] = {}
+    for chunk in re.split(r"\s*[;；]\s*", value.strip()):
+        if not chunk:
+            continue
+        key, sep, codes = chunk.partition("=")
+        name = _SCOPE_KEYS.get(key.strip().lower())
+        if not sep or name is None:
+            raise FieldError(Problem.BAD_SCOPE)
+        found = tuple(c for c in re.split(r"\s*[|,，、]\s*", codes.strip()) if c)
+        if not found:
+            raise FieldError(Problem.BAD_SCOPE)
+        parts[name] = found
+    return Scope(**parts)
+
+
+def percent(value: str) -> Decimal:
+    """A rate in percent: `3`, `3%` or `2.5`."""
+    return amount(value.strip().rstrip("%％"))

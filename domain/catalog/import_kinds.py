@@ -12,13 +12,17 @@ from typing import Any
 from domain.catalog.import_cells import (
     alias_list,
     amount,
+    basis,
     code,
     code_list,
     day,
     entry_kind,
     line_list,
+    percent,
     period,
+    rebate_period,
     role,
+    scope,
     text,
 )
 from domain.catalog.model import (
@@ -39,6 +43,7 @@ from domain.catalog.model import (
     Validity,
 )
 from domain.deposits.model import NewEntry
+from domain.rebates.model import Basis, Scope, Tier
 from domain.shared.periods import Period
 
 
@@ -53,6 +58,7 @@ class ImportKind(StrEnum):
     TARGETS = "targets"
     MANAGERS = "managers"
     DEPOSITS = "deposits"  # deposit ledger entries: opening balances and history
+    REBATES = "rebates"  # rebate programs, one row per tier
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +66,15 @@ class TargetRecord:
     dealer_code: DealerCode
     period: Period
     amount: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class RebateTierRecord:
+    program: str
+    period: Period
+    basis: Basis
+    scope: Scope
+    tier: Tier
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,6 +245,28 @@ SPECS: dict[ImportKind, KindSpec] = {
         ),
         lambda e: (e.key,),
         ("dealer_code", "kind", "amount", "date", "note"),
+    ),
+    ImportKind.REBATES: KindSpec(
+        (
+            Column("program", code),
+            Column("period", rebate_period),
+            Column("basis", basis),
+            _optional("scope", scope, Scope()),
+            Column("tier_from", amount),
+            _optional("tier_to", amount),
+            _optional("rate", percent),
+            _optional("amount", amount),
+            _optional("cap", amount),
+        ),
+        lambda v: RebateTierRecord(
+            v["program"],
+            v["period"],
+            v["basis"],
+            v["scope"],
+            Tier(v["tier_from"], v["tier_to"], v["rate"], v["amount"], v["cap"]),
+        ),
+        lambda r: (r.program, str(r.period), r.tier.lower),
+        ("program", "period", "tier_from"),
     ),
 }
 

@@ -54,6 +54,10 @@ def _row_checks(kind: ImportKind, values: dict[str, Any]) -> list[tuple[str, Pro
         (values.get("region_code") is None) == (values.get("terminal_code") is None)
     ):
         found.append(("region_code", Problem.REGION_OR_TERMINAL))
+    if kind is ImportKind.REBATES and (values.get("rate") is None) == (
+        values.get("amount") is None
+    ):
+        found.append(("rate", Problem.RATE_OR_AMOUNT))
     return found
 
 

@@ -30,6 +30,7 @@ from domain.identity.actors import Actor, Contact, Invite
 from domain.identity.staff import StaffDirectory
 from domain.policy.model import PolicyRepository
 from domain.promotions.model import PromotionRepository
+from domain.rebates.model import RebateRepository
 from domain.sales.model import (
     DraftRepository,
     SalesRepository,
@@ -295,6 +296,7 @@ class UnitOfWork(Protocol):
     price_exceptions: PriceExceptionRepository
     deposits: DepositRepository
     decisions: DecisionRepository
+    rebates: RebateRepository
 
     def __enter__(self) -> Self: ...
     def __exit__(self, *exc: object) -> None: ...

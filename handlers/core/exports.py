@@ -135,5 +135,7 @@ def install(router: Router, jobs: Jobs) -> None:
             "stock": SALES_STAFF,
             # The marketing roles decide price exceptions and file approvals: theirs to export.
             "approvals": SALES_STAFF | MARKETING,
+            # Rebate settlements are approved by sales managers and the marketing director.
+            "rebates": SALES_STAFF | MARKETING,
         },
     )

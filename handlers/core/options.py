@@ -62,6 +62,9 @@ class CoreOptions:
     def undo_window(self) -> timedelta:
         return timedelta(minutes=self.undo_minutes)
 
+    # rebate_nudge tells a dealer near a higher tier this many days before the period ends.
+    rebate_nudge_days: int = 14
+
     # An export with more rows is written in the background and sent through the outbox.
     export_inline_rows: int = 2000
 

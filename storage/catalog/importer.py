@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
-from domain.catalog.import_kinds import ImportKind, TargetRecord
+from domain.catalog.import_kinds import ImportKind, RebateTierRecord, TargetRecord
 from domain.catalog.imports import (
     ParsedImport,
     Problem,
@@ -37,6 +37,8 @@ from domain.catalog.model import (
 )
 from domain.deposits.model import NewEntry
 from domain.deposits.services import open_balances
+from domain.rebates.model import Program
+from domain.rebates.rules import TableProblem, table_problems
 from storage.deposits.repository import SqlDepositRepository
 from storage.models import (
     AuthorizationRow,
@@ -50,6 +52,7 @@ from storage.models import (
     TargetRow,
     TerminalRow,
 )
+from storage.rebates.repository import SqlRebateRepository
 
 Progress = Callable[[int], None]
 
@@ -198,6 +201,46 @@ class _Importer:
                     need(row, "region_codes", code, regions, Problem.UNKNOWN_REGION)
                 for line in m.lines:
                     need(row, "lines", line, lines, Problem.UNKNOWN_LINE)
+        elif kind is ImportKind.REBATES:
+            errors.extend(self._check_rebates(records, regions, need))
+        return errors
+
+    def _check_rebates(self, records, regions, need) -> list[RowError]:
+        """Scope codes known; per program one period, basis and scope, and a tier table
+        without gaps or overlaps (each problem names both rows)."""
+        lines = self.product_lines()
+        for row, r in records:
+            for line in r.scope.lines:
+                need(row, "scope", line, lines, Problem.UNKNOWN_LINE)
+            for region in r.scope.regions:
+                need(row, "scope", region, regions, Problem.UNKNOWN_REGION)
+        errors: list[RowError] = []
+        programs: dict[tuple, list[tuple[int, Any]]] = {}
+        for row, r in records:
+            programs.setdefault((r.program, str(r.period)), []).append((row, r))
+        table = {
+            TableProblem.GAP: Problem.TIER_GAP,
+            TableProblem.OVERLAP: Problem.TIER_OVERLAP,
+            TableProblem.EMPTY: Problem.TIER_EMPTY,
+        }
+        for (program, _), rows in programs.items():
+            first_row, first = rows[0]
+            for row, r in rows[1:]:
+                if (r.basis, r.scope) != (first.basis, first.scope):
+                    errors.append(
+                        RowError(
+                            row,
+                            "basis",
+                            Problem.PROGRAM_MISMATCH,
+                            {"program": program, "first_row": first_row},
+                        )
+                    )
+            for row, problem, other in table_problems([(row, r.tier) for row, r in rows]):
+                errors.append(
+                    RowError(
+                        row, "tier_from", table[problem], {"program": program, "other_row": other}
+                    )
+                )
         return errors
 
     # -- upserts: each yields "created", "updated" or "unchanged" per record -----------------
@@ -293,6 +336,19 @@ class _Importer:
         now = datetime.now(UTC)
         for entry in records:
             yield "created" if ledger.append(entry, now) is not None else "unchanged"
+
+    def apply_rebates(self, records: list[RebateTierRecord]):
+        repo = SqlRebateRepository(self.s)
+        programs: dict[tuple, list[RebateTierRecord]] = {}
+        for r in records:
+            programs.setdefault((r.program, str(r.period)), []).append(r)
+        for rows in programs.values():
+            first = rows[0]
+            tiers = tuple(sorted((r.tier for r in rows), key=lambda t: t.lower))
+            program = Program(0, first.program, first.period, first.basis, first.scope, tiers)
+            _, created = repo.save_program(program)
+            for _ in rows:
+                yield "created" if created else "updated"
 
     def apply_contracts(self, records: list[Contract]):
         dealers = self.ids(DealerRow)

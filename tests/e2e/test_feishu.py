@@ -4,9 +4,11 @@ a local fake Feishu speaking the SDK's own protobuf frames."""
 from __future__ import annotations
 
 import asyncio
+import re
 
 import pytest
 
+from storage.models import ManagerRegionRow, ManagerRow, RegionRow
 from tests.e2e.fake_feishu import TENANT
 from tests.e2e.feishu_world import start_world
 from tests.support import invite, seed_catalog
@@ -50,9 +52,7 @@ async def test_a_dealer_reports_a_sale_by_command_and_by_a_sentence(world, clock
     said = await dealer.say("今天在华西医院卖了3台A100，单价3600")
     assert "A100" in said
 
-    with world.app.uow_factory() as uow:
-        assert world.audit_count("cmd:report") >= 1
-        del uow
+    assert world.audit_count("cmd:report") >= 1
 
 
 async def test_the_same_event_pushed_twice_takes_effect_once(world, clock):
@@ -80,3 +80,67 @@ async def test_a_bot_menu_click_runs_its_command(world, clock):
 async def test_an_unlinked_user_is_asked_to_link_first(world):
     said = await world.user("ou_stranger").say("卖了20台A100")
     assert "/start" in said
+
+
+async def test_a_severe_violation_reaches_a_feishu_manager_who_decides_from_the_card(world, clock):
+    dealer = await linked(world, clock, "ou_dealer", dealer="D001")
+    manager = await linked(world, clock, "ou_manager", manager="M01")
+
+    await dealer.say("/report A100 20 2500 T-0001")  # under the floor: asked once more
+    assert "#1" in await dealer.press("确定")
+
+    # The alert comes through the Feishu outbox as a card with the decision's buttons.
+    await world.fake.wait_for(lambda: any(m.buttons for m in manager.shown()))
+    alert = manager.card_with("确认违规")
+    assert "D001" in alert.text and alert.uuid
+    assert [label for label, _ in alert.buttons] == ["确认违规", "驳回"]
+
+    said = await manager.press("确认违规", on=alert)
+
+    assert said
+    assert world.fake.acks  # every frame was acknowledged
+    assert alert.patches and not any(
+        e.get("tag") == "action" for e in alert.current["elements"]
+    )  # the card lost its buttons and says what was chosen
+    assert "→ 确认违规" in str(alert.current)
+    assert world.audit_count("cmd:violation") == 1
+
+
+async def test_a_card_press_is_acknowledged_with_a_toast(world, clock):
+    dealer = await linked(world, clock, "ou_dealer", dealer="D001")
+    await dealer.say("/lang")
+    card = dealer.card_with("English")
+    frame = await world.fake.push(world.fake.press_event("ou_dealer", card, "English"))
+    answer = await world.fake.acked(frame)
+    assert answer["code"] == 200 and answer["data"]["toast"]["content"] == "→ English"
+    await world.fake.wait_for(lambda: len(dealer.shown()) > 2)
+    with world.app.uow_factory() as uow:
+        assert uow.identities.find("feishu", f"{TENANT}:ou_dealer").locale == "en"
+
+
+async def test_a_director_approves_from_the_card_and_the_card_becomes_the_decision(world, clock):
+    with world.app.uow_factory() as uow:
+        sc = uow.session.query(RegionRow).filter_by(code="SC").one()
+        director = ManagerRow(code="M05", name="周总监", role="marketing_director")
+        director.regions.append(ManagerRegionRow(region=sc))
+        uow.session.add(director)
+        uow.commit()
+    manager = await linked(world, clock, "ou_director", manager="M05")
+    dealer = await linked(world, clock, "ou_dealer", dealer="D001")
+
+    await dealer.say("/exception request A100 2600 T-0001 5 2026-12-31 集采")
+    assert "已提交价格例外申请 #1" in await dealer.press("确认发送")
+
+    await world.fake.wait_for(lambda: any("待您审批" in m.text for m in manager.shown()))
+    card = manager.card_with("批准")
+    before = len(manager.shown())
+    frame = await world.fake.push(world.fake.press_event("ou_director", card, "批准"))
+    await world.fake.acked(frame)
+    await world.fake.wait_for(lambda: "已批准" in str(card.current))
+
+    decided = card.current
+    assert not any(e.get("tag") == "action" for e in decided["elements"])  # no buttons left
+    assert re.search(r"周总监 \(M\d+\)，\d{4}/\d+/\d+ \d+:\d+", str(decided))
+    assert decided["config"]["update_multi"]  # everyone who was shown it sees the decision
+    await asyncio.sleep(0.5)
+    assert not any("已批准" in m.text for m in manager.shown()[before:])  # not said twice

@@ -75,13 +75,13 @@ class FeishuUser:
         raise AssertionError(f"no button {label_part!r} in {[m.text for m in self.shown()]}")
 
 
-async def start_world(db, clock, **feishu: Any):
+async def start_world(db, clock, *, dispatch: bool = True, **feishu: Any):
     """Returns (world, shutdown) with the service connected to a fresh FakeFeishu."""
     fake = await FakeFeishu().start()
     app = build_app(
         feishu_settings(db.url, fake, **feishu), clock=clock, migrate=False, engine=db.engine
     )
-    service = FeishuService(app)
+    service = FeishuService(app, dispatch=dispatch)
     stop = asyncio.Event()
     task = asyncio.create_task(service.run(stop))
     await asyncio.wait_for(service.ready.wait(), 60)

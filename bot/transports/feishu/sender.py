@@ -99,6 +99,12 @@ def _check(resp: Any) -> Any:
     raise classify(Failure(status, int(resp.code or 0), str(resp.msg or ""), _reset(headers)))
 
 
+def _part(attachment: Attachment) -> Any:
+    """A multipart file part with its name and type (a bare stream would go without them)."""
+    name = attachment.filename or "file"
+    return (name, io.BytesIO(attachment.content), attachment.mime or "application/octet-stream")
+
+
 class FeishuSender:
     def __init__(self, app_id: str, app_secret: str, domain: str, threads: int = 16) -> None:
         self.client = (
@@ -188,12 +194,7 @@ class FeishuSender:
     # -- files -------------------------------------------------------------------------------
 
     async def _upload_image(self, image: Attachment) -> str:
-        body = (
-            CreateImageRequestBody.builder()
-            .image_type("message")
-            .image(io.BytesIO(image.content))
-            .build()
-        )
+        body = CreateImageRequestBody.builder().image_type("message").image(_part(image)).build()
         request = CreateImageRequest.builder().request_body(body).build()
         resp = await self._call(self.client.im.v1.image.create, request)
         return str(resp.data.image_key)
@@ -205,7 +206,7 @@ class FeishuSender:
             CreateFileRequestBody.builder()
             .file_type(FILE_TYPES.get(suffix, "stream"))
             .file_name(name)
-            .file(io.BytesIO(document.content))
+            .file(_part(document))
             .build()
         )
         request = CreateFileRequest.builder().request_body(body).build()

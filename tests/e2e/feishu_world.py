@@ -85,7 +85,8 @@ async def start_world(db, clock, *, dispatch: bool = True, **feishu: Any):
     stop = asyncio.Event()
     task = asyncio.create_task(service.run(stop))
     await asyncio.wait_for(service.ready.wait(), 60)
-    await fake.connected()
+    if feishu.get("mode") != "http":
+        await fake.connected()
     world = FeishuWorld(fake, app, service)
 
     async def shutdown() -> None:

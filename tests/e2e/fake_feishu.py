@@ -113,12 +113,16 @@ class FakeFeishu:
         app.router.add_post("/open-apis/im/v1/files", self._file)
         app.router.add_get("/open-apis/im/v1/messages/{message_id}/resources/{key}", self._resource)
         app.router.add_get("/open-apis/contact/v3/users/{user_id}", self._user)
+        self.routes(app)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         sock = socket.create_server(("127.0.0.1", 0))
         self.base = f"http://127.0.0.1:{sock.getsockname()[1]}"
         await web.SockSite(self._runner, sock).start()
         return self
+
+    def routes(self, app: web.Application) -> None:
+        """More routes on the same server (a benchmark's control routes)."""
 
     async def stop(self) -> None:
         if self.socket is not None:

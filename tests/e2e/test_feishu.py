@@ -144,3 +144,21 @@ async def test_a_director_approves_from_the_card_and_the_card_becomes_the_decisi
     assert decided["config"]["update_multi"]  # everyone who was shown it sees the decision
     await asyncio.sleep(0.5)
     assert not any("已批准" in m.text for m in manager.shown()[before:])  # not said twice
+
+
+async def test_events_pushed_together_are_stored_in_one_commit_and_a_repeat_counts_once(world):
+    commits: list[int] = []
+    store = world.service.inbox.receive
+
+    async def counted(entries):
+        commits.append(len(entries))
+        return await store(entries)
+
+    world.service.inbox.receive = counted
+    bodies = [world.fake.message_event(f"ou_{n}", "text", {"text": "/help"}) for n in range(20)]
+    await asyncio.gather(*(world.service.receive(b) for b in [*bodies, bodies[0]]))
+
+    assert commits == [20]  # one transaction for the burst, the repeat folded into it
+    await world.fake.wait_for(lambda: all(world.fake.to(f"ou_{n}") for n in range(20)))
+    await asyncio.sleep(0.3)
+    assert len(world.fake.to("ou_0")) == 1

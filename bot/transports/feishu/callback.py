@@ -16,15 +16,13 @@ import hmac
 import json
 import logging
 import socket
-from typing import TYPE_CHECKING, Any
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from aiohttp import web
 from lark_oapi.core.utils.decryptor import AESCipher
 
 from bot.config import FeishuSettings
-
-if TYPE_CHECKING:
-    from bot.transports.feishu.service import FeishuService
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +30,8 @@ EVENTS_PATH = "/feishu/events"
 TIMESTAMP = "X-Lark-Request-Timestamp"
 NONCE = "X-Lark-Request-Nonce"
 SIGNATURE = "X-Lark-Signature"
+# Stores one event (raises if it could not) and returns the answer to send back.
+Receive = Callable[[dict[str, Any]], Awaitable[dict[str, Any] | None]]
 
 
 def signature(timestamp: str, nonce: str, encrypt_key: str, body: bytes) -> str:
@@ -43,8 +43,8 @@ class Refused(Exception):
 
 
 class Callback:
-    def __init__(self, service: FeishuService, settings: FeishuSettings) -> None:
-        self.service = service
+    def __init__(self, receive: Receive, settings: FeishuSettings) -> None:
+        self.receive = receive
         self.encrypt_key = settings.encrypt_key.get_secret_value()
         self.token = settings.verification_token.get_secret_value()
         self.cipher = AESCipher(self.encrypt_key) if self.encrypt_key else None
@@ -93,7 +93,7 @@ class Callback:
             log.warning("feishu callback refused: %s", exc)
             return web.json_response({"msg": "refused"}, status=401)
         try:
-            answer = await self.service.receive(body)
+            answer = await self.receive(body)
         except Exception:
             log.exception("feishu callback could not be stored; Feishu will try again")
             return web.json_response({"msg": "try again"}, status=500)
@@ -105,9 +105,9 @@ def parse_listen(listen: str) -> tuple[str, int]:
     return host.strip("[]") or "127.0.0.1", int(port)
 
 
-async def serve(service: FeishuService, settings: FeishuSettings) -> web.AppRunner:
-    """Serve the callback on `settings.listen`; sets `service.port`. Returns the runner."""
-    callback = Callback(service, settings)
+async def serve(receive: Receive, settings: FeishuSettings) -> tuple[web.AppRunner, int]:
+    """Serve the callback on `settings.listen`; the runner and the port it listens on."""
+    callback = Callback(receive, settings)
     app = web.Application()
     app.router.add_post(EVENTS_PATH, callback.handle)
     runner = web.AppRunner(app, access_log=None)
@@ -115,7 +115,7 @@ async def serve(service: FeishuService, settings: FeishuSettings) -> web.AppRunn
     host, port = parse_listen(settings.listen)
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.create_server((host, port), family=family)
-    service.port = sock.getsockname()[1]
+    port = sock.getsockname()[1]
     await web.SockSite(runner, sock).start()
-    log.info("feishu: serving %s on %s:%s", EVENTS_PATH, host, service.port)
-    return runner
+    log.info("feishu: serving %s on %s:%s", EVENTS_PATH, host, port)
+    return runner, port

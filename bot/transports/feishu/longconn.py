@@ -5,7 +5,8 @@ blocks that loop for good, so it cannot share the bot's loop. Here it runs in a 
 a fresh loop (made the module's loop before it connects); each data frame, `event` and
 `card` alike (the SDK drops `card` frames), is handed to the bot's loop, and the frame is
 acknowledged once the bot has stored it (or refused it: Feishu pushes it again). The
-acknowledgement carries what the bot answered, a card press's toast.
+acknowledgement carries what the bot answered, a card press's toast. The module's loop is
+one per process, so is the long connection: one Feishu app per `dealerbot run`.
 """
 
 from __future__ import annotations

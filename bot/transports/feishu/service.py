@@ -30,6 +30,7 @@ from bot.config import ConfigError, FeishuSettings
 from bot.transports.base import SendError, Transport
 from bot.transports.direct_replies import DirectReplies
 from bot.transports.feishu import cards
+from bot.transports.feishu.callback import serve
 from bot.transports.feishu.cards import Outgoing
 from bot.transports.feishu.inbound import CARD, MESSAGE, PLATFORM, Event, parse
 from bot.transports.feishu.longconn import LongConnection
@@ -273,9 +274,7 @@ class FeishuService(Transport):
             self._submit(await self.inbox.recover())
             tasks.append(asyncio.create_task(self.inbox.run(stop, self._resume), name="fs-inbox"))
             if self.settings.mode == "http":
-                from bot.transports.feishu.callback import serve
-
-                server = await serve(self, self.settings)
+                server, self.port = await serve(self.receive, self.settings)
             else:
                 connection = LongConnection(
                     self.settings.app_id,

@@ -221,27 +221,31 @@ class FakeFeishu:
         self.hosted[key] = content
         return key
 
-    async def push(self, body: dict[str, Any], kind: str = "event") -> str:
-        """One frame to the bot; returns the frame's message_id (its ack lands in `acks`)."""
+    async def push(self, body: dict[str, Any], kind: str = "event", parts: int = 1) -> str:
+        """One event to the bot, in `parts` frames (`sum`/`seq`) when asked; returns the
+        frames' message_id (the bot's acknowledgement lands in `acks`)."""
         await self.connected()
         assert self.socket is not None
         frame_id = f"frame{next(self._ids):08d}"
-        frame = Frame()
-        frame.SeqID = next(self._ids)
-        frame.LogID = frame.SeqID
-        frame.service = SERVICE_ID
-        frame.method = 1  # data
-        for key, value in (
-            ("type", kind),
-            ("message_id", frame_id),
-            ("sum", "1"),
-            ("seq", "0"),
-            ("trace_id", f"trace{frame.SeqID}"),
-        ):
-            header = frame.headers.add()
-            header.key, header.value = key, value
-        frame.payload = json.dumps(body, ensure_ascii=False).encode("utf-8")
-        await self.socket.send_bytes(frame.SerializeToString())
+        payload = json.dumps(body, ensure_ascii=False).encode("utf-8")
+        size = -(-len(payload) // parts)
+        for seq in range(parts):
+            frame = Frame()
+            frame.SeqID = next(self._ids)
+            frame.LogID = frame.SeqID
+            frame.service = SERVICE_ID
+            frame.method = 1  # data
+            for key, value in (
+                ("type", kind),
+                ("message_id", frame_id),
+                ("sum", str(parts)),
+                ("seq", str(seq)),
+                ("trace_id", f"trace{frame.SeqID}"),
+            ):
+                header = frame.headers.add()
+                header.key, header.value = key, value
+            frame.payload = payload[seq * size : (seq + 1) * size]
+            await self.socket.send_bytes(frame.SerializeToString())
         return frame_id
 
     async def acked(self, frame_id: str, timeout: float = 10.0) -> dict[str, Any]:

@@ -48,6 +48,7 @@ class FeishuUser:
         return self.world.fake.to(self.open_id)
 
     async def answer(self, body: dict[str, Any], kind: str = "event") -> str:
+        """Push what the user did, then read what the bot showed them."""
         before = len(self.shown())
         frame = await self.world.fake.push(body, kind)
         await self.world.fake.acked(frame)

@@ -162,3 +162,42 @@ async def test_events_pushed_together_are_stored_in_one_commit_and_a_repeat_coun
     await world.fake.wait_for(lambda: all(world.fake.to(f"ou_{n}") for n in range(20)))
     await asyncio.sleep(0.3)
     assert len(world.fake.to("ou_0")) == 1
+
+
+async def test_a_press_in_a_card_frame_is_not_dropped(world, clock):
+    dealer = await linked(world, clock, "ou_dealer", dealer="D001")
+    await dealer.say("/lang")
+    card = dealer.card_with("English")
+    [value] = [v for label, v in card.buttons if label == "English"]
+    old_form = {  # the older card callback, in a frame typed `card` (the SDK drops those)
+        "open_id": "ou_dealer",
+        "tenant_key": TENANT,
+        "open_message_id": card.message_id,
+        "token": "c-old-form",
+        "action": {"value": value, "tag": "button"},
+    }
+    said = await dealer.answer(old_form, kind="card")
+    assert said.isascii()
+    with world.app.uow_factory() as uow:
+        assert uow.identities.find("feishu", f"{TENANT}:ou_dealer").locale == "en"
+
+
+async def test_an_event_split_over_several_frames_is_put_together(world, clock):
+    dealer = await linked(world, clock, "ou_dealer", dealer="D001")
+    body = world.fake.message_event("ou_dealer", "text", {"text": "/report A100 3 3500 T-0001"})
+    before = len(dealer.shown())
+    frame = await world.fake.push(body, parts=3)
+    assert (await world.fake.acked(frame))["code"] == 200
+    await world.fake.wait_for(lambda: len(dealer.shown()) > before)
+    assert "× 3" in dealer.shown()[-1].text
+
+
+async def test_an_event_that_could_not_be_stored_is_not_acknowledged(world):
+    async def broken(entries):
+        raise OSError("database is gone")
+
+    world.service.inbox.receive = broken
+    frame = await world.fake.push(world.fake.message_event("ou_x", "text", {"text": "/help"}))
+    assert (await world.fake.acked(frame))["code"] == 500  # Feishu pushes it again
+    await asyncio.sleep(0.3)
+    assert world.fake.to("ou_x") == []

@@ -201,3 +201,19 @@ async def test_an_event_that_could_not_be_stored_is_not_acknowledged(world):
     assert (await world.fake.acked(frame))["code"] == 500  # Feishu pushes it again
     await asyncio.sleep(0.3)
     assert world.fake.to("ou_x") == []
+
+
+async def test_a_message_in_a_group_is_answered_there_with_a_pointer_to_the_private_chat(
+    world, clock
+):
+    code = invite(world.app.uow_factory, clock, dealer="D001")
+    body = world.fake.message_event("ou_dealer", "text", {"text": f"@_user_1 /start {code}"})
+    body["event"]["message"]["chat_type"] = "group"
+
+    said = await world.user("ou_dealer").answer(body)
+
+    assert "私聊" in said
+    [answer] = world.fake.to("ou_dealer")
+    assert answer.reply_to == body["event"]["message"]["message_id"]  # in the group, quoted
+    with world.app.uow_factory() as uow:
+        assert uow.identities.find("feishu", f"{TENANT}:ou_dealer") is None

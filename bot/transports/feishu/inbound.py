@@ -2,7 +2,9 @@
 
 Three events are for the bot: `im.message.receive_v1` (a direct message: text, image, file
 or rich text), `card.action.trigger` (a card's button pressed) and
-`application.bot.menu_v6` (a bot menu item clicked: its event key is a command name). A card
+`application.bot.menu_v6` (a bot menu item clicked: its event key is a command name). A
+message in a group (where the bot sees only what mentions it) is marked as such: the bot
+works in one-to-one chats only. A card
 press in the older callback form (no schema, the operator's ids at the top) is read too.
 Every event has the dedupe key `feishu:<tenant>:<event_id>`; a user is `<tenant>:<open_id>`
 (open ids are per app; the tenant says whose) and is written to by open id.
@@ -45,6 +47,7 @@ class Event:
     message_id: str = ""  # the message sent (MESSAGE) or the card pressed (CARD)
     file: FileRef | None = None
     supported: bool = True  # a message of a kind the bot does not read (audio, sticker...)
+    in_group: bool = False  # written in a group chat (the bot was mentioned there)
 
     @property
     def user_id(self) -> str:
@@ -108,10 +111,10 @@ def _message(event: dict[str, Any], tenant: str, key: str) -> Event | None:
     open_id = (sender.get("sender_id") or {}).get("open_id")
     if sender.get("sender_type") != "user" or not open_id:
         return None  # the bot itself, or another app
-    if message.get("chat_type") != "p2p":
-        return None  # group chats are not where the bot is talked to
     tenant = sender.get("tenant_key") or tenant
     message_id = message.get("message_id") or ""
+    if message.get("chat_type") != "p2p":  # answered with a pointer to the private chat
+        return Event(MESSAGE, key, tenant, open_id, message_id=message_id, in_group=True)
     try:
         content = json.loads(message.get("content") or "{}")
     except ValueError:

@@ -174,6 +174,9 @@ class FeishuService(Transport):
     async def _handle(self, event: Event) -> None:
         if event.kind == CARD:
             await self._mark_pressed(event)
+        if event.in_group:  # answered in the group, quoting the message: nothing else there
+            await self._tell(event, "private.only")
+            return
         if not event.supported:
             await self._tell(event, "feishu.unsupported")
             return

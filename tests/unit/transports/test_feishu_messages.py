@@ -37,8 +37,9 @@ def test_a_text_message_is_the_users_text_keyed_by_tenant_and_event():
     assert event.text == "/report A100 2" and event.message_id == "om_1"
 
 
-def test_group_messages_and_the_bots_own_are_nothing_for_the_bot():
-    assert parse(message("text", {"text": "hi"}, chat_type="group")) is None
+def test_a_group_message_is_marked_and_the_bots_own_are_nothing_for_the_bot():
+    group = parse(message("text", {"text": "@_user_1 /report A100 2"}, chat_type="group"))
+    assert group.in_group and group.text == "" and group.message_id == "om_1"
     assert parse(message("text", {"text": "hi"}, sender_type="app")) is None
 
 

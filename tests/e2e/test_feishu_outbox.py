@@ -237,3 +237,12 @@ async def test_a_429_storm_during_a_broadcast_loses_nothing_and_doubles_nothing(
         assert len(items) == DEALERS and {i.status for i in items} == {OutboxStatus.SENT}
     finally:
         await shutdown()
+
+
+async def test_only_a_one_message_answer_quotes_the_users_message(world):
+    body = world.fake.message_event("ou_1", "text", {"text": "hi"})
+    original = body["event"]["message"]["message_id"]
+    await world.service.sender.post("ou_1", Reply("好的"), "k-one", reply_to=original)
+    chart = Reply("图表", image=Attachment("chart.png", PNG))
+    await world.service.sender.post("ou_1", chart, "k-two", reply_to=original)
+    assert [m.reply_to for m in world.fake.to("ou_1")] == [original, "", ""]

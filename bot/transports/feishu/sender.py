@@ -136,11 +136,17 @@ class FeishuSender:
 
     async def post(self, open_id: str, reply: Reply, key: str, reply_to: str = "") -> None:
         """Send one reply: its text (and buttons), then its image and document, each message
-        under a uuid from `key`, so sending the whole reply again repeats none of it."""
+        under a uuid from `key`, so sending the whole reply again repeats none of it.
+
+        `reply_to` quotes the user's message, when the reply is one message: a reply of
+        several that fails part-way is sent whole again by the outbox, as new messages, and
+        their first part must then be the same call as before for its uuid to count."""
         parts = render(reply)
+        single = len(parts) == 1 and reply.image is None and reply.document is None
         for n, part in enumerate(parts):
-            to = reply_to if n == 0 else ""
-            await self._message(open_id, part, message_uuid(f"{key}:{n}"), to)
+            await self._message(
+                open_id, part, message_uuid(f"{key}:{n}"), reply_to if single else ""
+            )
         n = len(parts)
         if reply.image is not None:
             image_key = await self._upload_image(reply.image)

@@ -189,8 +189,12 @@ class FakeFeishu:
             },
         }
 
-    def press_event(self, open_id: str, shown: Shown, label_part: str) -> dict[str, Any]:
-        value = next((v for label, v in card_buttons(shown.current) if label_part in label), None)
+    def press_event(
+        self, open_id: str, shown: Shown, label_part: str, from_original: bool = False
+    ) -> dict[str, Any]:
+        """A press of the card as it reads now (or as first sent: a stale copy elsewhere)."""
+        card = shown.content if from_original else shown.current
+        value = next((v for label, v in card_buttons(card) if label_part in label), None)
         if value is None:
             raise AssertionError(f"no button {label_part!r} on {shown.current}")
         return {

@@ -7,9 +7,11 @@ import asyncio
 import re
 
 import pytest
+from sqlalchemy import func, select
 
 from storage.models import ManagerRegionRow, ManagerRow, RegionRow
-from tests.e2e.fake_feishu import TENANT
+from storage.sales.models import SaleRow
+from tests.e2e.fake_feishu import TENANT, card_buttons
 from tests.e2e.feishu_world import start_world
 from tests.support import invite, seed_catalog
 
@@ -217,3 +219,19 @@ async def test_a_message_in_a_group_is_answered_there_with_a_pointer_to_the_priv
     assert answer.reply_to == body["event"]["message"]["message_id"]  # in the group, quoted
     with world.app.uow_factory() as uow:
         assert uow.identities.find("feishu", f"{TENANT}:ou_dealer") is None
+
+
+async def test_a_second_press_of_a_confirmed_form_records_nothing_more(world, clock):
+    dealer = await linked(world, clock, "ou_dealer", dealer="D001")
+    await dealer.say("/report A100 20 2500 T-0001")  # under the floor: asked once more
+    card = dealer.card_with("确定")
+    assert "#1" in await dealer.press("确定", on=card)
+    assert card_buttons(card.current) == []  # the buttons went away
+
+    # Pressed again from another device that still shows the buttons: a new event, the same
+    # payload with its step tag.
+    again = world.fake.press_event("ou_dealer", card, "确定", from_original=True)
+    await dealer.answer(again)
+
+    with world.app.uow_factory() as uow:
+        assert uow.session.scalar(select(func.count()).select_from(SaleRow)) == 1

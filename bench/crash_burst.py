@@ -1,6 +1,7 @@
 """A burst of sales reports with `dealerbot run` killed (SIGKILL) mid-way, then started again.
 
-For Telegram polling, Telegram webhook and Slack (HTTP), each against its local fake
+For Telegram polling, Telegram webhook, Slack (HTTP) and Feishu (the long connection), each
+against its local fake
 (tests/e2e/crash_burst.py: the fake in this process, the bot a subprocess), prints how many
 reports were lost and stored twice, how many receipts arrived and arrived twice, and the
 time from the second start to its first receipt and to the last one (recovery: the start,

@@ -128,6 +128,20 @@ class SlackSettings(Section):
     listen: str = "127.0.0.1:3000"
 
 
+class FeishuSettings(Section):
+    app_id: str = ""
+    app_secret: SecretStr = SecretStr("")
+    # "ws": the long connection (no public URL); "http": event callbacks posted to `listen`.
+    mode: Literal["ws", "http"] = "ws"
+    # HTTP mode: requests are checked with the encrypt key's signature (and decrypted) and
+    # the verification token.
+    encrypt_key: SecretStr = SecretStr("")
+    verification_token: SecretStr = SecretStr("")
+    listen: str = "127.0.0.1:3100"
+    # The open platform: Feishu, or https://open.larksuite.com for Lark (tests: a local fake).
+    domain: str = "https://open.feishu.cn"
+
+
 class InboxSettings(Section):
     # A received update is leased to its process this long, renewed while it runs; when a
     # process dies, another one (or the next start) answers its updates once the lease ran out.
@@ -227,6 +241,7 @@ class Settings(BaseSettings):
     scheduler: SchedulerSettings = SchedulerSettings()
     telegram: TelegramSettings = TelegramSettings()
     slack: SlackSettings = SlackSettings()
+    feishu: FeishuSettings = FeishuSettings()
     inbox: InboxSettings = InboxSettings()
     policy: PolicySettings = PolicySettings()
     outbox: OutboxSettings = OutboxSettings()

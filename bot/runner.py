@@ -37,6 +37,10 @@ TRANSPORTS: dict[str, tuple[str, Callable[[App], bool]]] = {
         "bot.transports.slack.service",
         lambda app: bool(app.settings.slack.bot_token.get_secret_value()),
     ),
+    "feishu": (
+        "bot.transports.feishu.service",
+        lambda app: bool(app.settings.feishu.app_id),
+    ),
 }
 
 

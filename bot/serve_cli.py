@@ -20,8 +20,8 @@ def install(app: typer.Typer, build: Callable) -> None:
             typer.Option(
                 "--transport",
                 "-t",
-                help="telegram, slack or console; repeat for several (default: every configured "
-                "one, or the console when none is).",
+                help="telegram, slack, feishu or console; repeat for several (default: every "
+                "configured one, or the console when none is).",
             ),
         ] = None,
         no_scheduler: Annotated[

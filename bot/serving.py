@@ -1,7 +1,8 @@
 """What `dealerbot run` serves: the configured chat transports, or the console when none is.
 
-With no Telegram or Slack credentials a new user gets the console on the configured database,
-seeded with demo data when empty, and a one-time code to link as a demo dealer or manager.
+With no Telegram, Slack or Feishu credentials a new user gets the console on the configured
+database, seeded with demo data when empty, and a one-time code to link as a demo dealer or
+manager.
 """
 
 from __future__ import annotations

@@ -11,6 +11,10 @@ Leases: a worker leases at most what it can send to a chat within half the lease
 its leases while it sends, and right before each send checks the message is still its own
 (a compare-and-set on the lease holder), so a message is sent by one worker only. A crash
 re-sends at most the message in flight.
+
+While a send runs, `SENDING` holds the message's outbox key, for a platform that takes an
+idempotency key with each message (Feishu's `uuid`): a send repeated after a crash is then
+the same message to the platform, not a second one.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ import logging
 import threading
 import uuid
 from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 from datetime import datetime, timedelta
 from itertools import groupby
 from typing import Any
@@ -38,6 +43,7 @@ log = logging.getLogger(__name__)
 
 Sender = Callable[[str, Reply], Awaitable[None]]
 LOST = -1.0  # `_take_turn`: the message is no longer this worker's
+SENDING: ContextVar[str | None] = ContextVar("outbox_sending", default=None)
 
 
 class OutboxDispatcher:
@@ -183,6 +189,7 @@ class OutboxDispatcher:
         return error is None
 
     async def _attempt(self, item: OutboxItem) -> Exception | None:
+        token = SENDING.set(item.dedupe_key or f"outbox:{item.id}")
         try:
             await self._send(item.chat_id, Reply.from_dict(item.payload))
         except RetryLater as exc:
@@ -193,6 +200,8 @@ class OutboxDispatcher:
         except Exception as exc:  # network and unknown errors: retry with backoff
             log.warning("outbox send failed id=%s: %r", item.id, exc)
             return exc
+        finally:
+            SENDING.reset(token)
         return None
 
     async def _deliver_chat(self, items: list[OutboxItem]) -> None:

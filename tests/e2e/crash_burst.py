@@ -4,7 +4,8 @@ The fake Bot API or Slack runs in the caller's event loop, the bot as a real `de
 subprocess, so the fake keeps everything it was told across the kill. Each report carries its
 own quantity (1..N), which its receipt repeats (`× 7，`): sales and receipts are counted per
 report at the end. Telegram's webhook and Slack's Events API deliver again what was not
-answered 200, and so do the senders here.
+answered 200, Feishu pushes again an event not acknowledged within 3 s, and so do the
+senders here.
 """
 
 from __future__ import annotations
@@ -30,13 +31,15 @@ from sqlalchemy import select
 from domain.catalog.model import DealerCode
 from domain.identity.invites import issue_invite
 from storage.sales.models import SaleRow
+from tests.e2e.fake_feishu import APP_ID, APP_SECRET, FakeFeishu
+from tests.e2e.fake_feishu import TENANT as FEISHU_TENANT
 from tests.e2e.fake_slack import TEAM, FakeSlack
 from tests.e2e.fake_telegram import SECRET_HEADER, FakeTelegram
 from tests.e2e.slack_world import SECRET, signed
 from tests.support import seed_catalog
 
 ROOT = Path(__file__).resolve().parents[2]
-TRANSPORTS = ("polling", "webhook", "slack")
+TRANSPORTS = ("polling", "webhook", "slack", "feishu")
 FIRST_CHAT = 7000
 RECEIPT = re.compile(r"× (\d+)，")
 WEBHOOK_SECRET = "crash-burst-secret"
@@ -160,6 +163,19 @@ async def _post_until_ok(
         await asyncio.sleep(0.2)
 
 
+async def _push_until_acked(fake: FakeFeishu, body: dict[str, Any]) -> None:
+    """What Feishu does: push the event again until the bot acknowledges it (3 s)."""
+    while True:
+        try:
+            frame = await fake.push(body)
+            answer = await fake.acked(frame, timeout=3.0)
+            if answer.get("code") == 200:
+                return
+        except (AssertionError, ConnectionError, RuntimeError, TimeoutError):
+            pass
+        await asyncio.sleep(0.2)
+
+
 def _common_env(db_url: str) -> dict[str, str]:
     return {
         "DEALERBOT_DATABASE__URL": db_url,
@@ -181,7 +197,21 @@ async def run_burst(
 ) -> Outcome:
     """Send `reports` reports, kill the bot after `kill_after` receipts, start it again."""
     seed_catalog(uow_factory)
-    if transport == "slack":
+    if transport == "feishu":
+        fake_feishu = await FakeFeishu().start()
+        users = [f"ou_b{FIRST_CHAT + n}" for n in range(chats)]
+        link_chats(uow_factory, "feishu", [(f"{FEISHU_TENANT}:{u}", u) for u in users])
+        env = {
+            "DEALERBOT_FEISHU__APP_ID": APP_ID,
+            "DEALERBOT_FEISHU__APP_SECRET": APP_SECRET,
+            "DEALERBOT_FEISHU__DOMAIN": fake_feishu.base,
+        }
+
+        def receipts() -> list[str]:
+            return [m.text for m in fake_feishu.shown if m.open_id.startswith("ou_b")]
+
+        close_fake = fake_feishu.stop
+    elif transport == "slack":
         fake_slack = FakeSlack()
         await fake_slack.start()
         users = [f"U{FIRST_CHAT + n}" for n in range(chats)]
@@ -227,7 +257,19 @@ async def run_burst(
     http = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=5))
     try:
         await bot.start()
-        if transport == "polling":
+        if transport == "feishu":
+            gate = asyncio.Semaphore(8)
+
+            async def push_until_acked(user: str, quantity: int) -> None:
+                text = f"/report A100 {quantity} 3500 T-0001"
+                event_id = f"evburst{quantity:05d}"
+                body = fake_feishu.message_event(user, "text", {"text": text}, event_id)
+                async with gate:
+                    await _push_until_acked(fake_feishu, body)
+
+            for user, quantity in texts:
+                senders.append(asyncio.create_task(push_until_acked(user, quantity)))
+        elif transport == "polling":
             for user, quantity in texts:
                 fake.say(int(user), f"/report A100 {quantity} 3500 T-0001")
         elif transport == "webhook":

@@ -9,10 +9,11 @@ import pytest
 
 from bot.transports.base import Transport
 from bot.transports.console.service import ConsoleTransport
+from bot.transports.feishu.service import FeishuService
 from bot.transports.slack.service import SlackService
 from bot.transports.telegram.service import TelegramService
 
-TRANSPORTS = [ConsoleTransport, TelegramService, SlackService]
+TRANSPORTS = [ConsoleTransport, TelegramService, SlackService, FeishuService]
 RATES = ("outbox_rate", "per_chat_interval")
 
 
@@ -46,7 +47,7 @@ def test_each_transport_implements_the_whole_contract(cls):
 
 def test_the_contract_check_finds_a_missing_part():
     class Halfway(Transport):
-        platform = "feishu"
+        platform = "halfway"
         outbox_rate = 5.0
 
         async def run(self, stop) -> None: ...

@@ -1,0 +1,1 @@
+"""The Feishu (飞书) transport on lark-oapi."""

@@ -17,10 +17,11 @@ from domain.shared.periods import Period, PeriodError, PeriodKind
 from domain.shared.ports import UnitOfWork
 from handlers.core.context import Ctx
 from handlers.core.errors import UserError
+from handlers.core.i18n import SUPPORTED, Translator
 from handlers.core.jobs import Jobs
 from handlers.core.messages import Attachment, Button, Reply, button_rows
 from handlers.core.registry import MARKETING, SALES_STAFF, SERVICE, require
-from handlers.core.router import Router
+from handlers.core.router import Exporter, Router
 from handlers.core.workbooks import XLSX_MIME, workbook
 
 
@@ -49,20 +50,45 @@ def period_window(ctx: Ctx, text: str | None, default: PeriodKind) -> Window:
     return Window(period, start, end)
 
 
+def exporter_named(router: Router, word: str) -> Exporter | None:
+    """The exporter a word names: its kind (sales) or its name in any language, whole or its
+    start (销售, 违规记录, 投诉 for 投诉工单, Complaints)."""
+    word = word.strip().casefold()
+    if not word:
+        return None
+    if word in router.exporters:
+        return router.exporters[word]
+    starts: list[Exporter] = []
+    for e in router.exporters.values():
+        names = {Translator(locale)(e.label_key).casefold() for locale in SUPPORTED}
+        if word in names:
+            return e
+        if len(word) >= 2 and any(n.startswith(word) for n in names):
+            starts.append(e)
+    return starts[0] if len(starts) == 1 else None
+
+
 def export(ctx: Ctx) -> Reply:
     """Download a spreadsheet (XLSX) of your regions: sales, violations or complaints."""
-    kind = ctx.args[0].lower() if ctx.args else ""
-    found = ctx.router.exporters.get(kind)
+    word = ctx.args[0] if ctx.args else ""
+    found = exporter_named(ctx.router, word)
     if found is None:
-        buttons = [
-            Button(ctx.t(e.label_key), f"c:export {e.kind}") for e in ctx.router.exporters.values()
-        ]
-        kinds = ", ".join(sorted(ctx.router.exporters))
-        if kind:
-            text = ctx.t("export.unknown", kind=ctx.args[0][:40], kinds=kinds)
+        exporters = list(ctx.router.exporters.values())
+        buttons = [Button(ctx.t(e.label_key), f"c:export {e.kind}") for e in exporters]
+        # Named as the reader reads them: 投诉工单 in Chinese, Complaints in English.
+        labels = [ctx.t(e.label_key) for e in exporters]
+        kinds = ctx.t("names.list_separator").join(labels)
+        example = (
+            ctx.t(ctx.router.exporters["complaints"].label_key)
+            if ("complaints" in ctx.router.exporters)
+            else (labels[0] if labels else "")
+        )
+        if word:
+            text = ctx.t("names.export_unknown", kind=word[:40], kinds=kinds, example=example)
         else:
-            text = ctx.t("export.choose", kinds=kinds)
+            text = ctx.t("names.export_choose", kinds=kinds, example=example)
         return Reply(text, button_rows(buttons))
+    kind = found.kind
     require(ctx, "export", found.kind)
     window = period_window(ctx, ctx.args[1] if len(ctx.args) > 1 else None, found.default_period)
     sheet = found.func(ctx, window)

@@ -96,7 +96,7 @@ def test_violations_export_names_who_decided_as_the_chat_does(uow_factory, clock
 def test_an_unknown_export_names_what_was_asked_and_offers_the_kinds(uow_factory, clock):
     _, boss = chats(uow_factory, clock)
     [reply] = boss.send("/export stock 2026-07")
-    assert "没有“stock”这种导出" in reply.text and "complaints" in reply.text
+    assert "没有“stock”这种导出" in reply.text and "投诉工单" in reply.text
     assert reply.document is None and len(reply.buttons) >= 1
     [bare] = boss.send("/export")
     assert bare.text.startswith("要导出什么")

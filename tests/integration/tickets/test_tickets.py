@@ -312,7 +312,7 @@ def test_export_complaints_as_xlsx_scoped_to_the_manager(world, uow_factory, clo
     assert rows[1][2] == "D001" and "已处理" in rows[1]
     empty = world["agent_sh"].send("/export complaints 2026-07")[0].document
     assert len(list(load_workbook(io.BytesIO(empty.content)).active.iter_rows())) == 1
-    assert "complaints" in world["boss_sc"].say("/export")
+    assert "投诉工单" in world["boss_sc"].say("/export")
     assert load_workbook(
         io.BytesIO(world["boss_sc"].send("/export complaints")[0].document.content)
     )

@@ -138,3 +138,20 @@ def test_a_dealers_profile_names_its_region_in_the_readers_language(uow_factory,
     chat.say("/lang en")
     profile = chat.say("/dealer D001")
     assert "Sichuan" in profile and "四川" not in profile, profile
+
+
+def test_a_severe_violation_notice_names_the_sale_in_each_readers_language(uow_factory, clock):
+    english_catalog(uow_factory)
+    conv = Conversation(uow_factory, clock)
+    dealer = Chat(conv, "d1")
+    dealer.say(f"/start {invite(uow_factory, clock, dealer='D001')}")
+    boss = Chat(conv, "boss")
+    boss.say(f"/start {invite(uow_factory, clock, manager='M01')}")
+    boss.say("/lang en")
+    dealer.say("/report A100 2 2500 T-0001")  # far under the floor: severe, asked again
+    receipt = dealer.press("确定")
+    assert "华西医院 (T-0001)" in receipt and "West China" not in receipt, receipt
+    with uow_factory() as uow:
+        [alert] = [i.payload["text"] for i in uow.outbox.list() if i.chat_id == "boss"]
+    assert "Scanner (A100)" in alert and "West China (T-0001)" in alert, alert
+    assert "超声诊断仪" not in alert and "华西医院" not in alert

@@ -358,3 +358,11 @@ def test_with_no_digest_interval_every_question_is_forwarded_at_once(uow_factory
     dealer.say("/ask 公司年会在哪里举办？")
     dealer.say("/ask 公司年会的酒店在哪里？")
     assert len(outbox_texts(uow_factory, "boss")) == 2
+
+
+def test_a_published_faq_answers_its_paraphrase_in_chat(world, uow_factory):
+    _, dealer, manager = world
+    publish_faq(manager, "发票多久能开？ | 发货后 7 个工作日内开具。")
+    assert "7 个工作日" in dealer.say("什么时候开发票")
+    assert "7 个工作日" in dealer.say("开票一般要几天？")
+    assert "7 个工作日" not in dealer.say("门店多久能开张？")

@@ -129,6 +129,10 @@ def main() -> None:
 
     wrong = [q for q in OFF_TOPIC if kb.find(q, question_lang(q) or "zh")[1].confident]
     print(f"off-topic questions answered with confidence: {len(wrong)} of {len(OFF_TOPIC)}")
+    said = [q for q in OFF_TOPIC if kb.find(q, question_lang(q) or "zh")[1].off_topic]
+    print(
+        f"off-topic questions said to be off-topic (not forwarded): {len(said)} of {len(OFF_TOPIC)}"
+    )
 
     timings: list[float] = []
     cpu_timings: list[float] = []  # CPU time of this thread: what a busy machine does not inflate

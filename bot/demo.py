@@ -23,49 +23,49 @@ from storage.models import DealerRow, RegionRow
 DEMO_DEALER = "D001"
 DEMO_MANAGER = "M002"
 
-REGIONS = """code,name,parent_code
-CN,中国,
-CN-E,华东大区,CN
-CN-W,西南大区,CN
-CN-SH,上海市,CN-E
-CN-JS,江苏省,CN-E
-CN-ZJ,浙江省,CN-E
-CN-SC,四川省,CN-W
-CN-CQ,重庆市,CN-W
-CN-YN,云南省,CN-W
-CN-SH-HP,黄浦区,CN-SH
-CN-SH-XH,徐汇区,CN-SH
-CN-JS-NJ,南京市,CN-JS
-CN-JS-SZ,苏州市,CN-JS
-CN-ZJ-HZ,杭州市,CN-ZJ
-CN-ZJ-NB,宁波市,CN-ZJ
-CN-SC-CD,成都市,CN-SC
-CN-SC-MY,绵阳市,CN-SC
-CN-CQ-YZ,渝中区,CN-CQ
-CN-YN-KM,昆明市,CN-YN
+REGIONS = """code,name,parent_code,name_en
+CN,中国,,China
+CN-E,华东大区,CN,East China
+CN-W,西南大区,CN,Southwest China
+CN-SH,上海市,CN-E,Shanghai
+CN-JS,江苏省,CN-E,Jiangsu
+CN-ZJ,浙江省,CN-E,Zhejiang
+CN-SC,四川省,CN-W,Sichuan
+CN-CQ,重庆市,CN-W,Chongqing
+CN-YN,云南省,CN-W,Yunnan
+CN-SH-HP,黄浦区,CN-SH,Huangpu District
+CN-SH-XH,徐汇区,CN-SH,Xuhui District
+CN-JS-NJ,南京市,CN-JS,Nanjing
+CN-JS-SZ,苏州市,CN-JS,Suzhou
+CN-ZJ-HZ,杭州市,CN-ZJ,Hangzhou
+CN-ZJ-NB,宁波市,CN-ZJ,Ningbo
+CN-SC-CD,成都市,CN-SC,Chengdu
+CN-SC-MY,绵阳市,CN-SC,Mianyang
+CN-CQ-YZ,渝中区,CN-CQ,Yuzhong District
+CN-YN-KM,昆明市,CN-YN,Kunming
 """
 
-TERMINALS = """code,name,region_code
-T-0001,华西医院,CN-SC-CD
-T-0002,四川省人民医院,CN-SC-CD
-T-0003,绵阳市中心医院,CN-SC-MY
-T-0004,重庆医科大学附属第一医院,CN-CQ-YZ
-T-0005,昆明医科大学第一附属医院,CN-YN-KM
-T-0006,瑞金医院,CN-SH-HP
-T-0007,中山医院,CN-SH-XH
-T-0008,江苏省人民医院,CN-JS-NJ
-T-0009,苏州大学附属第一医院,CN-JS-SZ
-T-0010,浙江大学医学院附属第一医院,CN-ZJ-HZ
-T-0011,宁波市第一医院,CN-ZJ-NB
+TERMINALS = """code,name,region_code,name_en
+T-0001,华西医院,CN-SC-CD,West China Hospital
+T-0002,四川省人民医院,CN-SC-CD,Sichuan Provincial People's Hospital
+T-0003,绵阳市中心医院,CN-SC-MY,Mianyang Central Hospital
+T-0004,重庆医科大学附属第一医院,CN-CQ-YZ,First Affiliated Hospital of Chongqing Medical University
+T-0005,昆明医科大学第一附属医院,CN-YN-KM,First Affiliated Hospital of Kunming Medical University
+T-0006,瑞金医院,CN-SH-HP,Ruijin Hospital
+T-0007,中山医院,CN-SH-XH,Zhongshan Hospital
+T-0008,江苏省人民医院,CN-JS-NJ,Jiangsu Province Hospital
+T-0009,苏州大学附属第一医院,CN-JS-SZ,First Affiliated Hospital of Soochow University
+T-0010,浙江大学医学院附属第一医院,CN-ZJ-HZ,First Affiliated Hospital of Zhejiang University
+T-0011,宁波市第一医院,CN-ZJ-NB,Ningbo First Hospital
 """
 
-PRODUCTS = """sku,name,line,aliases
-A100,超声诊断仪 A100,IMG,A-100|超声A100|A100超声
-A200,便携式超声 A200,IMG,A-200|便携超声
-X200,多参数监护仪 X200,MON,X-200|监护仪
-X300,中央监护系统 X300,MON,X-300|中央监护
-R10,全自动生化分析仪 R10,LAB,R-10|生化仪
-R20,血细胞分析仪 R20,LAB,R-20|血球仪
+PRODUCTS = """sku,name,line,aliases,name_en
+A100,超声诊断仪 A100,IMG,A-100|超声A100|A100超声,Ultrasound Scanner A100
+A200,便携式超声 A200,IMG,A-200|便携超声,Portable Ultrasound A200
+X200,多参数监护仪 X200,MON,X-200|监护仪,Multi-parameter Monitor X200
+X300,中央监护系统 X300,MON,X-300|中央监护,Central Monitoring System X300
+R10,全自动生化分析仪 R10,LAB,R-10|生化仪,Automatic Chemistry Analyzer R10
+R20,血细胞分析仪 R20,LAB,R-20|血球仪,Hematology Analyzer R20
 """
 
 PRICES = """sku,supply_price,min_terminal_price,min_bid_price,valid_from,valid_to

@@ -17,6 +17,7 @@ from domain.catalog.model import (
     Manager,
     ManagerCode,
     ProductLine,
+    Region,
     RegionCode,
     Terminal,
     TerminalCode,
@@ -75,9 +76,9 @@ class FakeCatalog:
     def region_tree(self) -> RegionTree:
         return RegionTree({c: p for c, (_, p) in self.s.regions.items()})
 
-    def region_name(self, code: RegionCode) -> str | None:
+    def region(self, code: RegionCode) -> Region | None:
         found = self.s.regions.get(code)
-        return found[0] if found else None
+        return Region(code, found[0], found[1], *found[2:]) if found else None
 
     def authorizations(self, dealer: DealerCode) -> list[Authorization]:
         return [a for a in self.s.authorizations if a.dealer_code == dealer]

@@ -100,14 +100,26 @@ def _optional(name: str, parse: Callable[[str], Any], default: Any = None) -> Co
 
 SPECS: dict[ImportKind, KindSpec] = {
     ImportKind.REGIONS: KindSpec(
-        (Column("code", code), Column("name", text(200)), _optional("parent_code", code)),
-        lambda v: Region(RegionCode(v["code"]), v["name"], v["parent_code"]),
+        (
+            Column("code", code),
+            Column("name", text(200)),
+            _optional("parent_code", code),
+            _optional("name_en", text(200), ""),
+        ),
+        lambda v: Region(RegionCode(v["code"]), v["name"], v["parent_code"], v["name_en"]),
         lambda r: (r.code,),
         ("code",),
     ),
     ImportKind.TERMINALS: KindSpec(
-        (Column("code", code), Column("name", text(200)), Column("region_code", code)),
-        lambda v: Terminal(TerminalCode(v["code"]), v["name"], RegionCode(v["region_code"])),
+        (
+            Column("code", code),
+            Column("name", text(200)),
+            Column("region_code", code),
+            _optional("name_en", text(200), ""),
+        ),
+        lambda v: Terminal(
+            TerminalCode(v["code"]), v["name"], RegionCode(v["region_code"]), v["name_en"]
+        ),
         lambda t: (t.code,),
         ("code",),
     ),
@@ -117,8 +129,11 @@ SPECS: dict[ImportKind, KindSpec] = {
             Column("name", text(200)),
             Column("line", code),
             _optional("aliases", alias_list, ()),
+            _optional("name_en", text(200), ""),
         ),
-        lambda v: Product(Sku(v["sku"]), v["name"], ProductLine(v["line"]), v["aliases"]),
+        lambda v: Product(
+            Sku(v["sku"]), v["name"], ProductLine(v["line"]), v["aliases"], v["name_en"]
+        ),
         lambda p: (p.sku,),
         ("sku",),
     ),

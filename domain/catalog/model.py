@@ -48,6 +48,7 @@ class Region:
     code: RegionCode
     name: str
     parent_code: RegionCode | None = None
+    name_en: str = ""  # optional; English replies show it when set
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +56,7 @@ class Terminal:
     code: TerminalCode
     name: str
     region_code: RegionCode
+    name_en: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +65,7 @@ class Product:
     name: str
     line: ProductLine
     aliases: tuple[str, ...] = ()
+    name_en: str = ""
 
 
 @dataclass(frozen=True, slots=True)

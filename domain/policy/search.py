@@ -70,6 +70,7 @@ class Hit:
 class SearchResult:
     hits: tuple[Hit, ...]
     tokens: tuple[str, ...]
+    on_topic: bool = True  # the question uses a word of the policy's vocabulary
 
     @property
     def confidence(self) -> float:
@@ -78,6 +79,13 @@ class SearchResult:
     @property
     def confident(self) -> bool:
         return self.confidence >= CONFIDENT
+
+    @property
+    def off_topic(self) -> bool:
+        """Nothing in the policy answers it and it uses none of the policy's words (天气,
+        餐厅): no manager would answer it either. A confident hit (a saved FAQ of everyday
+        words answering its own question) is never off-topic."""
+        return not self.confident and not self.on_topic
 
 
 class PolicyIndex:
@@ -94,6 +102,11 @@ class PolicyIndex:
             if e.group[0] != "faq":  # a saved question's everyday words are not the domain's
                 self._domain.update(title)
             docs.append(title + title + segmenter.tokens(e.text))
+        # The policy's vocabulary, common words included (公司, 经销商): a question using
+        # one is about the policy even when no clause answers it, and goes to a manager.
+        self._vocabulary = frozenset(
+            t for t in self._domain | segmenter.extra_tokens if not t.isdecimal()
+        )
         self._token_sets = [frozenset(d) for d in docs]
         self._groups: dict[Group, list[int]] = {}
         for i, e in enumerate(self.entries):
@@ -154,9 +167,11 @@ class PolicyIndex:
         """The best `k` groups for `question`, leaving out the groups in `exclude`."""
         tokens = [self._correct(t) for t in self.segmenter.tokens(question)]
         unique = list(dict.fromkeys(tokens))
+        # Nothing left to judge ("这是什么？") is not called off-topic.
+        on_topic = not unique or any(t in self._vocabulary for t in unique)
         known = [t for t in unique if t in self._idf]
         if self._bm25 is None or not known:
-            return SearchResult((), tuple(unique))
+            return SearchResult((), tuple(unique), on_topic)
         scores = self._bm25.get_scores(known) * self._boost
         weight = {t: self._weight(t) for t in unique}
         total = sum(weight.values())
@@ -179,4 +194,4 @@ class PolicyIndex:
                     demoted.add(group)  # its boost must not push it above the clauses
             ranked.append(Hit(group, float(scores[best]), coverage, best))
         ranked.sort(key=lambda h: (h.group in demoted, -h.score, h.group))
-        return SearchResult(tuple(ranked[:k]), tuple(unique))
+        return SearchResult(tuple(ranked[:k]), tuple(unique), on_topic)

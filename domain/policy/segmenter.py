@@ -69,8 +69,10 @@ class Segmenter:
         self._longest_phrase = 1
         self._typo_patterns: dict[str, str] = {}
         self.domain_tokens: set[str] = set()
+        self.extra_tokens: set[str] = set()
         for word in extra_words:
             self._jieba.add_word(word, freq=20000)
+            self.extra_tokens.add(_normalize(word))
         for group in synonyms:
             head = _normalize(group[0])
             self.domain_tokens.add(head)

@@ -14,6 +14,8 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("保证金", "押金", "保障金", "订金", "deposit", "security deposit", "guarantee money"),
     ("返利", "返点", "回扣", "返现", "rebate", "kickback", "cashback", "cash back"),
     ("最低终端售价", "最低终端销售价格", "最低零售价", "最低售价", "终端最低价", "价格底线",
+     "卖低", "卖便宜", "卖得低", "卖得便宜", "低价销售", "低价卖", "压价", "砸价", "乱价",
+     "sell below", "sell cheap", "undercut",
      "minimum terminal price", "minimum retail price", "price floor", "floor price",
      "lowest price", "minimum price"),
     ("最低中标价", "最低投标价", "中标底价", "minimum bid price", "lowest bid", "bid floor"),
@@ -49,6 +51,11 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("培训", "训练", "培训课程", "training", "train", "course", "coaching"),
     ("促销", "促销活动", "优惠活动", "打折活动", "promotion", "promotions", "promo", "campaign"),
     ("合同", "协议", "合约", "contract", "agreement"),
+    ("发票", "开票", "开发票", "开具发票", "发票开具", "专票", "普票", "增值税发票", "invoice",
+     "invoices", "invoicing", "fapiao", "vat invoice"),
+    ("付款", "打款", "汇款", "回款", "结算", "账期", "payment", "pay", "paid", "remit",
+     "settlement"),
+    ("发货", "到货", "送货", "物流", "配送", "delivery", "deliver"),
     ("续签", "续约", "renew", "renewal"),
     ("合同期限", "期限", "几年", "签几年", "多少年", "how long", "how many years", "duration",
      "contract term"),
@@ -79,6 +86,10 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("一年", "1年", "one year", "a year", "1 year", "12 months"),
     ("营销总监", "marketing director"),
     ("经销商", "代理商", "分销商", "dealer", "dealers", "distributor", "distributors"),
+    ("公司", "厂家", "厂商", "总部", "贵公司", "company", "manufacturer", "headquarters"),
+    ("销售", "卖", "卖货", "出货", "销量", "sale", "sales", "sell", "sold", "selling"),
+    ("产品", "商品", "货品", "product", "products"),
+    ("订单", "单子", "订货", "进货", "order", "orders", "purchase"),
     ("推广费用", "市场费用", "推广费", "marketing funds", "marketing fund", "promotion funds"),
     ("退还", "返还", "退回", "退", "退钱", "refund", "refunded", "refunds", "give back",
      "get back"),
@@ -105,6 +116,10 @@ STOP_WORDS: frozenset[str] = frozenset(
     may might must of to in on at by for with about from as into than then there this that these
     those and or if not no so please tell know want need get got any some much many have has had
     am s happen happens happened
+    什么时候 啥时候 几时 啥 咋 咋办 怎么样 嘛 呗 哈 哦 喔 啦 哎 嗯 一般 通常 大概 大约
+    请教 麻烦 问下 这是 那是 这样 那样 问一下 想问 想问下 能不能 可不可以 会不会 有没有
+    是不是 能否 可否 一般来说 到底 究竟 具体
+    usually generally normally exactly actually just
     """.split()  # noqa: SIM905
 )
 

@@ -42,11 +42,16 @@ def squash(text: str) -> str:
 
 
 def product_names(products: Iterable[Product]) -> dict[str, tuple[str, ...]]:
-    return {p.sku: (p.sku, p.name, *p.aliases) for p in products}
+    return {p.sku: (p.sku, p.name, *p.aliases, *_english(p.name_en)) for p in products}
 
 
 def terminal_names(terminals: Iterable[Terminal]) -> dict[str, tuple[str, ...]]:
-    return {t.code: (t.code, t.name) for t in terminals}
+    return {t.code: (t.code, t.name, *_english(t.name_en)) for t in terminals}
+
+
+def _english(name_en: str) -> tuple[str, ...]:
+    """An English name is one more way to write the item (English speakers type it)."""
+    return (name_en,) if name_en else ()
 
 
 def distinctive(name: str) -> str:

@@ -16,6 +16,7 @@ from handlers.core.context import Ctx
 from handlers.core.errors import UserError
 from handlers.core.jobs import Jobs
 from handlers.core.messages import MAX_PAYLOAD_BYTES, Button, Reply, button_rows
+from handlers.core.names import local_name
 from handlers.core.registry import MANAGER, SALES_LEADS
 from handlers.core.router import Router
 from handlers.core.scope import visible_dealers
@@ -93,9 +94,10 @@ def _contract_line(ctx: Ctx, contracts: list[Contract], today: date) -> str:
 def _authorization_line(ctx: Ctx, auth: Authorization) -> str:
     if auth.terminal_code:
         terminal = ctx.uow.catalog.terminal(auth.terminal_code)
-        where = terminal.name if terminal else auth.terminal_code
+        where = local_name(terminal, ctx.t.locale) if terminal else auth.terminal_code
     elif auth.region_code:
-        where = ctx.uow.catalog.region_name(auth.region_code) or auth.region_code
+        region = ctx.uow.catalog.region(auth.region_code)
+        where = local_name(region, ctx.t.locale) if region else auth.region_code
     else:
         where = ctx.t("people.anywhere")
     v = auth.validity

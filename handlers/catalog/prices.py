@@ -12,6 +12,7 @@ from handlers.core.context import Ctx
 from handlers.core.errors import UserError
 from handlers.core.jobs import Jobs
 from handlers.core.messages import Button, Reply
+from handlers.core.names import local_name
 from handlers.core.registry import LINKED
 from handlers.core.router import Router
 from handlers.sales.inputs import resolve_product
@@ -33,14 +34,14 @@ _RULE_WORDS = re.compile(
 def _line(ctx: Ctx, product: Product) -> str:
     policy = price_in_force(ctx.uow.catalog.prices(product.sku), ctx.today)
     if policy is None:
-        return ctx.t("price.none", sku=product.sku, name=product.name)
+        return ctx.t("price.none", sku=product.sku, name=local_name(product, ctx.t.locale))
     until = (
         ctx.t.date(policy.validity.valid_to) if policy.validity.valid_to else ctx.t("price.open")
     )
     return ctx.t(
         "price.line",
         sku=product.sku,
-        name=product.name,
+        name=local_name(product, ctx.t.locale),
         terminal=ctx.t.money(policy.min_terminal_price),
         bid=ctx.t.money(policy.min_bid_price),
         supply=ctx.t.money(policy.supply_price),

@@ -50,37 +50,46 @@ def period_window(ctx: Ctx, text: str | None, default: PeriodKind) -> Window:
     return Window(period, start, end)
 
 
-def find_exporter(router: Router, text: str) -> Exporter | None:
-    """The exporter `text` names: its kind (`sales`) or its label in any language (`销售`)."""
-    wanted = text.strip().lower()
+def exporter_named(router: Router, word: str) -> Exporter | None:
+    """The exporter a word names: its kind (sales) or its name in any language, whole or its
+    start (销售, 违规记录, 投诉 for 投诉工单, Complaints)."""
+    word = word.strip().casefold()
+    if not word:
+        return None
+    if word in router.exporters:
+        return router.exporters[word]
+    starts: list[Exporter] = []
     for e in router.exporters.values():
-        labels = {Translator(locale)(e.label_key).lower() for locale in SUPPORTED}
-        if wanted == e.kind or wanted in labels:
+        names = {Translator(locale)(e.label_key).casefold() for locale in SUPPORTED}
+        if word in names:
             return e
-    return None
-
-
-def _kind_names(ctx: Ctx) -> str:
-    """The kinds by their labels in the reader's language (each may be typed as the kind)."""
-    labels = [ctx.t(e.label_key) for e in ctx.router.exporters.values()]
-    return ctx.t("export.kind_separator").join(labels)
+        if len(word) >= 2 and any(n.startswith(word) for n in names):
+            starts.append(e)
+    return starts[0] if len(starts) == 1 else None
 
 
 def export(ctx: Ctx) -> Reply:
     """Download a spreadsheet (XLSX) of your regions: sales, violations or complaints."""
-    found = find_exporter(ctx.router, ctx.args[0]) if ctx.args else None
+    word = ctx.args[0] if ctx.args else ""
+    found = exporter_named(ctx.router, word)
     if found is None:
-        buttons = [
-            Button(ctx.t(e.label_key), f"c:export {e.kind}") for e in ctx.router.exporters.values()
-        ]
-        kinds = _kind_names(ctx)
-        if ctx.args:
-            text = ctx.t("export.unknown", kind=ctx.args[0][:40], kinds=kinds)
+        exporters = list(ctx.router.exporters.values())
+        buttons = [Button(ctx.t(e.label_key), f"c:export {e.kind}") for e in exporters]
+        # Named as the reader reads them: 投诉工单 in Chinese, Complaints in English.
+        labels = [ctx.t(e.label_key) for e in exporters]
+        kinds = ctx.t("names.list_separator").join(labels)
+        example = (
+            ctx.t(ctx.router.exporters["complaints"].label_key)
+            if ("complaints" in ctx.router.exporters)
+            else (labels[0] if labels else "")
+        )
+        if word:
+            text = ctx.t("names.export_unknown", kind=word[:40], kinds=kinds, example=example)
         else:
-            text = ctx.t("export.choose", kinds=kinds)
+            text = ctx.t("names.export_choose", kinds=kinds, example=example)
         return Reply(text, button_rows(buttons))
-    require(ctx, "export", found.kind)
     kind = found.kind
+    require(ctx, "export", found.kind)
     window = period_window(ctx, ctx.args[1] if len(ctx.args) > 1 else None, found.default_period)
     sheet = found.func(ctx, window)
     ctx.audit(f"export:{kind}", f"{window.period} rows={len(sheet.rows)}")

@@ -8,6 +8,7 @@ import unicodedata
 
 from domain.identity.actors import Role
 from handlers.core.context import Ctx
+from handlers.core.i18n import Translator
 from handlers.core.jobs import Jobs
 from handlers.core.messages import MAX_PAYLOAD_BYTES, Button, Reply
 from handlers.core.router import Router
@@ -55,8 +56,12 @@ def small_talk(ctx: Ctx, text: str) -> Reply | None:
     if not (number or _FILLER.match(stripped) or _emoji_only(stripped)):
         return None
     key = "intent.number_alone" if number else "intent.hello"
-    dealer = ctx.actor.role is Role.DEALER
-    return Reply(ctx.t(key) + "\n" + ctx.t("intent.menu_dealer" if dealer else "intent.menu"))
+    return Reply(ctx.t(key) + "\n" + menu(ctx, ctx.t))
+
+
+def menu(ctx: Ctx, t: Translator) -> str:
+    """The commands most used by the asker's role, one line, in `t`'s language."""
+    return t("intent.menu_dealer" if ctx.actor.role is Role.DEALER else "intent.menu")
 
 
 # A question that names one's own figures but asks what the rules are ("卖了多少台才能拿返利？",

@@ -1,10 +1,28 @@
-"""Who did something, as people read it: 王经理 (M01), not `manager:M01`."""
+"""How people and things are named in replies: 王经理 (M01), not `manager:M01`; a product,
+terminal or region by its name in the reply's language."""
 
 from __future__ import annotations
 
-from domain.catalog.model import DealerCode, Manager, ManagerCode
+from domain.catalog.model import DealerCode, Manager, ManagerCode, Product, Region, Terminal
 from handlers.core.context import Ctx
 from handlers.core.i18n import Translator
+
+
+def local_name(item: Product | Terminal | Region, locale: str) -> str:
+    """The name to show in `locale`: the English name in English replies when the data has
+    one, otherwise the (Chinese) name. Every product, terminal and region name goes here."""
+    if locale == "en" and item.name_en:
+        return item.name_en
+    return item.name
+
+
+def labelled(item: Product | Terminal | Region | None, code: str, locale: str) -> str:
+    """超声诊断仪 A100 (A100): the local name with the code the data uses; the code alone
+    when the item is unknown or named by its code."""
+    if item is None:
+        return code
+    name = local_name(item, locale)
+    return f"{name} ({code})" if name and name != code else code
 
 
 def actor_name(ctx: Ctx, label: str) -> str:

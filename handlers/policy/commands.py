@@ -10,9 +10,11 @@ from domain.policy.answers import KnowledgeBase, article_asked
 from domain.policy.model import FaqEntry, FaqReach, PolicyQuestion, QuestionStatus, Rating
 from domain.policy.search import looks_like_question, question_lang
 from domain.shared.record_ids import parse_record_id
+from handlers.catalog.matching import find_in_text, product_names, terminal_names
 from handlers.core.context import Ctx
 from handlers.core.errors import UserError
 from handlers.core.i18n import Translator
+from handlers.core.intents import menu
 from handlers.core.jobs import Jobs
 from handlers.core.messages import Button, Reply
 from handlers.core.registry import LINKED, SALES_LEADS, SALES_STAFF, SERVICE
@@ -38,9 +40,12 @@ def answer_question(ctx: Ctx, text: str, *, from_plain_text: bool = False) -> Re
     if number is not None and not kb.article(number, lang):
         return Reply(Translator(locale_of(lang))("policy.no_such_article", n=number))
     found, result = kb.find(text, lang, admits=_audience(ctx))
+    t = Translator(locale_of(lang))
+    if result.off_topic and not _names_catalog_item(ctx, text):
+        ctx.audit("policy.off_topic", text[:100])
+        return Reply(t("qa.off_topic") + "\n" + menu(ctx, t))
     if from_plain_text and not result.confident and not looks_like_question(text):
         return None  # not a question and nothing in the policy: let the caller say so
-    t = Translator(locale_of(lang))
     dealer = ctx.actor.dealer_code
     forward = not result.confident and dealer is not None
     q = PolicyQuestion(
@@ -77,6 +82,14 @@ def answer_question(ctx: Ctx, text: str, *, from_plain_text: bool = False) -> Re
     if not found:
         return Reply(t("policy.no_match"))
     return Reply(t("policy.not_sure", closest=quote(found[0], t)))
+
+
+def _names_catalog_item(ctx: Ctx, text: str) -> bool:
+    """A product or terminal named in the text makes it the business's, whatever its words."""
+    catalog = ctx.uow.catalog
+    names = {**product_names(catalog.products()), **terminal_names(catalog.terminals())}
+    found = find_in_text(text, names)
+    return found.key is not None or bool(found.candidates)
 
 
 def _audience(ctx: Ctx) -> Callable[[FaqEntry], bool]:

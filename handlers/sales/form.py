@@ -17,6 +17,7 @@ from handlers.core.errors import UserError
 from handlers.core.forms import END, Form, Step, start_form
 from handlers.core.jobs import Jobs
 from handlers.core.messages import Button, Reply
+from handlers.core.names import labelled
 from handlers.core.router import Router
 from handlers.sales.recording import (
     dedupe_key_for,
@@ -58,7 +59,8 @@ def _keep(ctx: Ctx, data: dict, field: str, label: str | None = None) -> list[Bu
 def _ask_product(ctx: Ctx, data: dict) -> Reply:
     products = ctx.uow.catalog.products()[: inputs.MAX_BUTTONS]
     keep = _keep(ctx, data, "sku")
-    rows = inputs.choice_buttons([(f"{p.name} ({p.sku})", f"f:{p.sku}") for p in products])
+    locale = ctx.t.locale
+    rows = inputs.choice_buttons([(labelled(p, p.sku, locale), f"f:{p.sku}") for p in products])
     return Reply(ctx.t("sale.form.product"), ((*keep,), *rows) if keep else rows)
 
 
@@ -96,7 +98,8 @@ UNLISTED = "__unlisted__"
 def _ask_terminal(ctx: Ctx, data: dict) -> Reply:
     terminals = inputs.authorized_terminals(ctx, ctx.require_dealer())
     keep = _keep(ctx, data, "terminal")
-    rows = inputs.choice_buttons([(f"{t.name} ({t.code})", f"f:{t.code}") for t in terminals])
+    locale = ctx.t.locale
+    rows = inputs.choice_buttons([(labelled(t, t.code, locale), f"f:{t.code}") for t in terminals])
     unlisted = ((Button(ctx.t("terminalproposal.button.propose"), f"f:{UNLISTED}"),),)
     return Reply(
         ctx.t("sale.form.terminal"), ((*keep,), *rows, *unlisted) if keep else (*rows, *unlisted)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
 
-from domain.catalog.model import Manager, Sku, Terminal, TerminalCode
+from domain.catalog.model import Manager, Product, Sku, Terminal, TerminalCode
 from domain.sales.model import SaleDraft, SaleId, Severity, Violation
 from domain.sales.services import (
     Doubt,
@@ -26,18 +26,16 @@ from handlers.core.context import Ctx
 from handlers.core.errors import UserError
 from handlers.core.i18n import Translator
 from handlers.core.messages import Button, Reply, button_rows
-from handlers.core.names import staff_names
+from handlers.core.names import labelled, local_name, staff_names
 from handlers.sales.scope import follows_sales
 
 
 def product_label(ctx: Ctx, sku: str) -> str:
-    product = ctx.uow.catalog.product(Sku(sku))
-    return f"{product.name} ({sku})" if product and product.name != sku else sku
+    return labelled(ctx.uow.catalog.product(Sku(sku)), sku, ctx.t.locale)
 
 
 def terminal_label(ctx: Ctx, code: str) -> str:
-    terminal = ctx.uow.catalog.terminal(TerminalCode(code))
-    return f"{terminal.name} ({code})" if terminal else code
+    return labelled(ctx.uow.catalog.terminal(TerminalCode(code)), code, ctx.t.locale)
 
 
 def describe_draft(ctx: Ctx, draft: SaleDraft) -> str:
@@ -90,8 +88,10 @@ class SaleNamed:
     price, day and terminal (labels resolved once, worded in each reader's language)."""
 
     sale: object
-    product: str
-    terminal: str
+    sku: str
+    product: Product | None
+    code: str
+    terminal: Terminal | None
     qty: str
     price: Decimal | None
     day: date | None
@@ -100,11 +100,11 @@ class SaleNamed:
         return t(
             "violation.the_sale",
             sale=self.sale or "-",
-            product=self.product,
+            product=labelled(self.product, self.sku, t.locale) if self.sku else "-",
             qty=self.qty,
             price=t.money(self.price) if self.price is not None else "-",
             day=t.date(self.day) if self.day else "-",
-            terminal=self.terminal,
+            terminal=labelled(self.terminal, self.code, t.locale) if self.code else "-",
         )
 
 
@@ -112,10 +112,13 @@ def sale_named(ctx: Ctx, v: Violation) -> SaleNamed:
     """From the report stored with the violation, whatever channel it came in on."""
     report = v.evidence.get("report", {})
     sku, code = report.get("sku", ""), report.get("terminal", "")
+    catalog = ctx.uow.catalog
     return SaleNamed(
         v.sale_id,
-        product_label(ctx, sku) if sku else "-",
-        terminal_label(ctx, code) if code else "-",
+        sku,
+        catalog.product(Sku(sku)) if sku else None,
+        code,
+        catalog.terminal(TerminalCode(code)) if code else None,
         report.get("qty", "-"),
         Decimal(report["unit_price"]) if report.get("unit_price") else None,
         date.fromisoformat(report["sold_on"]) if report.get("sold_on") else None,
@@ -137,11 +140,13 @@ def receipt(ctx: Ctx, recorded: RecordedSale) -> Reply:
             key,
             id=sale.id,
             kind=ctx.t(f"sale.kind.{sale.kind.value}"),
-            product=f"{product.name} ({sale.sku})" if product else product_label(ctx, sale.sku),
+            product=labelled(product, sale.sku, ctx.t.locale)
+            if product
+            else product_label(ctx, sale.sku),
             qty=ctx.t.number(sale.qty),
             price=ctx.t.money(sale.unit_price),
             amount=ctx.t.money(sale.amount),
-            terminal=f"{terminal.name} ({sale.terminal})"
+            terminal=labelled(terminal, sale.terminal, ctx.t.locale)
             if terminal
             else terminal_label(ctx, sale.terminal),
             day=ctx.t.date(sale.sold_on),
@@ -192,7 +197,7 @@ def _inform(t: Translator, alerts: SevereAlerts, terminal: Terminal, named: Sale
         dealer=sale.dealer,
         name=alerts.dealer_name,
         terminal=terminal.code,
-        terminal_name=terminal.name,
+        terminal_name=local_name(terminal, t.locale),
         sale=sale.id,
         qty=sale.qty,
         sku=sale.sku,

@@ -15,6 +15,7 @@ from handlers.core.examples import product_example
 from handlers.core.forms import END, Form, Step, start_form
 from handlers.core.jobs import Jobs
 from handlers.core.messages import Reply
+from handlers.core.names import labelled
 from handlers.core.registry import DEALER, SALES_STAFF
 from handlers.core.router import Router
 from handlers.sales.recording import product_label
@@ -70,7 +71,8 @@ def stock(ctx: Ctx) -> Reply:
 
 def _ask_product(ctx: Ctx, data: dict) -> Reply:
     products = ctx.uow.catalog.products()[: inputs.MAX_BUTTONS]
-    rows = inputs.choice_buttons([(f"{p.name} ({p.sku})", f"f:{p.sku}") for p in products])
+    locale = ctx.t.locale
+    rows = inputs.choice_buttons([(labelled(p, p.sku, locale), f"f:{p.sku}") for p in products])
     return Reply(own_stock_text(ctx) + "\n\n" + ctx.t("stock.form.product"), rows)
 
 

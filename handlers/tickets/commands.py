@@ -20,7 +20,7 @@ from handlers.core.exports import period_window
 from handlers.core.forms import start_form
 from handlers.core.jobs import Jobs
 from handlers.core.messages import Attachment, Button, Reply, button_rows
-from handlers.core.names import actor_name, staff_names
+from handlers.core.names import actor_name, labelled, staff_names
 from handlers.core.registry import DEALER, SERVICE
 from handlers.core.router import Router
 from handlers.tickets.flow import assign, load_ticket, manager_scope, rate, transition
@@ -163,7 +163,7 @@ def _details(ctx: Ctx, t: Ticket) -> list[Reply]:
             state=tt(f"tickets.sla_state.{sla_policy(ctx.options).state(t, ctx.now)}"),
         ),
         tt("tickets.detail.region", region=_region_label(ctx, t.region_code)),
-        tt("tickets.detail.product", product=f"{product.name} ({product.sku})" if product else "-"),
+        tt("tickets.detail.product", product=labelled(product, t.sku, tt.locale) if t.sku else "-"),
         tt("tickets.detail.assignee", assignee=t.assignee or "-"),
         tt("tickets.detail.created", at=tt.datetime(t.created_at, tz)),
         tt("tickets.detail.description", text=t.description),
@@ -216,8 +216,7 @@ def _region_label(ctx: Ctx, code: str | None) -> str:
     """四川 (SC): the name people use, with the code the data uses."""
     if not code:
         return "-"
-    name = ctx.uow.catalog.region_name(RegionCode(code))
-    return f"{name} ({code})" if name else code
+    return labelled(ctx.uow.catalog.region(RegionCode(code)), code, ctx.t.locale)
 
 
 def _dealer_label(ctx: Ctx, code: str | None) -> str:

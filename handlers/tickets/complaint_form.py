@@ -12,6 +12,7 @@ from handlers.core.forms import END, Data, Form, Step
 from handlers.core.i18n import Translator
 from handlers.core.jobs import Jobs
 from handlers.core.messages import MAX_PAYLOAD_BYTES, Attachment, Button, Reply, button_rows
+from handlers.core.names import labelled
 from handlers.core.router import Router
 from handlers.tickets.flow import open_ticket
 from handlers.tickets.texts import summary
@@ -78,7 +79,8 @@ def _dealer_terminals(ctx: Ctx):
 
 def ask_customer(ctx: Ctx, data: Data) -> Reply:
     fits = [t for t in _dealer_terminals(ctx) if len(t.code.encode()) <= MAX_PAYLOAD_BYTES - 2]
-    buttons = [Button(f"{t.name} ({t.code})", f"f:{t.code}") for t in fits[:BUTTON_TERMINALS]]
+    locale = ctx.t.locale
+    buttons = [Button(labelled(t, t.code, locale), f"f:{t.code}") for t in fits[:BUTTON_TERMINALS]]
     return Reply(ctx.t("tickets.form.customer"), button_rows(buttons, per_row=2))
 
 
@@ -107,7 +109,8 @@ def answer_product(ctx: Ctx, data: Data, value: str) -> str:
         data["sku"] = None
         return "description"
     for p in ctx.uow.catalog.products():
-        names = {p.sku.lower(), p.name.lower(), *(a.lower() for a in p.aliases)}
+        names = {p.sku.lower(), p.name.lower(), p.name_en.lower(), *(a.lower() for a in p.aliases)}
+        names.discard("")
         if v.lower() in names:
             data["sku"] = p.sku
             return "description"

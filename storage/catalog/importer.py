@@ -120,6 +120,12 @@ def add_one(session: Session, kind: ImportKind, record: Any) -> str:
     return outcome
 
 
+def _english(name_en: str) -> dict[str, str]:
+    """An English name given is stored; none given (no column, empty cell) keeps the stored
+    one, so a file written before English names existed does not erase them."""
+    return {"name_en": name_en} if name_en else {}
+
+
 def _bad_rows(errors: list[RowError]) -> int:
     return len({e.row for e in errors if e.row > 1})
 
@@ -267,11 +273,15 @@ class _Importer:
         for r in records:
             row = existing.get((r.code,))
             if row is None:
-                existing[(r.code,)] = row = RegionRow(code=r.code, name=r.name)
+                existing[(r.code,)] = row = RegionRow(code=r.code, name=r.name, name_en=r.name_en)
                 self.s.add(row)
                 outcomes.append("created")
-            elif row.name != r.name or parents.get(r.code) != r.parent_code:
-                row.name = r.name
+            elif (row.name, row.name_en, parents.get(r.code)) != (
+                r.name,
+                r.name_en or row.name_en,
+                r.parent_code,
+            ):
+                row.name, row.name_en = r.name, r.name_en or row.name_en
                 outcomes.append("updated")
             else:
                 outcomes.append("unchanged")
@@ -285,13 +295,24 @@ class _Importer:
         regions = self.ids(RegionRow)
         existing = self._existing(TerminalRow, lambda t: (t.code,))
         for t in records:
-            values = {"code": t.code, "name": t.name, "region_id": regions[t.region_code]}
+            values = {
+                "code": t.code,
+                "name": t.name,
+                "region_id": regions[t.region_code],
+                **_english(t.name_en),
+            }
             yield self._upsert(TerminalRow, existing, (t.code,), values)
 
     def apply_products(self, records: list[Product]):
         existing = self._existing(ProductRow, lambda p: (p.sku,))
         for p in records:
-            values = {"sku": p.sku, "name": p.name, "line": p.line, "aliases": "|".join(p.aliases)}
+            values = {
+                "sku": p.sku,
+                "name": p.name,
+                "line": p.line,
+                "aliases": "|".join(p.aliases),
+                **_english(p.name_en),
+            }
             yield self._upsert(ProductRow, existing, (p.sku,), values)
 
     def apply_prices(self, records: list[PricePolicy]):

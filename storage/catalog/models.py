@@ -15,6 +15,7 @@ class RegionRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     code: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200), default="", server_default="")
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"), index=True)
     parent: Mapped["RegionRow | None"] = relationship(remote_side=[id])
 
@@ -24,6 +25,7 @@ class TerminalRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     code: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(200), index=True)
+    name_en: Mapped[str] = mapped_column(String(200), default="", server_default="")
     region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"), index=True)
     region: Mapped[RegionRow] = relationship()
 
@@ -33,6 +35,7 @@ class ProductRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     sku: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200), default="", server_default="")
     line: Mapped[str] = mapped_column(String(64), index=True)
     aliases: Mapped[str] = mapped_column(Text, default="")  # "|"-separated
 

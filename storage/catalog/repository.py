@@ -18,6 +18,7 @@ from domain.catalog.model import (
     PricePolicy,
     Product,
     ProductLine,
+    Region,
     RegionCode,
     Sku,
     Terminal,
@@ -54,7 +55,7 @@ def dealer_from_row(row: DealerRow) -> Dealer:
 
 def product_from_row(row: ProductRow) -> Product:
     aliases = tuple(a for a in (row.aliases or "").split("|") if a)
-    return Product(Sku(row.sku), row.name, ProductLine(row.line), aliases)
+    return Product(Sku(row.sku), row.name, ProductLine(row.line), aliases, row.name_en)
 
 
 class SqlCatalogRepository:
@@ -99,21 +100,21 @@ class SqlCatalogRepository:
 
     def terminal(self, code: TerminalCode) -> Terminal | None:
         row = self.s.execute(
-            select(TerminalRow.code, TerminalRow.name, RegionRow.code)
+            select(TerminalRow.code, TerminalRow.name, RegionRow.code, TerminalRow.name_en)
             .join(RegionRow, TerminalRow.region_id == RegionRow.id)
             .where(TerminalRow.code == code)
         ).first()
         if row is None:
             return None
-        return Terminal(TerminalCode(row[0]), row[1], RegionCode(row[2]))
+        return Terminal(TerminalCode(row[0]), row[1], RegionCode(row[2]), row[3])
 
     def terminals(self) -> list[Terminal]:
         rows = self.s.execute(
-            select(TerminalRow.code, TerminalRow.name, RegionRow.code)
+            select(TerminalRow.code, TerminalRow.name, RegionRow.code, TerminalRow.name_en)
             .join(RegionRow, TerminalRow.region_id == RegionRow.id)
             .order_by(TerminalRow.code)
         )
-        return [Terminal(TerminalCode(c), n, RegionCode(r)) for c, n, r in rows]
+        return [Terminal(TerminalCode(c), n, RegionCode(r), en) for c, n, r, en in rows]
 
     def add_terminal(self, terminal: Terminal) -> None:
         """One terminal, through the import's own check and upsert."""
@@ -132,8 +133,17 @@ class SqlCatalogRepository:
             )
         return self._tree
 
-    def region_name(self, code: RegionCode) -> str | None:
-        return self.s.scalar(select(RegionRow.name).where(RegionRow.code == code))
+    def region(self, code: RegionCode) -> Region | None:
+        parent = aliased(RegionRow)
+        row = self.s.execute(
+            select(RegionRow.code, RegionRow.name, parent.code, RegionRow.name_en)
+            .outerjoin(parent, RegionRow.parent_id == parent.id)
+            .where(RegionRow.code == code)
+        ).first()
+        if row is None:
+            return None
+        parent_code = RegionCode(row[2]) if row[2] else None
+        return Region(RegionCode(row[0]), row[1], parent_code, row[3])
 
     def authorizations(self, dealer: DealerCode) -> list[Authorization]:
         region = aliased(RegionRow)

@@ -53,6 +53,7 @@ PRODUCT_WITH_PRICES = Prepared(
         PriceRow.min_bid_price,
         PriceRow.valid_from,
         PriceRow.valid_to,
+        ProductRow.name_en,
     )
     .outerjoin(PriceRow, PriceRow.product_id == ProductRow.id)
     .where(ProductRow.sku == bindparam("sku"))
@@ -70,6 +71,7 @@ def _terminal_with_regions():
         select(
             TerminalRow.code.label("terminal"),
             TerminalRow.name.label("name"),
+            TerminalRow.name_en.label("name_en"),
             RegionRow.id.label("id"),
             RegionRow.code.label("code"),
             RegionRow.parent_id.label("parent_id"),
@@ -83,6 +85,7 @@ def _terminal_with_regions():
         select(
             chain.c.terminal,
             chain.c.name,
+            chain.c.name_en,
             _parent.id,
             _parent.code,
             _parent.parent_id,
@@ -91,7 +94,9 @@ def _terminal_with_regions():
         .join(chain, _parent.id == chain.c.parent_id)
         .where(chain.c.depth < MAX_REGION_DEPTH)
     )
-    return select(chain.c.terminal, chain.c.name, chain.c.code).order_by(chain.c.depth)
+    return select(chain.c.terminal, chain.c.name, chain.c.code, chain.c.name_en).order_by(
+        chain.c.depth
+    )
 
 
 TERMINAL_WITH_REGIONS = Prepared(_terminal_with_regions())
@@ -170,16 +175,17 @@ def load_sale_facts(
     rows = PRODUCT_WITH_PRICES.rows(conn, {"sku": sku})
     product = None
     prices: list[PricePolicy] = []
-    for sku_, name, line, aliases_, supply, floor, bid_floor, valid_from, valid_to in rows:
+    for sku_, name, line, aliases_, supply, floor, bid_floor, valid_from, valid_to, name_en in rows:
         aliases = tuple(a for a in (aliases_ or "").split("|") if a)
-        product = Product(Sku(sku_), name, ProductLine(line), aliases)
+        product = Product(Sku(sku_), name, ProductLine(line), aliases, name_en)
         if valid_from is not None:
             validity = Validity(valid_from, valid_to)
             prices.append(PricePolicy(product.sku, supply, floor, bid_floor, validity))
     chain = TERMINAL_WITH_REGIONS.rows(conn, {"terminal": terminal})
     place = None
     if chain:
-        place = Terminal(TerminalCode(chain[0][0]), chain[0][1], RegionCode(chain[0][2]))
+        code, name, region, name_en = chain[0][:4]
+        place = Terminal(TerminalCode(code), name, RegionCode(region), name_en)
     if product is None or place is None:
         return product, place, None
     exceptions: list[PriceException] = []

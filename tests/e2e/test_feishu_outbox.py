@@ -221,8 +221,10 @@ async def test_a_429_storm_during_a_broadcast_loses_nothing_and_doubles_nothing(
         users = link_dealers(world)
         world.fake.fail(429, 99991400, reset=0.3, times=12)  # a storm in the middle of it
 
-        answer = await world.user("ou_boss").say("/broadcast 国庆期间仓库放假三天")
-        assert str(DEALERS) in answer
+        boss = world.user("ou_boss")
+        preview = await boss.say("/broadcast 国庆期间仓库放假三天")
+        assert str(DEALERS) in preview  # a broadcast to all is shown before it is sent
+        await boss.press("确认")
 
         def reached() -> set[str]:
             return {m.open_id for m in world.fake.shown if m.open_id in set(users)}

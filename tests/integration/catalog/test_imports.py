@@ -194,7 +194,7 @@ def test_every_kind_round_trips(uow_factory, tmp_path, fmt):
             "CN-SC": "CN-W",
             "CN-SC-CD": "CN-SC",
         }
-        assert cat.region_name(RegionCode("CN-SC-CD")) == "成都市"
+        assert cat.region(RegionCode("CN-SC-CD")).name == "成都市"
         assert cat.terminals() == [
             Terminal(TerminalCode("T-0001"), "华西医院", RegionCode("CN-SC-CD")),
             Terminal(TerminalCode("T-0002"), "四川省人民医院", RegionCode("CN-SC")),

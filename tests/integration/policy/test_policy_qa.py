@@ -234,9 +234,7 @@ def test_a_faq_of_everyday_words_answers_its_own_question_but_not_any_message_sh
     world,
 ):
     _, dealer, manager = world
-    dealer.say("/ask 今天天气怎么样？")
-    manager.say("/answer 1 我们不提供天气预报。")
-    publish_faq(manager, "1 今天天气怎么样？ | 我们不提供天气预报。")
+    publish_faq(manager, "今天天气怎么样？ | 我们不提供天气预报。")
     assert dealer.say("今天天气怎么样").startswith("💡 常见问题")
     other = dealer.say("/ask 今天的返利怎么计算？")
     assert "天气预报" not in other and "返利" in other
@@ -244,9 +242,31 @@ def test_a_faq_of_everyday_words_answers_its_own_question_but_not_any_message_sh
 
 def test_a_question_nothing_in_the_policy_matches_says_so_plainly(world, uow_factory):
     _, dealer, _ = world
-    text = dealer.say("/ask 量子纠缠")
+    text = dealer.say("/ask 发票抬头怎么写")  # 发票: the business's word, the policy's silence
     assert "没有找到与这个问题相关的条款" in text and "Q1" in text
     assert "最接近的内容" not in text
+
+
+def test_an_off_topic_question_is_said_so_with_the_menu_and_not_forwarded(world, uow_factory):
+    _, dealer, manager = world
+    for question in ("明天天气怎么样", "推荐个餐厅", "/ask 量子纠缠"):
+        text = dealer.say(question)
+        assert "不在我能回答的范围" in text and "/report" in text, question
+        assert "第" not in text and "Q1" not in text, question  # no clause, no question number
+    english = dealer.say("what's the weather")
+    assert "outside what I can answer" in english and "/report" in english
+    assert outbox_texts(uow_factory, manager.user_id) == []
+    with uow_factory() as uow:
+        assert uow.policy.open_questions(None) == []
+
+
+def test_casual_policy_questions_are_still_answered_not_called_off_topic(world, uow_factory):
+    _, dealer, _ = world
+    assert "第十八条 最低终端售价" in dealer.say("卖低了会怎样")
+    assert "第二十四条 窜货处罚" in dealer.say("跨区卖货罚多少")
+    assert "不在我能回答的范围" not in dealer.say("A100的保修怎么算")
+    # A product of the catalog makes the question the business's, whatever its other words.
+    assert "不在我能回答的范围" not in dealer.say("A100在哪里生产？")
 
 
 def test_a_question_naming_its_article_gets_that_article(world, uow_factory):
@@ -275,7 +295,7 @@ def test_an_article_the_policy_does_not_have_is_said_so(world, uow_factory):
 def test_an_faq_never_shows_a_dealers_question_to_another_dealer(world, uow_factory, clock):
     conv, dealer, manager = world
     other = linked(uow_factory, clock, conv, "dealer2", dealer="D002")  # Shanghai
-    dealer.say("/ask 我们华西医疗张经理想问年会在哪里举办？")
+    dealer.say("/ask 我们华西医疗张经理想问公司年会在哪里举办？")
     manager.say("/answer 1 今年年会在成都举办。")
     saved = manager.press("保存为常见问题")
     assert "张经理" not in saved
@@ -338,3 +358,11 @@ def test_with_no_digest_interval_every_question_is_forwarded_at_once(uow_factory
     dealer.say("/ask 公司年会在哪里举办？")
     dealer.say("/ask 公司年会的酒店在哪里？")
     assert len(outbox_texts(uow_factory, "boss")) == 2
+
+
+def test_a_published_faq_answers_its_paraphrase_in_chat(world, uow_factory):
+    _, dealer, manager = world
+    publish_faq(manager, "发票多久能开？ | 发货后 7 个工作日内开具。")
+    assert "7 个工作日" in dealer.say("什么时候开发票")
+    assert "7 个工作日" in dealer.say("开票一般要几天？")
+    assert "7 个工作日" not in dealer.say("门店多久能开张？")

@@ -173,7 +173,7 @@ def empty_url(request, tmp_path):
 def test_the_migration_fills_the_month_sums_from_the_sales_stored_before_it(empty_url, clock):
     engine = make_engine(empty_url)
     try:
-        for revision in ("0002", "0003", "0004", "0005", "0006", "0010"):  # every branch but 0007
+        for revision in ("0002", "0003", "0004", "0005", "0006", "0010", "0017"):  # all but 0007
             upgrade(empty_url, revision, engine=engine)
         uow_factory = SqlAlchemyUnitOfWorkFactory(make_session_factory(engine))
         seed_catalog(uow_factory)

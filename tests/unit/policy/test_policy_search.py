@@ -109,3 +109,43 @@ def test_the_article_a_question_names_is_read_in_chinese_or_english():
     assert article_asked("see clause 12") == 12
     for text in ("2026-12-31", "卖了18台", "第三章", "articles", "第条"):
         assert article_asked(text) is None, text
+
+
+def test_invoice_words_meet_as_one_term_and_question_fillers_are_dropped(segmenter):
+    assert segmenter.tokens("开发票")[0] == segmenter.tokens("开票")[0] == "发票"
+    assert segmenter.tokens("invoice") == ["发票"]
+    assert segmenter.tokens("什么时候") == segmenter.tokens("一般大概") == []
+
+
+def test_a_saved_faq_answers_its_paraphrases_but_not_a_message_sharing_everyday_words(segmenter):
+    faq = FaqEntry(1, "发票多久能开", "发货后7个工作日内开具。", "zh")
+    kb = KnowledgeBase(sample_documents(), [faq], segmenter)
+    for question in ("什么时候开发票", "开票要几天", "一般多久能开票？", "发票啥时候能开"):
+        found, result = kb.find(question, "zh")
+        assert found[0].faq == faq and result.confident, question
+    for question in ("门店多久能开张", "多久能到"):
+        found, result = kb.find(question, "zh")
+        assert not (found and found[0].faq == faq and result.confident), question
+
+
+@pytest.mark.parametrize(
+    "question", ["明天天气怎么样", "推荐个餐厅", "what's the weather", "how do I cook rice"]
+)
+def test_a_question_with_none_of_the_policys_words_is_off_topic(kb, question):
+    _, result = kb.find(question, question_lang(question) or "zh")
+    assert result.off_topic
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["卖低了会怎样", "跨区卖货罚多少", "押金能退吗", "返点怎么算", "公司年会在哪里举办？",
+     "经销商可以做什么", "发票怎么开", "这是什么？"],
+)  # fmt: skip
+def test_a_casual_or_unanswered_policy_question_is_not_off_topic(kb, question):
+    _, result = kb.find(question, question_lang(question) or "zh")
+    assert not result.off_topic
+
+
+def test_selling_under_the_floor_in_everyday_words_finds_the_price_floor_clause(kb):
+    assert keys(kb, "卖低了会怎样")[0] == "a18"
+    assert keys(kb, "跨区卖货罚多少")[0] == "a24"

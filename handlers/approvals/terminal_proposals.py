@@ -37,6 +37,7 @@ from handlers.core.forms import END, Form, Step
 from handlers.core.i18n import Translator
 from handlers.core.jobs import Jobs
 from handlers.core.messages import Button, Reply, button_rows
+from handlers.core.names import region_name
 from handlers.core.router import Router
 from handlers.sales.drafts import AWAITING, DRAFT_TTL, confirm_card
 from handlers.sales.recording import product_label
@@ -102,7 +103,7 @@ def _regions_of(ctx: Ctx) -> list[RegionCode]:
 
 
 def _region_label(ctx: Ctx, code: str) -> str:
-    name = ctx.uow.catalog.region_name(RegionCode(code))
+    name = region_name(ctx, RegionCode(code))
     return f"{name} ({code})" if name else code
 
 
@@ -115,8 +116,8 @@ def _ask_region(ctx: Ctx, data: dict) -> Reply:
 def _answer_region(ctx: Ctx, data: dict, value: str) -> str:
     """A region's code, or the name of one of the dealer's regions."""
     code = inputs.as_code(value)
-    if ctx.uow.catalog.region_name(RegionCode(code)) is None:
-        named = [r for r in _regions_of(ctx) if ctx.uow.catalog.region_name(r) == value.strip()]
+    if region_name(ctx, RegionCode(code)) is None:
+        named = [r for r in _regions_of(ctx) if region_name(ctx, r) == value.strip()]
         if not named:
             raise UserError("terminalproposal.region_unknown", value=value[:40])
         code = named[0]

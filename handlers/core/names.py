@@ -25,6 +25,12 @@ def labelled(item: Product | Terminal | Region | None, code: str, locale: str) -
     return f"{name} ({code})" if name and name != code else code
 
 
+def region_name(ctx: Ctx, code: str) -> str | None:
+    """The region's name in the reader's language; None for an unknown region."""
+    region = ctx.uow.catalog.region(code)
+    return local_name(region, ctx.t.locale) if region is not None else None
+
+
 def actor_name(ctx: Ctx, label: str) -> str:
     """Render an audit-style actor label (`dealer:D001`, `manager:M01`) with the name."""
     kind, _, code = label.partition(":")

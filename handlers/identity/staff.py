@@ -10,6 +10,7 @@ from handlers.core.errors import UserError
 from handlers.core.i18n import SUPPORTED, Translator
 from handlers.core.jobs import Jobs
 from handlers.core.messages import Reply
+from handlers.core.names import region_name
 from handlers.core.registry import MANAGER
 from handlers.core.router import Router
 
@@ -41,7 +42,7 @@ def _line(ctx: Ctx, m: StaffMember) -> str:
     else:
         regions = (
             ctx.t("notice.list_separator").join(
-                f"{ctx.uow.catalog.region_name(r) or r} ({r})" for r in m.manager.region_codes
+                f"{region_name(ctx, r) or r} ({r})" for r in m.manager.region_codes
             )
             or "-"
         )

@@ -19,6 +19,7 @@ from handlers.core.exports import Sheet, Window
 from handlers.core.intents import asks_a_rule
 from handlers.core.jobs import Jobs
 from handlers.core.messages import Button, Reply, button_rows
+from handlers.core.names import region_name
 from handlers.core.registry import SALES_STAFF
 from handlers.core.router import Router
 from handlers.core.scope import dealers_of_regions, visible_dealers
@@ -116,10 +117,10 @@ def _region(ctx: Ctx, raw: str) -> RegionCode:
     wanted = raw.strip().lower()
     found = next((c for c in sorted(codes) if c.lower() == wanted), None)
     if found is None:
-        found = next((c for c in sorted(codes) if ctx.uow.catalog.region_name(c) == raw), None)
+        found = next((c for c in sorted(codes) if region_name(ctx, c) == raw), None)
     if found is None or not ctx.scope.covers_region(found, tree):
         mine = ctx.actor.manager_regions if not ctx.actor.is_admin else ()
-        names = "、".join(ctx.uow.catalog.region_name(r) or r for r in mine) or "-"
+        names = "、".join(region_name(ctx, r) or r for r in mine) or "-"
         raise UserError("own.stocks.region_unknown", region=raw[:40], regions=names)
     return found
 
@@ -132,7 +133,7 @@ def stocks(ctx: Ctx) -> Reply:
         dealers: list[DealerCode] | None = dealers_of_regions(
             ctx.uow, replace(scope, regions=(region,))
         )
-        where = ctx.uow.catalog.region_name(region) or region
+        where = region_name(ctx, region) or region
     else:
         dealers = visible_dealers(ctx.uow, scope)
         where = ctx.t("own.stocks.your_regions")

@@ -8,6 +8,7 @@ meantime refuses the approval instead of going below zero.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from domain.approvals.model import DecisionRecord, Kind, NewRequest, Request, State
@@ -26,6 +27,7 @@ from handlers.approvals.people import chat_of
 from handlers.approvals.texts import chain_text
 from handlers.core.context import Ctx
 from handlers.core.errors import UserError
+from handlers.core.intents import asks_a_rule
 from handlers.core.jobs import Jobs
 from handlers.core.messages import Reply
 from handlers.core.registry import DEALER, MANAGER, MARKETING, require
@@ -198,6 +200,23 @@ def on_decided(ctx: Ctx, request: Request, decision: DecisionRecord) -> str:
     )
 
 
+_BALANCE_QUESTION = re.compile(
+    r"(保证金|押金).{0,8}(还剩|剩多少|剩下|余额|还有多少|多少钱了|够不够|差多少)"
+    r"|(我的|我们的?)(保证金|押金)"
+    r"|\b(my|our)\s+(security\s+)?deposit\b|\bdeposit\b.{0,12}\b(balance|left)\b",
+    re.IGNORECASE,
+)
+
+
+def balance_question(ctx: Ctx, text: str) -> Reply | None:
+    """ "保证金还剩多少" from a dealer: its own ledger, before policy Q&A is tried."""
+    if ctx.actor.role is not Role.DEALER or not _BALANCE_QUESTION.search(text):
+        return None
+    if asks_a_rule(text):  # "保证金什么时候退" is the policy's to answer
+        return None
+    return Reply(view_text(ctx.t, ctx.uow, ctx.require_dealer(), ctx.today))
+
+
 def install(router: Router, jobs: Jobs) -> None:
     router.command(
         deposit,
@@ -208,3 +227,4 @@ def install(router: Router, jobs: Jobs) -> None:
         actions={"topup": MARKETING, "change": MARKETING},
     )
     router.approval_outcome(on_decided, Kind.DEPOSIT_CHANGE.value)
+    router.text(balance_question, priority=25)

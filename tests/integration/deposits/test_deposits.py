@@ -158,3 +158,15 @@ def test_a_bad_entry_kind_or_unknown_dealer_is_named_and_nothing_is_stored(uow_f
     assert any("row 2" in p and "gift" in p and "topup" in p for p in problems), problems
     assert any("row 3" in p and "D404" in p for p in problems), problems
     assert balance(uow_factory) == before
+
+
+@pytest.mark.parametrize("question", ["保证金还剩多少？", "我的保证金", "how much is my deposit"])
+def test_a_dealer_asking_about_its_deposit_is_answered_from_its_ledger(world, question):
+    world["boss_sc"].say("/deposit D001 topup 30000 转账")
+    answer = world["dealer1"].say(question)
+    assert "¥30,000.00" in answer and "¥50,000.00" in answer
+
+
+def test_a_question_about_the_deposit_rule_still_goes_to_policy_qa(world):
+    answer = world["dealer1"].say("保证金什么时候退？")
+    assert "余额：" not in answer

@@ -278,9 +278,9 @@ async def test_a_manager_reads_targets_with_the_slash_command(world, clock):
 
 
 async def test_a_dealer_cannot_use_manager_commands(world, clock):
-    needs("violations")
+    needs("targets")
     dealer = await _linked(world, clock, "UDLR", dealer="D001")
-    said = await dealer.command("violations")
+    said = await dealer.command("targets")
     assert world.audit_count("refused") == 1 and said
 
 

@@ -127,13 +127,15 @@ def renewal(ctx: Ctx) -> Reply:
     if ctx.actor.role is Role.DEALER:
         if len(ctx.args) >= 2 and ctx.args[0].lower() in ("confirm", "discuss"):
             return _dealer_answer(ctx, ctx.args[0].lower(), ctx.args[1])
+        if ctx.args:  # a dealer naming a dealer: the managers' sub-command
+            require(ctx, "renewal", "propose")
         return Reply(contract_text(ctx, ctx.require_dealer()))
     if not ctx.args:
         raise UserError("renewal.usage")
+    require(ctx, "renewal", "propose")
     dealer = DealerCode(ctx.args[0].upper()[:40])
     ctx.check_dealer(dealer)
     rest = ctx.args[1:]
-    require(ctx, "renewal", "propose")
     if rest and rest[0].lower() in TERMINATE_WORDS:
         reason = " ".join(rest[1:]).strip()[:500]
         if not reason:

@@ -11,6 +11,7 @@ the new contract as a one-row contracts import would, in its own transaction.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
@@ -126,7 +127,8 @@ def renewal(ctx: Ctx) -> Reply:
     """A contract's renewal: propose the term, confirm it, ask to discuss, or terminate."""
     if ctx.actor.role is Role.DEALER:
         if len(ctx.args) >= 2 and ctx.args[0].lower() in ("confirm", "discuss"):
-            return _dealer_answer(ctx, ctx.args[0].lower(), ctx.args[1])
+            mark = ctx.args[2] if len(ctx.args) > 2 else None
+            return _dealer_answer(ctx, ctx.args[0].lower(), ctx.args[1], mark)
         if ctx.args:  # a dealer naming a dealer: the managers' sub-command
             require(ctx, "renewal", "propose")
         return Reply(contract_text(ctx, ctx.require_dealer()))
@@ -162,14 +164,15 @@ def _propose(ctx: Ctx, dealer: DealerCode, rest: list[str]) -> Reply:
     )
     ctx.uow.renewals.save(renewal, ctx.now)
     ctx.audit("renewal.propose", f"{dealer} {terms.start} {terms.end} {terms.annual_target}")
-    key = f"renewal:{renewal.id}:{terms.start}:{terms.end}:{terms.annual_target}"
+    mark = terms_mark(terms)
+    key = f"renewal:{renewal.id}:{mark}"
 
     def card(t: Translator) -> Reply:
         text = t("renewal.for_dealer", end=t.date(contract.end), terms=terms_line(t, terms))
         buttons = (
             (
-                Button(t("renewal.button.confirm"), f"c:renewal confirm {renewal.id}"),
-                Button(t("renewal.button.discuss"), f"c:renewal discuss {renewal.id}"),
+                Button(t("renewal.button.confirm"), f"c:renewal confirm {renewal.id} {mark}"),
+                Button(t("renewal.button.discuss"), f"c:renewal discuss {renewal.id} {mark}"),
             ),
         )
         return Reply(text, buttons)
@@ -180,13 +183,22 @@ def _propose(ctx: Ctx, dealer: DealerCode, rest: list[str]) -> Reply:
     )
 
 
-def _dealer_answer(ctx: Ctx, answer: str, raw_id: str) -> Reply:
+def terms_mark(terms: Terms) -> str:
+    """A short mark of the terms on the dealer's buttons: a press on the card of terms
+    since replaced is refused rather than taken for the new ones."""
+    text = f"{terms.start}|{terms.end}|{terms.annual_target}"
+    return hashlib.sha256(text.encode()).hexdigest()[:8]
+
+
+def _dealer_answer(ctx: Ctx, answer: str, raw_id: str, mark: str | None) -> Reply:
     dealer = ctx.require_dealer()
     found = ctx.uow.renewals.get(int(raw_id)) if raw_id.isdigit() else None
     if found is None or found.dealer != dealer:
         raise UserError("renewal.not_found")
     if found.state is not RenewalState.PROPOSED or found.terms is None:
         raise UserError("renewal.not_waiting", state=ctx.t(f"renewal.state.{found.state}"))
+    if mark is not None and mark != terms_mark(found.terms):
+        raise UserError("renewal.stale")
     if answer == "confirm":
         return _submit(ctx, found)
     return _discuss(ctx, found)

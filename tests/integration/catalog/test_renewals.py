@@ -3,6 +3,7 @@ PostgreSQL."""
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from types import SimpleNamespace
@@ -73,8 +74,11 @@ def renewals(uow_factory) -> list[SimpleNamespace]:
 
 
 def dealer_buttons(uow_factory) -> dict[str, str]:
+    """The buttons of the dealer's messages, the latest winning."""
     with uow_factory() as uow:
-        items = [i for i in uow.outbox.list(limit=500) if i.chat_id == "dealer1"]
+        items = sorted(
+            (i for i in uow.outbox.list(limit=500) if i.chat_id == "dealer1"), key=lambda i: i.id
+        )
     return {
         label: payload
         for i in items
@@ -182,3 +186,44 @@ def test_two_openings_of_the_same_contract_find_one_renewal(world, uow_factory, 
     assert a.id == b.id
     with uow_factory() as uow:
         assert uow.session.scalar(select(func.count()).select_from(ContractRenewalRow)) == 1
+
+
+def test_two_schedulers_running_the_job_at_once_open_one_renewal_and_one_prompt(
+    world, uow_factory, clock
+):
+    barrier = threading.Barrier(2)
+
+    def scheduler():
+        barrier.wait()
+        expiry(uow_factory, clock)
+
+    threads = [threading.Thread(target=scheduler) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(renewals(uow_factory)) == 1
+    assert len([t for t in outbox_texts(uow_factory, "boss_sc") if "/renewal D001" in t]) == 1
+
+
+def test_a_rejected_renewal_stores_nothing_and_may_be_proposed_again(world, uow_factory):
+    world["boss_sc"].say("/renewal D001")
+    world["dealer1"].say(payload=dealer_buttons(uow_factory)["确认续签"])
+    world["boss_sc"].say("/approval 1 approve")
+    world["md_sc"].say("/approval 1 reject 指标偏低")
+    with uow_factory() as uow:
+        assert len(uow.catalog.contracts(D1)) == 1
+    assert "未获批准" in world["dealer1"].say("/contract")
+    again = world["boss_sc"].say("/renewal D001 2026-08-10 2027-08-09 1500000")
+    assert "¥1,500,000.00" in again
+    assert renewals(uow_factory)[0].state == "proposed"
+
+
+def test_a_press_on_replaced_terms_is_refused_and_the_latest_card_confirms(world, uow_factory):
+    world["boss_sc"].say("/renewal D001")
+    old = dealer_buttons(uow_factory)["确认续签"]
+    world["boss_sc"].say("/renewal D001 2026-08-10 2027-08-09 1200000")
+    new = dealer_buttons(uow_factory)["确认续签"]
+    assert old != new
+    assert "已被新的条件取代" in world["dealer1"].say(payload=old)
+    assert "审批 #1" in world["dealer1"].say(payload=new)

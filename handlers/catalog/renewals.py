@@ -310,6 +310,7 @@ def on_decided(ctx: Ctx, request: Request, record: DecisionRecord) -> str:
         return ""
     if request.state in (State.REJECTED, State.WITHDRAWN, State.EXPIRED):
         ctx.uow.renewals.save(replace(renewal, state=RenewalState.REJECTED), ctx.now)
+        _tell_proposer(ctx, renewal, record)
         return ""
     if request.state is not State.APPROVED:
         return ""
@@ -331,6 +332,25 @@ def on_decided(ctx: Ctx, request: Request, record: DecisionRecord) -> str:
         lambda t: Reply(t("renewal.approved_dealer", terms=terms_line(t, terms))),
     )
     return ctx.t("renewal.stored", dealer=new.dealer_code, terms=terms_line(ctx.t, terms))
+
+
+def _tell_proposer(ctx: Ctx, renewal: Renewal, record: DecisionRecord) -> None:
+    """The manager who proposed the terms hears that they did not pass, to propose again."""
+    for manager in ctx.uow.identities.managers_of_dealer(renewal.dealer):
+        if manager.label != renewal.proposed_by or manager.label == record.actor:
+            continue
+        ctx.notify(
+            manager,
+            f"renewal:{renewal.id}:refused:{record.request_id}",
+            lambda t: Reply(
+                t(
+                    "renewal.refused_manager",
+                    dealer=renewal.dealer,
+                    decision=t(f"approval.decision.{record.decision.value}"),
+                    reason=record.reason or "-",
+                )
+            ),
+        )
 
 
 def install(router: Router, jobs: Jobs) -> None:

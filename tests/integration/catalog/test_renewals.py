@@ -214,6 +214,8 @@ def test_a_rejected_renewal_stores_nothing_and_may_be_proposed_again(world, uow_
     with uow_factory() as uow:
         assert len(uow.catalog.contracts(D1)) == 1
     assert "未获批准" in world["dealer1"].say("/contract")
+    told = [t for t in outbox_texts(uow_factory, "boss_sc") if "续签未通过" in t]
+    assert len(told) == 1 and "指标偏低" in told[0]
     again = world["boss_sc"].say("/renewal D001 2026-08-10 2027-08-09 1500000")
     assert "¥1,500,000.00" in again
     assert renewals(uow_factory)[0].state == "proposed"

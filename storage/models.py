@@ -8,6 +8,7 @@ from storage.approvals.models import (
 from storage.base import Base
 from storage.catalog.models import (
     AuthorizationRow,
+    ContractRenewalRow,
     ContractRow,
     DealerRow,
     ManagerRegionRow,
@@ -63,6 +64,7 @@ __all__ = [
     "AuthorizationRow",
     "Base",
     "ChatIdentityRow",
+    "ContractRenewalRow",
     "ContractRow",
     "DealerRow",
     "DecisionRow",

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from storage.approvals.price_exceptions import SqlPriceExceptionRepository
 from storage.approvals.repository import SqlApprovalRepository
+from storage.catalog.renewals import SqlRenewalRepository
 from storage.catalog.repository import SqlCatalogRepository
 from storage.core.inbound import (
     SqlAuditRepository,
@@ -65,6 +66,7 @@ class SqlAlchemyUnitOfWork:
         self.jobs = SqlJobRunRepository(s)
         self.recipients = SqlRecipientRepository(s, self.identities)
         self.contract_calendar = SqlContractCalendar(s)
+        self.renewals = SqlRenewalRepository(s)
         self.tickets = SqlTicketRepository(s, self.catalog, self.identities)
         self.promotions = SqlPromotionRepository(s, self.catalog)
         self.rates = SqlRateRepository(s)

@@ -24,6 +24,7 @@ from domain.catalog.model import (
     Terminal,
     TerminalCode,
 )
+from domain.catalog.renewal import RenewalRepository
 from domain.catalog.territory import RegionTree
 from domain.decisions.model import DecisionRepository
 from domain.deposits.model import DepositRepository
@@ -57,6 +58,10 @@ class CatalogRepository(Protocol):
     def terminals(self) -> list[Terminal]: ...
     def add_terminal(self, terminal: Terminal) -> None:
         """Store a new terminal as a one-row import would (ValueError: unknown region)."""
+        ...
+
+    def add_contract(self, contract: Contract) -> None:
+        """Store a contract as a one-row import would (ValueError: the import's refusal)."""
         ...
 
     def region_tree(self) -> RegionTree: ...
@@ -290,6 +295,7 @@ class UnitOfWork(Protocol):
     jobs: JobRunRepository
     recipients: RecipientRepository
     contract_calendar: ContractCalendar
+    renewals: RenewalRepository
     tickets: TicketRepository
     promotions: PromotionRepository
     rates: RateRepository

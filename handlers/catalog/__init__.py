@@ -13,12 +13,13 @@ def install(router: Router, jobs: Jobs) -> None:
     """Add this context's commands, interpreters, forms, exporters and jobs, in help order."""
     # Imported here, not at the top: importing one module of the package (its package
     # runs first) must not import the whole context.
-    from handlers.catalog import contract_jobs, own_contract, people, prices
+    from handlers.catalog import contract_jobs, own_contract, people, prices, renewals
 
     for module in (
         people,
         prices,
         own_contract,
+        renewals,
         contract_jobs,
     ):
         module.install(router, jobs)

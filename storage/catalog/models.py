@@ -1,10 +1,10 @@
 """Catalog tables: regions, terminals, products, prices, dealers, contracts, authorizations,
-targets and managers."""
+targets, managers and contract renewals."""
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from storage.base import Base, Money
@@ -78,6 +78,28 @@ class ContractRow(Base):
     deposit: Mapped[Decimal] = mapped_column(Money())
     franchise_fee: Mapped[Decimal] = mapped_column(Money())
     dealer: Mapped[DealerRow] = relationship()
+
+
+class ContractRenewalRow(Base):
+    """One renewal per contract (dealer and end): its state, the proposed term, the
+    approval request, or the termination notice."""
+
+    __tablename__ = "contract_renewals"
+    __table_args__ = (UniqueConstraint("dealer_code", "contract_end"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    dealer_code: Mapped[str] = mapped_column(String(64))
+    contract_end: Mapped[date] = mapped_column(Date)
+    state: Mapped[str] = mapped_column(String(16))
+    start: Mapped[date | None] = mapped_column(Date)
+    end: Mapped[date | None] = mapped_column(Date)
+    annual_target: Mapped[Decimal | None] = mapped_column(Money())
+    assessed: Mapped[bool | None] = mapped_column()
+    request_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    proposed_by: Mapped[str] = mapped_column(String(64), default="")
+    notice_on: Mapped[date | None] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 class AuthorizationRow(Base):

@@ -120,6 +120,10 @@ class SqlCatalogRepository:
         """One terminal, through the import's own check and upsert."""
         add_one(self.s, ImportKind.TERMINALS, terminal)
 
+    def add_contract(self, contract: Contract) -> None:
+        """One contract, through the import's own check and upsert."""
+        add_one(self.s, ImportKind.CONTRACTS, contract)
+
     def region_tree(self) -> RegionTree:
         if self._tree is None:
             parent = aliased(RegionRow)

@@ -18,6 +18,7 @@ REFUSED = "没有使用这个命令的权限"
 # One line each that reaches the permission check of a command or sub-command.
 PROBES = {
     "target set": "/target set D001 2026 1000",
+    "renewal propose": "/renewal D001",
     "export sales": "/export sales",
     "export violations": "/export violations",
     "export complaints": "/export complaints",

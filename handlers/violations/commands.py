@@ -158,8 +158,9 @@ def _decide(ctx: Ctx, v, decision: Decision, note: str) -> Reply:
         v.id, STATUS_OF[decision], None, note, ctx.actor.label, ctx.now
     )
     ctx.audit(f"violation.{decision.value}", f"#{v.id}")
-    tell_dealer(ctx, decided)
-    text = ctx.t("violation.recorded", id=v.id, status=_status(ctx.t, decided.status), penalty="-")
+    told = tell_dealer(ctx, decided)
+    key = "violation.recorded" if told else "violation.recorded_untold"
+    text = ctx.t(key, id=v.id, status=_status(ctx.t, decided.status), penalty="-")
     text += "\n" + sale_named(ctx, decided).text(ctx.t)
     if decision is not Decision.DISMISS:
         return Reply(text)

@@ -9,6 +9,7 @@ import pytest
 
 from domain.catalog.model import DealerCode
 from domain.deposits.model import EntryKind, NewEntry
+from storage.models import ChatIdentityRow
 from tests.integration.approvals.test_approvals import outbox_texts, world_with
 
 D1 = DealerCode("D001")
@@ -94,3 +95,12 @@ def test_more_than_the_balance_cannot_be_confiscated(world, uow_factory, clock):
     vid = violation_under_floor(world, uow_factory)
     refused = world["boss_sc"].say(f"/violation {vid} penalize 没收保证金 5000 恶意低价")
     assert "余额只有 ¥1,000.00" in refused
+
+
+def test_a_decision_says_nobody_was_told_when_the_dealer_has_no_reachable_chat(world, uow_factory):
+    vid = violation_under_floor(world, uow_factory)
+    with uow_factory() as uow:  # the dealer's only contact no longer speaks for it
+        uow.session.query(ChatIdentityRow).filter_by(chat_id="dealer1").update({"dealer_id": None})
+        uow.commit()
+    answer = world["boss_sc"].say(f"/violation {vid} confirm")
+    assert "未能通知" in answer and "已通知经销商" not in answer

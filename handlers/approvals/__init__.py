@@ -15,6 +15,7 @@ def install(router: Router, jobs: Jobs) -> None:
     # runs first) must not import the whole context.
     from handlers.approvals import (
         commands,
+        delegation,
         exception_form,
         exceptions,
         export,
@@ -22,5 +23,13 @@ def install(router: Router, jobs: Jobs) -> None:
         terminal_proposals,
     )
 
-    for module in (commands, exceptions, exception_form, terminal_proposals, sla, export):
+    for module in (
+        commands,
+        delegation,
+        exceptions,
+        exception_form,
+        terminal_proposals,
+        sla,
+        export,
+    ):
         module.install(router, jobs)

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from domain.approvals.model import (
     NEEDS_REASON,
     Decision,
-    Delegation,
     Request,
     RequestId,
     State,
@@ -20,7 +17,6 @@ from domain.approvals.services import (
     decide,
     requester_move,
 )
-from domain.catalog.model import ManagerCode
 from domain.identity.actors import Role
 from domain.shared.record_ids import parse_record_id
 from handlers.approvals.notices import tell_step_approvers
@@ -281,47 +277,9 @@ def _reason_finish(ctx: Ctx, data) -> Reply | list[Reply]:
 REASON = Form(REASON_FORM, "reason", {"reason": Step(_reason_ask, _reason_answer)}, _reason_finish)
 
 
-# -- stand-ins ------------------------------------------------------------------------
-
-
-def delegate(ctx: Ctx) -> Reply:
-    """Name a stand-in for your approvals: CODE FROM TO (an admin: FOR_CODE CODE FROM TO)."""
-    args = list(ctx.args)
-    manager = ctx.actor.manager_code
-    if len(args) == 4 and ctx.actor.is_admin:
-        manager, args = ManagerCode(args[0].upper()), args[1:]
-    if len(args) != 3 or manager is None:
-        raise UserError("approval.delegate_usage")
-    stand_in = ManagerCode(args[0].upper())
-    if ctx.uow.catalog.manager(stand_in) is None or stand_in == manager:
-        raise UserError("approval.delegate_unknown", code=args[0][:20])
-    try:
-        start, end = (datetime.strptime(a, "%Y-%m-%d").date() for a in args[1:])
-    except ValueError:
-        raise UserError("approval.delegate_usage") from None
-    if end < start or end < ctx.today:
-        raise UserError("approval.delegate_dates")
-    ctx.uow.approvals.add_delegation(
-        Delegation(manager, stand_in, start, end, ctx.actor.label), ctx.now
-    )
-    ctx.audit("approval.delegate", f"{manager} -> {stand_in} {start}..{end}")
-    return Reply(
-        ctx.t(
-            "approval.delegated",
-            manager=manager,
-            stand_in=stand_in,
-            start=ctx.t.date(start),
-            end=ctx.t.date(end),
-        )
-    )
-
-
 def install(router: Router, jobs: Jobs) -> None:
     router.command(approvals, "approvals", roles=MANAGER | DEALER, aliases=("审批",))
     router.command(
         approval, "approval", roles=MANAGER | DEALER, example="/approval 12 reject 价格过低"
-    )
-    router.command(
-        delegate, "delegate", roles=MANAGER, example="/delegate M003 2026-12-20 2027-01-05"
     )
     router.form(REASON)

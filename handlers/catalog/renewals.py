@@ -308,6 +308,10 @@ def on_decided(ctx: Ctx, request: Request, record: DecisionRecord) -> str:
     renewal = ctx.uow.renewals.by_request(request.id)
     if renewal is None or renewal.terms is None:
         return ""
+    if renewal.state is RenewalState.TERMINATED:  # the dealership was cancelled meanwhile
+        if request.state is State.APPROVED:
+            raise UserError("renewal.refused.terminated", dealer=renewal.dealer)
+        return ""
     if request.state in (State.REJECTED, State.WITHDRAWN, State.EXPIRED):
         ctx.uow.renewals.save(replace(renewal, state=RenewalState.REJECTED), ctx.now)
         _tell_proposer(ctx, renewal, record)

@@ -16,6 +16,7 @@ from domain.violations.decisions import (
     needs_reason,
     parse_decision,
 )
+from handlers.catalog.termination import restore_renewal
 from handlers.core.confirm import ask_to_confirm, confirmation
 from handlers.core.context import Ctx
 from handlers.core.errors import UserError
@@ -211,6 +212,8 @@ def _undo(ctx: Ctx, decision: DecisionRecord, reversal: DecisionRecord) -> Reply
     )
     if undone_penalty is Penalty.CONFISCATE_DEPOSIT:  # the money goes back with it
         book_back(ctx, v.dealer, v.id, f"undo #{reversal.id}", f"undo:{reversal.id}")
+    if undone_penalty is Penalty.CANCEL_DEALERSHIP:  # and the contract's renewal with it
+        restore_renewal(ctx, was.get("renewal"))
     named = sale_named(ctx, restored)
 
     def build(t: Translator) -> Reply:

@@ -21,6 +21,7 @@ from domain.violations.ladder import (
     prior_offences,
     suggest,
 )
+from handlers.catalog.termination import terminate_for_cause
 from handlers.core.confirm import ask_to_confirm, confirmation
 from handlers.core.context import Ctx
 from handlers.core.errors import UserError
@@ -162,6 +163,11 @@ def apply_penalty(ctx: Ctx, data: dict) -> Reply:
             record_entry(ctx.uow.deposits, entry, ctx.now)
         except DepositRefused as refused:
             raise UserError("penalty.over_balance", balance=ctx.t.money(refused.balance)) from None
+    ended = None
+    if penalty is Penalty.CANCEL_DEALERSHIP:  # the contract ends with the dealership
+        ended, was["renewal"] = terminate_for_cause(
+            ctx, v.dealer, data["note"] or f"violation #{v.id}"
+        )
     ctx.audit("violation.penalize", f"#{v.id} {penalty.value} {amount or ''} {data['note']}"[:500])
     told = tell_dealer(ctx, decided)
     key = "penalty.recorded" if told else "penalty.recorded_untold"
@@ -172,6 +178,8 @@ def apply_penalty(ctx: Ctx, data: dict) -> Reply:
         told=told,
         days=ctx.options.penalty_appeal_days,
     )
+    if ended:
+        text = f"{text}\n{ended}"
     if penalty not in CONFIRMED_FIRST:
         return Reply(text)
     # The heavy ones may be undone by their author for a while (handlers.decisions).

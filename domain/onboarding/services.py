@@ -41,10 +41,12 @@ def apply(
     chat: Mapping[str, Any] | None,
     chain: tuple[StepRule, ...],
     now: datetime,
+    extra: Mapping[str, Any] | None = None,
 ) -> tuple[Application, Request]:
-    """Store the application and put it on its chain."""
+    """Store the application and put it on its chain (`extra`: more for the request to
+    carry, such as the lines of its card)."""
     application = uow.applications.add(details, documents, requester=requester, chat=chat, now=now)
-    payload = {"application": application.id, "_scope": scope_of(details)}
+    payload = {**(extra or {}), "application": application.id, "_scope": scope_of(details)}
     if chat:
         payload["_chat"] = dict(chat)
     request = submit(

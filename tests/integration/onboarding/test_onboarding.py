@@ -57,8 +57,15 @@ def test_the_full_path_ends_in_a_linked_dealer_whose_first_report_is_checked(
             (d.kind, d.sha256, d.size, len(d.content))
             for d in uow.session.scalars(select(ApplicationDocumentRow))
         ]
-    assert (dealer.name, dealer.legal_rep, dealer.phone) == ("成都康远医疗器械有限公司", "张三", "13800138000")
-    assert (contract.deposit, contract.annual_target) == (Decimal("50000.00"), Decimal("1000000.00"))
+    assert (dealer.name, dealer.legal_rep, dealer.phone) == (
+        "成都康远医疗器械有限公司",
+        "张三",
+        "13800138000",
+    )
+    assert (contract.deposit, contract.annual_target) == (
+        Decimal("50000.00"),
+        Decimal("1000000.00"),
+    )
     assert [(x.region_code, x.line) for x in auths] == [("SC", "IMG")]
     assert {d[0] for d in docs} == {"business_licence", "visit_photo"}
     assert all(len(sha) == 64 and size == held for _, sha, size, held in docs)

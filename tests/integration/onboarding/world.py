@@ -70,9 +70,9 @@ def make_world(uow_factory, clock, options: CoreOptions | None = None) -> dict[s
 def fill_form(chat: Chat, answers: dict[str, str] | None = None, *, start: str = "/apply") -> str:
     """Answer every question up to the summary; returns the summary."""
     values = {**ANSWERS, **(answers or {})}
-    out = chat.say(start)
+    chat.say(start)
     for value in values.values():
-        out = chat.say(value)
+        chat.say(value)
     chat.send(file=LICENCE)
     chat.say("完成")  # licence
     return chat.say("完成")  # qualifications: none
@@ -96,6 +96,15 @@ def visit(chat: Chat, application: str = "1", scores=(4, 4, 3, 5, 4, 3)) -> str:
 def terms(chat: Chat, application: str = "1", *, regions: str = "__keep__") -> str:
     chat.say(f"/application {application} terms")
     out = ""
-    for value in ("2026-07-17", "__keep__", "1000000", "50000", "8000", regions, "none", "__keep__"):
+    for value in (
+        "2026-07-17",
+        "__keep__",
+        "1000000",
+        "50000",
+        "8000",
+        regions,
+        "none",
+        "__keep__",
+    ):
         out = chat.say(payload=f"f:{value}") if value.startswith("__") else chat.say(value)
     return out

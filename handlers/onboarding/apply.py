@@ -17,6 +17,7 @@ from domain.onboarding.services import apply as submit_application
 from domain.onboarding.services import scope_of, subject_of
 from handlers.approvals.commands import after_decision, refusal_text
 from handlers.approvals.notices import tell_step_approvers
+from handlers.approvals.people import chat_of
 from handlers.approvals.texts import chain_text, rules_text
 from handlers.core.context import Ctx
 from handlers.core.errors import UserError
@@ -32,6 +33,8 @@ from handlers.onboarding.common import (
     required_documents,
 )
 from handlers.onboarding.fields import FIELD_NAMES, field_steps
+from handlers.onboarding.files import accepted_type
+from handlers.onboarding.terms import applicant_answer
 from handlers.onboarding.texts import details_text, listing, state_text
 
 FORM_NAME = "onboarding_apply"
@@ -39,7 +42,6 @@ DOC_STEPS = {"licence": DocumentKind.BUSINESS_LICENCE, "qualification": Document
 DONE_WORDS = frozenset({"done", "完成", "好了", "skip", "跳过", "没有"})
 YES_WORDS = frozenset({"yes", "y", "是", "确认", "提交"})
 MAX_DOCUMENTS = 10
-PDF = "application/pdf"
 
 
 # -- documents ---------------------------------------------------------------------------
@@ -72,19 +74,9 @@ def _doc_step(name: str, kind: DocumentKind, following: str) -> Step:
     return Step(ask, answer)
 
 
-def _accepts(file: Attachment) -> str | None:
-    """The file's type when it is a photo or a PDF."""
-    name = file.filename.lower()
-    if file.mime.startswith("image/") or name.endswith((".jpg", ".jpeg", ".png", ".webp")):
-        return file.mime if file.mime.startswith("image/") else "image/jpeg"
-    if file.mime == PDF or name.endswith(".pdf"):
-        return PDF
-    return None
-
-
 def _doc_file(kind: DocumentKind, step: str):
     def accept(ctx: Ctx, data: Data, file: Attachment) -> str:
-        mime = _accepts(file)
+        mime = accepted_type(file)
         if mime is None:
             raise UserError("onboarding.doc_type", name=file.filename[:60])
         limit = ctx.options.onboarding_max_document_mb
@@ -184,6 +176,8 @@ def _finish(ctx: Ctx, data: Data) -> Reply:
         chat=applicant_chat(ctx),
         chain=chain(ctx),
         now=ctx.now,
+        # A manager applying for a company is told of each step in their own chat.
+        extra=None if ctx.actor.role is Role.ANONYMOUS else {"_chat": chat_of(ctx.actor)},
     )
     payload = {**request.payload, "_lines": card_lines(ctx, application)}
     ctx.uow.approvals.revise_payload(request.id, payload)
@@ -298,14 +292,10 @@ def status_text(ctx: Ctx, application: Application) -> str:
 def apply_(ctx: Ctx) -> Reply | list[Reply]:
     """Apply to become a dealer (a guided form); `/apply status` shows where it stands."""
     words = [a.lower() for a in ctx.args]
+    if words and words[0] in ("accept", "discuss"):  # the requester's press on the terms
+        return applicant_answer(ctx, words[0], ctx.args[1:])
     if ctx.actor.role is Role.MANAGER:
         return _for_manager(ctx, words)
-    if ctx.actor.role is Role.DEALER:
-        raise UserError("onboarding.already_dealer")
-    if words and words[0] in ("accept", "discuss"):
-        from handlers.onboarding.terms import applicant_answer
-
-        return applicant_answer(ctx, words[0], ctx.args[1:])
     mine = ctx.uow.applications.of_requester(applicant_label(ctx))
     if words and words[0] in ("status", "状态", "进度"):
         if not mine:
@@ -315,7 +305,8 @@ def apply_(ctx: Ctx) -> Reply | list[Reply]:
     if open_ is not None and open_.state is ApplicationState.RETURNED:
         return start_form(ctx, FORM_NAME, _prefilled(open_))
     if open_ is not None:
-        return Reply(status_text(ctx, open_))
+        already = ctx.t("onboarding.already_open", number=open_.number)
+        return Reply(f"{already}\n{status_text(ctx, open_)}")
     return [
         Reply(ctx.t("onboarding.intro", chain=rules_text(ctx.t, chain(ctx)))),
         start_form(ctx, FORM_NAME, {}),

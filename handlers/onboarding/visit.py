@@ -16,7 +16,7 @@ from handlers.core.context import Ctx
 from handlers.core.errors import UserError
 from handlers.core.forms import END, Data, Form, Step, start_form
 from handlers.core.messages import Attachment, Button, Reply, button_rows
-from handlers.onboarding.apply import _accepts
+from handlers.onboarding.files import accepted_type
 from handlers.onboarding.texts import visit_text
 
 FORM_NAME = "onboarding_visit"
@@ -71,7 +71,7 @@ def _answer_photos(ctx: Ctx, data: Data, value: str) -> str:
 
 
 def _photo(ctx: Ctx, data: Data, file: Attachment) -> str:
-    mime = _accepts(file)
+    mime = accepted_type(file)
     if mime is None or not mime.startswith("image/"):
         raise UserError("onboarding.doc_type", name=file.filename[:60])
     if len(file.content) > ctx.options.onboarding_max_document_mb * 1024 * 1024:

@@ -23,6 +23,7 @@ from handlers.core.context import Ctx
 from handlers.core.errors import UserError
 from handlers.core.forms import END, Data, Form, Step, start_form
 from handlers.core.messages import Attachment, Button, Reply
+from handlers.core.registry import require
 from handlers.onboarding.common import (
     applicant_chat,
     applicant_label,
@@ -42,6 +43,7 @@ DOC_STEPS = {"licence": DocumentKind.BUSINESS_LICENCE, "qualification": Document
 DONE_WORDS = frozenset({"done", "完成", "好了", "skip", "跳过", "没有"})
 YES_WORDS = frozenset({"yes", "y", "是", "确认", "提交"})
 MAX_DOCUMENTS = 10
+FOR_WORDS = frozenset({"for", "代", "代申请"})
 
 
 # -- documents ---------------------------------------------------------------------------
@@ -294,6 +296,8 @@ def apply_(ctx: Ctx) -> Reply | list[Reply]:
     words = [a.lower() for a in ctx.args]
     if words and words[0] in ("accept", "discuss"):  # the requester's press on the terms
         return applicant_answer(ctx, words[0], ctx.args[1:])
+    if words and words[0] in FOR_WORDS:
+        require(ctx, "apply", "for")
     if ctx.actor.role is Role.MANAGER:
         return _for_manager(ctx, words)
     mine = ctx.uow.applications.of_requester(applicant_label(ctx))
@@ -314,7 +318,7 @@ def apply_(ctx: Ctx) -> Reply | list[Reply]:
 
 
 def _for_manager(ctx: Ctx, words: list[str]) -> Reply | list[Reply]:
-    if not words or words[0] not in ("for", "代", "代申请"):
+    if not words or words[0] not in FOR_WORDS:
         raise UserError("onboarding.usage_manager")
     if len(ctx.args) > 1:  # `/apply for AP-00003`: a returned one they started, reopened
         application = load(ctx, ctx.args[1])

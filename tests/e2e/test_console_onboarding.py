@@ -41,8 +41,10 @@ def test_an_applicant_and_the_reviewers_take_an_application_to_a_linked_dealer(b
     answers = list(ANSWERS.values())
     applied = bot.chat(
         "applicant",
-        ["/help", "我想做经销商", "/apply", answers[0], "91350100M000100Y44", *answers[1:]]
-        + [f"@file {licence}", "完成", "完成", "确认", "/apply status"],
+        [
+            *("/help", "我想做经销商", "/apply", answers[0], "91350100M000100Y44", *answers[1:]),
+            *(f"@file {licence}", "完成", "完成", "确认", "/apply status"),
+        ],
     )
     in_order(
         applied,
@@ -62,17 +64,16 @@ def test_an_applicant_and_the_reviewers_take_an_application_to_a_linked_dealer(b
 
     visited = bot.chat(
         "rd",
-        [start("M07"), "/approval 1 approve", "/application 1 visit", "门店与仓库整洁", "完成"]
-        + ["4", "4", "3", "5", "4", "3", "/approval 1 approve"],
+        [
+            *(start("M07"), "/approval 1 approve", "/application 1 visit", "门店与仓库整洁"),
+            *("完成", "4", "4", "3", "5", "4", "3", "/approval 1 approve"),
+        ],
     )
     in_order(visited, "郑总监", "考察报告", "合计 23/30", "第 1 步 批准")
     assert "第 2 步 批准" in bot.chat("plm", [start("M09"), "/approval 1 approve"])
-    termed = bot.chat(
-        "sm",
-        # [1] keeps the start (today) and the end (a year on): the term stays current.
-        [start("M01"), "/application 1 terms", "1", "1"]
-        + ["1000000", "50000", "8000", "SC", "none", "IMG"],
-    )
+    # [1] keeps the start (today) and the end (a year on): the term stays current.
+    terms = ["/application 1 terms", "1", "1", "1000000", "50000", "8000", "SC", "none", "IMG"]
+    termed = bot.chat("sm", [start("M01"), *terms])
     assert "已发给申请人确认" in termed
     accepted = bot.chat("applicant", ["/apply accept 1"])
     assert "已确认申请 AP-00001 的合同条款" in accepted

@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 from sqlalchemy import delete, func, select
 
 from domain.catalog.model import DealerCode
-from handlers.core.messages import Attachment
+from handlers.core.messages import Attachment, Inbound
 from storage.models import (
     ApplicationRow,
     AuthorizationRow,
@@ -237,3 +237,31 @@ def test_an_unlinked_user_who_wants_to_be_a_dealer_is_offered_apply_in_english_t
     en = Chat(a.conversation, "visitor")
     en.send("I want to become a dealer")
     assert "/apply" in en.last[0].text
+
+
+def test_an_applicant_writing_in_english_is_asked_and_corrected_in_english(world):
+    conv = world["applicant"].conversation
+
+    def say(text: str = "", **kw) -> str:
+        inbound = Inbound("console", "visitor", "visitor", text=text, language_hint="en", **kw)
+        return "\n".join(r.text for r in conv.handle(inbound))
+
+    assert "/apply" in say("I want to become a dealer")
+    assert "(1/12) Your company's full name" in say("/apply")
+    say("Chengdu Kangyuan Medical")
+    assert "fails the code's check character" in say("91350100M000100Y44")
+    say(ANSWERS["credit_code"])
+    say("Zhang San")
+    say("Li Si")
+    assert "not a mainland phone number" in say("+1 415 555 0100")
+    say("13800138000")
+    for value in ("5000000", "25", "30 hospitals", "SC", "IMG", "West China Hospital", "growth"):
+        last = say(value)
+    assert "business licence" in last
+    assert "The business licence is missing" in say("done")
+    say(file=LICENCE)
+    say("done")
+    summary = say("done")
+    assert "Credit code: 91350100M000100Y43" in summary and "business licence x1" in summary
+    assert "Application sent: number AP-00001" in say("yes")
+    assert "under review" in say("/apply status")

@@ -227,7 +227,7 @@ class OnboardingSettings(Section):
     dealer_code_prefix: str = Field(
         default=CORE.onboarding_code_prefix, min_length=1, max_length=10, pattern=r"^[A-Za-z-]+$"
     )
-    max_document_mb: int = Field(default=CORE.onboarding_max_document_mb, ge=1, le=50)
+    max_document_mb: int = Field(default=CORE.onboarding_max_document_mb, ge=1, le=20)
     documents_required: list[Literal["business_licence", "qualification"]] = Field(
         default_factory=lambda: list(CORE.onboarding_documents_required)
     )

@@ -69,7 +69,7 @@ class CoreOptions:
     # filing allocates, the largest document accepted and the documents an application needs.
     onboarding_term_months: int = 12
     onboarding_code_prefix: str = "D"
-    onboarding_max_document_mb: int = 10
+    onboarding_max_document_mb: int = 5
     onboarding_documents_required: tuple[str, ...] = ("business_licence",)
 
     # An export with more rows is written in the background and sent through the outbox.

@@ -5,14 +5,13 @@ opened again with `/apply`, each answer kept unless changed, and resubmitted."""
 
 from __future__ import annotations
 
-import base64
 from dataclasses import replace
 
 from domain.approvals.model import Decision, Request, RequestId, State
 from domain.approvals.services import ApprovalRefused, requester_move
 from domain.identity.actors import Role
 from domain.onboarding.model import Application, ApplicationState, Details, Document, DocumentKind
-from domain.onboarding.rules import document, missing_documents
+from domain.onboarding.rules import missing_documents
 from domain.onboarding.services import apply as submit_application
 from domain.onboarding.services import scope_of, subject_of
 from handlers.approvals.commands import after_decision, refusal_text
@@ -22,7 +21,7 @@ from handlers.approvals.texts import chain_text, rules_text
 from handlers.core.context import Ctx
 from handlers.core.errors import UserError
 from handlers.core.forms import END, Data, Form, Step, start_form
-from handlers.core.messages import Attachment, Button, Reply
+from handlers.core.messages import Button, Reply
 from handlers.core.registry import require
 from handlers.onboarding.common import (
     applicant_chat,
@@ -33,78 +32,14 @@ from handlers.onboarding.common import (
     own_open,
     required_documents,
 )
+from handlers.onboarding.documents import DOC_STEPS, doc_file, doc_step, docs_of, documents_of
 from handlers.onboarding.fields import FIELD_NAMES, field_steps
-from handlers.onboarding.files import accepted_type
 from handlers.onboarding.terms import applicant_answer
 from handlers.onboarding.texts import details_text, listing, state_text
 
 FORM_NAME = "onboarding_apply"
-DOC_STEPS = {"licence": DocumentKind.BUSINESS_LICENCE, "qualification": DocumentKind.QUALIFICATION}
-DONE_WORDS = frozenset({"done", "完成", "好了", "skip", "跳过", "没有"})
 YES_WORDS = frozenset({"yes", "y", "是", "确认", "提交"})
-MAX_DOCUMENTS = 10
 FOR_WORDS = frozenset({"for", "代", "代申请"})
-
-
-# -- documents ---------------------------------------------------------------------------
-
-
-def _docs_of(data: Data, kind: DocumentKind) -> int:
-    new = sum(1 for d in data.get("docs", []) if d["kind"] == kind.value)
-    return new + (0 if new else data.get("kept_docs", {}).get(kind.value, 0))
-
-
-def _doc_step(name: str, kind: DocumentKind, following: str) -> Step:
-    def ask(ctx: Ctx, data: Data) -> Reply:
-        needed = kind in required_documents(ctx)
-        text = ctx.t(
-            f"onboarding.ask.{name}",
-            n=_docs_of(data, kind),
-            max=ctx.options.onboarding_max_document_mb,
-        )
-        if needed:
-            text += "\n" + ctx.t("onboarding.doc_required")
-        return Reply(text, ((Button(ctx.t("onboarding.button.done"), "f:done"),),))
-
-    def answer(ctx: Ctx, data: Data, value: str) -> str:
-        if value.strip().lower() not in DONE_WORDS:
-            raise UserError("onboarding.doc_expected", name=ctx.t(f"onboarding.doc.{kind.value}"))
-        if kind in required_documents(ctx) and not _docs_of(data, kind):
-            raise UserError("onboarding.doc_missing", name=ctx.t(f"onboarding.doc.{kind.value}"))
-        return following
-
-    return Step(ask, answer)
-
-
-def _doc_file(kind: DocumentKind, step: str):
-    def accept(ctx: Ctx, data: Data, file: Attachment) -> str:
-        mime = accepted_type(file)
-        if mime is None:
-            raise UserError("onboarding.doc_type", name=file.filename[:60])
-        limit = ctx.options.onboarding_max_document_mb
-        if len(file.content) > limit * 1024 * 1024:
-            raise UserError("onboarding.doc_too_big", name=file.filename[:60], max=limit)
-        docs = data.setdefault("docs", [])
-        if len(docs) >= MAX_DOCUMENTS:
-            raise UserError("onboarding.doc_too_many", max=MAX_DOCUMENTS)
-        docs.append(
-            {
-                "kind": kind.value,
-                "filename": file.filename or f"{kind.value}{len(docs) + 1}",
-                "mime": mime,
-                "content": base64.b64encode(file.content).decode("ascii"),
-            }
-        )
-        return step
-
-    return accept
-
-
-def documents_of(data: Data) -> list[Document]:
-    return [
-        document(DocumentKind(d["kind"]), d["filename"], d["mime"], base64.b64decode(d["content"]))
-        for d in data.get("docs", [])
-    ]
 
 
 # -- summary and finish ------------------------------------------------------------------
@@ -120,7 +55,7 @@ def _doc_summary(ctx: Ctx, data: Data) -> str:
         [
             f"{ctx.t(f'onboarding.doc.{k.value}')} x{n}"
             for k in DOC_STEPS.values()
-            if (n := _docs_of(data, k))
+            if (n := docs_of(data, k))
         ],
     )
 
@@ -247,8 +182,8 @@ def _resubmit(ctx: Ctx, application_id: int, details: Details, docs: list[Docume
 
 def _form() -> Form:
     steps = field_steps("licence")
-    steps["licence"] = _doc_step("licence", DocumentKind.BUSINESS_LICENCE, "qualification")
-    steps["qualification"] = _doc_step("qualification", DocumentKind.QUALIFICATION, "confirm")
+    steps["licence"] = doc_step("licence", DocumentKind.BUSINESS_LICENCE, "qualification")
+    steps["qualification"] = doc_step("qualification", DocumentKind.QUALIFICATION, "confirm")
     steps["confirm"] = Step(_ask_confirm, _answer_confirm)
     return Form(FORM_NAME, FIELD_NAMES[0], steps, _finish)
 
@@ -333,4 +268,4 @@ def _for_manager(ctx: Ctx, words: list[str]) -> Reply | list[Reply]:
 def install(router, jobs) -> None:
     router.form(FORM)
     for step, kind in DOC_STEPS.items():
-        router.file_step(_doc_file(kind, step), FORM_NAME, step)
+        router.file_step(doc_file(kind, step), FORM_NAME, step)

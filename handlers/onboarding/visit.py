@@ -16,7 +16,7 @@ from handlers.core.context import Ctx
 from handlers.core.errors import UserError
 from handlers.core.forms import END, Data, Form, Step, start_form
 from handlers.core.messages import Attachment, Button, Reply, button_rows
-from handlers.onboarding.files import accepted_type
+from handlers.onboarding.documents import accepted_type
 from handlers.onboarding.texts import visit_text
 
 FORM_NAME = "onboarding_visit"

@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 from sqlalchemy import delete, func, select
 
 from domain.catalog.model import DealerCode
+from handlers.core.context import CoreOptions
 from handlers.core.messages import Attachment, Inbound
 from storage.models import (
     ApplicationRow,
@@ -265,3 +266,15 @@ def test_an_applicant_writing_in_english_is_asked_and_corrected_in_english(world
     assert "Credit code: 91350100M000100Y43" in summary and "business licence x1" in summary
     assert "Application sent: number AP-00001" in say("yes")
     assert "under review" in say("/apply status")
+
+
+def test_a_document_over_the_size_limit_is_refused_by_name(uow_factory, clock):
+    people = make_world(uow_factory, clock, CoreOptions(onboarding_max_document_mb=1))
+    a = people["applicant"]
+    a.say("/apply")
+    for value in ANSWERS.values():
+        a.say(value)
+    big = Attachment("scan.pdf", b"%PDF" + b"0" * (1024 * 1024), "application/pdf")
+    refused = a.send(file=big)
+    assert "“scan.pdf”超过 1 MB" in refused[0].text
+    assert "已收到 1 份" in "\n".join(r.text for r in a.send(file=LICENCE))

@@ -76,9 +76,7 @@ def test_the_full_path_ends_in_a_linked_dealer_whose_first_report_is_checked(
     assert "已记录销售 #1" in ok and "违反" not in ok, ok
     wrong = a.say("/report X200 2 150 T-0001")
     assert "未获授权的产品线" in wrong and "MON" in wrong, wrong
-
-
-def test_the_contract_deposit_is_what_the_deposit_ledger_expects(world, uow_factory):
-    with uow_factory() as uow:
-        assert uow.session.scalar(select(func.count()).select_from(ContractRow)) == 0
-        assert uow.session.scalar(select(func.count()).select_from(DealerRow)) == 2
+    # The contract's deposit is what the ledger now expects of the new dealer.
+    deposit = a.say("/deposit")
+    assert "50,000.00" in deposit and "0.00" in deposit, deposit
+    assert "2026年7月17日" in a.say("/contract")

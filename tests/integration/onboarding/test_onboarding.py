@@ -5,10 +5,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from domain.catalog.model import DealerCode
-from storage.models import ApplicationDocumentRow, ContractRow, DealerRow
+from storage.models import ApplicationDocumentRow
 from tests.integration.approvals.test_approvals import outbox_texts
 from tests.integration.onboarding.world import apply, make_world, terms, visit
 

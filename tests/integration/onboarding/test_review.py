@@ -176,6 +176,8 @@ def test_a_filing_that_fails_midway_leaves_nothing_created(world, uow_factory):
     with uow_factory() as uow:
         uow.session.execute(delete(RegionRow).where(RegionRow.code == "CD"))
         uow.commit()
+    # The filing writes the dealer, its contract and SC's authorization before CD's is
+    # refused: all of it must be gone with the decision.
     refused = world["ma"].say("/approval 1 approve")
     assert "备案失败，未创建任何记录" in refused
     with uow_factory() as uow:

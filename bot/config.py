@@ -220,6 +220,19 @@ class PenaltySettings(Section):
         return value
 
 
+class OnboardingSettings(Section):
+    """A new dealer's application: contract term, dealer codes, documents."""
+
+    contract_term_months: int = Field(default=CORE.onboarding_term_months, ge=1, le=120)
+    dealer_code_prefix: str = Field(
+        default=CORE.onboarding_code_prefix, min_length=1, max_length=10, pattern=r"^[A-Za-z-]+$"
+    )
+    max_document_mb: int = Field(default=CORE.onboarding_max_document_mb, ge=1, le=20)
+    documents_required: list[Literal["business_licence", "qualification"]] = Field(
+        default_factory=lambda: list(CORE.onboarding_documents_required)
+    )
+
+
 class OutboxSettings(Section):
     retry_hours: float = Field(default=24, gt=0, le=24 * 30)
     max_backoff_seconds: float = Field(default=600, ge=1)
@@ -247,6 +260,7 @@ class Settings(BaseSettings):
     outbox: OutboxSettings = OutboxSettings()
     approvals: ApprovalSettings = ApprovalSettings()
     penalties: PenaltySettings = PenaltySettings()
+    onboarding: OnboardingSettings = OnboardingSettings()
 
     def core_options(self) -> CoreOptions:
         """The core's settings from the policy section (and the time zone and language)."""
@@ -278,6 +292,10 @@ class Settings(BaseSettings):
             penalty_lookback_months=self.penalties.lookback_months,
             penalty_appeal_days=self.penalties.appeal_days,
             undo_minutes=self.penalties.undo_minutes,
+            onboarding_term_months=self.onboarding.contract_term_months,
+            onboarding_code_prefix=self.onboarding.dealer_code_prefix.upper(),
+            onboarding_max_document_mb=self.onboarding.max_document_mb,
+            onboarding_documents_required=tuple(self.onboarding.documents_required),
         )
 
     @classmethod

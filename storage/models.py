@@ -32,6 +32,7 @@ from storage.core.rate_models import RateBucketRow
 from storage.decisions.models import DecisionRow
 from storage.deposits.models import DepositEntryRow
 from storage.identity.models import ChatIdentityRow, InviteAttemptRow, InviteRow
+from storage.onboarding.models import ApplicationDocumentRow, ApplicationRow
 from storage.policy.models import (
     PolicyClauseRow,
     PolicyDocumentRow,
@@ -57,6 +58,8 @@ from storage.tickets.models import (
 from storage.violations.models import HeldAlertRow
 
 __all__ = [
+    "ApplicationDocumentRow",
+    "ApplicationRow",
     "ApprovalDecisionRow",
     "ApprovalDelegationRow",
     "ApprovalRequestRow",

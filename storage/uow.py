@@ -28,6 +28,7 @@ from storage.deposits.repository import SqlDepositRepository
 from storage.identity.invites import SqlInviteRepository
 from storage.identity.repository import SqlIdentityRepository
 from storage.identity.staff import SqlStaffDirectory
+from storage.onboarding.repository import SqlApplicationRepository
 from storage.policy.repository import SqlPolicyRepository
 from storage.promotions.repository import SqlPromotionRepository
 from storage.rebates.repository import SqlRebateRepository
@@ -75,6 +76,7 @@ class SqlAlchemyUnitOfWork:
         self.deposits = SqlDepositRepository(s)
         self.decisions = SqlDecisionRepository(s)
         self.rebates = SqlRebateRepository(s)
+        self.applications = SqlApplicationRepository(s)
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -30,6 +30,7 @@ from domain.decisions.model import DecisionRepository
 from domain.deposits.model import DepositRepository
 from domain.identity.actors import Actor, Contact, Invite
 from domain.identity.staff import StaffDirectory
+from domain.onboarding.model import ApplicationRepository
 from domain.policy.model import PolicyRepository
 from domain.promotions.model import PromotionRepository
 from domain.rebates.model import RebateRepository
@@ -62,6 +63,15 @@ class CatalogRepository(Protocol):
 
     def add_contract(self, contract: Contract) -> None:
         """Store a contract as a one-row import would (ValueError: the import's refusal)."""
+        ...
+
+    def add_dealer(self, dealer: Dealer) -> None:
+        """Store a dealer as a one-row import would."""
+        ...
+
+    def add_authorization(self, authorization: Authorization) -> None:
+        """Store an authorization as a one-row import would (ValueError: unknown region,
+        terminal or line)."""
         ...
 
     def region_tree(self) -> RegionTree: ...
@@ -304,6 +314,7 @@ class UnitOfWork(Protocol):
     deposits: DepositRepository
     decisions: DecisionRepository
     rebates: RebateRepository
+    applications: ApplicationRepository
 
     def __enter__(self) -> Self: ...
     def __exit__(self, *exc: object) -> None: ...

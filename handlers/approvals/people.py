@@ -6,15 +6,39 @@ from datetime import date
 
 from domain.approvals.model import Approver, Request, StepRule
 from domain.approvals.rules import fits
-from domain.catalog.model import DealerCode, Manager, ManagerCode, ManagerRole
+from domain.catalog.model import DealerCode, Manager, ManagerCode, ManagerRole, RegionCode
 from domain.identity.actors import Actor
 from domain.shared.ports import UnitOfWork
 
 
+def subject_scope(request: Request) -> dict | None:
+    """The regions (and lines) a request without a dealer concerns, as its payload names
+    them (`_scope`: an applicant's wanted territory); None: no such scope."""
+    if request.dealer is not None:
+        return None
+    scope = request.payload.get("_scope")
+    return scope if isinstance(scope, dict) else None
+
+
+def covers(uow: UnitOfWork, manager: Manager, scope: dict) -> bool:
+    tree = uow.catalog.region_tree()
+    mine = set(manager.region_codes)
+    regions = [RegionCode(r) for r in scope.get("regions", [])]
+    if not any(a in mine for r in regions for a in tree.ancestors_and_self(r)):
+        return False
+    if manager.role is ManagerRole.PRODUCT_LINE_MANAGER and manager.lines:
+        return bool(set(manager.lines) & set(scope.get("lines", [])))
+    return True
+
+
 def in_scope(uow: UnitOfWork, manager: Manager, request: Request) -> bool:
-    """The request's dealer lies in the manager's regions (and lines); admins everywhere."""
-    if manager.role is ManagerRole.ADMIN or request.dealer is None:
+    """The request's dealer (or, without one, its `_scope`) lies in the manager's regions
+    (and lines); admins everywhere."""
+    if manager.role is ManagerRole.ADMIN:
         return True
+    if request.dealer is None:
+        scope = subject_scope(request)
+        return scope is None or covers(uow, manager, scope)
     lines = manager.lines if manager.role is ManagerRole.PRODUCT_LINE_MANAGER else None
     return request.dealer in uow.catalog.dealers_in_regions(manager.region_codes, lines)
 
@@ -47,20 +71,30 @@ def step_approvers(uow: UnitOfWork, request: Request, rule: StepRule | None = No
     """Linked chats of the managers who may decide the current step (or `rule`): managers
     over the request's dealer (a stand-in finds the request in /approvals)."""
     rule = rule or request.rule
-    if rule is None or request.dealer is None:
+    if rule is None:
         return []
     chosen: list[Actor] = []
-    for person in uow.identities.managers_of_dealer(request.dealer):
+    for person in _candidates(uow, request):
         approver = _as_approver(uow, person, request)
         if approver is not None and fits(rule, approver) and person not in chosen:
             chosen.append(person)
     return chosen
 
 
+def _candidates(uow: UnitOfWork, request: Request) -> list[Actor]:
+    if request.dealer is not None:
+        return uow.identities.managers_of_dealer(request.dealer)
+    scope = subject_scope(request) or {}
+    found: list[Actor] = []
+    for region in scope.get("regions", []):
+        found += [
+            p for p in uow.identities.managers_of_region(RegionCode(region)) if p not in found
+        ]
+    return found
+
+
 def admins_of(uow: UnitOfWork, request: Request) -> list[Actor]:
-    if request.dealer is None:
-        return []
-    return [a for a in uow.identities.managers_of_dealer(request.dealer) if a.is_admin]
+    return [a for a in _candidates(uow, request) if a.is_admin]
 
 
 def requester_chats(uow: UnitOfWork, request: Request) -> list[Actor]:
@@ -99,6 +133,13 @@ def namer(uow: UnitOfWork):
             person = uow.catalog.manager(ManagerCode(code))
         elif kind == "dealer":
             person = uow.catalog.dealer(DealerCode(code))
+        elif kind == "applicant":  # an unlinked applicant: their contact name and company
+            found = uow.applications.of_requester(label)
+            return (
+                f"{found[0].details.contact_name} · {found[0].details.company_name}"
+                if found
+                else label
+            )
         else:
             return label
         return f"{person.name} ({code})" if person else code

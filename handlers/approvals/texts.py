@@ -52,6 +52,9 @@ def card_text(t: Translator, request: Request, names) -> str:
     )
     if request.kind is Kind.TERMINAL_PROPOSAL:
         text += "\n" + terminal_proposal_lines(t, request)
+    # Lines a kind puts on its card as catalog keys with their values: [[key, {..}], ...].
+    for key, params in request.payload.get("_lines", ()):
+        text += "\n" + t(key, **params)
     return text
 
 

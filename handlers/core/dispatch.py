@@ -152,24 +152,30 @@ class Dispatch:
         return Reply(ctx.t("error.unknown_command", name=name[:40]))
 
     def _text(self, ctx: Ctx, text: str) -> list[Reply]:
-        if ctx.actor.role is Role.ANONYMOUS:
-            return [Reply(ctx.t("error.link_first"))]
+        unlinked = ctx.actor.role is Role.ANONYMOUS
         for interpreter in self.router.texts:
+            if unlinked and not interpreter.anonymous:
+                continue
             result = interpreter.func(ctx, text)
             if result is not None:
                 ctx.audit(f"text:{interpreter.func.__name__}", text[:200])
                 return _as_list(result)
+        if unlinked:
+            return [Reply(ctx.t("error.link_first"))]
         ctx.audit("text.not_understood", text[:200])
         return [Reply(ctx.t("error.not_understood"))]
 
     def _file(self, ctx: Ctx) -> list[Reply]:
-        if ctx.actor.role is Role.ANONYMOUS:
-            return [Reply(ctx.t("error.link_first"))]
+        unlinked = ctx.actor.role is Role.ANONYMOUS
         name = ctx.inbound.file.filename if ctx.inbound.file else ""
         for interpreter in self.router.files:
+            if unlinked and not interpreter.anonymous:
+                continue
             result = interpreter.func(ctx)
             if result is not None:
                 ctx.audit(f"file:{interpreter.func.__name__}", name[:200])
                 return _as_list(result)
+        if unlinked:
+            return [Reply(ctx.t("error.link_first"))]
         ctx.audit("file.not_expected", name[:200])
         return [Reply(ctx.t("error.file_not_expected"))]

@@ -146,5 +146,7 @@ def install(router: Router, jobs: Jobs) -> None:
             "approvals": SALES_STAFF | MARKETING,
             # Rebate settlements are approved by sales managers and the marketing director.
             "rebates": SALES_STAFF | MARKETING,
+            # Dealer applications pass every onboarding reviewer.
+            "applications": SALES_STAFF | MARKETING,
         },
     )

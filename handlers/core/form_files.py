@@ -48,4 +48,5 @@ def file_to_open_form(ctx: Ctx) -> list[Reply] | None:
 
 
 def install(router: Router, jobs: Jobs) -> None:
-    router.file(file_to_open_form, priority=0)
+    # An unlinked applicant's documents answer their application form's step too.
+    router.file(file_to_open_form, priority=0, anonymous=True)

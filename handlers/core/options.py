@@ -65,6 +65,13 @@ class CoreOptions:
     # rebate_nudge tells a dealer near a higher tier this many days before the period ends.
     rebate_nudge_days: int = 14
 
+    # [onboarding]: a new dealer's default contract term, the prefix of the dealer codes a
+    # filing allocates, the largest document accepted and the documents an application needs.
+    onboarding_term_months: int = 12
+    onboarding_code_prefix: str = "D"
+    onboarding_max_document_mb: int = 5
+    onboarding_documents_required: tuple[str, ...] = ("business_licence",)
+
     # An export with more rows is written in the background and sent through the outbox.
     export_inline_rows: int = 2000
 

@@ -49,6 +49,7 @@ class Interpreter:
 
     priority: int
     func: Handler
+    anonymous: bool = False  # also reads what unlinked users send (everything else: linked only)
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,13 +122,13 @@ class Router:
         for alias in aliases:
             self.aliases[alias] = name
 
-    def text(self, func: Handler, *, priority: int) -> None:
+    def text(self, func: Handler, *, priority: int, anonymous: bool = False) -> None:
         """Add an interpreter of plain text; lower priority runs first, None passes on."""
-        self.texts.append(Interpreter(priority, func))
+        self.texts.append(Interpreter(priority, func, anonymous))
         self.texts.sort(key=lambda i: i.priority)
 
-    def file(self, func: Handler, *, priority: int) -> None:
-        self.files.append(Interpreter(priority, func))
+    def file(self, func: Handler, *, priority: int, anonymous: bool = False) -> None:
+        self.files.append(Interpreter(priority, func, anonymous))
         self.files.sort(key=lambda i: i.priority)
 
     def form(self, form: Any) -> None:

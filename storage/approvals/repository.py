@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
@@ -88,6 +89,14 @@ class SqlApprovalRepository:
     def get(self, request_id: RequestId) -> Request | None:
         row = self.s.get(ApprovalRequestRow, request_id, populate_existing=True)
         return _request(row) if row else None
+
+    def revise_payload(self, request_id: RequestId, payload: dict[str, Any]) -> None:
+        self.s.execute(
+            update(ApprovalRequestRow)
+            .where(ApprovalRequestRow.id == request_id)
+            .values(payload=dict(payload))
+            .execution_options(synchronize_session=False)
+        )
 
     def advance(
         self, request: Request, record: DecisionRecord, dedupe_key: str, *, step: int, state: State

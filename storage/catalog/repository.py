@@ -124,6 +124,14 @@ class SqlCatalogRepository:
         """One contract, through the import's own check and upsert."""
         add_one(self.s, ImportKind.CONTRACTS, contract)
 
+    def add_dealer(self, dealer: Dealer) -> None:
+        """One dealer, through the import's own upsert."""
+        add_one(self.s, ImportKind.DEALERS, dealer)
+
+    def add_authorization(self, authorization: Authorization) -> None:
+        """One authorization, through the import's own check and upsert."""
+        add_one(self.s, ImportKind.AUTHORIZATIONS, authorization)
+
     def region_tree(self) -> RegionTree:
         if self._tree is None:
             parent = aliased(RegionRow)

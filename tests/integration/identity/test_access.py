@@ -31,12 +31,13 @@ def manager_only_commands() -> list[str]:
     )
 
 
-def test_an_unlinked_user_gets_only_start_and_help(conv):
+def test_an_unlinked_user_gets_only_start_help_and_apply(conv):
     chat = Chat(conv, "stranger")
     helped = chat.say("/help")
     assert "/start" in helped and "/help" in helped and "/dealers" not in helped
+    assert "/apply" in helped  # applying to become a dealer needs no account
     for name in sorted(ROUTER.commands):
-        if name in ("start", "help", "cancel"):
+        if name in ("start", "help", "cancel", "apply"):
             continue
         assert "请先绑定账号" in chat.say(f"/{name} D001"), name
     assert "请先绑定账号" in chat.say("给华西医院卖了20台A100，单价3500")

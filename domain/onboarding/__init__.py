@@ -1,0 +1,1 @@
+"""A new dealer's application, reviewed along the policy's chain and filed as a dealer."""

@@ -1,0 +1,1 @@
+"""Dealer applications and their documents on SQLAlchemy."""

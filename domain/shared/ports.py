@@ -30,6 +30,7 @@ from domain.decisions.model import DecisionRepository
 from domain.deposits.model import DepositRepository
 from domain.identity.actors import Actor, Contact, Invite
 from domain.identity.staff import StaffDirectory
+from domain.notices.model import NoticeRepository
 from domain.policy.model import PolicyRepository
 from domain.promotions.model import PromotionRepository
 from domain.rebates.model import RebateRepository
@@ -298,6 +299,7 @@ class UnitOfWork(Protocol):
     renewals: RenewalRepository
     tickets: TicketRepository
     promotions: PromotionRepository
+    notices: NoticeRepository
     rates: RateRepository
     approvals: ApprovalRepository
     price_exceptions: PriceExceptionRepository

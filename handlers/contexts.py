@@ -16,6 +16,7 @@ from handlers import (
     decisions,
     deposits,
     identity,
+    notices,
     policy,
     promotions,
     rebates,
@@ -40,6 +41,7 @@ CONTEXTS = (
     deposits,
     decisions,
     rebates,
+    notices,
     core,
 )
 

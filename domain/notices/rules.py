@@ -50,11 +50,17 @@ def dealer_acknowledged_at(deliveries: Iterable[Delivery], dealer: DealerCode) -
     return min(times) if times else None
 
 
-def reminder_due(ack_by: datetime | None, now: datetime, remind_days: int) -> bool:
-    """Within `remind_days` before the date (and not after it): the time to remind."""
+def reminder_due(
+    ack_by: datetime | None, now: datetime, remind_days: int, queued_at: datetime | None = None
+) -> bool:
+    """Within `remind_days` before the date (and not after it): the time to remind; a
+    contact sent the notice inside that window has just read the date and is not reminded."""
     if ack_by is None:
         return False
-    return ack_by - timedelta(days=remind_days) <= now < ack_by
+    window = ack_by - timedelta(days=remind_days)
+    if queued_at is not None and queued_at >= window:
+        return False
+    return window <= now < ack_by
 
 
 def overdue(ack_by: datetime | None, now: datetime) -> bool:

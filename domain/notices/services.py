@@ -8,23 +8,24 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
-from domain.catalog.model import DealerCode
+from domain.catalog.model import DealerCode, ManagerCode, ManagerRole
 from domain.identity.actors import Actor
 from domain.notices import quiz as quizzes
 from domain.notices.model import Attempt, Delivery, Notice
 from domain.notices.rules import audience_dealers, dealer_acknowledged_at, overdue, reminder_due
-from domain.promotions.services import sender_scope
 from domain.shared.ports import UnitOfWork
+
+# Roles that speak for the whole company (training and policy notices): their notices may
+# reach every dealer; any other author reaches the dealers of their regions.
+COMPANY_WIDE = frozenset(
+    {ManagerRole.ADMIN, ManagerRole.MARKETING_DIRECTOR, ManagerRole.MARKETING_ADMIN}
+)
 
 
 @dataclass(frozen=True, slots=True)
 class Addressee:
     dealer: DealerCode
     contact: Actor
-
-    @property
-    def dedupe_key(self) -> str:
-        return f"notice:{self.contact.identity_id}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,10 +38,20 @@ class Reach:
         return len(self.each)
 
 
+def author_scope(uow: UnitOfWork, manager: str) -> list[DealerCode]:
+    """The dealers a notice's author may address."""
+    m = uow.catalog.manager(ManagerCode(manager))
+    if m is None:
+        return []
+    if m.role in COMPANY_WIDE:
+        return [d.code for d in uow.catalog.dealers()]
+    return uow.catalog.dealers_in_regions(m.region_codes)
+
+
 def reach(uow: UnitOfWork, notice: Notice) -> Reach:
     """Every linked contact of every dealer the notice's audience matches, within its
-    author's scope (admins everyone, other managers their regions)."""
-    profiles = uow.promotions.dealer_profiles(sender_scope(uow, notice.created_by))
+    author's scope (company-wide roles everyone, other managers their regions)."""
+    profiles = uow.promotions.dealer_profiles(author_scope(uow, notice.created_by))
     dealers = audience_dealers(notice.audience, profiles, uow.catalog.region_tree())
     contacts = uow.identities.contacts_of_dealers(dealers)
     each = tuple(
@@ -139,7 +150,11 @@ def to_remind(uow: UnitOfWork, now: datetime, remind_days: int) -> list[tuple[No
     out = []
     for notice in uow.notices.awaiting():
         if reminder_due(notice.ack_by, now, remind_days):
-            out.extend((notice, d) for d in unacknowledged(uow.notices.deliveries(notice.id)))
+            out.extend(
+                (notice, d)
+                for d in unacknowledged(uow.notices.deliveries(notice.id))
+                if reminder_due(notice.ack_by, now, remind_days, d.queued_at)
+            )
     return out
 
 

@@ -146,5 +146,7 @@ def install(router: Router, jobs: Jobs) -> None:
             "approvals": SALES_STAFF | MARKETING,
             # Rebate settlements are approved by sales managers and the marketing director.
             "rebates": SALES_STAFF | MARKETING,
+            # Notices are sent by the marketing roles and followed by the sales side.
+            "notices": SALES_STAFF | MARKETING,
         },
     )

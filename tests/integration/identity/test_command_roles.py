@@ -30,6 +30,8 @@ PROBES = {
     "export approvals": "/export approvals",
     "deposit topup": "/deposit D001 topup 100 转账",
     "deposit change": "/deposit D001 deduct 100 罚款",
+    "notice new": "/notice new",
+    "export notices": "/export notices",
 }
 
 

@@ -97,6 +97,14 @@ def test_the_reminder_is_due_in_the_days_before_the_date_and_not_after_it():
     assert not reminder_due(None, due, 2) and not overdue(None, due)
 
 
+def test_a_contact_sent_the_notice_inside_the_reminder_window_is_not_reminded():
+    due = datetime(2026, 8, 1, tzinfo=TZ)
+    now = due - timedelta(hours=1)
+    assert reminder_due(due, now, 2, queued_at=due - timedelta(days=3))
+    assert not reminder_due(due, now, 2, queued_at=due - timedelta(days=2))
+    assert not reminder_due(due, now, 0, queued_at=due - timedelta(days=3))
+
+
 def delivery(dealer, identity, acked=None):
     return Delivery(1, DealerCode(dealer), identity, NOW, acked)
 

@@ -27,11 +27,15 @@ _LINK = re.compile(r"^https?://\S+$")
 
 
 class NoticeFileError(ValueError):
-    """What is wrong, one problem a line (`problems`), each a (catalog key, params) pair."""
+    """What is wrong, one problem a line (`problems`), each a (catalog key, params) pair;
+    `draft` is what could be read, so that later checks can name their problems too."""
 
-    def __init__(self, problems: list[tuple[str, dict[str, Any]]]) -> None:
+    def __init__(
+        self, problems: list[tuple[str, dict[str, Any]]], draft: NoticeDraft | None = None
+    ) -> None:
         super().__init__("; ".join(key for key, _ in problems))
         self.problems = problems
+        self.draft = draft
 
 
 def attachment_type(filename: str, mime: str = "") -> str | None:
@@ -135,7 +139,7 @@ def notice_from_file(
     problems: list[tuple[str, dict[str, Any]]] = []
     known = {"title", "body", "by", "link", "attachment", "ack_by", "audience", "quiz"}
     for key in sorted(set(data) - known):
-        problems.append(("notices.file_unknown_key", {"key": key}))
+        problems.append(("notices.file_unknown_key", {"field": key}))
     title, body = data.get("title"), data.get("body")
     if not isinstance(title, str) or not title.strip() or len(title) > 200:
         problems.append(("notices.file_need_title", {}))
@@ -152,6 +156,8 @@ def notice_from_file(
     if not isinstance(audience, dict):
         problems.append(("notices.file_bad_list", {"field": "audience"}))
         audience = {}
+    for key in sorted(set(audience) - {"lines", "regions", "tiers"}):
+        problems.append(("notices.file_unknown_key", {"field": f"audience.{key}"}))
     aud = Audience(
         _strings(audience.get("lines"), "audience.lines", problems),  # type: ignore[arg-type]
         _strings(audience.get("regions"), "audience.regions", problems),  # type: ignore[arg-type]
@@ -174,8 +180,16 @@ def notice_from_file(
     author = by or data.get("by", "")
     if not isinstance(author, str) or not author:
         problems.append(("notices.file_need_by", {}))
-    if problems:
-        raise NoticeFileError(problems)
-    return NoticeDraft(
-        str(title).strip(), str(body).strip(), aud, ack_by, str(link), file, quiz, str(author)
+    draft = NoticeDraft(
+        str(title or "").strip(),
+        str(body or "").strip(),
+        aud,
+        ack_by,
+        str(link or ""),
+        file,
+        quiz,
+        str(author or ""),
     )
+    if problems:
+        raise NoticeFileError(problems, draft)
+    return draft

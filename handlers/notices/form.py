@@ -11,7 +11,7 @@ from datetime import date
 
 from domain.catalog.model import ProductLine, RegionCode
 from domain.notices.loading import NoticeFileError, attachment_type, is_link, parse_quiz_text
-from domain.notices.model import Notice, NoticeFile
+from domain.notices.model import Notice, NoticeFile, Question, Quiz
 from domain.notices.rules import deadline_of
 from domain.notices.services import reach
 from domain.promotions.model import Audience
@@ -155,15 +155,28 @@ def _ask_quiz(ctx: Ctx, data: Data) -> Reply:
 
 def _answer_quiz(ctx: Ctx, data: Data, value: str) -> str:
     if value.lower() in SKIP_WORDS:
-        data["quiz"] = ""
+        data["quiz"] = []
         return "confirm"
     try:
-        parse_quiz_text(value)
+        quiz = parse_quiz_text(value)
     except NoticeFileError as err:
         key, params = err.problems[0]
         raise UserError(key, **params) from None
-    data["quiz"] = value
+    data["quiz"] = quiz_data(quiz)
     return "confirm"
+
+
+def quiz_data(quiz: Quiz | None) -> list[dict]:
+    """A quiz as the form keeps it (JSON)."""
+    if quiz is None:
+        return []
+    return [{"q": q.text, "choices": list(q.choices), "answer": q.answer} for q in quiz.questions]
+
+
+def _quiz_of(data: list[dict]) -> Quiz | None:
+    if not data:
+        return None
+    return Quiz(tuple(Question(q["q"], tuple(q["choices"]), int(q["answer"])) for q in data))
 
 
 def draft(ctx: Ctx, data: Data) -> Notice:
@@ -186,7 +199,7 @@ def draft(ctx: Ctx, data: Data) -> Notice:
         else None,
         link=data.get("link", ""),
         file=file,
-        quiz=parse_quiz_text(data["quiz"]) if data.get("quiz") else None,
+        quiz=_quiz_of(data.get("quiz") or []),
     )
 
 

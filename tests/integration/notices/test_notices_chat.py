@@ -158,3 +158,25 @@ def test_export_notices_has_a_row_per_contact_with_the_acknowledgement(uow_facto
         )
     )
     assert {r[4] for r in rows[1:]} == {"D001"}
+
+
+def test_a_notice_file_sent_in_chat_is_previewed_then_sent_and_a_bad_one_is_refused_whole(
+    uow_factory, clock
+):
+    p = people(uow_factory, clock)
+    text = (
+        'title = "价格政策更新"\nbody = "新价格表见链接"\nlink = "https://example.com/p.pdf"\n'
+        'ack_by = 2026-07-31\n[audience]\ntiers = ["B"]\n'
+    )
+    toml = Attachment("notice.toml", text.encode("utf-8"), "application/toml")
+    preview = p["boss"].say(file=toml)
+    assert "1 家经销商的 1 位联系人" in preview and "https://example.com/p.pdf" in preview
+    assert "#1 已开始发送" in p["boss"].press("发送")
+    assert [m.chat_id for m in outbox(uow_factory) if m.dedupe_key.startswith("notice:")] == ["d2"]
+    bad = 'attachment = "a.pdf"\n' + text.replace('["B"]', '["Z"]') + 'colour = "red"\n'
+    refused = p["boss"].say(file=Attachment("bad.toml", bad.encode("utf-8"), "text/plain"))
+    assert "没有载入" in refused and "不认识的代码：Z" in refused and "a.pdf" in refused
+    assert "audience.colour" in refused
+    assert "读不了" in p["boss"].say(file=Attachment("x.toml", b"title = ", "text/plain"))
+    with uow_factory() as uow:
+        assert len(uow.notices.list()) == 1

@@ -35,9 +35,12 @@ class Quiz:
 
 @dataclass(frozen=True, slots=True)
 class NoticeFile:
+    """The attachment; `content` is None when it was not read (a listing, a job: only
+    sending it needs the bytes, and they may be megabytes)."""
+
     filename: str
     mime: str
-    content: bytes
+    content: bytes | None
 
     @property
     def is_image(self) -> bool:
@@ -92,7 +95,11 @@ class Attempt:
 
 class NoticeRepository(Protocol):
     def add(self, notice: Notice, now: datetime) -> int: ...
-    def get(self, notice_id: int) -> Notice | None: ...
+    def get(self, notice_id: int, *, content: bool = False) -> Notice | None:
+        """The notice; its attachment's bytes only with `content` (every other read of a
+        notice leaves them in the database)."""
+        ...
+
     def list(self, limit: int = 20) -> list[Notice]: ...
     def mark_sent(self, notice_id: int, now: datetime) -> None: ...
     def record_deliveries(self, rows: Sequence[tuple[int, DealerCode, int]], now: datetime) -> int:

@@ -15,7 +15,7 @@ from handlers.core.jobs import Jobs
 from handlers.core.messages import Button, Reply
 from handlers.core.registry import DEALER
 from handlers.core.router import Router
-from handlers.notices.delivery import due_day, quiz_button
+from handlers.notices.delivery import due_day, quiz_button, render
 
 SHOWN = 10
 
@@ -181,7 +181,17 @@ def notices_cmd(ctx: Ctx) -> Reply | list[Reply]:
         return acknowledge(ctx, args[1] if len(args) > 1 else None)
     if sub in ("quiz", "测验", "答题"):
         return quiz(ctx, args[1] if len(args) > 1 else None, args[2:])
+    if sub.lstrip("#").isdecimal():
+        return again(ctx, sub)
     raise UserError("notices.usage")
+
+
+def again(ctx: Ctx, raw: str) -> Reply:
+    """A notice sent to this contact, shown again with its attachment and buttons."""
+    notice = _notice_of(ctx, raw)
+    full = ctx.uow.notices.get(notice.id, content=True)
+    assert full is not None
+    return render(full, ctx.t, ctx.options)
 
 
 def install(router: Router, jobs: Jobs) -> None:

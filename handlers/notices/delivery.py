@@ -42,6 +42,7 @@ def render(notice: Notice, t: Translator, options: CoreOptions) -> Reply:
         buttons.append(quiz_button(t, notice.id))
     image = document = None
     if notice.file is not None:
+        assert notice.file.content is not None, "render a notice read with its content"
         f = Attachment(notice.file.filename, notice.file.content, notice.file.mime)
         image, document = (f, None) if notice.file.is_image else (None, f)
     return Reply("\n".join(lines), (tuple(buttons),), image=image, document=document)

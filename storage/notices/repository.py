@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from domain.catalog.model import DealerCode, ProductLine, RegionCode
 from domain.notices.model import (
@@ -31,10 +31,14 @@ def _quiz_of(data: list | None) -> Quiz | None:
     return Quiz(tuple(Question(q["q"], tuple(q["choices"]), int(q["answer"])) for q in data))
 
 
-def _notice(row: NoticeRow) -> Notice:
+# Every read but `get(..., content=True)` leaves the attachment's bytes unread.
+LIGHT = defer(NoticeRow.file_content)
+
+
+def _notice(row: NoticeRow, *, content: bool = False) -> Notice:
     file = None
-    if row.file_content is not None:
-        file = NoticeFile(row.file_name, row.file_mime, row.file_content)
+    if row.file_name:
+        file = NoticeFile(row.file_name, row.file_mime, row.file_content if content else None)
     return Notice(
         id=row.id,
         title=row.title,
@@ -109,12 +113,14 @@ class SqlNoticeRepository:
         self.s.flush()
         return row.id
 
-    def get(self, notice_id: int) -> Notice | None:
-        row = self.s.get(NoticeRow, notice_id)
-        return _notice(row) if row else None
+    def get(self, notice_id: int, *, content: bool = False) -> Notice | None:
+        row = self.s.get(NoticeRow, notice_id, options=() if content else (LIGHT,))
+        return _notice(row, content=content) if row else None
 
     def list(self, limit: int = 20) -> list[Notice]:
-        rows = self.s.scalars(select(NoticeRow).order_by(NoticeRow.id.desc()).limit(limit))
+        rows = self.s.scalars(
+            select(NoticeRow).options(LIGHT).order_by(NoticeRow.id.desc()).limit(limit)
+        )
         return [_notice(r) for r in rows]
 
     def mark_sent(self, notice_id: int, now: datetime) -> None:
@@ -215,6 +221,7 @@ class SqlNoticeRepository:
     def awaiting(self) -> list[Notice]:
         rows = self.s.scalars(
             select(NoticeRow)
+            .options(LIGHT)
             .where(
                 NoticeRow.status == NoticeStatus.SENT.value,
                 NoticeRow.ack_by.is_not(None),
@@ -236,6 +243,7 @@ class SqlNoticeRepository:
     ) -> list[tuple[Notice, Delivery]]:
         q = (
             select(NoticeRow, NoticeDeliveryRow)
+            .options(LIGHT)
             .join(NoticeDeliveryRow, NoticeDeliveryRow.notice_id == NoticeRow.id)
             .where(NoticeRow.sent_at >= start, NoticeRow.sent_at < end)
             .order_by(NoticeRow.id, NoticeDeliveryRow.dealer_code, NoticeDeliveryRow.id)

@@ -67,6 +67,9 @@ def test_a_notice_with_a_pdf_reaches_its_audience_once_and_its_button_counts_onc
     assert "已确认通知 #1" in p["d1a"].say(payload=ack.payload)
     assert "已于" in p["d1a"].say(payload=ack.payload)  # a second press changes nothing
     assert "没有发给您的通知 #1" in p["d2"].say(payload=ack.payload)
+    p["d1b"].say("/notices 1")  # shown again, with its attachment and buttons
+    assert p["d1b"].last[0].document.content == PDF.content
+    assert "没有发给您的通知 #1" in p["d2"].say("/notices 1")
     with uow_factory() as uow:
         acked = [d for d in uow.notices.deliveries(1) if d.acknowledged_at]
     assert len(acked) == 1

@@ -63,6 +63,25 @@ def reach(uow: UnitOfWork, notice: Notice) -> Reach:
     return Reach(dealers, each)
 
 
+def open_for(uow: UnitOfWork, dealer: DealerCode, now: datetime) -> list[Notice]:
+    """Notices still to be acknowledged (their date not passed) that reach `dealer` and
+    that none of its contacts has acknowledged: what a contact who links now is owed."""
+    out = []
+    tree = uow.catalog.region_tree()
+    profiles = uow.promotions.dealer_profiles([dealer])
+    for notice in uow.notices.awaiting():
+        if notice.ack_by is None or now >= notice.ack_by:
+            continue
+        if dealer not in author_scope(uow, notice.created_by):
+            continue
+        if not audience_dealers(notice.audience, profiles, tree):
+            continue
+        deliveries = uow.notices.deliveries(notice.id)
+        if dealer_acknowledged_at(deliveries, dealer) is None:
+            out.append(notice)
+    return out
+
+
 def record_sent(uow: UnitOfWork, notice: Notice, sent: Reach, now: datetime) -> int:
     """Remember who was sent `notice` and mark it sent; returns the contacts new to it."""
     added = uow.notices.record_deliveries(

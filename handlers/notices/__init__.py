@@ -12,7 +12,7 @@ if TYPE_CHECKING:
 
 def install(router: Router, jobs: Jobs) -> None:
     """Add this context's commands, forms, exporter and job, in help order."""
-    from handlers.notices import dealer, export, form, loading, manager, reminders
+    from handlers.notices import dealer, export, form, linking, loading, manager, reminders
 
-    for module in (manager, form, loading, dealer, reminders, export):
+    for module in (manager, form, loading, dealer, linking, reminders, export):
         module.install(router, jobs)

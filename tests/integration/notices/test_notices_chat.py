@@ -183,3 +183,22 @@ def test_a_notice_file_sent_in_chat_is_previewed_then_sent_and_a_bad_one_is_refu
     assert "读不了" in p["boss"].say(file=Attachment("x.toml", b"title = ", "text/plain"))
     with uow_factory() as uow:
         assert len(uow.notices.list()) == 1
+
+
+def test_a_contact_linking_while_a_notice_is_open_gets_it_and_not_once_it_is_acknowledged(
+    uow_factory, clock
+):
+    p = people(uow_factory, clock)
+    fill_notice_form(p["boss"], regions="", quiz="")
+    p["boss"].press("发送")
+    conv = p["boss"].conversation
+    p["d2"].say("/notices ack 1")  # D002 has acknowledged; D001 has not
+    welcome = linked(conv, uow_factory, clock, "d1c", dealer="D001").last
+    assert any("1 条待确认的通知" in r.text for r in welcome)
+    [note] = delivered(uow_factory, "d1c")
+    assert note.document.content == PDF.content
+    linked(conv, uow_factory, clock, "d2b", dealer="D002")
+    assert delivered(uow_factory, "d2b") == []
+    assert "#1 新品培训：A100 — 已确认" in p["d2"].say("/notices")
+    with uow_factory() as uow:
+        assert len(uow.notices.deliveries(1)) == 4  # d1a, d1b, d2 and the new d1c

@@ -202,3 +202,19 @@ def test_a_contact_linking_while_a_notice_is_open_gets_it_and_not_once_it_is_ack
     assert "#1 新品培训：A100 — 已确认" in p["d2"].say("/notices")
     with uow_factory() as uow:
         assert len(uow.notices.deliveries(1)) == 4  # d1a, d1b, d2 and the new d1c
+
+
+def test_a_contact_reading_english_gets_the_notice_acknowledgement_and_quiz_in_english(
+    uow_factory, clock
+):
+    p = people(uow_factory, clock)
+    p["d1a"].say("/lang en")
+    fill_notice_form(p["boss"])
+    p["boss"].press("发送")
+    [note] = delivered(uow_factory, "d1a")
+    assert "📘 Notice #1" in note.text and "Please acknowledge by 2026-07-31" in note.text
+    assert [b.label for b in note.buttons[0]] == ["✅ Read / acknowledge", "📝 Take the quiz"]
+    assert "Notice #1" in p["d1a"].say(payload=note.buttons[0][0].payload)
+    assert "question 1/2 (attempt 1)" in p["d1a"].say(payload=note.buttons[0][1].payload)
+    assert "to acknowledge" not in p["d1a"].say("/notices")
+    assert "acknowledged" in p["d1a"].say("/notices")

@@ -8,7 +8,7 @@ from datetime import timedelta
 from domain.catalog.model import DealerCode
 from domain.notices import services
 from domain.notices.model import Notice, NoticeFile, Question, Quiz
-from domain.notices.quiz import QuizError
+from domain.notices.quiz import QuizError, answer
 from domain.promotions.model import Audience
 from handlers.core.conversation import Conversation
 from tests.integration.promotions.test_promotions import linked
@@ -134,3 +134,26 @@ def test_the_training_record_counts_required_acknowledged_on_time_and_quizzes_pa
     assert (d1.required, d1.acknowledged, d1.quizzes, d1.quizzes_passed) == (2, 1, 2, 1)
     assert (d2.required, d2.acknowledged, d2.quizzes_passed) == (2, 0, 0)
     assert outside.required == 0 and outside.complete
+
+
+def test_two_presses_of_the_same_answer_read_together_store_it_once(uow_factory, clock):
+    world(uow_factory, clock)
+    with uow_factory() as uow:
+        notice = add_notice(uow, clock)
+        me = identity(uow, "d1a")
+        services.open_quiz(uow, notice, me, clock.now())
+        uow.commit()
+    with uow_factory() as uow:
+        [seen] = uow.notices.attempts(notice.id, me)  # the second press read it here ...
+    with uow_factory() as uow:
+        services.answer_quiz(uow, notice, me, 0, 1, clock.now(), 80)  # ... the first stored
+        uow.commit()
+    with uow_factory() as uow:
+        late = answer(QUIZ, seen, 0, 0, clock.now(), 80)
+        assert not uow.notices.save_answer(late, len(seen.answers))
+        uow.commit()
+    with uow_factory() as uow:
+        [stored] = uow.notices.attempts(notice.id, me)
+    assert stored.answers == (1,)
+    with uow_factory() as uow:  # and a second start of the same attempt makes none
+        assert not uow.notices.start_attempt(notice.id, me, 1, clock.now())

@@ -66,12 +66,13 @@ def reach(uow: UnitOfWork, notice: Notice) -> Reach:
 def open_for(uow: UnitOfWork, dealer: DealerCode, now: datetime) -> list[Notice]:
     """Notices still to be acknowledged (their date not passed) that reach `dealer` and
     that none of its contacts has acknowledged: what a contact who links now is owed."""
+    waiting = [n for n in uow.notices.awaiting() if n.ack_by is not None and now < n.ack_by]
+    if not waiting:
+        return []
     out = []
     tree = uow.catalog.region_tree()
     profiles = uow.promotions.dealer_profiles([dealer])
-    for notice in uow.notices.awaiting():
-        if notice.ack_by is None or now >= notice.ack_by:
-            continue
+    for notice in waiting:
         if dealer not in author_scope(uow, notice.created_by):
             continue
         if not audience_dealers(notice.audience, profiles, tree):

@@ -9,7 +9,16 @@ from typing import Annotated
 
 import typer
 
-from bot import jobs_cli, logs, outbox_cli, policy_cli, serve_cli, setup_cli, unlink_cli
+from bot import (
+    jobs_cli,
+    logs,
+    notices_cli,
+    outbox_cli,
+    policy_cli,
+    serve_cli,
+    setup_cli,
+    unlink_cli,
+)
 from bot.config import ConfigError, Settings, load_settings
 
 app = typer.Typer(
@@ -64,6 +73,7 @@ unlink_cli.install(app, build)
 setup_cli.install(app, build, state.settings)
 jobs_cli.install(app, build)
 policy_cli.install(app, build)
+notices_cli.install(app, build)
 outbox_cli.install(app, build)
 serve_cli.install(app, build)
 

@@ -82,6 +82,7 @@ class SchedulerSettings(Section):
     deposit_shortfall: str = "0 8 * * mon"
     rebate_nudge: str = "0 10 * * *"
     rebate_settlement: str = "0 7 * * *"
+    notice_reminder: str = "30 9 * * *"
 
     # Checked here so a typo stops start-up naming the key, not with a traceback later.
     @field_validator("timezone")
@@ -233,6 +234,16 @@ class OnboardingSettings(Section):
     )
 
 
+class NoticeSettings(Section):
+    """Notices and training: the quiz pass mark (percent of right answers), how many days
+    before its date an unacknowledged notice is reminded, the largest attachment."""
+
+    quiz_pass_mark: int = Field(default=CORE.notice_pass_mark, ge=1, le=100)
+    remind_days: int = Field(default=CORE.notice_remind_days, ge=0, le=60)
+    # Telegram serves bot downloads up to 20 MB, so a larger upload would never arrive.
+    max_attachment_mb: int = Field(default=CORE.notice_max_attachment_mb, ge=1, le=20)
+
+
 class OutboxSettings(Section):
     retry_hours: float = Field(default=24, gt=0, le=24 * 30)
     max_backoff_seconds: float = Field(default=600, ge=1)
@@ -261,6 +272,7 @@ class Settings(BaseSettings):
     approvals: ApprovalSettings = ApprovalSettings()
     penalties: PenaltySettings = PenaltySettings()
     onboarding: OnboardingSettings = OnboardingSettings()
+    notices: NoticeSettings = NoticeSettings()
 
     def core_options(self) -> CoreOptions:
         """The core's settings from the policy section (and the time zone and language)."""
@@ -296,6 +308,9 @@ class Settings(BaseSettings):
             onboarding_code_prefix=self.onboarding.dealer_code_prefix.upper(),
             onboarding_max_document_mb=self.onboarding.max_document_mb,
             onboarding_documents_required=tuple(self.onboarding.documents_required),
+            notice_pass_mark=self.notices.quiz_pass_mark,
+            notice_remind_days=self.notices.remind_days,
+            notice_max_attachment_mb=self.notices.max_attachment_mb,
         )
 
     @classmethod

@@ -16,6 +16,7 @@ from handlers import (
     decisions,
     deposits,
     identity,
+    notices,
     onboarding,
     policy,
     promotions,
@@ -42,6 +43,7 @@ CONTEXTS = (
     deposits,
     decisions,
     rebates,
+    notices,
     core,
 )
 

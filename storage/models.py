@@ -32,6 +32,7 @@ from storage.core.rate_models import RateBucketRow
 from storage.decisions.models import DecisionRow
 from storage.deposits.models import DepositEntryRow
 from storage.identity.models import ChatIdentityRow, InviteAttemptRow, InviteRow
+from storage.notices.models import NoticeAttemptRow, NoticeDeliveryRow, NoticeRow
 from storage.onboarding.models import ApplicationDocumentRow, ApplicationRow
 from storage.policy.models import (
     PolicyClauseRow,
@@ -81,6 +82,9 @@ __all__ = [
     "JobRunRow",
     "ManagerRegionRow",
     "ManagerRow",
+    "NoticeAttemptRow",
+    "NoticeDeliveryRow",
+    "NoticeRow",
     "OutboxChatRow",
     "OutboxRow",
     "PolicyClauseRow",

@@ -28,6 +28,7 @@ from storage.deposits.repository import SqlDepositRepository
 from storage.identity.invites import SqlInviteRepository
 from storage.identity.repository import SqlIdentityRepository
 from storage.identity.staff import SqlStaffDirectory
+from storage.notices.repository import SqlNoticeRepository
 from storage.onboarding.repository import SqlApplicationRepository
 from storage.policy.repository import SqlPolicyRepository
 from storage.promotions.repository import SqlPromotionRepository
@@ -70,6 +71,7 @@ class SqlAlchemyUnitOfWork:
         self.renewals = SqlRenewalRepository(s)
         self.tickets = SqlTicketRepository(s, self.catalog, self.identities)
         self.promotions = SqlPromotionRepository(s, self.catalog)
+        self.notices = SqlNoticeRepository(s)
         self.rates = SqlRateRepository(s)
         self.approvals = SqlApprovalRepository(s)
         self.price_exceptions = SqlPriceExceptionRepository(s, self.sales.ids)

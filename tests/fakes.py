@@ -26,6 +26,7 @@ from domain.catalog.model import (
 from domain.catalog.territory import RegionTree
 from domain.identity.actors import Actor, Invite, InviteAlreadyUsed
 from domain.identity.staff import StaffMember
+from domain.notices.model import Delivery, Notice, NoticeStatus
 from domain.shared.outbox import OutboxItem, OutboxStatus, OutgoingMessage
 from domain.shared.ports import Arrival, AuditEntry, DuplicateUpdate, FormState
 
@@ -49,6 +50,8 @@ class Store:
     outbox: list[OutboxItem] = field(default_factory=list)
     # (violation id, manager code) -> when delivered (None: still held)
     held: dict[tuple[int, ManagerCode], datetime | None] = field(default_factory=dict)
+    notices: dict[int, Notice] = field(default_factory=dict)
+    notice_deliveries: list[Delivery] = field(default_factory=list)
 
 
 class FakeCatalog:
@@ -299,6 +302,31 @@ class FakeHeldAlerts:
                 self.s.held[key] = now
 
 
+class FakeNotices:
+    """Notices and their deliveries (what the link hook reads); attempts are not kept."""
+
+    def __init__(self, s: Store) -> None:
+        self.s = s
+
+    def get(self, notice_id: int, *, content: bool = False) -> Notice | None:
+        return self.s.notices.get(notice_id)
+
+    def awaiting(self) -> list[Notice]:
+        return [n for n in self.s.notices.values() if n.status is NoticeStatus.SENT and n.ack_by]
+
+    def deliveries(self, notice_id: int) -> list[Delivery]:
+        return [d for d in self.s.notice_deliveries if d.notice_id == notice_id]
+
+    def deliveries_to(self, identity_ids) -> list[Delivery]:
+        return [d for d in self.s.notice_deliveries if d.identity_id in set(identity_ids)]
+
+    def record_deliveries(self, rows, now: datetime) -> int:
+        have = {(d.notice_id, d.identity_id) for d in self.s.notice_deliveries}
+        new = [Delivery(n, d, i, now) for n, d, i in rows if (n, i) not in have]
+        self.s.notice_deliveries.extend(new)
+        return len(new)
+
+
 class FakeUnitOfWork:
     """A transaction over a Store: work happens on a copy that `commit` makes the truth."""
 
@@ -321,6 +349,7 @@ class FakeUnitOfWork:
         self.outbox = FakeOutbox(work)
         self.staff = FakeStaff(work)
         self.held_alerts = FakeHeldAlerts(work)
+        self.notices = FakeNotices(work)
 
     def __exit__(self, *exc: object) -> None:
         self.rollback()

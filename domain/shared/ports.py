@@ -30,6 +30,7 @@ from domain.decisions.model import DecisionRepository
 from domain.deposits.model import DepositRepository
 from domain.identity.actors import Actor, Contact, Invite
 from domain.identity.staff import StaffDirectory
+from domain.notices.model import NoticeRepository
 from domain.onboarding.model import ApplicationRepository
 from domain.policy.model import PolicyRepository
 from domain.promotions.model import PromotionRepository
@@ -308,6 +309,7 @@ class UnitOfWork(Protocol):
     renewals: RenewalRepository
     tickets: TicketRepository
     promotions: PromotionRepository
+    notices: NoticeRepository
     rates: RateRepository
     approvals: ApprovalRepository
     price_exceptions: PriceExceptionRepository

@@ -148,5 +148,7 @@ def install(router: Router, jobs: Jobs) -> None:
             "rebates": SALES_STAFF | MARKETING,
             # Dealer applications pass every onboarding reviewer.
             "applications": SALES_STAFF | MARKETING,
+            # Notices are sent by the marketing roles and followed by the sales side.
+            "notices": SALES_STAFF | MARKETING,
         },
     )

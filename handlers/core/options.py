@@ -71,6 +71,15 @@ class CoreOptions:
     onboarding_code_prefix: str = "D"
     onboarding_max_document_mb: int = 5
     onboarding_documents_required: tuple[str, ...] = ("business_licence",)
+    # [notices]: a quiz passes at this percent of right answers; an unacknowledged notice is
+    # reminded this many days before its date; attachments up to this many MB.
+    notice_pass_mark: int = 80
+    notice_remind_days: int = 2
+    notice_max_attachment_mb: int = 10
+
+    @property
+    def notice_max_attachment_bytes(self) -> int:
+        return self.notice_max_attachment_mb * 1024 * 1024
 
     # An export with more rows is written in the background and sent through the outbox.
     export_inline_rows: int = 2000

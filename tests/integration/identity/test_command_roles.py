@@ -32,6 +32,8 @@ PROBES = {
     "deposit change": "/deposit D001 deduct 100 罚款",
     "apply for": "/apply for",
     "export applications": "/export applications",
+    "notice new": "/notice new",
+    "export notices": "/export notices",
 }
 
 

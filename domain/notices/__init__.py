@@ -1,0 +1,1 @@
+"""Notices and training: materials sent to dealers, acknowledged, with optional quizzes."""

@@ -82,6 +82,8 @@ class SchedulerSettings(Section):
     deposit_shortfall: str = "0 8 * * mon"
     rebate_nudge: str = "0 10 * * *"
     rebate_settlement: str = "0 7 * * *"
+    fee_claim_reminder: str = "0 9 * * *"
+    fee_budget_alerts: str = "0 * * * *"
 
     # Checked here so a typo stops start-up naming the key, not with a traceback later.
     @field_validator("timezone")
@@ -220,6 +222,41 @@ class PenaltySettings(Section):
         return value
 
 
+class FeeSettings(Section):
+    """Fee requests and claims: the second approver's threshold, the claim window, the proof
+    each activity type needs, the largest proof file, what an over-budget request does."""
+
+    second_step_amount: Decimal = Field(default=CORE.fee_second_step_amount, ge=0)
+    claim_days: int = Field(default=CORE.fee_claim_days, ge=0, le=366)
+    remind_days: int = Field(default=CORE.fee_remind_days, ge=0, le=366)
+    max_file_mb: float = Field(default=CORE.fee_max_file_bytes / 2**20, gt=0, le=50)
+    over_budget: Literal["refuse", "route"] = CORE.fee_over_budget
+    over_budget_role: str = CORE.fee_over_budget_role
+    # activity -> {photo = N, invoice = N}; an activity left out keeps its default.
+    proof: dict[str, dict[str, int]] = {}
+
+    @field_validator("over_budget_role")
+    @classmethod
+    def _known_role(cls, value: str) -> str:
+        from domain.approvals.model import StepRule
+
+        StepRule.parse(value)
+        return value
+
+    @field_validator("proof")
+    @classmethod
+    def _known_proof(cls, value: dict[str, dict[str, int]]) -> dict[str, dict[str, int]]:
+        from domain.fees.model import Activity, ProofKind
+
+        for activity, kinds in value.items():
+            Activity(activity)
+            for kind, count in kinds.items():
+                ProofKind(kind)
+                if not 0 <= count <= 20:
+                    raise ValueError(f"fees.proof.{activity}.{kind}: {count} is not 0..20")
+        return value
+
+
 class OutboxSettings(Section):
     retry_hours: float = Field(default=24, gt=0, le=24 * 30)
     max_backoff_seconds: float = Field(default=600, ge=1)
@@ -247,6 +284,7 @@ class Settings(BaseSettings):
     outbox: OutboxSettings = OutboxSettings()
     approvals: ApprovalSettings = ApprovalSettings()
     penalties: PenaltySettings = PenaltySettings()
+    fees: FeeSettings = FeeSettings()
 
     def core_options(self) -> CoreOptions:
         """The core's settings from the policy section (and the time zone and language)."""
@@ -278,6 +316,15 @@ class Settings(BaseSettings):
             penalty_lookback_months=self.penalties.lookback_months,
             penalty_appeal_days=self.penalties.appeal_days,
             undo_minutes=self.penalties.undo_minutes,
+            fee_second_step_amount=self.fees.second_step_amount,
+            fee_claim_days=self.fees.claim_days,
+            fee_remind_days=self.fees.remind_days,
+            fee_max_file_bytes=int(self.fees.max_file_mb * 2**20),
+            fee_over_budget=self.fees.over_budget,
+            fee_over_budget_role=self.fees.over_budget_role,
+            fee_proof=tuple(
+                (activity, tuple(kinds.items())) for activity, kinds in self.fees.proof.items()
+            ),
         )
 
     @classmethod

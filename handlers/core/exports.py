@@ -146,5 +146,7 @@ def install(router: Router, jobs: Jobs) -> None:
             "approvals": SALES_STAFF | MARKETING,
             # Rebate settlements are approved by sales managers and the marketing director.
             "rebates": SALES_STAFF | MARKETING,
+            # Fee requests are reviewed by sales staff and paid by the marketing roles.
+            "fees": SALES_STAFF | MARKETING,
         },
     )

@@ -65,6 +65,18 @@ class CoreOptions:
     # rebate_nudge tells a dealer near a higher tier this many days before the period ends.
     rebate_nudge_days: int = 14
 
+    # [fees]: a request above this amount is signed by the marketing director too; a claim is
+    # filed within claim_days of the activity's end (reminded remind_days before); an
+    # over-budget request is refused or routed on to over_budget_role.
+    fee_second_step_amount: Decimal = Decimal("50000")
+    fee_claim_days: int = 30
+    fee_remind_days: int = 7
+    fee_max_file_bytes: int = 10 * 2**20
+    fee_over_budget: str = "refuse"
+    fee_over_budget_role: str = "marketing_director"
+    # (activity, ((proof kind, count), ...)) over domain.fees.rules.DEFAULT_PROOF.
+    fee_proof: tuple[tuple[str, tuple[tuple[str, int], ...]], ...] = ()
+
     # An export with more rows is written in the background and sent through the outbox.
     export_inline_rows: int = 2000
 

@@ -30,6 +30,11 @@ PROBES = {
     "export approvals": "/export approvals",
     "deposit topup": "/deposit D001 topup 100 转账",
     "deposit change": "/deposit D001 deduct 100 罚款",
+    "fee request": "/fee request",
+    "fee claim": "/fee claim 1",
+    "fee pay": "/fee 1 paid TX-1",
+    "budget set": "/budget set 2026-Q3 SC 1000",
+    "export fees": "/export fees",
 }
 
 

@@ -155,6 +155,7 @@ class FeeRepository(Protocol):
         line: str | None,
         promotion_id: int | None,
         amount: Decimal,
+        now: datetime,
     ) -> tuple[Budget, bool]:
         """Set the amount of the budget with these keys; (budget, True when created)."""
         ...

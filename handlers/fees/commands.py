@@ -186,7 +186,7 @@ def _set_budget(ctx: Ctx, args: tuple[str, ...]) -> Reply:
             promotion = int(extra[1:])
         else:
             line = extra.upper()[:40]
-    saved, created = ctx.uow.fees.save_budget(str(period), region, line, promotion, amount)
+    saved, created = ctx.uow.fees.save_budget(str(period), region, line, promotion, amount, ctx.now)
     ctx.audit("fee.budget", f"{saved.period} {region} {line or ''} {promotion or ''} {amount}")
     [status] = ctx.uow.fees.statuses([saved])
     key = "fee.budget.created" if created else "fee.budget.updated"

@@ -78,7 +78,7 @@ class SqlFeeRepository:
 
     # -- budgets -----------------------------------------------------------------------
 
-    def save_budget(self, period, region, line, promotion_id, amount) -> tuple[Budget, bool]:
+    def save_budget(self, period, region, line, promotion_id, amount, now) -> tuple[Budget, bool]:
         row = self.session.scalar(
             select(FeeBudgetRow).where(
                 FeeBudgetRow.period == period,
@@ -87,7 +87,6 @@ class SqlFeeRepository:
                 FeeBudgetRow.promotion_id == (promotion_id or 0),
             )
         )
-        now = datetime.now().astimezone()
         created = row is None
         if row is None:
             row = FeeBudgetRow(

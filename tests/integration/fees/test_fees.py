@@ -9,12 +9,15 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
+from bot.importing import describe, run_import
+from domain.catalog.import_kinds import ImportKind
 from domain.catalog.model import RegionCode
 from handlers.core.context import CoreOptions
 from handlers.core.jobs import run_job
 from handlers.core.messages import Attachment
 from storage.models import ManagerRegionRow, ManagerRow, RegionRow
 from tests.integration.approvals.test_approvals import outbox_texts, world_with
+from tests.integration.catalog.test_imports import quiet, write
 from tests.support import JOBS, Chat, invite
 
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -294,10 +297,41 @@ def test_dealer_and_manager_lists_and_the_export(world, uow_factory, clock):
     assert Decimal(str(rows[1][8])) == Decimal("12000") and rows[1][10] == 4
 
 
-def test_only_admins_set_budgets_and_importing_budgets_sets_them(world, uow_factory):
+def test_only_admins_set_budgets_and_a_set_budget_is_listed(world, uow_factory):
     assert "没有使用这个命令的权限" in world["boss_sc"].say("/budget set 2026-Q3 SC 1")
     assert "剩余 ¥100,000.00" in world["boss_sc"].say("/budget")
+    assert "预算已更新" in world["admin"].say("/budget set 2026-Q3 SC 120000")
+    assert "找不到区域 XX" in world["admin"].say("/budget set 2026-Q3 XX 1")
+    assert "不是期间" in world["admin"].say("/budget 2026-13x")
     with uow_factory() as uow:
-        assert [b.amount for b in uow.fees.budgets("2026-Q3") if b.region == RegionCode("SC")] == [
-            Decimal("100000.00")
-        ]
+        amounts = [b.amount for b in uow.fees.budgets("2026-Q3") if b.region == RegionCode("SC")]
+    assert amounts == [Decimal("120000.00")]
+
+
+def test_importing_budgets_sets_them_once_and_names_unknown_references(
+    world, uow_factory, tmp_path
+):
+    rows = [
+        ["period", "region_code", "line", "promotion_id", "amount"],
+        ["2026-Q3", "SC", "", "", "150000"],
+        ["2026-Q3", "SC", "IMG", "", "30000"],
+        ["2026", "SH", "", "", "500000"],
+    ]
+    path = write(tmp_path, "budgets", rows, "csv")
+    first = run_import(uow_factory, ImportKind.BUDGETS, path, quiet())
+    assert first.ok, [describe(e, ImportKind.BUDGETS) for e in first.errors]
+    assert (first.created, first.updated) == (2, 1)  # SC's quarter was set in chat
+    again = run_import(uow_factory, ImportKind.BUDGETS, path, quiet())
+    assert again.unchanged == 3
+    assert "剩余 ¥150,000.00" in world["admin"].say("/budget 2026-Q3")
+    bad = [
+        ["period", "region_code", "line", "promotion_id", "amount"],
+        ["2026-Q3", "XX", "", "", "1"],
+        ["2026-Q3", "SC", "NOPE", "", "1"],
+        ["2026-Q3", "SC", "", "99", "1"],
+    ]
+    result = run_import(uow_factory, ImportKind.BUDGETS, write(tmp_path, "b2", bad, "csv"), quiet())
+    problems = [describe(e, ImportKind.BUDGETS) for e in result.errors]
+    assert any("row 2" in p and "XX" in p for p in problems), problems
+    assert any("row 3" in p and "NOPE" in p for p in problems), problems
+    assert any("row 4" in p and "promotion" in p for p in problems), problems

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import threading
 from datetime import timedelta
 from decimal import Decimal
 
@@ -335,3 +336,49 @@ def test_importing_budgets_sets_them_once_and_names_unknown_references(
     assert any("row 2" in p and "XX" in p for p in problems), problems
     assert any("row 3" in p and "NOPE" in p for p in problems), problems
     assert any("row 4" in p and "promotion" in p for p in problems), problems
+
+
+def test_two_schedulers_running_the_fee_jobs_at_once_send_each_message_once(
+    world, uow_factory, clock
+):
+    d = world["dealer1"]
+    request_fee(d, "85000")
+    world["boss_sc"].say("/approval 1 approve")
+    world["md_sc"].say("/approval 1 approve")
+    move_to(clock, 5 + 25)
+    barrier = threading.Barrier(2)
+
+    def scheduler():
+        barrier.wait()
+        for job in ("fee_budget_alerts", "fee_claim_reminder"):
+            run_job(JOBS, uow_factory, clock, CoreOptions(), job, clock.now())
+
+    threads = [threading.Thread(target=scheduler) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len([t for t in outbox_texts(uow_factory, "boss_sc") if "预算已承诺 80%" in t]) == 1
+    assert len([t for t in outbox_texts(uow_factory, "dealer1") if "报销期限是" in t]) == 1
+
+
+def test_the_request_and_claim_read_in_english(world, clock):
+    d = world["dealer1"]
+    d.say("/lang en")
+    assert "what kind of activity" in d.say("/fee request")
+    d.say("Exhibition")
+    d.say("-")
+    d.say("2026-07-20 2026-07-21")
+    d.say("Chengdu expo centre")
+    d.say("two standard booths")
+    assert "Budget 2026-Q3 SC" in d.say("30 leads")
+    assert "Please confirm the fee request" in d.say("1000")
+    assert "Fee request #1 sent" in d.press("Send")
+    world["boss_sc"].say("/approval 1 approve")
+    move_to(clock, 6)
+    d.say("/fee claim 1")
+    d.say("900")
+    d.send(file=photo(1))
+    assert "Proof missing: 2 activity photo(s) still needed" in d.say("done")
+    listed = d.say("/fees")
+    assert "Next: claim by" in listed and "/fee claim 1" in listed

@@ -8,37 +8,34 @@ again (its proof replaced), and otherwise its figures and proof are frozen."""
 from __future__ import annotations
 
 import base64
-import hashlib
 from decimal import Decimal
 
-from domain.approvals.model import Decision, Kind, NewRequest, RequestId
+from domain.approvals.model import Decision, Kind, NewRequest, Request, RequestId
 from domain.approvals.rules import chain_for
 from domain.approvals.services import ApprovalRefused, requester_move, submit
-from domain.fees.model import FeeRequest, NewClaim, Proof, ProofKind
+from domain.fees.model import Claim, FeeRequest, Proof, ProofKind
 from domain.fees.rules import (
+    ClaimRefusal,
     cap_claim,
-    check_claim_open,
-    check_editable,
     claim_deadline,
     missing_proof,
     required_proof,
     reused_files,
 )
+from domain.fees.services import ClaimRefused, ProofMissing, claimable, file_claim
 from domain.shared.record_ids import parse_record_id
 from handlers.approvals.people import chat_of
 from handlers.core.context import Ctx
 from handlers.core.errors import UserError
 from handlers.core.forms import END, Data, Form, Step, start_form
 from handlers.core.jobs import Jobs
-from handlers.core.messages import Attachment, Button, Reply
+from handlers.core.messages import Button, Reply
 from handlers.core.router import Router
-from handlers.fees.proof import tell_claim_reviewers
+from handlers.fees.proof import accept_file, tell_claim_reviewers
 from handlers.fees.request_form import YES_WORDS, read_amount
 from handlers.fees.texts import missing_text, told_text
 
 FORM = "fee_claim"
-MAX_FILES = 10
-IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".heic", ".bmp", ".gif")
 DONE_WORDS = frozenset({"done", "ok", "完成", "好了", "好", "-", "skip", "跳过"})
 
 
@@ -50,30 +47,26 @@ def own_request(ctx: Ctx, raw: str) -> FeeRequest:
     return fee
 
 
-def _refuse_unless_open(ctx: Ctx, fee: FeeRequest) -> int | None:
-    """The returned claim to edit (None: a new one); UserError when none may be filed."""
-    claim = ctx.uow.fees.claim_of_request(fee.id)
-    if claim is not None:
-        if check_editable(claim.state) is not None:
-            raise UserError(
-                "fee.claim_frozen", id=fee.id, state=ctx.t(f"fee.claim_state.{claim.state.value}")
-            )
-        return claim.id
-    refusal = check_claim_open(fee.state, fee.end, ctx.today, ctx.options.fee_claim_days)
-    if refusal is not None:
-        raise UserError(
-            f"fee.claim_refused.{refusal.value}",
-            id=fee.id,
-            state=ctx.t(f"fee.state.{fee.state.value}"),
-            end=ctx.t.date(fee.end),
-            deadline=ctx.t.date(claim_deadline(fee.end, ctx.options.fee_claim_days)),
+def refused(ctx: Ctx, fee: FeeRequest, err: ClaimRefused) -> UserError:
+    if err.refusal is ClaimRefusal.FROZEN and err.state is not None:
+        return UserError(
+            "fee.claim_frozen", id=fee.id, state=ctx.t(f"fee.claim_state.{err.state.value}")
         )
-    return None
+    return UserError(
+        f"fee.claim_refused.{err.refusal.value}",
+        id=fee.id,
+        state=ctx.t(f"fee.state.{fee.state.value}"),
+        end=ctx.t.date(fee.end),
+        deadline=ctx.t.date(claim_deadline(fee.end, ctx.options.fee_claim_days)),
+    )
 
 
 def start_claim(ctx: Ctx, raw: str) -> Reply:
     fee = own_request(ctx, raw)
-    editing = _refuse_unless_open(ctx, fee)
+    try:
+        editing = claimable(ctx.uow.fees, fee, ctx.today, ctx.options.fee_claim_days)
+    except ClaimRefused as err:
+        raise refused(ctx, fee, err) from None
     return start_form(ctx, FORM, {"fee": fee.id, "claim": editing, "files": []})
 
 
@@ -123,46 +116,6 @@ def _answer_files(kind: ProofKind, nxt: str):
         return nxt
 
     return answer
-
-
-def _is_image(file: Attachment) -> bool:
-    return file.mime.startswith("image/") or file.filename.lower().endswith(IMAGE_SUFFIXES)
-
-
-def _is_pdf(file: Attachment) -> bool:
-    return file.mime == "application/pdf" or file.filename.lower().endswith(".pdf")
-
-
-def _file_step(kind: ProofKind, step: str):
-    def accept(ctx: Ctx, data: Data, file: Attachment) -> str:
-        fits = _is_image(file) or (kind is ProofKind.INVOICE and _is_pdf(file))
-        if not fits:
-            raise UserError(f"fee.bad_file.{kind.value}", name=file.filename[:60])
-        limit = ctx.options.fee_max_file_bytes
-        if len(file.content) > limit:
-            raise UserError("fee.file_too_big", name=file.filename[:60], max=f"{limit / 2**20:g}")
-        files = data.setdefault("files", [])
-        if len(files) >= 2 * MAX_FILES:
-            raise UserError("fee.too_many_files", max=2 * MAX_FILES)
-        digest = hashlib.sha256(file.content).hexdigest()
-        if any(f["sha256"] == digest for f in files):
-            raise UserError("fee.same_file_twice", name=file.filename[:60])
-        if _is_pdf(file):
-            mime = "application/pdf"
-        else:
-            mime = file.mime if file.mime.startswith("image/") else "image/jpeg"
-        files.append(
-            {
-                "kind": kind.value,
-                "filename": (file.filename or f"{kind.value}{len(files) + 1}")[:200],
-                "mime": mime,
-                "sha256": digest,
-                "content": base64.b64encode(file.content).decode("ascii"),
-            }
-        )
-        return step
-
-    return accept
 
 
 def ask_results(ctx: Ctx, data: Data) -> Reply:
@@ -227,47 +180,24 @@ def answer_confirm(ctx: Ctx, data: Data, value: str) -> str:
 
 def send_claim(ctx: Ctx, data: Data) -> Reply:
     fee = own_request(ctx, str(data["fee"]))
-    editing = _refuse_unless_open(ctx, fee)  # checked again: frozen since, or past deadline
-    missing = missing_proof(_required(ctx, data), _kinds(data))
-    if missing:
-        raise UserError("fee.proof_missing", missing=missing_text(ctx.t, missing))
-    capped = cap_claim(Decimal(data["actual"]), fee.amount)
-    new = NewClaim(
-        fee.id, fee.dealer, Decimal(data["actual"]), capped.claimed, data["results"], _proofs(data)
-    )
-    reused = _reused(ctx, data)
-    if editing is None:
-        claim = ctx.uow.fees.add_claim(new, ctx.now)
-        subject = f"{fee.dealer} F{fee.id} C{claim.id} ¥{capped.claimed}"
-        payload = {"fee_claim": claim.id, "claimed": str(capped.claimed)}
-        payload["_chat"] = chat_of(ctx.actor)
-        chain = chain_for(Kind.FEE_CLAIM, dict(ctx.options.approval_chains))
-        request = submit(
-            ctx.uow.approvals,
-            NewRequest(Kind.FEE_CLAIM, subject[:200], fee.dealer, ctx.actor.label, chain, payload),
-            ctx.now,
+    try:  # checked again: frozen since, or past the deadline
+        filed = file_claim(
+            ctx.uow.fees,
+            fee,
+            actual=Decimal(data["actual"]),
+            results=data["results"],
+            proofs=_proofs(data),
+            required=_required(ctx, data),
+            today=ctx.today,
+            claim_days=ctx.options.fee_claim_days,
+            now=ctx.now,
         )
-        ctx.uow.fees.link_claim(claim.id, request.id)
-    else:
-        claim = ctx.uow.fees.replace_claim(editing, new, ctx.now)
-        approval = ctx.uow.approvals.get(RequestId(claim.approval_id or 0))
-        if approval is None:
-            raise UserError("fee.not_found", id=str(fee.id))
-        base = ctx.inbound.dedupe_key or f"{ctx.inbound.platform}:{ctx.inbound.user_id}"
-        try:
-            request = requester_move(
-                ctx.uow.approvals,
-                approval,
-                actor=ctx.actor.label,
-                decision=Decision.RESUBMIT,
-                reason="",
-                now=ctx.now,
-                dedupe_key=f"{base}:fee_claim:{claim.id}:{approval.version}",
-            ).request
-        except ApprovalRefused:
-            raise UserError(
-                "fee.claim_frozen", id=fee.id, state=ctx.t(f"fee.claim_state.{claim.state.value}")
-            ) from None
+    except ClaimRefused as err:
+        raise refused(ctx, fee, err) from None
+    except ProofMissing as err:
+        raise UserError("fee.proof_missing", missing=missing_text(ctx.t, err.missing)) from None
+    claim, capped, reused = filed.claim, filed.capped, filed.reused
+    request = _resubmit(ctx, fee, claim) if filed.resubmitted else _submit(ctx, fee, claim)
     ctx.audit("fee.claim", f"F{fee.id} C{claim.id} #{request.id} {capped.claimed}")
     told = tell_claim_reviewers(ctx, request, claim.id, reused)
     text = ctx.t(
@@ -276,7 +206,7 @@ def send_claim(ctx: Ctx, data: Data) -> Reply:
         claim=claim.id,
         approval=request.id,
         claimed=ctx.t.money(capped.claimed),
-        files=len(new.proofs),
+        files=len(claim.proofs),
         told=told_text(ctx.t, told),
     )
     if capped.over > 0:
@@ -284,6 +214,39 @@ def send_claim(ctx: Ctx, data: Data) -> Reply:
     if reused:
         text += "\n" + ctx.t("fee.reused_warning")
     return Reply(text)
+
+
+def _submit(ctx: Ctx, fee: FeeRequest, claim: Claim) -> Request:
+    subject = f"{fee.dealer} F{fee.id} C{claim.id} ¥{claim.claimed}"
+    payload = {"fee_claim": claim.id, "claimed": str(claim.claimed), "_chat": chat_of(ctx.actor)}
+    chain = chain_for(Kind.FEE_CLAIM, dict(ctx.options.approval_chains))
+    request = submit(
+        ctx.uow.approvals,
+        NewRequest(Kind.FEE_CLAIM, subject[:200], fee.dealer, ctx.actor.label, chain, payload),
+        ctx.now,
+    )
+    ctx.uow.fees.link_claim(claim.id, request.id)
+    return request
+
+
+def _resubmit(ctx: Ctx, fee: FeeRequest, claim: Claim) -> Request:
+    """A returned claim filed again: its approval starts its chain again."""
+    approval = ctx.uow.approvals.get(RequestId(claim.approval_id or 0))
+    if approval is None:
+        raise UserError("fee.not_found", id=str(fee.id))
+    base = ctx.inbound.dedupe_key or f"{ctx.inbound.platform}:{ctx.inbound.user_id}"
+    try:
+        return requester_move(
+            ctx.uow.approvals,
+            approval,
+            actor=ctx.actor.label,
+            decision=Decision.RESUBMIT,
+            reason="",
+            now=ctx.now,
+            dedupe_key=f"{base}:fee_claim:{claim.id}:{approval.version}",
+        ).request
+    except ApprovalRefused:
+        raise refused(ctx, fee, ClaimRefused(ClaimRefusal.FROZEN, claim.state)) from None
 
 
 FEE_CLAIM = Form(
@@ -304,5 +267,5 @@ FEE_CLAIM = Form(
 
 def install(router: Router, jobs: Jobs) -> None:
     router.form(FEE_CLAIM)
-    router.file_step(_file_step(ProofKind.PHOTO, "photos"), FORM, "photos")
-    router.file_step(_file_step(ProofKind.INVOICE, "invoices"), FORM, "invoices")
+    router.file_step(accept_file(ProofKind.PHOTO, "photos"), FORM, "photos")
+    router.file_step(accept_file(ProofKind.INVOICE, "invoices"), FORM, "invoices")

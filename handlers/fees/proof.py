@@ -1,16 +1,67 @@
-"""A claim's proof as attachments: to its reviewers when it waits for them, and in `/fee ID`."""
+"""A claim's proof files: taken into the claim form (type and size checked, hashed), and sent
+as attachments to its reviewers when it waits for them, and in `/fee ID`."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from collections.abc import Mapping
 
 from domain.approvals.model import Request
-from domain.fees.model import Proof
+from domain.fees.model import Proof, ProofKind
 from handlers.approvals.people import namer, step_approvers
 from handlers.approvals.texts import approver_card
 from handlers.core.context import Ctx
+from handlers.core.errors import UserError
+from handlers.core.forms import Data
 from handlers.core.i18n import Translator
 from handlers.core.messages import Attachment, Reply
+
+MAX_FILES = 20
+IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".heic", ".bmp", ".gif")
+
+
+def _is_image(file: Attachment) -> bool:
+    return file.mime.startswith("image/") or file.filename.lower().endswith(IMAGE_SUFFIXES)
+
+
+def _is_pdf(file: Attachment) -> bool:
+    return file.mime == "application/pdf" or file.filename.lower().endswith(".pdf")
+
+
+def accept_file(kind: ProofKind, step: str):
+    """A claim form's file step: photos are images, invoices images or PDFs, each within
+    `[fees] max_file_mb`, kept in the form with its SHA-256 (the same file twice refused)."""
+
+    def accept(ctx: Ctx, data: Data, file: Attachment) -> str:
+        fits = _is_image(file) or (kind is ProofKind.INVOICE and _is_pdf(file))
+        if not fits:
+            raise UserError(f"fee.bad_file.{kind.value}", name=file.filename[:60])
+        limit = ctx.options.fee_max_file_bytes
+        if len(file.content) > limit:
+            raise UserError("fee.file_too_big", name=file.filename[:60], max=f"{limit / 2**20:g}")
+        files = data.setdefault("files", [])
+        if len(files) >= MAX_FILES:
+            raise UserError("fee.too_many_files", max=MAX_FILES)
+        digest = hashlib.sha256(file.content).hexdigest()
+        if any(f["sha256"] == digest for f in files):
+            raise UserError("fee.same_file_twice", name=file.filename[:60])
+        if _is_pdf(file):
+            mime = "application/pdf"
+        else:
+            mime = file.mime if file.mime.startswith("image/") else "image/jpeg"
+        files.append(
+            {
+                "kind": kind.value,
+                "filename": (file.filename or f"{kind.value}{len(files) + 1}")[:200],
+                "mime": mime,
+                "sha256": digest,
+                "content": base64.b64encode(file.content).decode("ascii"),
+            }
+        )
+        return step
+
+    return accept
 
 
 def proof_reply(t: Translator, fee_id: int, claim_id: int, i: int, proof: Proof) -> Reply:

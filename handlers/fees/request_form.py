@@ -15,7 +15,8 @@ from domain.approvals.rules import chain_for
 from domain.approvals.services import submit
 from domain.catalog.model import RegionCode
 from domain.fees.model import Activity, NewFeeRequest
-from domain.fees.rules import OverBudget, check_amount, request_chain_steps
+from domain.fees.rules import OverBudget, request_chain_steps
+from domain.fees.services import RequestRefused, check_request, open_request
 from domain.sales.services import MAX_AMOUNT
 from domain.shared.money import to_money
 from domain.shared.numerals import normalize, parse_number
@@ -131,15 +132,17 @@ def ask_amount(ctx: Ctx, data: Data) -> Reply:
     return Reply(ctx.t("fee.ask.amount", budget=budget_line(ctx.t, _status(ctx, data))))
 
 
+def _refused(ctx: Ctx, err: RequestRefused) -> UserError:
+    return UserError(f"fee.refused.{err.refusal.value}", left=ctx.t.money(err.left))
+
+
 def answer_amount(ctx: Ctx, data: Data, value: str) -> str:
     amount = read_amount(value)
-    status = _status(ctx, data)
-    check = check_amount(amount, status.left if status else None, _over_policy(ctx))
-    if check.refusal is not None:
-        left = status.left if status else Decimal("0")
-        raise UserError(f"fee.refused.{check.refusal.value}", left=ctx.t.money(left))
-    data.update(amount=str(amount), over_budget=check.over_budget)
-    data["budget"] = status.budget.id if status else None
+    try:
+        over = check_request(amount, _status(ctx, data), _over_policy(ctx))
+    except RequestRefused as err:
+        raise _refused(ctx, err) from None
+    data.update(amount=str(amount), over_budget=over)
     return "confirm"
 
 
@@ -168,7 +171,7 @@ def preview(ctx: Ctx, data: Data) -> str:
         expected=data["expected"],
         amount=ctx.t.money(amount),
         budget=budget_line(ctx.t, _status(ctx, data)),
-        over=ctx.t("fee.over_budget_note") if data.get("over_budget") else "",
+        over="\n" + ctx.t("fee.over_budget_note") if data.get("over_budget") else "",
         chain=rules_text(ctx.t, _chain(ctx, amount, bool(data.get("over_budget")))),
     )
 
@@ -186,30 +189,25 @@ def answer_confirm(ctx: Ctx, data: Data, value: str) -> str:
 def send_request(ctx: Ctx, data: Data) -> Reply:
     dealer = ctx.require_dealer()
     amount = Decimal(data["amount"])
-    status = _status(ctx, data)  # checked again: the budget may have moved since
-    check = check_amount(amount, status.left if status else None, _over_policy(ctx))
-    if check.refusal is not None:
-        left = status.left if status else Decimal("0")
-        raise UserError(f"fee.refused.{check.refusal.value}", left=ctx.t.money(left))
-    fee = ctx.uow.fees.add_request(
-        NewFeeRequest(
-            dealer,
-            RegionCode(data["region"]),
-            Activity(data["activity"]),
-            data.get("promotion"),
-            date.fromisoformat(data["start"]),
-            date.fromisoformat(data["end"]),
-            data["place"],
-            data["plan"],
-            data["expected"],
-            amount,
-            status.budget.id if status else None,
-            check.over_budget,
-        ),
-        ctx.now,
+    new = NewFeeRequest(
+        dealer,
+        RegionCode(data["region"]),
+        Activity(data["activity"]),
+        data.get("promotion"),
+        date.fromisoformat(data["start"]),
+        date.fromisoformat(data["end"]),
+        data["place"],
+        data["plan"],
+        data["expected"],
+        amount,
+        None,
     )
+    try:  # checked again: the budget may have moved since the amount was typed
+        fee = open_request(ctx.uow.fees, new, _status(ctx, data), _over_policy(ctx), ctx.now)
+    except RequestRefused as err:
+        raise _refused(ctx, err) from None
     subject = f"{dealer} F{fee.id} {ctx.t('fee.activity.' + fee.activity.value)} ¥{amount}"
-    if check.over_budget:
+    if fee.over_budget:
         subject += " (over budget)"
     payload = {"fee_request": fee.id, "amount": str(amount), "_chat": chat_of(ctx.actor)}
     request = submit(
@@ -219,7 +217,7 @@ def send_request(ctx: Ctx, data: Data) -> Reply:
             subject[:200],
             dealer,
             ctx.actor.label,
-            _chain(ctx, amount, check.over_budget),
+            _chain(ctx, amount, fee.over_budget),
             payload,
         ),
         ctx.now,

@@ -59,8 +59,9 @@ def on_claim_decided(ctx: Ctx, request: Request, decision: DecisionRecord) -> st
     if claim is None:
         return ""
     if decision.decision is Decision.RESUBMIT:
-        ctx.uow.fees.set_claim_state(claim.id, ClaimState.SUBMITTED)
-        return ""
+        # Returned for more proof: filed again through the form, whose new files replace the
+        # old (handlers/fees/claim_form.py), never resubmitted unchanged from the approvals list.
+        raise UserError("fee.claim_resubmit_in_form", id=claim.request_id)
     if request.state is State.APPROVED:
         if not decision.reason:
             raise UserError("fee.payment_ref_needed", id=claim.request_id)

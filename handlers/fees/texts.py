@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from domain.fees.model import Activity, BudgetStatus, Claim, FeeRequest, ProofKind
+from domain.fees.model import (
+    Activity,
+    BudgetStatus,
+    Claim,
+    ClaimState,
+    FeeRequest,
+    ProofKind,
+    RequestState,
+)
 from domain.fees.rules import claim_deadline
 from handlers.core.i18n import Translator
 
@@ -76,12 +84,12 @@ def request_line(t: Translator, fee: FeeRequest, claim: Claim | None, claim_days
 def next_step(t: Translator, fee: FeeRequest, claim: Claim | None, claim_days: int) -> str:
     """What the dealer does next, in one line."""
     if claim is None:
-        if fee.state.value == "approved":
+        if fee.state is RequestState.APPROVED:
             return t("fee.next.claim", id=fee.id, by=t.date(claim_deadline(fee.end, claim_days)))
-        if fee.state.value == "returned":
+        if fee.state is RequestState.RETURNED:
             return t("fee.next.resubmit", approval=fee.approval_id or "")
         return t(f"fee.next.request_{fee.state.value}")
-    if claim.state.value == "returned":
+    if claim.state is ClaimState.RETURNED:
         return t("fee.next.fix_claim", id=fee.id)
     return t(f"fee.next.claim_{claim.state.value}")
 

@@ -175,6 +175,7 @@ def test_returned_for_more_proof_then_resubmitted_and_paid(world, uow_factory, c
     assert "材料已冻结" in d.say("/fee claim 1")  # submitted: no edit
     world["boss_sc"].say("/approval 2 return 发票不清楚")
     assert "补充材料" in d.say("/fees")
+    assert "/fee claim 1" in d.say("/approval 2 resubmit")  # unchanged: refused
     again = claim(d, "18000", photos=3, invoices=2, first=10)
     assert "C1 已提交" in again
     approved = world["boss_sc"].say("/approval 2 approve")

@@ -229,7 +229,7 @@ class FeeSettings(Section):
     second_step_amount: Decimal = Field(default=CORE.fee_second_step_amount, ge=0)
     claim_days: int = Field(default=CORE.fee_claim_days, ge=0, le=366)
     remind_days: int = Field(default=CORE.fee_remind_days, ge=0, le=366)
-    max_file_mb: float = Field(default=CORE.fee_max_file_bytes / 2**20, gt=0, le=50)
+    max_file_mb: float = Field(default=CORE.fee_max_file_bytes / 2**20, gt=0, le=20)
     over_budget: Literal["refuse", "route"] = CORE.fee_over_budget
     over_budget_role: str = CORE.fee_over_budget_role
     # activity -> {photo = N, invoice = N}; an activity left out keeps its default.

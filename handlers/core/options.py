@@ -71,7 +71,7 @@ class CoreOptions:
     fee_second_step_amount: Decimal = Decimal("50000")
     fee_claim_days: int = 30
     fee_remind_days: int = 7
-    fee_max_file_bytes: int = 10 * 2**20
+    fee_max_file_bytes: int = 5 * 2**20
     fee_over_budget: str = "refuse"
     fee_over_budget_role: str = "marketing_director"
     # (activity, ((proof kind, count), ...)) over domain.fees.rules.DEFAULT_PROOF.

@@ -17,7 +17,7 @@ from handlers.core.forms import Data
 from handlers.core.i18n import Translator
 from handlers.core.messages import Attachment, Reply
 
-MAX_FILES = 20
+MAX_FILES = 12  # a claim's files ride in its form state until it is filed
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".heic", ".bmp", ".gif")
 
 

@@ -144,6 +144,9 @@ def test_claim_with_missing_proof_is_refused_naming_what_is_missing(world, clock
     d.say("完成")
     assert "还缺 1 张发票" in d.say("完成")
     assert "不是图片或 PDF" in d.say(file=Attachment("notes.txt", b"hello", "text/plain"))
+    big = Attachment("scan.jpg", b"\xff" * (5 * 2**20 + 1), "image/jpeg")
+    assert "超过 5 MB" in d.say(file=big)
+    assert "已经发送过了" in d.say(file=photo(1))
 
 
 def test_an_over_approved_claim_is_capped_with_the_difference_and_proof_reaches_the_reviewer(

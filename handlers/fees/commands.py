@@ -127,7 +127,7 @@ def fees(ctx: Ctx) -> Reply:
             region = RegionCode(word.upper())
             if not ctx.scope.covers_region(region, tree):
                 raise UserError("fee.region_not_yours", region=region)
-            found = [r for r in found if tree.is_within(r.region, region)]
+            found = [r for r in found if tree.is_overlaps(r.region, region)]
         else:
             dealer = DealerCode(word.upper()[:40])
             ctx.check_dealer(dealer)
@@ -151,11 +151,11 @@ def budget(ctx: Ctx) -> Reply:
         return _set_budget(ctx, ctx.args[1:])
     period = _period(ctx, ctx.args[0] if ctx.args else None)
     tree = ctx.uow.catalog.region_tree()
-    # A budget over its period's months and quarters too: 2026 lists 2026, 2026-Q3, 2026-07.
+    # Every budget overlapping the period: 2026-Q3 lists 2026, 2026-Q3 and 2026-07 budgets.
     budgets = [
         b
         for b in ctx.uow.fees.budgets()
-        if _within(b.period, period) and ctx.scope.covers_region(b.region, tree)
+        if _overlaps(b.period, period) and ctx.scope.covers_region(b.region, tree)
     ]
     if not budgets:
         return Reply(ctx.t("fee.budget.none_in", period=str(period)))
@@ -164,12 +164,12 @@ def budget(ctx: Ctx) -> Reply:
     return Reply("\n".join(lines))
 
 
-def _within(text: str, period: Period) -> bool:
+def _overlaps(text: str, period: Period) -> bool:
     try:
         found = Period.parse(text)
     except PeriodError:
         return False
-    return (period.start <= found.start and found.end <= period.end) or found == period
+    return found.start <= period.end and period.start <= found.end
 
 
 def _set_budget(ctx: Ctx, args: tuple[str, ...]) -> Reply:

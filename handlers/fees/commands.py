@@ -127,7 +127,7 @@ def fees(ctx: Ctx) -> Reply:
             region = RegionCode(word.upper())
             if not ctx.scope.covers_region(region, tree):
                 raise UserError("fee.region_not_yours", region=region)
-            found = [r for r in found if tree.is_overlaps(r.region, region)]
+            found = [r for r in found if tree.is_within(r.region, region)]
         else:
             dealer = DealerCode(word.upper()[:40])
             ctx.check_dealer(dealer)

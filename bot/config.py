@@ -83,6 +83,8 @@ class SchedulerSettings(Section):
     rebate_nudge: str = "0 10 * * *"
     rebate_settlement: str = "0 7 * * *"
     notice_reminder: str = "30 9 * * *"
+    fee_claim_reminder: str = "0 9 * * *"
+    fee_budget_alerts: str = "0 * * * *"
 
     # Checked here so a typo stops start-up naming the key, not with a traceback later.
     @field_validator("timezone")
@@ -244,6 +246,41 @@ class NoticeSettings(Section):
     max_attachment_mb: int = Field(default=CORE.notice_max_attachment_mb, ge=1, le=20)
 
 
+class FeeSettings(Section):
+    """Fee requests and claims: the second approver's threshold, the claim window, the proof
+    each activity type needs, the largest proof file, what an over-budget request does."""
+
+    second_step_amount: Decimal = Field(default=CORE.fee_second_step_amount, ge=0)
+    claim_days: int = Field(default=CORE.fee_claim_days, ge=0, le=366)
+    remind_days: int = Field(default=CORE.fee_remind_days, ge=0, le=366)
+    max_file_mb: float = Field(default=CORE.fee_max_file_bytes / 2**20, gt=0, le=20)
+    over_budget: Literal["refuse", "route"] = CORE.fee_over_budget
+    over_budget_role: str = CORE.fee_over_budget_role
+    # activity -> {photo = N, invoice = N}; an activity left out keeps its default.
+    proof: dict[str, dict[str, int]] = {}
+
+    @field_validator("over_budget_role")
+    @classmethod
+    def _known_role(cls, value: str) -> str:
+        from domain.approvals.model import StepRule
+
+        StepRule.parse(value)
+        return value
+
+    @field_validator("proof")
+    @classmethod
+    def _known_proof(cls, value: dict[str, dict[str, int]]) -> dict[str, dict[str, int]]:
+        from domain.fees.model import Activity, ProofKind
+
+        for activity, kinds in value.items():
+            Activity(activity)
+            for kind, count in kinds.items():
+                ProofKind(kind)
+                if not 0 <= count <= 20:
+                    raise ValueError(f"fees.proof.{activity}.{kind}: {count} is not 0..20")
+        return value
+
+
 class OutboxSettings(Section):
     retry_hours: float = Field(default=24, gt=0, le=24 * 30)
     max_backoff_seconds: float = Field(default=600, ge=1)
@@ -273,6 +310,7 @@ class Settings(BaseSettings):
     penalties: PenaltySettings = PenaltySettings()
     onboarding: OnboardingSettings = OnboardingSettings()
     notices: NoticeSettings = NoticeSettings()
+    fees: FeeSettings = FeeSettings()
 
     def core_options(self) -> CoreOptions:
         """The core's settings from the policy section (and the time zone and language)."""
@@ -311,6 +349,15 @@ class Settings(BaseSettings):
             notice_pass_mark=self.notices.quiz_pass_mark,
             notice_remind_days=self.notices.remind_days,
             notice_max_attachment_mb=self.notices.max_attachment_mb,
+            fee_second_step_amount=self.fees.second_step_amount,
+            fee_claim_days=self.fees.claim_days,
+            fee_remind_days=self.fees.remind_days,
+            fee_max_file_bytes=int(self.fees.max_file_mb * 2**20),
+            fee_over_budget=self.fees.over_budget,
+            fee_over_budget_role=self.fees.over_budget_role,
+            fee_proof=tuple(
+                (activity, tuple(kinds.items())) for activity, kinds in self.fees.proof.items()
+            ),
         )
 
     @classmethod

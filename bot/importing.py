@@ -37,6 +37,7 @@ MESSAGES: dict[Problem, str] = {
     Problem.BAD_REBATE_PERIOD: "{value!r}: a rebate program runs for a quarter or a year "
     "(write 2026 or 2026-Q3)",
     Problem.BAD_BASIS: "unknown rebate basis {value!r}; use one of: {allowed}",
+    Problem.BAD_ID: "{value!r} is not a record number (write e.g. 7)",
     Problem.BAD_SCOPE: "{value!r} is not a scope (write e.g. line=A|B; region=EAST; tier=gold)",
     Problem.RATE_OR_AMOUNT: "give either rate (percent) or amount (fixed), exactly one",
     Problem.TIER_EMPTY: "program {program}: tier_to is not above tier_from",
@@ -52,6 +53,7 @@ MESSAGES: dict[Problem, str] = {
     Problem.UNKNOWN_PRODUCT: "unknown product {value!r} (import products first)",
     Problem.UNKNOWN_DEALER: "unknown dealer {value!r} (import dealers first)",
     Problem.UNKNOWN_LINE: "no product has line {value!r} (import products first)",
+    Problem.UNKNOWN_PROMOTION: "unknown promotion {value!r} (create it with /promo first)",
     Problem.REGION_CYCLE: "region parents form a loop: {cycle}",
 }
 

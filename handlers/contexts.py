@@ -15,6 +15,7 @@ from handlers import (
     core,
     decisions,
     deposits,
+    fees,
     identity,
     notices,
     onboarding,
@@ -44,6 +45,7 @@ CONTEXTS = (
     decisions,
     rebates,
     notices,
+    fees,
     core,
 )
 

@@ -31,6 +31,7 @@ from storage.core.models import (
 from storage.core.rate_models import RateBucketRow
 from storage.decisions.models import DecisionRow
 from storage.deposits.models import DepositEntryRow
+from storage.fees.models import FeeBudgetRow, FeeClaimRow, FeeProofRow, FeeRequestRow
 from storage.identity.models import ChatIdentityRow, InviteAttemptRow, InviteRow
 from storage.notices.models import NoticeAttemptRow, NoticeDeliveryRow, NoticeRow
 from storage.onboarding.models import ApplicationDocumentRow, ApplicationRow
@@ -73,6 +74,10 @@ __all__ = [
     "DealerRow",
     "DecisionRow",
     "DepositEntryRow",
+    "FeeBudgetRow",
+    "FeeClaimRow",
+    "FeeProofRow",
+    "FeeRequestRow",
     "FormStateRow",
     "HeldAlertRow",
     "InboundSeenRow",

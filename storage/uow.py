@@ -25,6 +25,7 @@ from storage.core.outbox import SqlOutboxRepository
 from storage.core.rates import SqlRateRepository
 from storage.decisions.repository import SqlDecisionRepository
 from storage.deposits.repository import SqlDepositRepository
+from storage.fees.repository import SqlFeeRepository
 from storage.identity.invites import SqlInviteRepository
 from storage.identity.repository import SqlIdentityRepository
 from storage.identity.staff import SqlStaffDirectory
@@ -79,6 +80,7 @@ class SqlAlchemyUnitOfWork:
         self.decisions = SqlDecisionRepository(s)
         self.rebates = SqlRebateRepository(s)
         self.applications = SqlApplicationRepository(s)
+        self.fees = SqlFeeRepository(s)
         return self
 
     def __exit__(self, *exc: object) -> None:

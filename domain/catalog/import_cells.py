@@ -43,6 +43,7 @@ class Problem(StrEnum):
     BAD_REBATE_PERIOD = "bad_rebate_period"
     BAD_BASIS = "bad_basis"
     BAD_SCOPE = "bad_scope"
+    BAD_ID = "bad_id"
     # one row
     DATES_REVERSED = "dates_reversed"
     REGION_OR_TERMINAL = "region_or_terminal"
@@ -59,6 +60,7 @@ class Problem(StrEnum):
     UNKNOWN_PRODUCT = "unknown_product"
     UNKNOWN_DEALER = "unknown_dealer"
     UNKNOWN_LINE = "unknown_line"
+    UNKNOWN_PROMOTION = "unknown_promotion"
     REGION_CYCLE = "region_cycle"
 
 
@@ -220,3 +222,11 @@ def scope(value: str) -> Scope:
 def percent(value: str) -> Decimal:
     """A rate in percent: `3`, `3%` or `2.5`."""
     return amount(value.strip().rstrip("%％"))
+
+
+def record_id(value: str) -> int:
+    """A record's number (a promotion's id), `7` or `#7`."""
+    digits = value.strip().lstrip("#")
+    if not digits.isdigit() or not 0 < int(digits) < 2**31:
+        raise FieldError(Problem.BAD_ID)
+    return int(digits)

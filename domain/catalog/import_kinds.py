@@ -21,6 +21,7 @@ from domain.catalog.import_cells import (
     percent,
     period,
     rebate_period,
+    record_id,
     role,
     scope,
     text,
@@ -59,6 +60,7 @@ class ImportKind(StrEnum):
     MANAGERS = "managers"
     DEPOSITS = "deposits"  # deposit ledger entries: opening balances and history
     REBATES = "rebates"  # rebate programs, one row per tier
+    BUDGETS = "budgets"  # fee budgets per period, region and optionally line or promotion
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +77,15 @@ class RebateTierRecord:
     basis: Basis
     scope: Scope
     tier: Tier
+
+
+@dataclass(frozen=True, slots=True)
+class BudgetRecord:
+    period: Period
+    region_code: RegionCode
+    line: ProductLine | None
+    promotion_id: int | None
+    amount: Decimal
 
 
 @dataclass(frozen=True, slots=True)
@@ -282,6 +293,24 @@ SPECS: dict[ImportKind, KindSpec] = {
         ),
         lambda r: (r.program, str(r.period), r.tier.lower),
         ("program", "period", "tier_from"),
+    ),
+    ImportKind.BUDGETS: KindSpec(
+        (
+            Column("period", period),
+            Column("region_code", code),
+            Column("line", code, required=False),
+            Column("promotion_id", record_id, required=False),
+            Column("amount", amount),
+        ),
+        lambda v: BudgetRecord(
+            v["period"],
+            RegionCode(v["region_code"]),
+            ProductLine(v["line"]) if v["line"] else None,
+            v["promotion_id"],
+            v["amount"],
+        ),
+        lambda b: (str(b.period), b.region_code, b.line or "", b.promotion_id or 0),
+        ("period", "region_code", "line", "promotion_id"),
     ),
 }
 

@@ -28,6 +28,7 @@ from domain.catalog.renewal import RenewalRepository
 from domain.catalog.territory import RegionTree
 from domain.decisions.model import DecisionRepository
 from domain.deposits.model import DepositRepository
+from domain.fees.model import FeeRepository
 from domain.identity.actors import Actor, Contact, Invite
 from domain.identity.staff import StaffDirectory
 from domain.notices.model import NoticeRepository
@@ -317,6 +318,7 @@ class UnitOfWork(Protocol):
     decisions: DecisionRepository
     rebates: RebateRepository
     applications: ApplicationRepository
+    fees: FeeRepository
 
     def __enter__(self) -> Self: ...
     def __exit__(self, *exc: object) -> None: ...

@@ -150,5 +150,7 @@ def install(router: Router, jobs: Jobs) -> None:
             "applications": SALES_STAFF | MARKETING,
             # Notices are sent by the marketing roles and followed by the sales side.
             "notices": SALES_STAFF | MARKETING,
+            # Fee requests are reviewed by sales staff and paid by the marketing roles.
+            "fees": SALES_STAFF | MARKETING,
         },
     )

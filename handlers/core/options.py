@@ -81,6 +81,18 @@ class CoreOptions:
     def notice_max_attachment_bytes(self) -> int:
         return self.notice_max_attachment_mb * 1024 * 1024
 
+    # [fees]: a request above this amount is signed by the marketing director too; a claim is
+    # filed within claim_days of the activity's end (reminded remind_days before); an
+    # over-budget request is refused or routed on to over_budget_role.
+    fee_second_step_amount: Decimal = Decimal("50000")
+    fee_claim_days: int = 30
+    fee_remind_days: int = 7
+    fee_max_file_bytes: int = 5 * 2**20
+    fee_over_budget: str = "refuse"
+    fee_over_budget_role: str = "marketing_director"
+    # (activity, ((proof kind, count), ...)) over domain.fees.rules.DEFAULT_PROOF.
+    fee_proof: tuple[tuple[str, tuple[tuple[str, int], ...]], ...] = ()
+
     # An export with more rows is written in the background and sent through the outbox.
     export_inline_rows: int = 2000
 

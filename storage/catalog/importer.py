@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
-from domain.catalog.import_kinds import ImportKind, RebateTierRecord, TargetRecord
+from domain.catalog.import_kinds import BudgetRecord, ImportKind, RebateTierRecord, TargetRecord
 from domain.catalog.imports import (
     ParsedImport,
     Problem,
@@ -40,6 +40,7 @@ from domain.deposits.services import open_balances
 from domain.rebates.model import Program
 from domain.rebates.rules import TableProblem, table_problems
 from storage.deposits.repository import SqlDepositRepository
+from storage.fees.repository import SqlFeeRepository
 from storage.models import (
     AuthorizationRow,
     ContractRow,
@@ -48,6 +49,7 @@ from storage.models import (
     ManagerRow,
     PriceRow,
     ProductRow,
+    PromotionRow,
     RegionRow,
     TargetRow,
     TerminalRow,
@@ -209,6 +211,14 @@ class _Importer:
                     need(row, "lines", line, lines, Problem.UNKNOWN_LINE)
         elif kind is ImportKind.REBATES:
             errors.extend(self._check_rebates(records, regions, need))
+        elif kind is ImportKind.BUDGETS:
+            lines = self.product_lines()
+            promotions = {str(i) for i in self.s.scalars(select(PromotionRow.id))}
+            for row, b in records:
+                need(row, "region_code", b.region_code, regions, Problem.UNKNOWN_REGION)
+                need(row, "line", b.line, lines, Problem.UNKNOWN_LINE)
+                promo = str(b.promotion_id) if b.promotion_id else None
+                need(row, "promotion_id", promo, promotions, Problem.UNKNOWN_PROMOTION)
         return errors
 
     def _check_rebates(self, records, regions, need) -> list[RowError]:
@@ -370,6 +380,18 @@ class _Importer:
             _, created = repo.save_program(program)
             for _ in rows:
                 yield "created" if created else "updated"
+
+    def apply_budgets(self, records: list[BudgetRecord]):
+        repo = SqlFeeRepository(self.s)
+        now = datetime.now(UTC)
+        known = {(b.period, b.region, b.line, b.promotion_id): b.amount for b in repo.budgets()}
+        for r in records:
+            key = (str(r.period), r.region_code, r.line, r.promotion_id)
+            if known.get(key) == r.amount:
+                yield "unchanged"
+                continue
+            _, created = repo.save_budget(*key, r.amount, now)
+            yield "created" if created else "updated"
 
     def apply_contracts(self, records: list[Contract]):
         dealers = self.ids(DealerRow)

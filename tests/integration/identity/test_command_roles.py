@@ -34,6 +34,11 @@ PROBES = {
     "export applications": "/export applications",
     "notice new": "/notice new",
     "export notices": "/export notices",
+    "fee request": "/fee request",
+    "fee claim": "/fee claim 1",
+    "fee pay": "/fee 1 paid TX-1",
+    "budget set": "/budget set 2026-Q3 SC 1000",
+    "export fees": "/export fees",
 }
 
 

@@ -1,0 +1,1 @@
+"""Promotion and market-development fees: budgets, requests, claims with proof, payout."""

@@ -31,6 +31,7 @@ from storage.core.models import (
 from storage.core.rate_models import RateBucketRow
 from storage.decisions.models import DecisionRow
 from storage.deposits.models import DepositEntryRow
+from storage.duties.models import DutyNilReportRow, FinancialStatementRow
 from storage.identity.models import ChatIdentityRow, InviteAttemptRow, InviteRow
 from storage.policy.models import (
     PolicyClauseRow,
@@ -69,6 +70,8 @@ __all__ = [
     "DealerRow",
     "DecisionRow",
     "DepositEntryRow",
+    "DutyNilReportRow",
+    "FinancialStatementRow",
     "FormStateRow",
     "HeldAlertRow",
     "InboundSeenRow",

@@ -146,5 +146,7 @@ def install(router: Router, jobs: Jobs) -> None:
             "approvals": SALES_STAFF | MARKETING,
             # Rebate settlements are approved by sales managers and the marketing director.
             "rebates": SALES_STAFF | MARKETING,
+            # Reporting deadlines: the sales side follows them, marketing files statements.
+            "duties": SALES_STAFF | MARKETING,
         },
     )

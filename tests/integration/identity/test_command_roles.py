@@ -30,6 +30,10 @@ PROBES = {
     "export approvals": "/export approvals",
     "deposit topup": "/deposit D001 topup 100 转账",
     "deposit change": "/deposit D001 deduct 100 罚款",
+    "duties nil": "/duties nil 2026-W29",
+    "export duties": "/export duties",
+    "template": "/template financial D001",
+    "statements": "/statements D001",
 }
 
 

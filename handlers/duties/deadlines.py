@@ -1,0 +1,116 @@
+"""report_reminder: each duty of the reporting calendar reminded before its due day and
+reported overdue after it, once each (the outbox key names duty, dealer, period, notice).
+
+A dealer whose sales reminder comes in a quiet period answers with its 本期无销售 button,
+which files a nil report, and is not chased for that period again.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from domain.catalog.model import Dealer, DealerCode
+from domain.duties.calendar import Duty, DutyPeriod, Rule
+from domain.duties.standing import Notice, notices_due
+from domain.identity.actors import Actor
+from handlers.core.i18n import Translator
+from handlers.core.jobs import JobContext, Jobs
+from handlers.core.messages import Button, Reply
+from handlers.core.router import Router
+
+
+@dataclass(frozen=True, slots=True)
+class Owed:
+    dealer: Dealer
+    duty: Duty
+    period: DutyPeriod
+    rule: Rule
+    notice: Notice
+
+
+def nil_button(t: Translator, period: DutyPeriod) -> Button:
+    return Button(t("duties.nil_button"), f"c:duties nil {period.label}")
+
+
+def duty_notice(t: Translator, owed: Owed) -> Reply:
+    """The dealer's reminder or overdue notice, with how to do the duty."""
+    text = t(
+        f"duties.{owed.notice.value}",
+        name=owed.dealer.name,
+        duty=t(f"duties.duty.{owed.duty.value}"),
+        period=owed.period.label,
+        due=t.date(owed.rule.due(owed.period)),
+    )
+    how = t(f"duties.how.{owed.duty.value}")
+    if owed.duty is Duty.SALES_REPORT:
+        return Reply(f"{text}\n{how}", ((nil_button(t, owed.period),),))
+    return Reply(f"{text}\n{how}")
+
+
+def owed_now(ctx: JobContext) -> list[Owed]:
+    """Every (dealer, duty, period, notice) not done that today's run owes a notice for."""
+    calendar = ctx.options.duty_calendar
+    dealers = [d for d in ctx.uow.catalog.dealers() if d.status == "active"]
+    owed: list[Owed] = []
+    for duty in calendar.duties:
+        by_rule: dict[Rule, list[Dealer]] = defaultdict(list)
+        for dealer in dealers:
+            by_rule[calendar.rule(duty, dealer.tier or None)].append(dealer)
+        for rule, members in by_rule.items():
+            for period, notice in notices_due(rule, ctx.today, ctx.options.duty_remind_days):
+                # A dealer that started after the period owes nothing for it.
+                bound = [d for d in members if d.since is None or d.since <= period.end]
+                if not bound:
+                    continue
+                done = ctx.uow.duties.done_at(
+                    duty, period, rule.due(period), [d.code for d in bound]
+                )
+                owed += [Owed(d, duty, period, rule, notice) for d in bound if d.code not in done]
+    return owed
+
+
+def report_reminder(ctx: JobContext) -> None:
+    """Duties due soon -> the dealer; overdue -> the dealer and its managers (once each)."""
+    owed = owed_now(ctx)
+    contacts: dict[DealerCode, list[Actor]] = defaultdict(list)
+    for contact in ctx.uow.recipients.dealer_contacts(sorted({o.dealer.code for o in owed})):
+        if contact.dealer_code is not None:
+            contacts[contact.dealer_code].append(contact)
+    late: dict[tuple[Duty, DutyPeriod], list[Owed]] = defaultdict(list)
+    for item in owed:
+        key = f"{item.duty.value}:{item.dealer.code}:{item.period.label}:{item.notice.value}"
+        for contact in contacts[item.dealer.code]:
+            ctx.notify(contact, key, lambda t, item=item: duty_notice(t, item))
+        if item.notice is Notice.OVERDUE:
+            late[(item.duty, item.period)].append(item)
+    for (duty, period), items in late.items():
+        _tell_managers(ctx, duty, period, items)
+
+
+def _tell_managers(ctx: JobContext, duty: Duty, period: DutyPeriod, items: list[Owed]) -> None:
+    """One notice per manager (and admin) per duty and period, naming their late dealers."""
+    theirs: dict[int, tuple[Actor, list[Owed]]] = {}
+    for item in items:
+        for manager in ctx.uow.identities.managers_of_dealer(item.dealer.code):
+            theirs.setdefault(manager.identity_id, (manager, []))[1].append(item)
+    for manager, late in theirs.values():
+
+        def build(t: Translator, late=late) -> Reply:
+            lines = [
+                t(
+                    "duties.overdue_managers",
+                    duty=t(f"duties.duty.{duty.value}"),
+                    period=period.label,
+                    due=t.date(late[0].rule.due(period)),
+                    count=len(late),
+                )
+            ]
+            lines += [f"• {o.dealer.code} {o.dealer.name}" for o in late]
+            return Reply("\n".join(lines))
+
+        ctx.notify(manager, f"{duty.value}:{period.label}:overdue:managers", build)
+
+
+def install(router: Router, jobs: Jobs) -> None:
+    jobs.add(report_reminder, "report_reminder")

@@ -81,14 +81,16 @@ def month_problem(period: DutyPeriod, today: date) -> Problem | None:
 def amount(text: str) -> Decimal | None:
     """A figure as typed or stored: 1,234.5, ¥1234, 12万; None when it is not one."""
     cleaned = unicodedata.normalize("NFKC", text).strip().lstrip("¥").rstrip("元").strip()
-    value = parse_number(cleaned)
+    sign = -1 if cleaned.startswith("-") else 1
+    value = parse_number(cleaned.removeprefix("-").lstrip("¥").strip())
     if value is None:
         return None
+    value *= sign
     try:
         money = to_money(value)
     except MoneyError:
         return None
-    return money if money <= MAX_FIGURE else None
+    return money if abs(money) <= MAX_FIGURE else None
 
 
 def read_statement(

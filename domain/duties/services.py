@@ -7,9 +7,9 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from domain.catalog.model import Dealer
+from domain.catalog.model import Dealer, DealerCode
 from domain.duties.calendar import Duty, DutyCalendar, DutyPeriod, Rule
-from domain.duties.model import DutyRepository
+from domain.duties.model import DutyRepository, Figures, Source, Statement
 from domain.duties.standing import Standing, State, recent_periods, standing
 
 
@@ -99,3 +99,21 @@ def due_between(
                 period = period.following()
     order = {d: i for i, d in enumerate(calendar.duties)}
     return sorted(found, key=lambda x: (x[0].code, order[x[1].duty], x[1].period))
+
+
+def file_statement(
+    duties: DutyRepository,
+    dealer: DealerCode,
+    period: DutyPeriod,
+    figures: Figures,
+    source: Source,
+    file_name: str,
+    now: datetime,
+    by: str,
+) -> tuple[Statement, Statement | None]:
+    """Store the month's statement as its next version; returns it and the one it replaces."""
+    earlier = duties.statement(dealer, period.label)
+    version = earlier.version + 1 if earlier else 1
+    statement = Statement(dealer, period.label, version, figures, source, file_name, now, by)
+    duties.add_statement(statement)
+    return statement, earlier

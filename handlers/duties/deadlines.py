@@ -84,15 +84,25 @@ def report_reminder(ctx: JobContext) -> None:
             ctx.notify(contact, key, lambda t, item=item: duty_notice(t, item))
         if item.notice is Notice.OVERDUE:
             late[(item.duty, item.period)].append(item)
+    managers: dict[DealerCode, list[Actor]] = {}  # asked once per dealer, for every duty
     for (duty, period), items in late.items():
-        _tell_managers(ctx, duty, period, items)
+        _tell_managers(ctx, duty, period, items, managers)
 
 
-def _tell_managers(ctx: JobContext, duty: Duty, period: DutyPeriod, items: list[Owed]) -> None:
+def _tell_managers(
+    ctx: JobContext,
+    duty: Duty,
+    period: DutyPeriod,
+    items: list[Owed],
+    managers: dict[DealerCode, list[Actor]],
+) -> None:
     """One notice per manager (and admin) per duty and period, naming their late dealers."""
-    theirs: dict[int, tuple[Actor, list[Owed]]] = {}
+    theirs: dict[int | None, tuple[Actor, list[Owed]]] = {}
     for item in items:
-        for manager in ctx.uow.identities.managers_of_dealer(item.dealer.code):
+        code = item.dealer.code
+        if code not in managers:
+            managers[code] = ctx.uow.identities.managers_of_dealer(code)
+        for manager in managers[code]:
             theirs.setdefault(manager.identity_id, (manager, []))[1].append(item)
     for manager, late in theirs.values():
 

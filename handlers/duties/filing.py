@@ -7,7 +7,8 @@ the newest is in force) and the reply and the audit name every figure that chang
 from __future__ import annotations
 
 from domain.duties.calendar import Duty, DutyPeriod, due_end
-from domain.duties.model import Figures, Source, Statement
+from domain.duties.model import Figures, Source
+from domain.duties.services import file_statement as store
 from domain.duties.statements import Problem
 from handlers.core.context import Ctx
 from handlers.core.i18n import Translator
@@ -44,19 +45,16 @@ def figures_lines(t: Translator, figures: Figures) -> list[str]:
 def file_statement(
     ctx: Ctx, period: DutyPeriod, figures: Figures, source: Source, file_name: str
 ) -> Reply:
-    dealer = ctx.require_dealer()
-    earlier = ctx.uow.duties.statement(dealer, period.label)
-    statement = Statement(
-        dealer,
-        period.label,
-        (earlier.version + 1) if earlier else 1,
+    statement, earlier = store(
+        ctx.uow.duties,
+        ctx.require_dealer(),
+        period,
         figures,
         source,
         file_name,
         ctx.now,
         ctx.actor.label,
     )
-    ctx.uow.duties.add_statement(statement)
     t = ctx.t
     rule = ctx.options.duty_calendar.rule(Duty.FINANCIAL_STATEMENTS, _tier(ctx))
     due = rule.due(period) if rule.cadence is period.cadence else None

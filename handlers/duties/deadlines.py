@@ -14,10 +14,13 @@ from domain.catalog.model import Dealer, DealerCode
 from domain.duties.calendar import Duty, DutyPeriod, Rule
 from domain.duties.standing import Notice, notices_due
 from domain.identity.actors import Actor
+from domain.identity.scope import Scope
 from handlers.core.i18n import Translator
 from handlers.core.jobs import JobContext, Jobs
 from handlers.core.messages import Button, Reply
+from handlers.core.notifier import Build
 from handlers.core.router import Router
+from handlers.core.scope import visible_dealers
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,49 +80,48 @@ def report_reminder(ctx: JobContext) -> None:
     for contact in ctx.uow.recipients.dealer_contacts(sorted({o.dealer.code for o in owed})):
         if contact.dealer_code is not None:
             contacts[contact.dealer_code].append(contact)
+    messages: list[tuple[Actor, str, Build]] = []
     late: dict[tuple[Duty, DutyPeriod], list[Owed]] = defaultdict(list)
     for item in owed:
         key = f"{item.duty.value}:{item.dealer.code}:{item.period.label}:{item.notice.value}"
         for contact in contacts[item.dealer.code]:
-            ctx.notify(contact, key, lambda t, item=item: duty_notice(t, item))
+            messages.append((contact, key, lambda t, item=item: duty_notice(t, item)))
         if item.notice is Notice.OVERDUE:
             late[(item.duty, item.period)].append(item)
-    managers: dict[DealerCode, list[Actor]] = {}  # asked once per dealer, for every duty
-    for (duty, period), items in late.items():
-        _tell_managers(ctx, duty, period, items, managers)
+    if late:
+        messages += _to_managers(ctx, late)
+    ctx.notify_all(messages)
 
 
-def _tell_managers(
-    ctx: JobContext,
-    duty: Duty,
-    period: DutyPeriod,
-    items: list[Owed],
-    managers: dict[DealerCode, list[Actor]],
-) -> None:
-    """One notice per manager (and admin) per duty and period, naming their late dealers."""
-    theirs: dict[int | None, tuple[Actor, list[Owed]]] = {}
-    for item in items:
-        code = item.dealer.code
-        if code not in managers:
-            managers[code] = ctx.uow.identities.managers_of_dealer(code)
-        for manager in managers[code]:
-            theirs.setdefault(manager.identity_id, (manager, []))[1].append(item)
-    for manager, late in theirs.values():
+def _to_managers(
+    ctx: JobContext, late: dict[tuple[Duty, DutyPeriod], list[Owed]]
+) -> list[tuple[Actor, str, Build]]:
+    """One notice per manager (and admin) per duty and period, naming the late dealers they
+    see (their Scope, as `/duties` shows them): one dealer query per linked manager."""
+    messages: list[tuple[Actor, str, Build]] = []
+    for manager in ctx.uow.recipients.managers():
+        seen = visible_dealers(ctx.uow, Scope.of(manager))
+        mine = None if seen is None else set(seen)
+        for (duty, period), items in late.items():
+            theirs = [o for o in items if mine is None or o.dealer.code in mine]
+            if not theirs:
+                continue
 
-        def build(t: Translator, late=late) -> Reply:
-            lines = [
-                t(
-                    "duties.overdue_managers",
-                    duty=t(f"duties.duty.{duty.value}"),
-                    period=period.label,
-                    due=t.date(late[0].rule.due(period)),
-                    count=len(late),
-                )
-            ]
-            lines += [f"• {o.dealer.code} {o.dealer.name}" for o in late]
-            return Reply("\n".join(lines))
+            def build(t: Translator, duty=duty, period=period, theirs=theirs) -> Reply:
+                lines = [
+                    t(
+                        "duties.overdue_managers",
+                        duty=t(f"duties.duty.{duty.value}"),
+                        period=period.label,
+                        due=t.date(theirs[0].rule.due(period)),
+                        count=len(theirs),
+                    )
+                ]
+                lines += [f"• {o.dealer.code} {o.dealer.name}" for o in theirs]
+                return Reply("\n".join(lines))
 
-        ctx.notify(manager, f"{duty.value}:{period.label}:overdue:managers", build)
+            messages.append((manager, f"{duty.value}:{period.label}:overdue:managers", build))
+    return messages
 
 
 def install(router: Router, jobs: Jobs) -> None:

@@ -156,3 +156,15 @@ def test_export_duties_lists_each_duty_due_in_the_month(world, clock):
     assert ("销售上报", "2026-W28") in periods and ("库存上报", "2026-06") in periods
     assert ("财务报表", "2026-06") in periods and ("销售上报", "2026-W31") not in periods
     assert next(r for r in d1 if r[3] == "2026-W28")[6] == "迟交"
+
+
+def test_duties_and_the_reminder_read_in_english(world, uow_factory, clock):
+    world["dealer1"].say("/lang en")
+    text = world["dealer1"].say("/duties")
+    assert "sales report (weekly, due Monday)" in text
+    assert "2026-W28, due Jul 13, 2026: overdue" in text
+    assert ("No sales this period", "c:duties nil 2026-W29") in world["dealer1"].buttons()
+    remind(uow_factory, clock, SAT_18_JULY)
+    [reminder] = told(uow_factory, "dealer1", "Reminder")
+    assert "sales report (2026-W29) is due on Jul 20, 2026" in reminder
+    assert "Recorded: no sales in 2026-W29" in world["dealer1"].say("/duties nil 2026-W29")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import date
 
 from domain.catalog.model import Dealer, DealerCode
 from domain.duties.calendar import Duty, DutyPeriod, Rule
@@ -81,20 +82,21 @@ def report_reminder(ctx: JobContext) -> None:
         if contact.dealer_code is not None:
             contacts[contact.dealer_code].append(contact)
     messages: list[tuple[Actor, str, Build]] = []
-    late: dict[tuple[Duty, DutyPeriod], list[Owed]] = defaultdict(list)
+    # By due day too: tiers with rules of their own may owe one period on different days.
+    late: dict[tuple[Duty, DutyPeriod, date], list[Owed]] = defaultdict(list)
     for item in owed:
         key = f"{item.duty.value}:{item.dealer.code}:{item.period.label}:{item.notice.value}"
         for contact in contacts[item.dealer.code]:
             messages.append((contact, key, lambda t, item=item: duty_notice(t, item)))
         if item.notice is Notice.OVERDUE:
-            late[(item.duty, item.period)].append(item)
+            late[(item.duty, item.period, item.rule.due(item.period))].append(item)
     if late:
         messages += _to_managers(ctx, late)
     ctx.notify_all(messages)
 
 
 def _to_managers(
-    ctx: JobContext, late: dict[tuple[Duty, DutyPeriod], list[Owed]]
+    ctx: JobContext, late: dict[tuple[Duty, DutyPeriod, date], list[Owed]]
 ) -> list[tuple[Actor, str, Build]]:
     """One notice per manager (and admin) per duty and period, naming the late dealers they
     see (their Scope, as `/duties` shows them): one dealer query per linked manager."""
@@ -102,25 +104,26 @@ def _to_managers(
     for manager in ctx.uow.recipients.managers():
         seen = visible_dealers(ctx.uow, Scope.of(manager))
         mine = None if seen is None else set(seen)
-        for (duty, period), items in late.items():
+        for (duty, period, due), items in late.items():
             theirs = [o for o in items if mine is None or o.dealer.code in mine]
             if not theirs:
                 continue
 
-            def build(t: Translator, duty=duty, period=period, theirs=theirs) -> Reply:
+            def build(t: Translator, duty=duty, period=period, due=due, theirs=theirs) -> Reply:
                 lines = [
                     t(
                         "duties.overdue_managers",
                         duty=t(f"duties.duty.{duty.value}"),
                         period=period.label,
-                        due=t.date(theirs[0].rule.due(period)),
+                        due=t.date(due),
                         count=len(theirs),
                     )
                 ]
                 lines += [f"• {o.dealer.code} {o.dealer.name}" for o in theirs]
                 return Reply("\n".join(lines))
 
-            messages.append((manager, f"{duty.value}:{period.label}:overdue:managers", build))
+            key = f"{duty.value}:{period.label}:{due.isoformat()}:overdue:managers"
+            messages.append((manager, key, build))
     return messages
 
 

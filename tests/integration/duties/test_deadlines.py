@@ -168,3 +168,14 @@ def test_duties_and_the_reminder_read_in_english(world, uow_factory, clock):
     [reminder] = told(uow_factory, "dealer1", "Reminder")
     assert "sales report (2026-W29) is due on Jul 20, 2026" in reminder
     assert "Recorded: no sales in 2026-W29" in world["dealer1"].say("/duties nil 2026-W29")
+
+
+def test_tiers_late_on_one_week_with_different_due_days_are_listed_under_each(
+    world, uow_factory, clock
+):
+    options = CoreOptions(duty_tier_rules=(("A", (("sales_report", "weekly:FRI"),)),))
+    remind(uow_factory, clock, datetime(2026, 7, 25, 1, 0, tzinfo=UTC), options)
+    lists = told(uow_factory, "admin", "销售上报（2026-W29")
+    assert len(lists) == 2
+    assert any("截止 2026年7月24日" in t and "D001" in t and "D002" not in t for t in lists)
+    assert any("截止 2026年7月20日" in t and "D002" in t and "D001" not in t for t in lists)

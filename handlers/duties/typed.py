@@ -8,14 +8,14 @@ from decimal import Decimal
 
 from domain.duties.calendar import DutyPeriod
 from domain.duties.model import FIGURES, Figures, Source
-from domain.duties.statements import Problem, amount, month_problem
+from domain.duties.statements import amount, month_problem
 from handlers.core.context import Ctx
 from handlers.core.errors import UserError
 from handlers.core.forms import END, Data, Form, Step
 from handlers.core.jobs import Jobs
 from handlers.core.messages import Button, Reply
 from handlers.core.router import Router
-from handlers.duties.filing import figure_name, figures_lines, file_statement, problem_text
+from handlers.duties.filing import figure_name, figures_lines, file_statement
 from handlers.duties.template import last_month
 
 FORM = "statement"
@@ -57,13 +57,8 @@ def _answer_figures(ctx: Ctx, data: Data, value: str) -> str:
     for name, text in zip(FIGURES, parts, strict=True):
         number = amount(text)
         if number is None or number < 0:
-            code = "not_a_number" if number is None else "negative"
-            raise UserError(
-                "statement.form.bad",
-                reason=problem_text(
-                    ctx.t, Problem(code, {"line": "-", "item": name, "value": text[:30]})
-                ),
-            )
+            key = "statement.form.not_a_number" if number is None else "statement.form.negative"
+            raise UserError(key, item=figure_name(ctx.t, name), value=text[:30])
         figures[name] = str(number)
     data["figures"] = figures
     return "confirm"

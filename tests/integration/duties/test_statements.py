@@ -143,6 +143,8 @@ def test_a_pdf_opens_the_short_form_and_the_typed_figures_are_filed(world, uow_f
     assert "报表6月.pdf" in asked and "月份" in asked
     assert "营业收入 营业成本 应收账款 存货 现金" in d.press("2026-06")
     assert "需要 5 个数字，您输入了 2 个" in d.say("500000 380000")
+    assert "“存货”应为数字，而不是“很多”" in d.say("500000 380000 120000 很多 45000")
+    assert "“现金”不能为负数" in d.say("500000 380000 120000 260000 -1")
     check = d.say("500000 380000 120000 260000 45,000")
     assert "请核对 2026-06 财务报表" in check and "现金：¥45,000.00" in check
     assert "已收到 2026-06 财务报表" in d.press("确认提交")

@@ -4,13 +4,21 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from domain.catalog.model import Dealer, DealerCode
 from domain.duties.calendar import Duty, DutyCalendar, DutyPeriod, Rule
 from domain.duties.model import DutyRepository, Figures, Source, Statement
-from domain.duties.standing import Standing, State, recent_periods, standing
+from domain.duties.standing import (
+    Notice,
+    Standing,
+    State,
+    notices_due,
+    recent_periods,
+    standing,
+)
 
 
 def _by_rule(
@@ -23,7 +31,40 @@ def _by_rule(
 
 
 def _bound(dealer: Dealer, period: DutyPeriod) -> bool:
+    """A dealer that started cooperating after a period owes nothing for it."""
     return dealer.since is None or dealer.since <= period.end
+
+
+@dataclass(frozen=True, slots=True)
+class Owed:
+    """A notice a reminder run owes: the duty of `period` is not done."""
+
+    dealer: Dealer
+    duty: Duty
+    period: DutyPeriod
+    rule: Rule
+    notice: Notice
+
+
+def owed_notices(
+    duties: DutyRepository,
+    calendar: DutyCalendar,
+    dealers: Sequence[Dealer],
+    today: date,
+    remind_days: int,
+) -> list[Owed]:
+    """Every (dealer, duty, period, notice) not done that a run on `today` owes, in one
+    query per duty, rule and period."""
+    owed: list[Owed] = []
+    for duty in calendar.duties:
+        for rule, members in _by_rule(calendar, duty, dealers).items():
+            for period, notice in notices_due(rule, today, remind_days):
+                bound = [d for d in members if _bound(d, period)]
+                if not bound:
+                    continue
+                done = duties.done_at(duty, period, rule.due(period), [d.code for d in bound])
+                owed += [Owed(d, duty, period, rule, notice) for d in bound if d.code not in done]
+    return owed
 
 
 def dealer_standings(

@@ -8,12 +8,12 @@ which files a nil report, and is not chased for that period again.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
 from datetime import date
 
-from domain.catalog.model import Dealer, DealerCode
-from domain.duties.calendar import Duty, DutyPeriod, Rule
-from domain.duties.standing import Notice, notices_due
+from domain.catalog.model import DealerCode
+from domain.duties.calendar import Duty, DutyPeriod
+from domain.duties.services import Owed, owed_notices
+from domain.duties.standing import Notice
 from domain.identity.actors import Actor
 from domain.identity.scope import Scope
 from handlers.core.i18n import Translator
@@ -22,15 +22,6 @@ from handlers.core.messages import Button, Reply
 from handlers.core.notifier import Build
 from handlers.core.router import Router
 from handlers.core.scope import visible_dealers
-
-
-@dataclass(frozen=True, slots=True)
-class Owed:
-    dealer: Dealer
-    duty: Duty
-    period: DutyPeriod
-    rule: Rule
-    notice: Notice
 
 
 def nil_button(t: Translator, period: DutyPeriod) -> Button:
@@ -53,25 +44,10 @@ def duty_notice(t: Translator, owed: Owed) -> Reply:
 
 
 def owed_now(ctx: JobContext) -> list[Owed]:
-    """Every (dealer, duty, period, notice) not done that today's run owes a notice for."""
-    calendar = ctx.options.duty_calendar
+    """The notices today's run owes the active dealers."""
     dealers = [d for d in ctx.uow.catalog.dealers() if d.status == "active"]
-    owed: list[Owed] = []
-    for duty in calendar.duties:
-        by_rule: dict[Rule, list[Dealer]] = defaultdict(list)
-        for dealer in dealers:
-            by_rule[calendar.rule(duty, dealer.tier or None)].append(dealer)
-        for rule, members in by_rule.items():
-            for period, notice in notices_due(rule, ctx.today, ctx.options.duty_remind_days):
-                # A dealer that started after the period owes nothing for it.
-                bound = [d for d in members if d.since is None or d.since <= period.end]
-                if not bound:
-                    continue
-                done = ctx.uow.duties.done_at(
-                    duty, period, rule.due(period), [d.code for d in bound]
-                )
-                owed += [Owed(d, duty, period, rule, notice) for d in bound if d.code not in done]
-    return owed
+    calendar, days = ctx.options.duty_calendar, ctx.options.duty_remind_days
+    return owed_notices(ctx.uow.duties, calendar, dealers, ctx.today, days)
 
 
 def report_reminder(ctx: JobContext) -> None:

@@ -281,6 +281,46 @@ class FeeSettings(Section):
         return value
 
 
+class DutySettings(Section):
+    """The reporting calendar (`weekly:MON`..`weekly:SUN`, `monthly:1`..`monthly:31`), per-tier
+    overrides (`tiers = { A = { sales_report = "weekly:FRI" } }`), how many days before a
+    due day the reminder goes, and the stock gap (a fraction) that flags a statement."""
+
+    sales_report: str = dict(CORE.duty_rules)["sales_report"]
+    stock_report: str = dict(CORE.duty_rules)["stock_report"]
+    financial_statements: str = dict(CORE.duty_rules)["financial_statements"]
+    tiers: dict[str, dict[str, str]] = {}
+    remind_days: int = Field(default=CORE.duty_remind_days, ge=0, le=27)
+    stock_tolerance: Decimal = Field(default=CORE.stock_tolerance, ge=0, le=1)
+
+    @field_validator("sales_report", "stock_report", "financial_statements")
+    @classmethod
+    def _known_rule(cls, value: str) -> str:
+        from domain.duties.calendar import Rule
+
+        Rule.parse(value)  # ValueError says which forms are allowed
+        return value
+
+    @field_validator("tiers")
+    @classmethod
+    def _known_overrides(cls, value: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+        from domain.duties.calendar import DutyCalendar
+
+        for tier, rules in value.items():
+            try:
+                DutyCalendar.of(rules)
+            except ValueError as exc:
+                raise ValueError(f"tier {tier!r}: {exc}") from None
+        return value
+
+    def rules(self) -> tuple[tuple[str, str], ...]:
+        return (
+            ("sales_report", self.sales_report),
+            ("stock_report", self.stock_report),
+            ("financial_statements", self.financial_statements),
+        )
+
+
 class OutboxSettings(Section):
     retry_hours: float = Field(default=24, gt=0, le=24 * 30)
     max_backoff_seconds: float = Field(default=600, ge=1)
@@ -311,6 +351,7 @@ class Settings(BaseSettings):
     onboarding: OnboardingSettings = OnboardingSettings()
     notices: NoticeSettings = NoticeSettings()
     fees: FeeSettings = FeeSettings()
+    duties: DutySettings = DutySettings()
 
     def core_options(self) -> CoreOptions:
         """The core's settings from the policy section (and the time zone and language)."""
@@ -358,6 +399,12 @@ class Settings(BaseSettings):
             fee_proof=tuple(
                 (activity, tuple(kinds.items())) for activity, kinds in self.fees.proof.items()
             ),
+            duty_rules=self.duties.rules(),
+            duty_tier_rules=tuple(
+                (tier, tuple(rules.items())) for tier, rules in self.duties.tiers.items()
+            ),
+            duty_remind_days=self.duties.remind_days,
+            stock_tolerance=self.duties.stock_tolerance,
         )
 
     @classmethod

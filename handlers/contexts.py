@@ -15,6 +15,7 @@ from handlers import (
     core,
     decisions,
     deposits,
+    duties,
     fees,
     identity,
     notices,
@@ -46,6 +47,7 @@ CONTEXTS = (
     rebates,
     notices,
     fees,
+    duties,
     core,
 )
 

@@ -31,6 +31,7 @@ from storage.core.models import (
 from storage.core.rate_models import RateBucketRow
 from storage.decisions.models import DecisionRow
 from storage.deposits.models import DepositEntryRow
+from storage.duties.models import DutyNilReportRow, FinancialStatementRow
 from storage.fees.models import FeeBudgetRow, FeeClaimRow, FeeProofRow, FeeRequestRow
 from storage.identity.models import ChatIdentityRow, InviteAttemptRow, InviteRow
 from storage.notices.models import NoticeAttemptRow, NoticeDeliveryRow, NoticeRow
@@ -74,10 +75,12 @@ __all__ = [
     "DealerRow",
     "DecisionRow",
     "DepositEntryRow",
+    "DutyNilReportRow",
     "FeeBudgetRow",
     "FeeClaimRow",
     "FeeProofRow",
     "FeeRequestRow",
+    "FinancialStatementRow",
     "FormStateRow",
     "HeldAlertRow",
     "InboundSeenRow",

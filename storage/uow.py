@@ -25,6 +25,7 @@ from storage.core.outbox import SqlOutboxRepository
 from storage.core.rates import SqlRateRepository
 from storage.decisions.repository import SqlDecisionRepository
 from storage.deposits.repository import SqlDepositRepository
+from storage.duties.repository import SqlDutyRepository
 from storage.fees.repository import SqlFeeRepository
 from storage.identity.invites import SqlInviteRepository
 from storage.identity.repository import SqlIdentityRepository
@@ -81,6 +82,7 @@ class SqlAlchemyUnitOfWork:
         self.rebates = SqlRebateRepository(s)
         self.applications = SqlApplicationRepository(s)
         self.fees = SqlFeeRepository(s)
+        self.duties = SqlDutyRepository(s)
         return self
 
     def __exit__(self, *exc: object) -> None:

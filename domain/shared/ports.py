@@ -28,6 +28,7 @@ from domain.catalog.renewal import RenewalRepository
 from domain.catalog.territory import RegionTree
 from domain.decisions.model import DecisionRepository
 from domain.deposits.model import DepositRepository
+from domain.duties.model import DutyRepository
 from domain.fees.model import FeeRepository
 from domain.identity.actors import Actor, Contact, Invite
 from domain.identity.staff import StaffDirectory
@@ -319,6 +320,7 @@ class UnitOfWork(Protocol):
     rebates: RebateRepository
     applications: ApplicationRepository
     fees: FeeRepository
+    duties: DutyRepository
 
     def __enter__(self) -> Self: ...
     def __exit__(self, *exc: object) -> None: ...

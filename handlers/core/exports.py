@@ -152,5 +152,7 @@ def install(router: Router, jobs: Jobs) -> None:
             "notices": SALES_STAFF | MARKETING,
             # Fee requests are reviewed by sales staff and paid by the marketing roles.
             "fees": SALES_STAFF | MARKETING,
+            # Reporting deadlines: the sales side follows them, marketing files statements.
+            "duties": SALES_STAFF | MARKETING,
         },
     )

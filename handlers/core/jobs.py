@@ -59,6 +59,12 @@ class JobContext:
         self.sent += int(stored)
         return stored
 
+    def notify_all(self, items: list[tuple[Actor, str, Build]]) -> int:
+        """`notify` for many messages in bulk inserts (keys as for `notify`)."""
+        stored = self.notifier.notify_all((a, f"{self.job}:{key}", b) for a, key, b in items)
+        self.sent += stored
+        return stored
+
 
 JobFunc = Callable[[JobContext], None]
 

@@ -53,6 +53,21 @@ class Notifier:
             return True
         return revise and self.outbox.revise_pending(message.dedupe_key, message.payload)
 
+    def notify_all(self, items: Iterable[tuple[Actor, str, Build]]) -> int:
+        """`notify` for many (recipient, dedupe key, build) at once, in bulk inserts; each key
+        is suffixed with its recipient's chat as `notify` does. Returns how many were new."""
+        messages = [
+            OutgoingMessage(
+                dedupe_key=f"{key}:{recipient.platform}:{recipient.chat_id}",
+                platform=recipient.platform,
+                chat_id=recipient.chat_id,
+                payload=build(self.translator(recipient)).to_dict(),
+                identity_id=recipient.identity_id,
+            )
+            for recipient, key, build in items
+        ]
+        return self.outbox.enqueue_many(messages, self.now())
+
     def notify_each(self, keyed: Iterable[tuple[Actor, str]], build: Build) -> int:
         """Queue one message per (recipient, dedupe key) in one batch, the key taken as it
         is (it already names its recipient), rendered once per language; returns how many

@@ -7,6 +7,7 @@ from datetime import timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from domain.duties.calendar import DEFAULT_RULES, DutyCalendar
 from domain.shared.rates import RateLimit
 
 
@@ -95,6 +96,19 @@ class CoreOptions:
 
     # An export with more rows is written in the background and sent through the outbox.
     export_inline_rows: int = 2000
+
+    # [duties]: the reporting calendar (duty, rule) and per-tier overrides (tier, pairs),
+    # the days before a due day its reminder goes, and how far (a fraction) the stock in a
+    # statement may be from the stock reported in chat before managers see a flag.
+    duty_rules: tuple[tuple[str, str], ...] = tuple(DEFAULT_RULES.items())
+    duty_tier_rules: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
+    duty_remind_days: int = 2
+    stock_tolerance: Decimal = Decimal("0.10")
+
+    @property
+    def duty_calendar(self) -> DutyCalendar:
+        tiers = {tier: dict(rules) for tier, rules in self.duty_tier_rules}
+        return DutyCalendar.of(dict(self.duty_rules), tiers)
 
     @property
     def tz(self) -> ZoneInfo:

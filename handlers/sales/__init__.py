@@ -1,4 +1,5 @@
-"""Sales and stock reporting in chat: commands, forms, drafts, uploads, reminders."""
+"""Sales and stock reporting in chat: commands, forms, drafts, uploads (their deadlines are
+the duties context's)."""
 
 from __future__ import annotations
 
@@ -19,7 +20,6 @@ def install(router: Router, jobs: Jobs) -> None:
         export,
         form,
         own,
-        reminders,
         report,
         stock,
         stock_views,
@@ -36,6 +36,5 @@ def install(router: Router, jobs: Jobs) -> None:
         upload,
         export,
         stock_views,
-        reminders,
     ):
         module.install(router, jobs)

@@ -39,6 +39,10 @@ PROBES = {
     "fee pay": "/fee 1 paid TX-1",
     "budget set": "/budget set 2026-Q3 SC 1000",
     "export fees": "/export fees",
+    "duties nil": "/duties nil 2026-W29",
+    "export duties": "/export duties",
+    "template": "/template financial D001",
+    "statements": "/statements D001",
 }
 
 

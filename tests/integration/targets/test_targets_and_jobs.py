@@ -194,18 +194,27 @@ def test_target_alerts_go_to_the_dealers_managers_once(uow_factory, clock):
     assert w.manager  # linked
 
 
-def test_report_reminder_reaches_contacts_of_dealers_without_reports_once_a_week(
+def test_report_reminder_tells_a_dealer_without_a_report_for_the_week_due_last_once(
     uow_factory, clock
 ):
     world(uow_factory, clock)
     occasion = datetime(2026, 7, 17, 1, 0, tzinfo=UTC)
-    assert run(uow_factory, clock, "report_reminder", occasion).messages == 1
-    [message] = outbox(uow_factory)
-    assert message.chat_id == "d2" and "申城器械 自" in message.payload["text"]
-    # Next day D001's last report (10 July) has left the window; D002 is not told twice a week.
+    assert run(uow_factory, clock, "report_reminder", occasion).outcome is RunOutcome.OK
+
+    def sales_notices() -> list[tuple[str, str]]:
+        return [
+            (m.chat_id, m.payload["text"])
+            for m in outbox(uow_factory)
+            if "销售上报（2026-W28）" in m.payload["text"]
+        ]
+
+    # W28 (6-12 July) was due Monday 13 July: D001 sold in it (9 and 10 July), D002 did not.
+    [(chat, text)] = sales_notices()
+    assert chat == "d2" and "申城器械的销售上报（2026-W28）已逾期" in text
+    # The next day's run owes the same notice and sends nothing more.
     tomorrow = occasion + timedelta(days=1)
-    assert run(uow_factory, clock, "report_reminder", tomorrow).messages == 1
-    assert [m.chat_id for m in outbox(uow_factory)] == ["d2", "d1"]
+    run(uow_factory, clock, "report_reminder", tomorrow)
+    assert len(sales_notices()) == 1
 
 
 def test_contract_expiry_tells_the_dealer_and_its_managers_once(uow_factory, clock):

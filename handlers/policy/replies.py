@@ -56,3 +56,8 @@ def rating_buttons(qid: int, t: Translator) -> tuple[Button, ...]:
         Button(t("policy.btn_helpful"), f"c:rate {qid} up"),
         Button(t("policy.btn_not_helpful"), f"c:rate {qid} down"),
     )
+
+
+def answer_text(found: Found, t: Translator, question: str, kb: object = None) -> str:
+    """What an answer shows for `question`: the quoted clause with its citation."""
+    return quote(found, t)

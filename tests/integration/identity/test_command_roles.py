@@ -30,6 +30,7 @@ PROBES = {
     "export approvals": "/export approvals",
     "deposit topup": "/deposit D001 topup 100 转账",
     "deposit change": "/deposit D001 deduct 100 罚款",
+    "policy": "/policy list",
 }
 
 

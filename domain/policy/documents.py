@@ -89,7 +89,7 @@ def split_documents(text: str) -> list[Part]:
     for n, start in enumerate(starts):
         title = lines[start]
         body = lines[start + 1 : bounds[n + 1]]
-        repeated = False
+        repeated = start > 0 and lines[start - 1] == title
         while body and body[0] == title:
             body, repeated = body[1:], True
         if body:

@@ -86,6 +86,25 @@ def _furniture(pages: list[list[str]]) -> set[str]:
     return {line for line, n in ends.items() if n * 2 > len(pages)}
 
 
+def _name_identity_encodings(page) -> None:
+    """A Type0 font whose encoding is an embedded Identity CMap (some PDF writers embed it
+    where Word and LibreOffice name /Identity-H) is read as /Identity-H: two-byte codes.
+    Without this the text of such a font comes out split into one-byte codes."""
+    from pypdf.generic import DictionaryObject, NameObject
+
+    fonts = (page.get("/Resources") or {}).get("/Font") or {}
+    for ref in fonts.values():
+        font = ref.get_object()
+        if font.get("/Subtype") != "/Type0":
+            continue
+        encoding = font.get("/Encoding")
+        encoding = encoding.get_object() if encoding is not None else None
+        if isinstance(encoding, DictionaryObject):
+            info = encoding.get("/CIDSystemInfo") or {}
+            if info.get("/Ordering") == "Identity":
+                font[NameObject("/Encoding")] = NameObject("/Identity-H")
+
+
 def _pdf_text(data: bytes) -> str:
     from pypdf import PdfReader  # imported here: only a PDF upload needs it
     from pypdf.errors import PdfReadError
@@ -94,6 +113,8 @@ def _pdf_text(data: bytes) -> str:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
             raise UnreadablePolicy("policydocs.pdf_encrypted")
+        for page in reader.pages:
+            _name_identity_encodings(page)
         raw_pages = [page.extract_text() or "" for page in reader.pages]
     except PdfReadError:
         raise UnreadablePolicy("policydocs.bad_pdf") from None
@@ -105,18 +126,40 @@ def _pdf_text(data: bytes) -> str:
     if chars < MIN_PDF_CHARS_PER_PAGE * max(1, len(pages)):
         raise UnreadablePolicy("policydocs.pdf_no_text", pages=len(pages))
     furniture = _furniture(pages)
+    lines = [
+        (line, widest)
+        for page in pages
+        for kept in [[ln for ln in page if ln not in furniture]]
+        for widest in [max((_width(ln) for ln in kept), default=0)]
+        for line in kept
+    ]
     out: list[str] = []
-    carry = ""  # a full line waiting for its continuation
-    for lines in pages:
-        kept = [ln for ln in lines if ln not in furniture]
-        widest = max((_width(ln) for ln in kept), default=0)
-        for line in kept:
-            text = carry + line if carry else line
-            if _width(line) >= widest - FULL_LINE_SLACK and line[-1] not in _PARAGRAPH_ENDS:
-                carry = text
-                continue
-            out.append(text)
-            carry = ""
-    if carry:
-        out.append(carry)
+    carry = ""  # a wrapped line waiting for its continuation
+    for n, (line, widest) in enumerate(lines):
+        text = _glue(carry, line) if carry else line
+        nxt = lines[n + 1][0] if n + 1 < len(lines) else ""
+        if nxt and _wrapped(line, nxt, widest):
+            carry = text
+            continue
+        out.append(text)
+        carry = ""
     return "\n\n".join(out)
+
+
+def _glue(left: str, right: str) -> str:
+    return f"{left} {right}" if left[-1].isascii() or right[0].isascii() else left + right
+
+
+def _wrapped(line: str, nxt: str, widest: int) -> bool:
+    """Whether the writer broke `line` at the page width: it is (nearly) as wide as the
+    page's widest, or it was broken at a space (Latin on either side: "…具体措施1." then
+    "建立…") and the next line's first word would not have fitted after it. A line ending a
+    sentence ends its paragraph."""
+    if line[-1] in _PARAGRAPH_ENDS:
+        return False
+    if _width(line) >= widest - FULL_LINE_SLACK:
+        return True
+    if not (line[-1].isascii() or nxt[0].isascii()):
+        return False
+    first_word = nxt.split(" ", 1)[0]
+    return _width(line) + 1 + _width(first_word) > widest

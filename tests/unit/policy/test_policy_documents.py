@@ -94,7 +94,10 @@ def test_a_line_is_cut_where_numbering_starts_a_unit(line, pieces):
 
 
 def test_lines_wrapped_at_the_page_width_are_joined_but_titles_are_not():
-    text = "经销商管理\n经销商管理是指企业为了达成销售目标,通过建立与经销商的合作关系,\n掌握销售情况。\n"
+    text = (
+        "经销商管理\n经销商管理是指企业为了达成销售目标,通过建立与经销商的合作关系,\n"
+        "掌握销售情况。\n"
+    )
     assert clean_lines(text) == [
         "经销商管理",
         "经销商管理是指企业为了达成销售目标,通过建立与经销商的合作关系,掌握销售情况。",

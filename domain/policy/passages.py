@@ -2,8 +2,8 @@
 
 A long clause (an article listing six duties, a section of three paragraphs) is quoted by
 its answering sentence: the sentence holding the most of the question's weight (the same
-IDF weights the search uses), with the one after it when it is only a lead-in
-("经销商的义务:"). A short clause is quoted whole.
+IDF weights the search uses), after the clause's lead-in when it has one ("经销商的义务:"),
+with the one after it when the best is itself a lead-in. A short clause is quoted whole.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 
 from domain.policy.terms import SYNONYMS
 
-WHOLE_CHARS = 120  # a clause this short is quoted whole
+WHOLE_CHARS = 60  # a clause this short is quoted whole
 LEAD_IN_CHARS = 14  # a sentence this short ending in a colon introduces the next one
 _SENTENCE = re.compile(r"[^。；;！？!?\n]+[。；;！？!?]?")
 
@@ -36,16 +36,21 @@ def best_passage(
     best = max(range(len(parts)), key=lambda i: (scores[i], -i))
     if scores[best] <= 0:
         return text
-    chosen = [parts[best]]
-    if len(parts[best]) <= LEAD_IN_CHARS and parts[best][-1:] in ":：" and best + 1 < len(parts):
-        chosen.append(parts[best + 1])
-    elif best > 0 and len(parts[best - 1]) <= LEAD_IN_CHARS and parts[best - 1][-1:] in ":：":
-        chosen.insert(0, parts[best - 1])  # "经销商的义务:" before "1. 不得擅自提价"
-        best -= 1
-    quoted = " ".join(chosen)
-    before = "… " if best > 0 else ""
-    after = " …" if best + len(chosen) < len(parts) else ""
-    return f"{before}{quoted}{after}"
+    last = best
+    if _lead_in(parts[best]) and best + 1 < len(parts):
+        last = best + 1
+    chosen = " ".join(parts[best : last + 1])
+    after = " …" if last + 1 < len(parts) else ""
+    if best == 0:
+        return f"{chosen}{after}"
+    if _lead_in(parts[0]):  # "经销商的权利: … 4. 享有公司授权范围内的市场保护权。"
+        gap = " " if best == 1 else " … "
+        return f"{parts[0]}{gap}{chosen}{after}"
+    return f"… {chosen}{after}"
+
+
+def _lead_in(sentence: str) -> bool:
+    return len(sentence) <= LEAD_IN_CHARS * 2 and sentence[-1:] in ":："
 
 
 def _english(group: Sequence[str]) -> str | None:

@@ -149,3 +149,18 @@ def test_policy_list_and_remove_on_the_command_line(db, tmp_path, monkeypatch):
     assert removed.exit_code == 0 and removed.stdout.count("removed ") == 11
     missing = runner.invoke(app, [*base, "remove", "source"])
     assert missing.exit_code == 1
+
+
+def test_a_violation_notice_cites_the_clause_of_the_loaded_policy(chats):
+    admin, _, dealer = chats
+    for name in ("dealer_policy.zh", "dealer_policy.en"):
+        admin.say(f"/policy remove {name}")
+    without = dealer.say("/report A100 1 2999.99 华西医院")
+    assert "《经销商管理制度》七、价格体系管理第2条" in without  # the fixed wording
+    admin.say("/policy load", file=source_file())
+    receipt = dealer.say("/report A100 1 2999.99 华西医院")
+    assert (
+        "依据：《经销商管理制度范文》七、价格体系管理 第2条：经销商终端销售价格不能低于" in receipt
+    )
+    answer = dealer.say("/ask 终端销售价格可以低于公司规定的最低价吗")
+    assert "《经销商管理制度范文》七、价格体系管理 第2条" in answer  # Q&A cites the same clause

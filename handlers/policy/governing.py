@@ -54,6 +54,10 @@ def governing(kb: KnowledgeBase) -> dict[str, str]:
 
 
 def governing_rules(ctx: Ctx) -> dict[str, str]:
-    """The governing clauses of the policy loaded now (empty when none is)."""
-    kb = ctx.router.kept_of(PolicyKnowledge).current(ctx.uow)
+    """The governing clauses of the policy loaded now (empty when none is: then neither the
+    segmenter nor the index is built for a sale report)."""
+    knowledge = ctx.router.kept.get(PolicyKnowledge)
+    if knowledge is None or not ctx.uow.policy.revision():
+        return {}
+    kb = knowledge.current(ctx.uow)
     return {} if kb.empty else governing(kb)

@@ -1,24 +1,23 @@
-"""Loading policy documents from files into the Q&A knowledge base (`policy load`, `demo`)."""
+"""Loading policy files into the Q&A knowledge base (`policy load`, `demo`)."""
 
 from __future__ import annotations
 
 import sys
-import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from domain.policy.model import PolicyDocument, PolicyFormatError
-from domain.policy.text import parse_policy
+from domain.policy.model import PolicyDocument
 from domain.shared.clock import Clock, SystemClock
 from domain.shared.ports import UnitOfWork
+from handlers.core.i18n import Translator
+from handlers.policy.loading import ParsedFile, parse_file, store_files
+from handlers.policy.sources import UnreadablePolicy
 
 if TYPE_CHECKING:
     from bot.app import App
 
-SUFFIXES = (".md", ".markdown", ".txt")
-MAX_BYTES = 5_000_000
 # The checkout's policies/, or the copy an installed image keeps (see the Dockerfile).
 SAMPLE_POLICY_DIRS = (
     Path(__file__).resolve().parent.parent / "policies",
@@ -38,6 +37,8 @@ class LoadedDocument:
     title: str
     clauses: int
     replaced: bool
+    source: str = ""
+    version: int = 1
 
 
 def sample_policy_files() -> list[Path]:
@@ -49,29 +50,18 @@ def sample_policy_files() -> list[Path]:
     return []
 
 
-def document_name(path: Path) -> str:
-    """`policies/dealer_policy.zh.md` -> `dealer_policy.zh` (reloading it replaces it)."""
-    return path.name[: -len(path.suffix)] if path.suffix.lower() in SUFFIXES else path.name
+def read_policy_file(path: Path) -> list[PolicyDocument]:
+    """The documents of a .md, .txt, .docx or .pdf file; PolicyFileError says why not."""
+    return list(_parse(path).documents)
 
 
-def read_policy_file(path: Path) -> PolicyDocument:
+def _parse(path: Path) -> ParsedFile:
     if not path.is_file():
         raise PolicyFileError(f"{path}: no such file")
-    data = path.read_bytes()
-    if len(data) > MAX_BYTES:
-        raise PolicyFileError(f"{path}: larger than {MAX_BYTES // 1_000_000} MB")
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise PolicyFileError(
-            f"{path}: not UTF-8 text (byte {exc.start}); save it as UTF-8 Markdown or text"
-        ) from None
-    try:
-        return parse_policy(document_name(path), text)
-    except PolicyFormatError:
-        raise PolicyFileError(
-            f"{path}: no clause found; use headings or numbered articles (第一条 / 1.)"
-        ) from None
+        return parse_file(path.name, path.read_bytes())
+    except UnreadablePolicy as exc:
+        raise PolicyFileError(f"{path}: {Translator('en')(exc.key, **exc.params)}") from None
 
 
 def load_policy_files(
@@ -81,22 +71,33 @@ def load_policy_files(
 ) -> list[LoadedDocument]:
     """Parse every file, then store them all in one transaction (all or nothing).
 
-    A document replaces the stored one of the same name (the file name without its
-    extension), so reloading a revised file keeps one version.
+    A file's documents replace those it held before (the file is known by its name without
+    the extension), so reloading a revised file keeps one version and leaves the others.
     """
-    documents = [(Path(p), read_policy_file(Path(p))) for p in paths]
-    names = [d.name for _, d in documents]
-    duplicates = sorted({n for n in names if names.count(n) > 1})
+    parsed = [(Path(p), _parse(Path(p))) for p in paths]
+    sources = [f.source for _, f in parsed]
+    duplicates = sorted({n for n in sources if sources.count(n) > 1})
     if duplicates:
         raise PolicyFileError(f"the same document given twice: {', '.join(duplicates)}")
     now = (clock or SystemClock()).now()
     loaded = []
     with uow_factory() as uow:
-        for path, doc in documents:
-            replaced = uow.policy.replace_document(doc, uuid.uuid4().hex, now)
-            loaded.append(
-                LoadedDocument(path, doc.name, doc.lang, doc.title, len(doc.clauses), replaced)
-            )
+        for (path, _), stored in zip(
+            parsed, store_files(uow, [f for _, f in parsed], now), strict=True
+        ):
+            for doc in stored.parsed.documents:
+                loaded.append(
+                    LoadedDocument(
+                        path,
+                        doc.name,
+                        doc.lang,
+                        doc.title,
+                        len(doc.clauses),
+                        doc.name in stored.replaced,
+                        stored.parsed.source,
+                        stored.version,
+                    )
+                )
         uow.commit()
     return loaded
 

@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from domain.policy.model import Clause, FaqEntry, PolicyDocument
+from domain.policy.passages import best_passage
 from domain.policy.search import FAQ_BOOST, Entry, Group, Hit, PolicyIndex, SearchResult
 from domain.policy.segmenter import Segmenter
 from domain.shared.numerals import parse_number
@@ -87,6 +88,12 @@ class KnowledgeBase:
     @property
     def empty(self) -> bool:
         return not self.documents
+
+    def passage(self, found: Found, question: str) -> str:
+        """What to quote of a found clause for `question`: its answering sentence."""
+        assert found.clause is not None
+        weights = self.index.question_weights(question) if question else {}
+        return best_passage(found.clause.text, weights, self.index.segmenter.tokens)
 
     def resolve(self, ref: Sequence[str], lang: str) -> Found | None:
         """The clause or FAQ entry a stored reference names, in `lang` when it exists."""

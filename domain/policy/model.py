@@ -8,11 +8,14 @@ numbering share keys: an English question can be answered with the Chinese claus
 
 from __future__ import annotations
 
-from collections.abc import Collection
+import re
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Protocol
+
+_ITEM_NUMBER = re.compile(r"^[(（]?\s*(\d+)\s*(?:[.．、)）]|$)")  # 2. / 2、 / (2)
 
 
 class PolicyFormatError(ValueError):
@@ -36,8 +39,15 @@ class Clause:
             head = f"《{document_title}》"
         else:
             head = f"{document_title} · "
-        parts = [p for p in (self.label, self.title) if p]
-        where = " ".join(parts) or self.section
+        joiner = "" if self.label.endswith(("、", ".")) and lang == "zh" else " "
+        where = joiner.join(p for p in (self.label, self.title) if p) or self.section
+        item = _ITEM_NUMBER.match(self.label)
+        if item is not None and not self.key.startswith(("a", "ch")):
+            # An item is cited by its number under its section: 七、价格体系管理 第2条.
+            n = item.group(1)
+            if lang == "zh":
+                return f"{head}{self.section} 第{n}条" if self.section else f"{head}第{n}条"
+            return f"{head}{self.section} · item {n}" if self.section else f"{head}item {n}"
         if self.key.startswith(("a", "ch")) or not self.section or where == self.section:
             return f"{head}{where}"
         return f"{head}{self.section} · {where}"
@@ -51,9 +61,21 @@ class PolicyDocument:
     title: str
     clauses: tuple[Clause, ...]
     source_hash: str = ""
+    source: str = ""  # the file it was loaded from (its stem); "" for the document itself
+    version: int = 1  # how many times its file has been loaded
 
     def clause(self, key: str) -> Clause | None:
         return next((c for c in self.clauses if c.key == key), None)
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedFile:
+    """The documents one file holds, as stored: reloading the file replaces them all."""
+
+    source: str
+    version: int
+    loaded_at: datetime
+    documents: tuple[PolicyDocument, ...]
 
 
 class Rating(StrEnum):
@@ -147,6 +169,21 @@ class PolicyRepository(Protocol):
 
     def replace_document(self, document: PolicyDocument, revision: str, now: datetime) -> bool:
         """Store `document`, replacing one of the same name; True when one was replaced."""
+        ...
+
+    def replace_file(
+        self, source: str, documents: Sequence[PolicyDocument], revision: str, now: datetime
+    ) -> tuple[int, list[str]]:
+        """Store the documents of file `source`, replacing those it held before (and any
+        document of the same name): its new version and the names replaced."""
+        ...
+
+    def files(self) -> list[LoadedFile]:
+        """The loaded files with their documents, by source name."""
+        ...
+
+    def remove(self, name: str) -> list[str]:
+        """Remove the documents of file `name`, or the document of that name; their names."""
         ...
 
     def documents(self) -> list[PolicyDocument]: ...

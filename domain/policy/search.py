@@ -161,6 +161,11 @@ class PolicyIndex:
             return self._unknown_weight / 2
         return idf * 2 if token in self._domain else idf
 
+    def question_weights(self, question: str) -> dict[str, float]:
+        """The question's words the policy uses, with the weight each counts for."""
+        tokens = [self._correct(t) for t in self.segmenter.tokens(question)]
+        return {t: self._weight(t) for t in dict.fromkeys(tokens) if t in self._idf}
+
     def search(
         self, question: str, k: int = 3, exclude: Collection[Group] = frozenset()
     ) -> SearchResult:

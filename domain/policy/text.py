@@ -13,8 +13,10 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from domain.policy.layout import SENTENCE_PUNCT, clean_lines
 from domain.policy.model import Clause, PolicyDocument, PolicyFormatError
 
 _CN_DIGITS = dict(
@@ -53,6 +55,7 @@ _ITEM_RES = (
     ("paren", re.compile(rf"^[(（]\s*({_N})\s*[)）]\s*")),
 )
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*$")
+_MD_HEADING_LINE = re.compile(r"^#{1,6}\s+\S", re.M)
 _BULLET = re.compile(r"^[-*+]\s+(?=\S)")
 
 
@@ -133,11 +136,27 @@ class _Draft:
     lines: list[str] = field(default_factory=list)
 
 
-class _Reader:
-    """Reads lines in order; keeps the open headings and the clause being written."""
+def head_and_body(rest: str) -> tuple[str, str]:
+    """A numbered line's heading and text: `经销商定义:本公司…` -> ("经销商定义", "本公司…");
+    a short line without punctuation is all heading; otherwise there is no heading."""
+    if len(rest) <= 30 and not any(ch in SENTENCE_PUNCT for ch in rest):
+        return rest, ""
+    m = re.match(r"^([^，,。；;：:！？!?]{1,16})[：:]\s*(.*)$", rest, re.S)
+    if m:
+        return m.group(1).strip(), m.group(2).strip()
+    return "", rest
 
-    def __init__(self) -> None:
-        self.title = ""
+
+class _Reader:
+    """Reads lines in order; keeps the open headings and the clause being written.
+
+    In plain text (`plain`), 一、 always opens a section (its heading is what precedes a
+    colon, or the whole short line) and numbered items take their heading the same way.
+    """
+
+    def __init__(self, plain: bool = False, title: str = "") -> None:
+        self.plain = plain
+        self.title = title
         self.headings: list[tuple[int, str, str]] = []  # (level, key, text)
         self.drafts: list[_Draft] = []
         self.current: _Draft | None = None
@@ -212,6 +231,13 @@ class _Reader:
         numbered = item(line)
         if numbered is None or (self.current is not None and self.current.kind == "article"):
             return False
+        if self.plain and numbered.style == "cn":
+            head, body = head_and_body(numbered.rest)
+            self.heading(2, f"{numbered.label}{head}")
+            if body:
+                assert self.current is not None
+                self.current.lines.append(body)
+            return True
         self.item_style = self.item_style or numbered.style
         if numbered.style != self.item_style:
             return False
@@ -220,7 +246,8 @@ class _Reader:
             return True
         parent = self.headings[-1][1] if self.headings else ""
         key = f"{parent}.{numbered.number}" if parent else f"s{numbered.number}"
-        self.open(key, numbered.label, "", "item", numbered.rest)
+        head, body = head_and_body(numbered.rest) if self.plain else ("", numbered.rest)
+        self.open(key, numbered.label, head, "item", body)
         return True
 
     def blank(self) -> None:
@@ -232,8 +259,8 @@ class _Reader:
         seen: set[str] = set()
         for d in self.drafts:
             body = re.sub(r"\n{3,}", "\n\n", "\n".join(d.lines).strip())
-            if not body and d.kind == "heading":
-                continue  # a chapter heading that only groups articles
+            if not body and d.kind in ("heading", "item"):
+                continue  # a chapter heading that only groups articles, an item in a list
             key, n = d.key, 2
             while key in seen:
                 key, n = f"{d.key}~{n}", n + 1
@@ -242,11 +269,12 @@ class _Reader:
         return result
 
 
-def parse_policy(name: str, text: str) -> PolicyDocument:
-    """Split a Markdown or plain-text policy into clauses; raises PolicyFormatError if none."""
-    text = unicodedata.normalize("NFC", text.lstrip("\ufeff"))
-    reader = _Reader()
-    for raw in text.splitlines():
+def read_lines(
+    name: str, lines: Sequence[str], *, plain: bool, title: str = "", family: str = ""
+) -> PolicyDocument:
+    """A document from its lines (blank ones end paragraphs); PolicyFormatError if no clause."""
+    reader = _Reader(plain, title)
+    for raw in lines:
         line = raw.strip()
         if line:
             reader.line(line)
@@ -255,8 +283,19 @@ def parse_policy(name: str, text: str) -> PolicyDocument:
     clauses = reader.clauses()
     if not clauses:
         raise PolicyFormatError(name)
-    family, lang = split_name(name)
+    own_family, lang = split_name(name)
+    text = "\n".join(lines)
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    family = family or own_family
     return PolicyDocument(
         name, family, lang or detect_lang(text), reader.title or family, tuple(clauses), digest
     )
+
+
+def parse_policy(name: str, text: str) -> PolicyDocument:
+    """Split a Markdown or plain-text policy into clauses; raises PolicyFormatError if none.
+    Plain text is cleaned first (see domain.policy.layout)."""
+    text = unicodedata.normalize("NFC", text.lstrip("\ufeff"))
+    if _MD_HEADING_LINE.search(text):
+        return read_lines(name, text.splitlines(), plain=False)
+    return read_lines(name, clean_lines(text), plain=True)

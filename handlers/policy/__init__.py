@@ -13,10 +13,11 @@ def install(router: Router, jobs: Jobs) -> None:
     """Add this context's commands, interpreters, forms, exporters and jobs, in help order."""
     # Imported here, not at the top: importing one module of the package (its package
     # runs first) must not import the whole context.
-    from handlers.policy import commands, faq
+    from handlers.policy import admin, commands, faq
 
     for module in (
         commands,
         faq,
+        admin,
     ):
         module.install(router, jobs)

@@ -69,7 +69,7 @@ def answer_question(ctx: Ctx, text: str, *, from_plain_text: bool = False) -> Re
             for n, f in enumerate(found[1:3], start=1)
         ]
         rows = (tuple(more),) if more else ()
-        body = quote(best, t)
+        body = quote(best, t, text, kb)
         if more:
             body += "\n" + t("policy.see_also")
         return Reply(body, (*rows, rating_buttons(qid, t)))
@@ -78,10 +78,11 @@ def answer_question(ctx: Ctx, text: str, *, from_plain_text: bool = False) -> Re
         forward_question(ctx, q, found[0] if found else None)
         if not found:
             return Reply(t("policy.no_match_forwarded", qid=qid))
-        return Reply(t("policy.not_sure_forwarded", qid=qid, closest=quote(found[0], t)))
+        closest = quote(found[0], t, text, kb)
+        return Reply(t("policy.not_sure_forwarded", qid=qid, closest=closest))
     if not found:
         return Reply(t("policy.no_match"))
-    return Reply(t("policy.not_sure", closest=quote(found[0], t)))
+    return Reply(t("policy.not_sure", closest=quote(found[0], t, text, kb)))
 
 
 def _names_catalog_item(ctx: Ctx, text: str) -> bool:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from domain.policy.answers import Found
+from domain.policy.answers import Found, KnowledgeBase
+from domain.policy.passages import glossary
 from handlers.core.i18n import Translator
 from handlers.core.messages import Button
 
@@ -44,11 +45,21 @@ def short_label(found: Found, t: Translator) -> str:
     return text if len(text) <= LABEL_CHARS else text[: LABEL_CHARS - 1] + "…"
 
 
-def quote(found: Found, t: Translator) -> str:
+def quote(found: Found, t: Translator, question: str = "", kb: KnowledgeBase | None = None) -> str:
+    """The clause with its citation: for a question, its answering sentence; a Chinese
+    clause shown to an English reader opens with a sentence saying so and its key terms."""
     if found.faq is not None:
         return t("policy.faq_quote", question=found.faq.question, answer=trim(found.faq.answer))
-    assert found.clause is not None
-    return t("policy.clause_quote", citation=citation(found, t), text=trim(found.clause.text))
+    assert found.clause is not None and found.document is not None
+    text = kb.passage(found, question) if kb is not None and question else found.clause.text
+    body = t("policy.clause_quote", citation=citation(found, t), text=trim(text))
+    if t.locale != "en" or found.document.lang == "en":
+        return body
+    terms = glossary(text)
+    lead = t("policydocs.english_lead", citation=citation(found, t))
+    if terms:
+        lead += "\n" + t("policydocs.english_terms", terms="; ".join(terms))
+    return f"{lead}\n{body}"
 
 
 def rating_buttons(qid: int, t: Translator) -> tuple[Button, ...]:
@@ -56,3 +67,8 @@ def rating_buttons(qid: int, t: Translator) -> tuple[Button, ...]:
         Button(t("policy.btn_helpful"), f"c:rate {qid} up"),
         Button(t("policy.btn_not_helpful"), f"c:rate {qid} down"),
     )
+
+
+def answer_text(found: Found, t: Translator, question: str, kb: KnowledgeBase) -> str:
+    """What an answer shows for `question`: the quoted clause with its citation."""
+    return quote(found, t, question, kb)

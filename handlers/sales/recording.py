@@ -4,6 +4,7 @@ the receipt with every rule broken, and the at-once alert of severe violations t
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
@@ -27,6 +28,7 @@ from handlers.core.errors import UserError
 from handlers.core.i18n import Translator
 from handlers.core.messages import Button, Reply, button_rows
 from handlers.core.names import labelled, local_name, staff_names
+from handlers.policy.governing import governing_rules
 from handlers.sales.scope import follows_sales
 
 
@@ -52,8 +54,10 @@ def describe_draft(ctx: Ctx, draft: SaleDraft) -> str:
     )
 
 
-def violation_text(t: Translator, v: Violation) -> str:
-    """Type, the evidence that matters, severity and the policy clause it breaks."""
+def violation_text(t: Translator, v: Violation, rules: Mapping[str, str] | None = None) -> str:
+    """Type, the evidence that matters, severity and the policy clause it breaks: the clause
+    of the loaded policy in `rules` (handlers.policy.governing) when there is one, else the
+    rule's fixed wording."""
     detail = ""
     ev = v.evidence
     if "floor" in ev:
@@ -78,7 +82,7 @@ def violation_text(t: Translator, v: Violation) -> str:
         type=t(f"violation.type.{v.type.value}"),
         detail=detail,
         severity=t(f"violation.severity.{v.severity.value}"),
-        rule=t(f"violation.rule.{v.type.value}"),
+        rule=(rules or {}).get(v.type.value) or t(f"violation.rule.{v.type.value}"),
     )
 
 
@@ -154,7 +158,8 @@ def receipt(ctx: Ctx, recorded: RecordedSale) -> Reply:
     ]
     if recorded.violations:
         lines.append(ctx.t("sale.breaks_rules", count=len(recorded.violations)))
-        lines += ["• " + violation_text(ctx.t, v) for v in recorded.violations]
+        rules = governing_rules(ctx)
+        lines += ["• " + violation_text(ctx.t, v, rules) for v in recorded.violations]
         severe = any(v.severity is Severity.SEVERE for v in recorded.violations)
         if severe and not recorded.duplicate:  # a duplicate told nobody again
             lines.append(managers_told_line(ctx, recorded.managers_told, recorded.held_for))
@@ -167,7 +172,13 @@ def receipt(ctx: Ctx, recorded: RecordedSale) -> Reply:
     return Reply("\n".join(lines))
 
 
-def decide_card(t: Translator, v: Violation, dealer_name: str, named: SaleNamed) -> Reply:
+def decide_card(
+    t: Translator,
+    v: Violation,
+    dealer_name: str,
+    named: SaleNamed,
+    rules: Mapping[str, str] | None = None,
+) -> Reply:
     """A severe violation put to a manager who decides it: what, whose, which sale, and
     Confirm/Dismiss."""
     text = t(
@@ -176,7 +187,7 @@ def decide_card(t: Translator, v: Violation, dealer_name: str, named: SaleNamed)
         dealer=v.dealer,
         name=dealer_name,
         sale=v.sale_id,
-        line=violation_text(t, v),
+        line=violation_text(t, v, rules),
     )
     text += "\n" + named.text(t)
     return Reply(
@@ -218,12 +229,13 @@ def alert_severe(ctx: Ctx, recorded: RecordedSale) -> RecordedSale:
         for v in recorded.violations:
             if v.severity is Severity.SEVERE:
                 ctx.uow.held_alerts.hold(v.id, codes, ctx.now)
+    rules = governing_rules(ctx) if alerts.deciders else {}
     for manager, v in alerts.deciders:
         named = sale_named(ctx, v)
         ctx.notify(
             manager,
             f"violation:{v.id}:severe",
-            lambda t, v=v, named=named: decide_card(t, v, alerts.dealer_name, named),
+            lambda t, v=v, named=named: decide_card(t, v, alerts.dealer_name, named, rules),
         )
     terminal = alerts.terminal
     for manager, v in alerts.onlookers if terminal else ():

@@ -19,6 +19,7 @@ from handlers.core.jobs import Jobs
 from handlers.core.messages import Reply
 from handlers.core.router import Router
 from handlers.core.sheets import SheetError, is_sheet, named_rows, read_upload
+from handlers.policy.governing import governing_rules
 from handlers.sales.recording import managers_told_line, problem_key, record, violation_text
 
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -126,8 +127,11 @@ def sales_sheet(ctx: Ctx) -> Reply | None:
     ]
     if violations:
         lines.append(ctx.t("upload.violations", count=len(violations)))
+        rules = governing_rules(ctx)
         listed = [
-            f"• #{r.sale.id}: " + violation_text(ctx.t, v) for r in recorded for v in r.violations
+            f"• #{r.sale.id}: " + violation_text(ctx.t, v, rules)
+            for r in recorded
+            for v in r.violations
         ]
         lines += listed[:MAX_LISTED]
         if len(listed) > MAX_LISTED:

@@ -28,6 +28,7 @@ from handlers.core.names import actor_name
 from handlers.core.registry import DEALER, SALES_LEADS, SALES_STAFF, require
 from handlers.core.router import Router
 from handlers.decisions.receipts import history_lines, receipt, record
+from handlers.policy.governing import governing_rules
 from handlers.sales.recording import original_report, sale_named, violation_text
 from handlers.violations.own import own_violations
 from handlers.violations.penalties import (
@@ -103,7 +104,7 @@ def _details(ctx: Ctx, v) -> Reply:
         id=v.id,
         dealer=v.dealer,
         status=_status(ctx.t, v.status),
-        line=violation_text(ctx.t, v),
+        line=violation_text(ctx.t, v, governing_rules(ctx)),
         sale=v.sale_id or "-",
         report=original_report(ctx, v),
     )

@@ -19,6 +19,10 @@ class PolicyDocumentRow(Base):
     title: Mapped[str] = mapped_column(String(200))
     source_hash: Mapped[str] = mapped_column(String(64))
     revision: Mapped[str] = mapped_column(String(32))  # new on every load: invalidates indexes
+    # The file it came from (its stem; several documents may share one) and how many times
+    # that file has been loaded.
+    source: Mapped[str] = mapped_column(String(120), index=True, server_default="")
+    version: Mapped[int] = mapped_column(Integer, server_default="1")
     loaded_at: Mapped[datetime] = mapped_column(UtcDateTime())
     clauses: Mapped[list["PolicyClauseRow"]] = relationship(
         back_populates="document",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import delete, func, or_, select
@@ -14,6 +15,7 @@ from domain.policy.model import (
     FaqReach,
     FaqScope,
     FaqStatus,
+    LoadedFile,
     PolicyDocument,
     PolicyQuestion,
     QuestionStatus,
@@ -25,6 +27,21 @@ from storage.policy.models import (
     PolicyFaqRow,
     PolicyQuestionRow,
 )
+
+
+def _document(r: PolicyDocumentRow) -> PolicyDocument:
+    return PolicyDocument(
+        name=r.name,
+        family=r.family,
+        lang=r.lang,
+        title=r.title,
+        clauses=tuple(
+            Clause(c.key, c.label, c.title, c.section, c.text, c.ordinal) for c in r.clauses
+        ),
+        source_hash=r.source_hash,
+        source=r.source,
+        version=r.version,
+    )
 
 
 def _faq(row: PolicyFaqRow) -> FaqEntry:
@@ -83,6 +100,55 @@ class SqlPolicyRepository:
             delete(PolicyDocumentRow).where(PolicyDocumentRow.name == document.name)
         ).rowcount
         self.s.flush()
+        self._add(document, revision, now, document.source, document.version)
+        return bool(replaced)
+
+    def replace_file(
+        self, source: str, documents: Sequence[PolicyDocument], revision: str, now: datetime
+    ) -> tuple[int, list[str]]:
+        names = [d.name for d in documents]
+        old = self.s.execute(
+            select(PolicyDocumentRow.name, PolicyDocumentRow.version).where(
+                or_(PolicyDocumentRow.source == source, PolicyDocumentRow.name.in_(names))
+            )
+        ).all()
+        version = 1 + max((v for _, v in old), default=0)
+        self.s.execute(
+            delete(PolicyDocumentRow).where(PolicyDocumentRow.name.in_([n for n, _ in old]))
+        )
+        self.s.flush()
+        for document in documents:
+            self._add(document, revision, now, source, version)
+        return version, sorted(n for n, _ in old)
+
+    def files(self) -> list[LoadedFile]:
+        by_source: dict[str, list[PolicyDocument]] = {}
+        loaded: dict[str, tuple[int, datetime]] = {}
+        rows = self.s.scalars(
+            select(PolicyDocumentRow)
+            .options(selectinload(PolicyDocumentRow.clauses))
+            .order_by(PolicyDocumentRow.source, PolicyDocumentRow.id)
+        )
+        for r in rows:
+            source = r.source or r.name
+            by_source.setdefault(source, []).append(_document(r))
+            loaded[source] = (r.version, r.loaded_at)
+        return [
+            LoadedFile(source, loaded[source][0], loaded[source][1], tuple(docs))
+            for source, docs in sorted(by_source.items())
+        ]
+
+    def remove(self, name: str) -> list[str]:
+        where = or_(PolicyDocumentRow.source == name, PolicyDocumentRow.name == name)
+        names = sorted(self.s.scalars(select(PolicyDocumentRow.name).where(where)))
+        if names:
+            self.s.execute(delete(PolicyDocumentRow).where(PolicyDocumentRow.name.in_(names)))
+            self.s.flush()
+        return names
+
+    def _add(
+        self, document: PolicyDocument, revision: str, now: datetime, source: str, version: int
+    ) -> None:
         row = PolicyDocumentRow(
             name=document.name,
             family=document.family,
@@ -91,6 +157,8 @@ class SqlPolicyRepository:
             source_hash=document.source_hash,
             revision=revision,
             loaded_at=now,
+            source=source[:120],
+            version=version,
         )
         row.clauses = [
             PolicyClauseRow(
@@ -105,7 +173,6 @@ class SqlPolicyRepository:
         ]
         self.s.add(row)
         self.s.flush()
-        return bool(replaced)
 
     def documents(self) -> list[PolicyDocument]:
         rows = self.s.scalars(
@@ -113,19 +180,7 @@ class SqlPolicyRepository:
             .options(selectinload(PolicyDocumentRow.clauses))
             .order_by(PolicyDocumentRow.name)
         )
-        return [
-            PolicyDocument(
-                name=r.name,
-                family=r.family,
-                lang=r.lang,
-                title=r.title,
-                clauses=tuple(
-                    Clause(c.key, c.label, c.title, c.section, c.text, c.ordinal) for c in r.clauses
-                ),
-                source_hash=r.source_hash,
-            )
-            for r in rows
-        ]
+        return [_document(r) for r in rows]
 
     def faqs(self) -> list[FaqEntry]:
         rows = self.s.scalars(

@@ -43,6 +43,7 @@ PROBES = {
     "export duties": "/export duties",
     "template": "/template financial D001",
     "statements": "/statements D001",
+    "policy": "/policy list",
 }
 
 

@@ -88,7 +88,7 @@ def test_markdown_headings_and_numbered_items_become_clauses(uow_factory, tmp_pa
     load_policy_files(uow_factory, [write(tmp_path, "service.md", HEADINGS_MD)])
     doc = documents(uow_factory)["service"]
     assert [c.key for c in doc.clauses] == ["s1", "s2.1", "s2.2"]
-    assert doc.clause("s2.1").citation(doc.title) == "《售后手册》二、投诉处理 · 1."
+    assert doc.clause("s2.1").citation(doc.title) == "《售后手册》二、投诉处理 第1条"
 
 
 def test_reloading_a_document_replaces_its_previous_version(uow_factory, tmp_path):

@@ -66,7 +66,7 @@ def test_numbered_items_under_a_heading_are_clauses_and_sub_items_stay_inside():
     doc = parse_policy("m", text)
     assert [c.key for c in doc.clauses] == ["s3.1", "s3.2"]
     assert "特殊情况须批准" in doc.clause("s3.1").text
-    assert doc.clause("s3.2").citation(doc.title) == "《手册》三、价格 · 2."
+    assert doc.clause("s3.2").citation(doc.title) == "《手册》三、价格 第2条"
 
 
 def test_bracketed_article_titles_are_split_from_the_text():

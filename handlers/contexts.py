@@ -15,6 +15,7 @@ from handlers import (
     core,
     decisions,
     deposits,
+    evaluation,
     identity,
     policy,
     promotions,
@@ -40,6 +41,7 @@ CONTEXTS = (
     deposits,
     decisions,
     rebates,
+    evaluation,
     core,
 )
 

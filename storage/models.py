@@ -31,6 +31,7 @@ from storage.core.models import (
 from storage.core.rate_models import RateBucketRow
 from storage.decisions.models import DecisionRow
 from storage.deposits.models import DepositEntryRow
+from storage.evaluation.models import MarketSizeRow, ScorecardRow
 from storage.identity.models import ChatIdentityRow, InviteAttemptRow, InviteRow
 from storage.policy.models import (
     PolicyClauseRow,
@@ -78,6 +79,7 @@ __all__ = [
     "JobRunRow",
     "ManagerRegionRow",
     "ManagerRow",
+    "MarketSizeRow",
     "OutboxChatRow",
     "OutboxRow",
     "PolicyClauseRow",
@@ -97,6 +99,7 @@ __all__ = [
     "SaleDraftRow",
     "SaleRow",
     "SalesMonthlyRow",
+    "ScorecardRow",
     "StockRow",
     "TargetRow",
     "TerminalRow",

@@ -25,6 +25,7 @@ from storage.core.outbox import SqlOutboxRepository
 from storage.core.rates import SqlRateRepository
 from storage.decisions.repository import SqlDecisionRepository
 from storage.deposits.repository import SqlDepositRepository
+from storage.evaluation.repository import SqlEvaluationRepository
 from storage.identity.invites import SqlInviteRepository
 from storage.identity.repository import SqlIdentityRepository
 from storage.identity.staff import SqlStaffDirectory
@@ -75,6 +76,7 @@ class SqlAlchemyUnitOfWork:
         self.deposits = SqlDepositRepository(s)
         self.decisions = SqlDecisionRepository(s)
         self.rebates = SqlRebateRepository(s)
+        self.evaluation = SqlEvaluationRepository(s)
         return self
 
     def __exit__(self, *exc: object) -> None:

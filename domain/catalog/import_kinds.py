@@ -43,6 +43,7 @@ from domain.catalog.model import (
     Validity,
 )
 from domain.deposits.model import NewEntry
+from domain.evaluation.model import MarketSize
 from domain.rebates.model import Basis, Scope, Tier
 from domain.shared.periods import Period
 
@@ -59,6 +60,7 @@ class ImportKind(StrEnum):
     MANAGERS = "managers"
     DEPOSITS = "deposits"  # deposit ledger entries: opening balances and history
     REBATES = "rebates"  # rebate programs, one row per tier
+    MARKET_SIZES = "market_sizes"  # the market per region, product line and period
 
 
 @dataclass(frozen=True, slots=True)
@@ -282,6 +284,17 @@ SPECS: dict[ImportKind, KindSpec] = {
         ),
         lambda r: (r.program, str(r.period), r.tier.lower),
         ("program", "period", "tier_from"),
+    ),
+    ImportKind.MARKET_SIZES: KindSpec(
+        (
+            Column("region_code", code),
+            Column("line", text(64)),
+            Column("period", period),
+            Column("amount", amount),
+        ),
+        lambda v: MarketSize(v["region_code"], v["line"], v["period"], v["amount"]),
+        lambda m: (m.region, m.line, str(m.period)),
+        ("region_code", "line", "period"),
     ),
 }
 

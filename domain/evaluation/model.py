@@ -126,10 +126,16 @@ class MarketSize:
 
 class EvaluationRepository(Protocol):
     def facts(
-        self, period: Period, tz, dealers: Sequence[DealerCode] | None = None
+        self,
+        period: Period,
+        tz,
+        dealers: Sequence[DealerCode] | None = None,
+        grace_days: int = 5,
     ) -> dict[DealerCode, Facts]:
         """Each active dealer's facts for `period` (business days in `tz`), one aggregate
-        per source; None: every active dealer."""
+        per source; None: every active dealer. The target is left for the caller (the
+        targets context resolves it); a month's report is on time up to `grace_days`
+        after it."""
         ...
 
     def tiers(self, dealers: Sequence[DealerCode] | None = None) -> dict[DealerCode, str]: ...

@@ -73,7 +73,8 @@ class EvaluationRules:
         known = {c.value for c in Criterion}
         for name, weight in self.weights:
             if name not in known:
-                raise ValueError(f"unknown criterion {name!r}; use one of: {', '.join(known)}")
+                names = ", ".join(c.value for c in Criterion)
+                raise ValueError(f"unknown criterion {name!r}; use one of: {names}")
             if weight < 0:
                 raise ValueError(f"weight of {name} is negative")
         lows = [low for _, low in self.bands]
@@ -86,7 +87,8 @@ class EvaluationRules:
                 raise ValueError(f"consequences for unknown grade {grade!r}")
             for c in found:
                 if c not in allowed:
-                    raise ValueError(f"unknown consequence {c!r}; use one of: {', '.join(allowed)}")
+                    names = ", ".join(k.value for k in Consequence)
+                    raise ValueError(f"unknown consequence {c!r}; use one of: {names}")
 
 
 def rules_from(settings: Mapping) -> EvaluationRules:

@@ -28,6 +28,7 @@ from domain.catalog.renewal import RenewalRepository
 from domain.catalog.territory import RegionTree
 from domain.decisions.model import DecisionRepository
 from domain.deposits.model import DepositRepository
+from domain.evaluation.model import EvaluationRepository
 from domain.identity.actors import Actor, Contact, Invite
 from domain.identity.staff import StaffDirectory
 from domain.policy.model import PolicyRepository
@@ -304,6 +305,7 @@ class UnitOfWork(Protocol):
     deposits: DepositRepository
     decisions: DecisionRepository
     rebates: RebateRepository
+    evaluation: EvaluationRepository
 
     def __enter__(self) -> Self: ...
     def __exit__(self, *exc: object) -> None: ...

@@ -146,5 +146,7 @@ def install(router: Router, jobs: Jobs) -> None:
             "approvals": SALES_STAFF | MARKETING,
             # Rebate settlements are approved by sales managers and the marketing director.
             "rebates": SALES_STAFF | MARKETING,
+            # Scorecards are signed off by sales managers; marketing reads the grades.
+            "scores": SALES_STAFF | MARKETING,
         },
     )

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from domain.evaluation.rules import EvaluationRules
 from domain.shared.rates import RateLimit
 
 
@@ -64,6 +65,9 @@ class CoreOptions:
 
     # rebate_nudge tells a dealer near a higher tier this many days before the period ends.
     rebate_nudge_days: int = 14
+
+    # [evaluation]: weights, formula constants, bands, consequences, appeal days.
+    evaluation: EvaluationRules = field(default_factory=EvaluationRules)
 
     # An export with more rows is written in the background and sent through the outbox.
     export_inline_rows: int = 2000

@@ -40,6 +40,7 @@ from domain.deposits.services import open_balances
 from domain.rebates.model import Program
 from domain.rebates.rules import TableProblem, table_problems
 from storage.deposits.repository import SqlDepositRepository
+from storage.evaluation.repository import SqlEvaluationRepository
 from storage.models import (
     AuthorizationRow,
     ContractRow,
@@ -209,6 +210,11 @@ class _Importer:
                     need(row, "lines", line, lines, Problem.UNKNOWN_LINE)
         elif kind is ImportKind.REBATES:
             errors.extend(self._check_rebates(records, regions, need))
+        elif kind is ImportKind.MARKET_SIZES:
+            lines = self.product_lines()
+            for row, m in records:
+                need(row, "region_code", m.region, regions, Problem.UNKNOWN_REGION)
+                need(row, "line", m.line, lines, Problem.UNKNOWN_LINE)
         return errors
 
     def _check_rebates(self, records, regions, need) -> list[RowError]:
@@ -370,6 +376,9 @@ class _Importer:
             _, created = repo.save_program(program)
             for _ in rows:
                 yield "created" if created else "updated"
+
+    def apply_market_sizes(self, records: list):
+        yield from SqlEvaluationRepository(self.s).add_market_sizes(records)
 
     def apply_contracts(self, records: list[Contract]):
         dealers = self.ids(DealerRow)

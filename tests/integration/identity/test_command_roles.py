@@ -30,6 +30,10 @@ PROBES = {
     "export approvals": "/export approvals",
     "deposit topup": "/deposit D001 topup 100 转账",
     "deposit change": "/deposit D001 deduct 100 罚款",
+    "score adjust": "/score D001 2026-Q2 adjust compliance 60 复核",
+    "score appeal": "/score appeal 2026-Q2 数据有误",
+    "evaluate": "/evaluate D001 2026-Q2",
+    "export scores": "/export scores",
 }
 
 

@@ -40,9 +40,11 @@ def draft_cards(
 ) -> int:
     """One card per dealer of `facts`; a dealer's card already drafted (by this run, an
     earlier one or another scheduler's) is left alone. `on_new` for each drafted now."""
-    tiers = repo.tiers(sorted(facts) if len(facts) <= 500 else None)
+    done = repo.drafted(period)  # the common rerun: nothing to compute or try
+    todo = sorted(d for d in facts if d not in done)
+    tiers = repo.tiers(todo if len(todo) <= 500 else None)
     drafted = 0
-    for dealer in sorted(facts):
+    for dealer in todo:
         added = repo.add(card_for(dealer, period, facts[dealer], tiers.get(dealer, ""), rules), now)
         if added is not None:
             drafted += 1

@@ -5,7 +5,7 @@ what a rerun and a second scheduler meet on: a card is drafted, and sent, once."
 
 from __future__ import annotations
 
-from domain.approvals.model import Kind, NewRequest
+from domain.approvals.model import Kind, NewRequest, Request
 from domain.approvals.rules import chain_for
 from domain.approvals.services import submit
 from domain.catalog.model import DealerCode
@@ -20,13 +20,14 @@ from handlers.core.jobs import JobContext, Jobs
 from handlers.core.messages import Reply
 from handlers.core.registry import ADMINS
 from handlers.core.router import Router
+from handlers.evaluation.digest import ONE_BY_ONE, tell_approvers_once
 from handlers.evaluation.gathering import period_facts
 
 REQUESTER = "job:evaluation"
 
 
-def _submit(ctx, card: Scorecard, requester: str) -> int:
-    """Send a drafted card for sign-off; the number of approvers told."""
+def _submit(ctx, card: Scorecard, requester: str) -> Request:
+    """Send a drafted card for sign-off."""
     chain = chain_for(Kind.SCORECARD, dict(ctx.options.approval_chains))
     total = "-" if card.total is None else f"{card.total}"
     subject = f"{card.dealer} {card.period} {card.grade or '-'} {total}"[:200]
@@ -37,7 +38,7 @@ def _submit(ctx, card: Scorecard, requester: str) -> int:
         ctx.now,
     )
     ctx.uow.evaluation.link_request(card.id, request.id)
-    return tell_step_approvers(ctx, request)  # type: ignore[arg-type]
+    return request
 
 
 def draft_period(
@@ -45,14 +46,19 @@ def draft_period(
 ) -> tuple[int, int]:
     """(cards drafted now, approvers told)."""
     facts = period_facts(ctx.uow, period, ctx.options, dealers)
-    told = [0]
-
-    def send(card: Scorecard) -> None:
-        told[0] += _submit(ctx, card, requester)
-
+    sent: list[Request] = []
     rules = ctx.options.evaluation
-    drafted = draft_cards(ctx.uow.evaluation, period, facts, rules, ctx.now, send)
-    return drafted, told[0]
+    drafted = draft_cards(
+        ctx.uow.evaluation,
+        period,
+        facts,
+        rules,
+        ctx.now,
+        lambda card: sent.append(_submit(ctx, card, requester)),
+    )
+    if len(sent) > ONE_BY_ONE:
+        return drafted, tell_approvers_once(ctx, sent, period)
+    return drafted, sum(tell_step_approvers(ctx, r) for r in sent)  # type: ignore[arg-type]
 
 
 def evaluation(ctx: JobContext) -> None:

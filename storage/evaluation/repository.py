@@ -165,28 +165,6 @@ class SqlEvaluationRepository:
         }
 
     def add(self, new: NewCard, now: datetime) -> Scorecard | None:
-        row = self.s.scalar(
-            select(ScorecardRow).where(
-                ScorecardRow.dealer_code == new.dealer, ScorecardRow.period == str(new.period)
-            )
-        )
-        if row is not None:
-            # A card the sign-off rejected is drafted afresh (compare-and-set on its state).
-            done = self.s.execute(
-                update(ScorecardRow)
-                .where(ScorecardRow.id == row.id, ScorecardRow.state == CardState.REJECTED.value)
-                .values(
-                    **self._values(new),
-                    state=CardState.DRAFT.value,
-                    request_id=None,
-                    adjustments=[],
-                    created_at=now,
-                )
-            )
-            if not done.rowcount:
-                return None
-            self.s.refresh(row)
-            return _card(row)
         row = ScorecardRow(
             dealer_code=new.dealer,
             period=str(new.period),
@@ -197,11 +175,39 @@ class SqlEvaluationRepository:
             **self._values(new),
         )
         try:
-            with self.s.begin_nested():  # another scheduler's draft of the same dealer wins
+            # The unique key decides: a card drafted by an earlier run or by another
+            # scheduler at the same moment wins, and this one is not added.
+            with self.s.begin_nested():
                 self.s.add(row)
+            return _card(row)
         except IntegrityError:
-            return None
-        return _card(row)
+            pass
+        # A card the sign-off rejected is drafted afresh (compare-and-set on its state).
+        done = self.s.execute(
+            update(ScorecardRow)
+            .where(
+                ScorecardRow.dealer_code == new.dealer,
+                ScorecardRow.period == str(new.period),
+                ScorecardRow.state == CardState.REJECTED.value,
+            )
+            .values(
+                **self._values(new),
+                state=CardState.DRAFT.value,
+                request_id=None,
+                adjustments=[],
+                created_at=now,
+            )
+        )
+        return self.of(new.dealer, new.period) if done.rowcount else None
+
+    def drafted(self, period: Period) -> set[DealerCode]:
+        rows = self.s.scalars(
+            select(ScorecardRow.dealer_code).where(
+                ScorecardRow.period == str(period),
+                ScorecardRow.state != CardState.REJECTED.value,
+            )
+        )
+        return {DealerCode(c) for c in rows}
 
     def get(self, id: int) -> Scorecard | None:
         row = self.s.get(ScorecardRow, id)

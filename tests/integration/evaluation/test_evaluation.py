@@ -221,3 +221,25 @@ def test_market_sizes_are_imported_all_or_nothing(world, uow_factory, tmp_path):
         uow_factory, ImportKind.MARKET_SIZES, write(tmp_path, "m", good, "xlsx"), quiet()
     )
     assert again.unchanged == 2
+
+
+def test_many_cards_reach_each_approver_as_one_message(world, uow_factory, clock):
+    with uow_factory() as uow:
+        s = uow.session
+        from storage.models import AuthorizationRow, RegionRow
+
+        sc = s.scalar(select(RegionRow).where(RegionRow.code == "SC"))
+        for i in range(11):
+            d = DealerRow(code=f"E{i:03d}", name=f"经销商{i}", tier="B")
+            s.add(d)
+            s.add(AuthorizationRow(dealer=d, region=sc, line="IMG", valid_from=Q2.start))
+        uow.commit()
+    run(uow_factory, clock)
+    with uow_factory() as uow:
+        assert uow.session.scalar(select(func.count(ScorecardRow.id))) == 13
+    texts = outbox_texts(uow_factory, "boss_sc")
+    assert [t for t in texts if "考核表待审核" in t] == [
+        "您有 12 份 2026-Q2 经销商考核表待审核：发送 /approvals 逐一查看，"
+        "可先用 /score 经销商 2026-Q2 adjust 调整后再审批"
+    ]
+    assert not [t for t in texts if "待您审批" in t]

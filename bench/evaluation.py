@@ -58,7 +58,11 @@ OPTIONS = CoreOptions()
 
 
 def _ts(moment: datetime, sqlite: bool):
-    return moment.replace(tzinfo=None).isoformat(sep=" ") if sqlite else moment
+    """As the app's UtcDateTime stores it: SQLite compares the text, so the microseconds
+    must be there for an instant on a window's edge to compare as the app's own would."""
+    if not sqlite:
+        return moment
+    return moment.replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
 
 
 def regions_for(dealers: int) -> int:
@@ -236,8 +240,8 @@ def load(engine, sqlite: bool, dealers, sales, tickets, violations) -> None:
 
 def floor_queries(sqlite: bool) -> list[tuple[str, dict]]:
     """The same aggregates as the evaluation reads, as plain SQL (nothing computed on them)."""
-    tz_start, tz_end = "2026-03-31 16:00:00", "2026-06-30 16:00:00"  # Shanghai midnights, UTC
-    due = ("2026-05-05 16:00:00", "2026-06-05 16:00:00", "2026-07-05 16:00:00")
+    tz_start, tz_end = "2026-03-31 16:00:00.000000", "2026-06-30 16:00:00.000000"  # UTC
+    due = ("2026-05-05 16:00:00.000000", "2026-06-05 16:00:00.000000", "2026-07-05 16:00:00.000000")
     months = [("2026-04-01", "2026-04-30"), ("2026-05-01", "2026-05-31"),
               ("2026-06-01", "2026-06-30")]  # fmt: skip
     flags = ", ".join(
@@ -249,10 +253,13 @@ def floor_queries(sqlite: bool) -> list[tuple[str, dict]]:
         f"MAX(CASE WHEN as_of >= '{a}' AND as_of <= '{b}' THEN 1 ELSE 0 END)" for a, b in months
     )
     window = {"lo": "2026-04-01", "hi": "2026-06-30", "s": tz_start, "e": tz_end}
+    if not sqlite:  # typed values: text would be read in the session's time zone
+        window = {"lo": Q2.start, "hi": Q2.end, "s": datetime(2026, 3, 31, 16, tzinfo=UTC),
+                  "e": datetime(2026, 6, 30, 16, tzinfo=UTC)}  # fmt: skip
     if not sqlite:
         flags = flags.replace("'2026-0", "DATE '2026-0").replace("< DATE '", "< TIMESTAMPTZ '")
         flags = flags.replace("created_at < TIMESTAMPTZ '2026", "created_at < TIMESTAMPTZ '2026")
-        flags = flags.replace(":00'", ":00+00'")
+        flags = flags.replace(":00.000000'", ":00+00'")
         stock = stock.replace("'2026-0", "DATE '2026-0")
     return [
         (f"SELECT dealer_id, SUM(amount), COUNT(*), {flags} FROM sales WHERE status = "

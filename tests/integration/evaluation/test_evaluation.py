@@ -243,3 +243,15 @@ def test_many_cards_reach_each_approver_as_one_message(world, uow_factory, clock
         "可先用 /score 经销商 2026-Q2 adjust 调整后再审批"
     ]
     assert not [t for t in texts if "待您审批" in t]
+
+
+def test_the_card_speaks_english_on_request(world, uow_factory, clock):
+    run(uow_factory, clock)
+    world["boss_sc"].say(f"/approval {card(uow_factory).request_id} approve")
+    dealer = world["dealer1"]
+    dealer.say("/lang en")
+    text = dealer.say("/score 2026-Q2")
+    assert "Total 59.65 · grade D" in text and "Improve first: Compliance" in text
+    assert "• Training: N/A (no training notices recorded yet), left out of the total" in text
+    assert "• Sales achievement: 80.00% of target, 80.00 points (weight 30)" in text
+    assert dealer.last[0].image is not None

@@ -161,9 +161,14 @@ def on_decided(ctx: Ctx, request: Request, decision: DecisionRecord) -> str:
     """Approved: publish (once: only a card under review moves) and apply the tier;
     refused: the draft is set aside, or an appealed card stands as published."""
     card_id = request.payload.get("scorecard")
-    if card_id is None or request.state in (State.PENDING, State.RETURNED):
-        return ""
     is_appeal = "appeal" in request.payload
+    # A card the job drafted has nobody to resubmit it: returned, it is set aside like a
+    # rejected one and drafted again by the next run. A returned appeal is the dealer's.
+    returned_to_job = request.state is State.RETURNED and request.requester.startswith("job:")
+    if card_id is None or request.state is State.PENDING:
+        return ""
+    if request.state is State.RETURNED and not returned_to_job:
+        return ""
     under_review = CardState.APPEALED if is_appeal else CardState.DRAFT
     approved = request.state is State.APPROVED
     if approved:

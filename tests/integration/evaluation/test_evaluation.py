@@ -133,12 +133,13 @@ def test_a_manager_adjusts_a_criterion_with_a_reason_before_signing_off(world, u
     assert "不能调整" in world["boss_sc"].say("/score D001 2026-Q2 adjust compliance 70 又改")
 
 
-def test_a_rejected_card_is_not_published_and_the_next_run_drafts_it_again(
-    world, uow_factory, clock
+@pytest.mark.parametrize("decision", ["reject", "return"])  # a job's card: none to resubmit it
+def test_a_refused_card_is_not_published_and_the_next_run_drafts_it_again(
+    world, uow_factory, clock, decision
 ):
     run(uow_factory, clock)
     request = card(uow_factory).request_id
-    world["boss_sc"].say(f"/approval {request} reject 数据有误")
+    world["boss_sc"].say(f"/approval {request} {decision} 请补充数据")
     assert card(uow_factory).state is CardState.REJECTED
     assert "暂无已发布" in world["dealer1"].say("/score 2026-Q2")
     assert tier(uow_factory) == "A"

@@ -17,6 +17,7 @@ from pydantic import (
     ValidationError,
     ValidationInfo,
     field_validator,
+    model_validator,
 )
 from pydantic_settings import (
     BaseSettings,
@@ -85,6 +86,7 @@ class SchedulerSettings(Section):
     notice_reminder: str = "30 9 * * *"
     fee_claim_reminder: str = "0 9 * * *"
     fee_budget_alerts: str = "0 * * * *"
+    evaluation: str = "0 6 1 1,4,7,10 *"  # the first morning of a quarter: the last one's cards
 
     # Checked here so a typo stops start-up naming the key, not with a traceback later.
     @field_validator("timezone")
@@ -321,6 +323,44 @@ class DutySettings(Section):
         )
 
 
+class EvaluationSettings(Section):
+    """Scorecards: criterion weights (N/A criteria drop out), the formula constants, grade
+    bands (lowest score of each, best first; below the last: D), consequences per grade,
+    the tier ladder (best first) and the days a dealer may appeal a published card."""
+
+    weights: dict[str, int] = Field(default_factory=lambda: dict(CORE.evaluation.weights))
+    bands: dict[str, int] = Field(default_factory=lambda: dict(CORE.evaluation.bands))
+    consequences: dict[str, list[str]] = Field(
+        default_factory=lambda: {g: list(c) for g, c in CORE.evaluation.consequences}
+    )
+    tiers: list[str] = Field(default_factory=lambda: list(CORE.evaluation.tiers))
+    appeal_days: int = Field(default=CORE.evaluation.appeal_days, ge=0, le=365)
+    full_market_share: Decimal = Field(default=CORE.evaluation.full_market_share, gt=0, le=100)
+    compliance_step: Decimal = Field(default=CORE.evaluation.compliance_step, ge=0)
+    severity_weights: dict[Literal["minor", "major", "severe"], int] = Field(
+        default_factory=lambda: dict(CORE.evaluation.severity_weights)
+    )
+
+    def rules(self):
+        from domain.evaluation.rules import EvaluationRules
+
+        return EvaluationRules(
+            weights=tuple(self.weights.items()),
+            bands=tuple(sorted(self.bands.items(), key=lambda b: -b[1])),
+            consequences=tuple((g, tuple(c)) for g, c in self.consequences.items()),
+            tiers=tuple(self.tiers),
+            appeal_days=self.appeal_days,
+            full_market_share=self.full_market_share,
+            compliance_step=self.compliance_step,
+            severity_weights=tuple(self.severity_weights.items()),
+        )
+
+    @model_validator(mode="after")
+    def _valid_rules(self):
+        self.rules().check()  # ValueError names the criterion, band or consequence
+        return self
+
+
 class OutboxSettings(Section):
     retry_hours: float = Field(default=24, gt=0, le=24 * 30)
     max_backoff_seconds: float = Field(default=600, ge=1)
@@ -352,6 +392,7 @@ class Settings(BaseSettings):
     notices: NoticeSettings = NoticeSettings()
     fees: FeeSettings = FeeSettings()
     duties: DutySettings = DutySettings()
+    evaluation: EvaluationSettings = EvaluationSettings()
 
     def core_options(self) -> CoreOptions:
         """The core's settings from the policy section (and the time zone and language)."""
@@ -405,6 +446,7 @@ class Settings(BaseSettings):
             ),
             duty_remind_days=self.duties.remind_days,
             stock_tolerance=self.duties.stock_tolerance,
+            evaluation=self.evaluation.rules(),
         )
 
     @classmethod

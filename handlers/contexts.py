@@ -16,6 +16,7 @@ from handlers import (
     decisions,
     deposits,
     duties,
+    evaluation,
     fees,
     identity,
     notices,
@@ -48,6 +49,7 @@ CONTEXTS = (
     notices,
     fees,
     duties,
+    evaluation,
     core,
 )
 

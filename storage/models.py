@@ -32,6 +32,7 @@ from storage.core.rate_models import RateBucketRow
 from storage.decisions.models import DecisionRow
 from storage.deposits.models import DepositEntryRow
 from storage.duties.models import DutyNilReportRow, FinancialStatementRow
+from storage.evaluation.models import MarketSizeRow, ScorecardRow
 from storage.fees.models import FeeBudgetRow, FeeClaimRow, FeeProofRow, FeeRequestRow
 from storage.identity.models import ChatIdentityRow, InviteAttemptRow, InviteRow
 from storage.notices.models import NoticeAttemptRow, NoticeDeliveryRow, NoticeRow
@@ -90,6 +91,7 @@ __all__ = [
     "JobRunRow",
     "ManagerRegionRow",
     "ManagerRow",
+    "MarketSizeRow",
     "NoticeAttemptRow",
     "NoticeDeliveryRow",
     "NoticeRow",
@@ -112,6 +114,7 @@ __all__ = [
     "SaleDraftRow",
     "SaleRow",
     "SalesMonthlyRow",
+    "ScorecardRow",
     "StockRow",
     "TargetRow",
     "TerminalRow",

@@ -26,6 +26,7 @@ from storage.core.rates import SqlRateRepository
 from storage.decisions.repository import SqlDecisionRepository
 from storage.deposits.repository import SqlDepositRepository
 from storage.duties.repository import SqlDutyRepository
+from storage.evaluation.repository import SqlEvaluationRepository
 from storage.fees.repository import SqlFeeRepository
 from storage.identity.invites import SqlInviteRepository
 from storage.identity.repository import SqlIdentityRepository
@@ -83,6 +84,7 @@ class SqlAlchemyUnitOfWork:
         self.applications = SqlApplicationRepository(s)
         self.fees = SqlFeeRepository(s)
         self.duties = SqlDutyRepository(s)
+        self.evaluation = SqlEvaluationRepository(s)
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -44,6 +44,7 @@ from domain.catalog.model import (
     Validity,
 )
 from domain.deposits.model import NewEntry
+from domain.evaluation.model import MarketSize
 from domain.rebates.model import Basis, Scope, Tier
 from domain.shared.periods import Period
 
@@ -61,6 +62,7 @@ class ImportKind(StrEnum):
     DEPOSITS = "deposits"  # deposit ledger entries: opening balances and history
     REBATES = "rebates"  # rebate programs, one row per tier
     BUDGETS = "budgets"  # fee budgets per period, region and optionally line or promotion
+    MARKET_SIZES = "market_sizes"  # the market per region, product line and period
 
 
 @dataclass(frozen=True, slots=True)
@@ -311,6 +313,17 @@ SPECS: dict[ImportKind, KindSpec] = {
         ),
         lambda b: (str(b.period), b.region_code, b.line or "", b.promotion_id or 0),
         ("period", "region_code", "line", "promotion_id"),
+    ),
+    ImportKind.MARKET_SIZES: KindSpec(
+        (
+            Column("region_code", code),
+            Column("line", text(64)),
+            Column("period", period),
+            Column("amount", amount),
+        ),
+        lambda v: MarketSize(v["region_code"], v["line"], v["period"], v["amount"]),
+        lambda m: (m.region, m.line, str(m.period)),
+        ("region_code", "line", "period"),
     ),
 }
 

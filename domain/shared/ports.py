@@ -29,6 +29,7 @@ from domain.catalog.territory import RegionTree
 from domain.decisions.model import DecisionRepository
 from domain.deposits.model import DepositRepository
 from domain.duties.model import DutyRepository
+from domain.evaluation.model import EvaluationRepository
 from domain.fees.model import FeeRepository
 from domain.identity.actors import Actor, Contact, Invite
 from domain.identity.staff import StaffDirectory
@@ -321,6 +322,7 @@ class UnitOfWork(Protocol):
     applications: ApplicationRepository
     fees: FeeRepository
     duties: DutyRepository
+    evaluation: EvaluationRepository
 
     def __enter__(self) -> Self: ...
     def __exit__(self, *exc: object) -> None: ...

@@ -154,5 +154,7 @@ def install(router: Router, jobs: Jobs) -> None:
             "fees": SALES_STAFF | MARKETING,
             # Reporting deadlines: the sales side follows them, marketing files statements.
             "duties": SALES_STAFF | MARKETING,
+            # Scorecards are signed off by sales managers; marketing reads the grades.
+            "scores": SALES_STAFF | MARKETING,
         },
     )

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from domain.duties.calendar import DEFAULT_RULES, DutyCalendar
+from domain.evaluation.rules import EvaluationRules
 from domain.shared.rates import RateLimit
 
 
@@ -93,6 +94,8 @@ class CoreOptions:
     fee_over_budget_role: str = "marketing_director"
     # (activity, ((proof kind, count), ...)) over domain.fees.rules.DEFAULT_PROOF.
     fee_proof: tuple[tuple[str, tuple[tuple[str, int], ...]], ...] = ()
+    # [evaluation]: weights, formula constants, bands, consequences, appeal days.
+    evaluation: EvaluationRules = field(default_factory=EvaluationRules)
 
     # An export with more rows is written in the background and sent through the outbox.
     export_inline_rows: int = 2000

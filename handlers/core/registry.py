@@ -30,6 +30,8 @@ SERVICE: Seats = SALES_LEADS | {Seat.SERVICE_AGENT}
 MARKETING: Seats = SALES_LEADS | {Seat.MARKETING_DIRECTOR, Seat.MARKETING_ADMIN}
 # Send to every dealer in scope at once, without a promotion's review.
 BROADCASTERS: Seats = SALES_LEADS | {Seat.MARKETING_DIRECTOR}
+# Run the bot's periodic work by hand.
+ADMINS: Seats = frozenset({Seat.ADMIN})
 
 
 def refusal(ctx: Ctx, what: str) -> UserError:

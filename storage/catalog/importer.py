@@ -40,6 +40,7 @@ from domain.deposits.services import open_balances
 from domain.rebates.model import Program
 from domain.rebates.rules import TableProblem, table_problems
 from storage.deposits.repository import SqlDepositRepository
+from storage.evaluation.repository import SqlEvaluationRepository
 from storage.fees.repository import SqlFeeRepository
 from storage.models import (
     AuthorizationRow,
@@ -219,6 +220,11 @@ class _Importer:
                 need(row, "line", b.line, lines, Problem.UNKNOWN_LINE)
                 promo = str(b.promotion_id) if b.promotion_id else None
                 need(row, "promotion_id", promo, promotions, Problem.UNKNOWN_PROMOTION)
+        elif kind is ImportKind.MARKET_SIZES:
+            lines = self.product_lines()
+            for row, m in records:
+                need(row, "region_code", m.region, regions, Problem.UNKNOWN_REGION)
+                need(row, "line", m.line, lines, Problem.UNKNOWN_LINE)
         return errors
 
     def _check_rebates(self, records, regions, need) -> list[RowError]:
@@ -392,6 +398,9 @@ class _Importer:
                 continue
             _, created = repo.save_budget(*key, r.amount, now)
             yield "created" if created else "updated"
+
+    def apply_market_sizes(self, records: list):
+        yield from SqlEvaluationRepository(self.s).add_market_sizes(records)
 
     def apply_contracts(self, records: list[Contract]):
         dealers = self.ids(DealerRow)

@@ -44,6 +44,10 @@ PROBES = {
     "template": "/template financial D001",
     "statements": "/statements D001",
     "policy": "/policy list",
+    "score adjust": "/score D001 2026-Q2 adjust compliance 60 复核",
+    "score appeal": "/score appeal 2026-Q2 数据有误",
+    "evaluate": "/evaluate D001 2026-Q2",
+    "export scores": "/export scores",
 }
 
 

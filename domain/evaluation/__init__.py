@@ -1,0 +1,1 @@
+"""Periodic dealer evaluation: scorecards from what the bot already knows."""

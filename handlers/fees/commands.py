@@ -5,6 +5,8 @@ its last step with the reference as the note (the approvals engine checks who ma
 
 from __future__ import annotations
 
+import handlers.fees.claim_form as claim_form
+import handlers.fees.request_form as request_form
 from domain.approvals.model import Decision, RequestId
 from domain.catalog.model import DealerCode, RegionCode
 from domain.fees.model import ClaimState, FeeRequest, RequestState
@@ -20,7 +22,6 @@ from handlers.core.jobs import Jobs
 from handlers.core.messages import Reply
 from handlers.core.registry import DEALER, MANAGER, require
 from handlers.core.router import Router
-from handlers.fees import claim_form, request_form
 from handlers.fees.proof import proof_reply
 from handlers.fees.texts import budget_line, detail_text, next_step, request_line
 

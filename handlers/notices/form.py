@@ -9,6 +9,7 @@ import re
 from dataclasses import replace
 from datetime import date
 
+import handlers.notices.delivery as delivery
 from domain.catalog.model import ProductLine, RegionCode
 from domain.notices.loading import NoticeFileError, attachment_type, is_link, parse_quiz_text
 from domain.notices.model import Notice, NoticeFile, Question, Quiz
@@ -21,7 +22,6 @@ from handlers.core.forms import END, Data, Form, Step
 from handlers.core.jobs import Jobs
 from handlers.core.messages import Attachment, Button, Reply, button_rows
 from handlers.core.router import Router
-from handlers.notices import delivery
 
 FORM = "notice_new"
 SKIP = "__skip__"

@@ -11,6 +11,7 @@ from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
+import handlers.notices.delivery as delivery
 from domain.catalog.model import ManagerCode
 from domain.identity.actors import Seat
 from domain.notices import services
@@ -26,7 +27,6 @@ from handlers.core.messages import Reply
 from handlers.core.options import CoreOptions
 from handlers.core.registry import MARKETING
 from handlers.core.router import Router
-from handlers.notices import delivery
 from handlers.notices.form import FORM, quiz_data
 
 Problems = list[tuple[str, dict[str, Any]]]

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import re
 
+import handlers.onboarding.apply as apply
+import handlers.onboarding.outcome as outcome
+import handlers.onboarding.terms as terms
+import handlers.onboarding.views as views
+import handlers.onboarding.visit as visit
 from domain.identity.actors import Role, Seat
 from handlers.core.context import Ctx
 from handlers.core.jobs import Jobs
 from handlers.core.messages import Button, Reply
 from handlers.core.registry import MANAGER
 from handlers.core.router import Router
-from handlers.onboarding import apply, outcome, terms, views, visit
 
 APPLICANTS = frozenset({Seat.ANONYMOUS}) | MANAGER
 # 我想做经销商, 想成为你们的代理, 申请加盟, I want to become a dealer ...

@@ -361,6 +361,11 @@ class EvaluationSettings(Section):
         return self
 
 
+class ExportSettings(Section):
+    # An export of more rows is refused, naming shorter periods to ask for.
+    max_rows: int = Field(default=CORE.export_max_rows, ge=1)
+
+
 class OutboxSettings(Section):
     retry_hours: float = Field(default=24, gt=0, le=24 * 30)
     max_backoff_seconds: float = Field(default=600, ge=1)
@@ -386,6 +391,7 @@ class Settings(BaseSettings):
     inbox: InboxSettings = InboxSettings()
     policy: PolicySettings = PolicySettings()
     outbox: OutboxSettings = OutboxSettings()
+    exports: ExportSettings = ExportSettings()
     approvals: ApprovalSettings = ApprovalSettings()
     penalties: PenaltySettings = PenaltySettings()
     onboarding: OnboardingSettings = OnboardingSettings()
@@ -447,6 +453,7 @@ class Settings(BaseSettings):
             duty_remind_days=self.duties.remind_days,
             stock_tolerance=self.duties.stock_tolerance,
             evaluation=self.evaluation.rules(),
+            export_max_rows=self.exports.max_rows,
         )
 
     @classmethod

@@ -92,6 +92,8 @@ def export(ctx: Ctx) -> Reply:
     require(ctx, "export", found.kind)
     window = period_window(ctx, ctx.args[1] if len(ctx.args) > 1 else None, found.default_period)
     sheet = found.func(ctx, window)
+    if len(sheet.rows) > ctx.options.export_max_rows:
+        raise too_many_rows(ctx, kind, window)
     ctx.audit(f"export:{kind}", f"{window.period} rows={len(sheet.rows)}")
     name = f"{kind}-{window.period}.xlsx"
     t = ctx.t
@@ -103,6 +105,34 @@ def export(ctx: Ctx) -> Reply:
             text, document=Attachment(name, workbook(kind, sheet.header, sheet.rows), XLSX_MIME)
         )
     return _export_later(ctx, kind, name, text, sheet)
+
+
+def shorter_periods(period: Period) -> list[Period]:
+    """The periods one step shorter that make up `period` (a year's quarters, a quarter's
+    months); none for a month."""
+    shorter = {PeriodKind.YEAR: PeriodKind.QUARTER, PeriodKind.QUARTER: PeriodKind.MONTH}
+    kind = shorter.get(period.kind)
+    if kind is None:
+        return []
+    parts: list[Period] = []
+    day = period.start
+    while day <= period.end:
+        part = Period.containing(day, kind)
+        parts.append(part)
+        day = part.end + timedelta(days=1)
+    return parts
+
+
+def too_many_rows(ctx: Ctx, kind: str, window: Window) -> UserError:
+    """The refusal of an export over `export_max_rows`, naming shorter periods to ask for."""
+    limit = ctx.options.export_max_rows
+    parts = shorter_periods(window.period)
+    if not parts:
+        return UserError("export.too_many_rows_month", period=str(window.period), limit=limit)
+    commands = ", ".join(f"/export {kind} {p}" for p in parts[:4])
+    return UserError(
+        "export.too_many_rows", period=str(window.period), limit=limit, commands=commands
+    )
 
 
 def _export_later(ctx: Ctx, kind: str, name: str, text: str, sheet: Sheet) -> Reply:

@@ -99,6 +99,9 @@ class CoreOptions:
 
     # An export with more rows is written in the background and sent through the outbox.
     export_inline_rows: int = 2000
+    # An export of more rows is refused with shorter periods to ask for instead: it is held
+    # in memory while written, and a year of every sale would not fit a chat's file limit.
+    export_max_rows: int = 200_000
 
     # [duties]: the reporting calendar (duty, rule) and per-tier overrides (tier, pairs),
     # the days before a due day its reminder goes, and how far (a fraction) the stock in a

@@ -12,6 +12,9 @@ from handlers.core.router import Router
 def export_sales(ctx: Ctx, window: Window) -> Sheet:
     t, tz = ctx.t, ctx.options.tz
     codes = ctx.scoped_dealers()
+    # One row more than an export may hold is enough to refuse it: a year of every sale is
+    # never read into memory.
+    cap = ctx.options.export_max_rows + 1
     names = {d.code: d.name for d in ctx.uow.catalog.dealers(codes)} if codes else {}
     sales = (
         ctx.uow.sales.list(
@@ -20,6 +23,7 @@ def export_sales(ctx: Ctx, window: Window) -> Sheet:
             window.period.end,
             statuses=tuple(SaleStatus),
             lines=ctx.actor.lines,
+            limit=cap,
         )
         if codes
         else []

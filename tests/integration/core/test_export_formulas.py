@@ -98,3 +98,29 @@ def test_a_large_export_is_answered_at_once_and_its_file_follows_through_the_out
     assert sent.document is not None and sent.document.filename == "sales-2026-07.xlsx"
     ws = load_workbook(io.BytesIO(sent.document.content)).active
     assert [c.value for c in ws["E"][1:]] == [2, 3]  # qty column, both rows
+
+
+def test_an_export_over_the_row_limit_is_refused_with_shorter_periods_to_ask_for(
+    uow_factory, clock
+):
+    seed_catalog(uow_factory)
+    conv = Conversation(uow_factory, clock, CoreOptions(export_max_rows=2))
+    dealer, boss = Chat(conv, "d1"), Chat(conv, "boss")
+    dealer.say(f"/start {invite(uow_factory, clock, dealer='D001')}")
+    boss.say(f"/start {invite(uow_factory, clock, manager='M01')}")
+    for qty in (2, 3, 4):
+        dealer.say(f"/report A100 {qty} 3500 T-0001")
+
+    [year] = boss.send("/export sales 2026")
+    [month] = boss.send("/export sales 2026-07")
+
+    assert year.document is None and "超过 2 行" in year.text
+    assert "/export sales 2026-Q1" in year.text and "/export sales 2026-Q4" in year.text
+    assert month.document is None and "[exports] max_rows" in month.text
+    boss.say("/lang en")
+    [quarter] = boss.send("/export sales 2026-Q3")
+    assert "more than 2 rows" in quarter.text and "/export sales 2026-07" in quarter.text
+    # Within the limit the same export is a file.
+    wide = Conversation(uow_factory, clock, CoreOptions(export_max_rows=3))
+    [ok] = Chat(wide, "boss").send("/export sales 2026-07")
+    assert ok.document is not None

@@ -19,15 +19,26 @@ update goes to the worker with the fewest in hand. A worker that dies (killed, o
 memory) fails the updates it held, whose transactions did not commit (their users get the
 apology and may send them again), and a new one is started for the next updates.
 
-A worker loads the message catalogs and Babel's locale data before it says it is ready, and
-the policy search (jieba's dictionary, about a second) in the background when the bot's
-process warms it up too (`dealerbot run`): a new worker's first question took 1.5 s.
+A worker loads the message catalogs and Babel's locale data before it says it is ready; the
+policy search (jieba's dictionary: about a second and 68 MB) on the first question, or in
+the background at start when `warm_policy` is asked for.
+
+Memory: `prefork()` starts the first workers by forking the bot's process before it starts
+any thread or event loop, so they share its imported modules page for page (the pages are
+copied only when written; `gc.freeze()` keeps the collector from writing to them). A worker
+forked so costs about 15 MB of its own instead of the 85 MB a fresh interpreter takes, and
+no resource-tracker process is started. A worker started later, to replace one that died,
+is spawned afresh: forking a process that runs threads can copy a lock another thread
+held. `dealerbot run` shares one set of workers between Telegram, Slack and Feishu, so the
+policy index and the segmenter's dictionary exist once, in the workers, and not in the
+bot's process.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import itertools
 import logging
 import multiprocessing
@@ -35,6 +46,8 @@ import pickle
 import signal
 import socket
 import struct
+import threading
+from collections.abc import Hashable
 from typing import Any
 
 from bot.config import Settings
@@ -55,13 +68,27 @@ def _frame(value: Any) -> bytes:
     return _LENGTH.pack(len(data)) + data
 
 
-def _serve(sock: socket.socket, settings: Settings, warm_policy: bool) -> None:
-    """A worker's whole life: build the app, then answer frames until the bot hangs up."""
+def _serve(
+    sock: socket.socket,
+    settings: Settings,
+    warm_policy: bool,
+    app: Any = None,
+    bot_ends: tuple[socket.socket, ...] = (),
+) -> None:
+    """A worker's whole life: build the app, then answer frames until the bot hangs up.
+
+    A forked worker is given the bot's app as it was at the fork (its engine emptied): its
+    own copy, nothing to build; and the bot's ends of the socket pairs, which it closes, or
+    the bot hanging up would not reach it."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the bot, which stops us
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    for end in bot_ends:
+        end.close()
     from bot.app import build_app
     from handlers.core import i18n
 
-    app = build_app(settings, migrate=False)
+    if app is None:
+        app = build_app(settings, migrate=False)
     with app.engine.connect():  # a database it cannot open fails the start, not each update
         pass
     i18n.warm_up()  # the first users do not wait for catalogs and locale data
@@ -154,9 +181,45 @@ class CoreProcesses:
         self.processes = processes
         self.warm_policy = warm_policy  # each worker loads the policy search on start
         self._workers: list[_Worker] = []
+        self._forked: list[tuple[Any, socket.socket]] = []  # by prefork(), not yet connected
         self._numbers = itertools.count(1)
         self._refilling: asyncio.Task[None] | None = None
         self._context = multiprocessing.get_context("spawn")  # no inherited loop or sockets
+        self._order: dict[Hashable, asyncio.Lock] = {}
+        self._waiting: dict[Hashable, int] = {}
+
+    def prefork(self, app: Any) -> int:
+        """Fork the workers now, while the bot's process runs no other thread (at start,
+        before the event loop); how many were forked (none where that is not so).
+
+        `app`, the bot's, is what the workers serve with; its engine is emptied first: a
+        forked worker must not inherit an open database connection (closing its copy would
+        end the bot's, on PostgreSQL)."""
+        if threading.active_count() != 1 or "fork" not in multiprocessing.get_all_start_methods():
+            return 0
+        app.engine.dispose()  # the bot's process reconnects on its next query
+        from handlers.core import i18n
+
+        i18n.warm_up()  # catalogs and locale data loaded once, shared with the workers
+        fork = multiprocessing.get_context("fork")
+        # What exists now (modules, the app) lives as long as the process; frozen, the
+        # collector never walks it again here or in the workers, and walking writes to
+        # every object it visits, which would copy each shared page in both.
+        gc.collect()
+        gc.freeze()
+        while len(self._forked) < self.processes:
+            bot_ends = tuple(end for _, end in self._forked)
+            ours, theirs = socket.socketpair()
+            process = fork.Process(
+                target=_serve,
+                args=(theirs, self.settings, self.warm_policy, app, (ours, *bot_ends)),
+                name="dealerbot-core",
+                daemon=True,
+            )
+            process.start()
+            theirs.close()
+            self._forked.append((process, ours))
+        return len(self._forked)
 
     @property
     def pids(self) -> list[int]:
@@ -167,17 +230,20 @@ class CoreProcesses:
         await self._refill()
 
     async def _spawn(self) -> _Worker:
-        ours, theirs = socket.socketpair()
-        process = self._context.Process(
-            target=_serve,
-            args=(theirs, self.settings, self.warm_policy),
-            name="dealerbot-core",
-            daemon=True,
-        )
-        try:
-            process.start()
-        finally:
-            theirs.close()  # the worker holds its own copy: our end sees EOF when it exits
+        if self._forked:
+            process, ours = self._forked.pop(0)
+        else:
+            ours, theirs = socket.socketpair()
+            process = self._context.Process(
+                target=_serve,
+                args=(theirs, self.settings, self.warm_policy),
+                name="dealerbot-core",
+                daemon=True,
+            )
+            try:
+                process.start()
+            finally:
+                theirs.close()  # the worker holds its own copy: our end sees EOF when it exits
         reader, writer = await asyncio.open_unix_connection(sock=ours)
         worker = _Worker(process, reader, writer)
         try:
@@ -217,12 +283,30 @@ class CoreProcesses:
         worker = await self._pick()
         return await worker.send(next(self._numbers), inbound)
 
+    async def handle_async(self, inbound: Inbound) -> list[Reply]:
+        """`Conversation.handle_async` through the workers: one user's inbounds in the order
+        they arrived, each user's next one only once the last is answered (Slack, Feishu)."""
+        key = (inbound.platform, inbound.user_id)
+        lock = self._order.setdefault(key, asyncio.Lock())
+        self._waiting[key] = self._waiting.get(key, 0) + 1
+        try:
+            async with lock:
+                return await self.handle(inbound)
+        finally:
+            self._waiting[key] -= 1
+            if not self._waiting[key]:
+                del self._waiting[key], self._order[key]
+
     async def close(self, timeout: float = 10.0) -> None:
         if self._refilling is not None:
             with contextlib.suppress(Exception):
                 await self._refilling
         workers, self._workers = self._workers, []
         await asyncio.gather(*(w.close(timeout) for w in workers))
+        forked, self._forked = self._forked, []
+        for process, ours in forked:  # never connected: hanging up ends them
+            ours.close()
+            await asyncio.to_thread(process.join, timeout)
 
 
 def _log_failure(task: asyncio.Task[None]) -> None:

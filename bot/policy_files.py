@@ -16,7 +16,7 @@ from handlers.policy.loading import ParsedFile, parse_file, store_files
 from handlers.policy.sources import UnreadablePolicy
 
 if TYPE_CHECKING:
-    from bot.app import App
+    pass
 
 # The checkout's policies/, or the copy an installed image keeps (see the Dockerfile).
 SAMPLE_POLICY_DIRS = (
@@ -100,9 +100,3 @@ def load_policy_files(
                 )
         uow.commit()
     return loaded
-
-
-def warm_up_policy(app: App) -> None:
-    """Load the segmenter's dictionary (about a second) and build the index in the
-    background, so that serving starts at once and the first question is answered fast."""
-    app.knowledge.warm_up_in_background(app.uow_factory)

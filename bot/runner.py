@@ -14,9 +14,12 @@ import importlib
 import logging
 import signal
 from collections.abc import Callable
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from bot.app import App
+
+if TYPE_CHECKING:
+    from bot.core_process import CoreProcesses
 
 log = logging.getLogger(__name__)
 
@@ -48,18 +51,34 @@ def configured_transports(app: App) -> list[str]:
     return [name for name, (_, is_on) in TRANSPORTS.items() if is_on(app)]
 
 
-def build_services(app: App, transports: list[str], scheduler: bool) -> list[Service]:
+def build_services(
+    app: App, transports: list[str], scheduler: bool, core: CoreProcesses | None = None
+) -> list[Service]:
+    """The services to run; with `core`, every transport hands its updates to those shared
+    worker processes."""
     services: list[Service] = []
     for name in transports:
         module_name, _ = TRANSPORTS[name]
-        services.append(importlib.import_module(module_name).build(app))
+        module = importlib.import_module(module_name)
+        if core is None:
+            services.append(module.build(app))
+        elif name == "telegram":
+            services.append(module.build(app, core=core))
+        else:
+            services.append(module.build(app, conversation=core))
     if scheduler:
         services.append(importlib.import_module("bot.scheduler").build(app))
     return services
 
 
-async def run_services(services: list[Service], stop: asyncio.Event | None = None) -> None:
+async def run_services(
+    services: list[Service], stop: asyncio.Event | None = None, core: CoreProcesses | None = None
+) -> None:
+    """Run `services` until one stops or `stop` is set; `core`, the workers they share, is
+    started first and closed once every service has stopped."""
     stop = stop or asyncio.Event()
+    if core is not None:
+        await core.start()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError, RuntimeError):
@@ -73,3 +92,5 @@ async def run_services(services: list[Service], stop: asyncio.Event | None = Non
         if task in tasks and task.exception():
             log.error("service %s stopped: %r", task.get_name(), task.exception())
     await asyncio.gather(*tasks, return_exceptions=True)
+    if core is not None:
+        await core.close()

@@ -29,18 +29,24 @@ def install(app: typer.Typer, build: Callable) -> None:
         ] = False,
     ) -> None:
         """Serve chat: configured transports, outbox dispatchers and the scheduler."""
-        from bot.policy_files import warm_up_policy
         from bot.runner import run_services
-        from bot.serving import UnknownTransport, build_run_services, choose_transports
+        from bot.serving import (
+            UnknownTransport,
+            build_run_services,
+            choose_transports,
+            shared_core,
+        )
 
+        # The policy search loads on the first question (in the core workers), not here:
+        # an idle bot does not hold its 68 MB.
         application = build()
-        warm_up_policy(application)
         try:
             names = choose_transports(application, transport or [])
             scheduler = application.settings.scheduler.enabled and not no_scheduler
             typer.echo(f"dealerbot: serving {', '.join(names)} on {_safe_url(application)}")
-            services = build_run_services(application, names, scheduler, typer.echo)
-            asyncio.run(run_services(services))
+            core = shared_core(application, names)  # forked before any thread or SDK
+            services = build_run_services(application, names, scheduler, typer.echo, core)
+            asyncio.run(run_services(services, core=core))
         except UnknownTransport as exc:
             typer.echo(f"error: {exc}", err=True)
             raise typer.Exit(2) from None
@@ -57,11 +63,9 @@ def install(app: typer.Typer, build: Callable) -> None:
         ] = Path("dealerbot-files"),
     ) -> None:
         """Talk to the bot in this terminal (stdin lines in, replies out; works piped)."""
-        from bot.policy_files import warm_up_policy
         from bot.transports.console.service import ConsoleTransport, console_dispatcher
 
-        application = build()
-        warm_up_policy(application)
+        application = build()  # the policy search loads on the first question
         console = ConsoleTransport(application.conversation, user, files_dir=files_dir)
         dispatcher = console_dispatcher(console, application.uow_factory, application.clock)
         try:

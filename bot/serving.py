@@ -11,7 +11,7 @@ import asyncio
 import importlib.util
 from collections.abc import Callable
 from datetime import timedelta
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from bot.app import App
 from bot.demo import DEMO_DEALER, DEMO_MANAGER, is_empty, seed_demo, seed_demo_policy
@@ -20,6 +20,9 @@ from bot.runner import TRANSPORTS, Service, build_services, configured_transport
 from bot.transports.console.service import ConsoleTransport, console_dispatcher
 from domain.catalog.model import DealerCode, ManagerCode
 from domain.identity.invites import issue_invite
+
+if TYPE_CHECKING:
+    from bot.core_process import CoreProcesses
 
 CONSOLE = "console"
 CONSOLE_USER = "console"
@@ -103,8 +106,26 @@ def console_greeting(app: App, user_id: str = CONSOLE_USER) -> list[str]:
     return lines
 
 
+def shared_core(app: App, transports: list[str]) -> CoreProcesses | None:
+    """The core worker processes Telegram, Slack and Feishu share, forked now: with
+    `[telegram] core_processes` above 0 and Telegram served (else each transport runs the
+    core in threads of this process, as Slack or Feishu alone do)."""
+    processes = app.settings.telegram.core_processes
+    if "telegram" not in transports or processes <= 0:
+        return None
+    from bot.core_process import CoreProcesses
+
+    core = CoreProcesses(app.settings, processes)
+    core.prefork(app)
+    return core
+
+
 def build_run_services(
-    app: App, transports: list[str], scheduler: bool, say: Callable[[str], None]
+    app: App,
+    transports: list[str],
+    scheduler: bool,
+    say: Callable[[str], None],
+    core: CoreProcesses | None = None,
 ) -> list[Service]:
     services: list[Service] = []
     chat = [t for t in transports if t != CONSOLE]
@@ -117,5 +138,5 @@ def build_run_services(
     if scheduler and not scheduler_available():
         say("scheduler not available in this build; running without scheduled jobs")
         scheduler = False
-    services.extend(build_services(app, chat, scheduler))
+    services.extend(build_services(app, chat, scheduler, core))
     return services

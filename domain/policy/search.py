@@ -12,13 +12,15 @@ import math
 import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import bm25s
-import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from domain.policy.segmenter import Segmenter
+
+if TYPE_CHECKING:
+    import bm25s
 
 Group = tuple[str, str, str]  # ("clause", family, key) or ("faq", id, "")
 
@@ -92,6 +94,10 @@ class PolicyIndex:
     """A BM25 index over entries; build once per knowledge-base revision, search many times."""
 
     def __init__(self, entries: Sequence[Entry], segmenter: Segmenter) -> None:
+        # bm25s and numpy load with the first index (the first question), not at start.
+        import bm25s
+        import numpy as np
+
         self.entries = tuple(entries)
         self.segmenter = segmenter
         docs: list[list[str]] = []

@@ -1,7 +1,8 @@
 """Text into search tokens: jieba words, stemmed English, synonym groups, typo repair.
 
 jieba is a pure segmentation library; its only I/O is the one-time dictionary load in
-`Segmenter()` (about a second), which the application does once at start-up.
+`Segmenter()` (about a second). It is imported there too, so a bot that is never asked a
+question never loads it.
 """
 
 from __future__ import annotations
@@ -10,8 +11,6 @@ import logging
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-
-import jieba
 
 from domain.policy.terms import EXTRA_WORDS, STOP_WORDS, SYNONYMS
 
@@ -62,6 +61,8 @@ class Segmenter:
     ) -> None:
         for name in ("jieba", "bm25s"):  # both log their progress at INFO/DEBUG
             logging.getLogger(name).setLevel(logging.WARNING)
+        import jieba  # here, not at import: the dictionary's module costs 20 MB and 0.1 s
+
         self._jieba = jieba.Tokenizer()
         self._jieba.initialize()
         self._canon: dict[str, str] = {}

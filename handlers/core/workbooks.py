@@ -8,16 +8,12 @@ bench/exports.py). Column widths are decided before the first row, from all the 
 from __future__ import annotations
 
 import io
+import re
 import unicodedata
 from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
-
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.utils import get_column_letter
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -29,6 +25,8 @@ DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 
 # Text a spreadsheet program would read as a formula (or a DDE call) when it starts so.
 FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
+# Control characters XML 1.0 does not allow (openpyxl refuses a cell holding one).
+ILLEGAL_CHARACTERS_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 ERROR_LITERALS = frozenset(("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A"))
 
 
@@ -77,7 +75,7 @@ def _widths(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> list[int]:
     return widths
 
 
-def _cell(ws: Any, value: Any) -> Any:
+def _cell(ws: Any, value: Any, typed: Any) -> Any:
     if isinstance(value, str):
         return inert_text(value)
     if isinstance(value, bool) or value is None or isinstance(value, int | float):
@@ -85,13 +83,18 @@ def _cell(ws: Any, value: Any) -> Any:
     fmt = _number_format(value)
     if fmt is None:  # anything else is shown as its text
         return inert_text(str(value))
-    cell = WriteOnlyCell(ws, value)
+    cell = typed(ws, value)
     cell.number_format = fmt
     return cell
 
 
 def workbook(title: str, header: Sequence[str], rows: Sequence[Sequence[Any]]) -> bytes:
     """One sheet: a frozen header row, then `rows`; every text cell is a string cell."""
+    # openpyxl loads on the first file written, not when the bot starts.
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.utils import get_column_letter
+
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(title[:31])
     # Wide enough for the header and the values (a too narrow date cell shows ####).
@@ -100,7 +103,7 @@ def workbook(title: str, header: Sequence[str], rows: Sequence[Sequence[Any]]) -
     ws.freeze_panes = "A2"
     ws.append([inert_text(str(name)) for name in header])
     for row in rows:
-        ws.append([_cell(ws, value) for value in row])
+        ws.append([_cell(ws, value, WriteOnlyCell) for value in row])
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

@@ -14,8 +14,6 @@ import zipfile
 from collections.abc import Iterator
 from typing import Any
 
-from openpyxl import load_workbook
-
 MAX_COLUMNS = 64  # every sheet the bot reads has a dozen at most
 
 
@@ -58,6 +56,8 @@ def xlsx_rows(content: bytes, *, max_unpacked: int, max_rows: int) -> Iterator[t
     size = unpacked_size(content)
     if size > max_unpacked:
         raise XlsxTooLarge(size, max_unpacked)
+    from openpyxl import load_workbook  # loaded on the first file read, not at start
+
     try:
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a damaged file

@@ -18,7 +18,6 @@ from handlers.core.jobs import Jobs
 from handlers.core.messages import Attachment, Reply
 from handlers.core.registry import MARKETING, SALES_STAFF
 from handlers.core.router import Router
-from handlers.duties.charts import statements_chart
 
 MONTHS = 12
 
@@ -86,6 +85,8 @@ def statements(ctx: Ctx) -> Reply:
         lines.append(_line(ctx, s, reported))
     if flagged:
         lines.append(ctx.t("statement.flagged", count=flagged))
+    from handlers.duties.charts import statements_chart  # matplotlib on the first chart only
+
     chart = statements_chart(found, ctx.t, dealer)
     return Reply("\n".join(lines), image=Attachment(f"statements-{dealer}.png", chart, "image/png"))
 

@@ -9,9 +9,6 @@ from __future__ import annotations
 import io
 from datetime import date, timedelta
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
-
 from domain.catalog.model import Dealer, DealerCode
 from domain.duties.calendar import Cadence, DutyPeriod, containing
 from domain.duties.statements import LABELS
@@ -43,6 +40,9 @@ def _total(t: Translator, name: str, sign: str, *parts: str) -> str:
 
 
 def template_bytes(t: Translator, dealer: Dealer, period: DutyPeriod) -> bytes:
+    from openpyxl import Workbook  # on the first template, not at start
+    from openpyxl.styles import Font
+
     book = Workbook()
     ws = book.active
     ws.title = "statement"

@@ -319,5 +319,5 @@ def _mime(name: str) -> str:
     return "application/octet-stream"
 
 
-def build(app: App) -> FeishuService:
-    return FeishuService(app)
+def build(app: App, **options: Any) -> FeishuService:
+    return FeishuService(app, **options)

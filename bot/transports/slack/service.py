@@ -243,5 +243,5 @@ class SlackService(Transport):
             await handler.close_async()
 
 
-def build(app: App) -> SlackService:
-    return SlackService(app)
+def build(app: App, **options: Any) -> SlackService:
+    return SlackService(app, **options)

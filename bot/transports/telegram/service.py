@@ -68,13 +68,16 @@ class TelegramService(Transport):
         dispatcher_options: dict[str, Any] | None = None,
         drain_timeout: float = 10.0,
         concurrency: int = 8,
+        core: CoreProcesses | None = None,
     ) -> None:
         self.app = app
         self.settings = app.settings.telegram
         self.handle = handle or app.conversation.handle
         # The core in worker processes, when configured (a custom `handle` stays in threads).
-        self.core: CoreProcesses | None = None
-        if handle is None and self.settings.core_processes > 0:
+        # `core` given: shared with other transports, started and closed by whoever made it.
+        self.core: CoreProcesses | None = core
+        self._owns_core = core is None
+        if core is None and handle is None and self.settings.core_processes > 0:
             # Workers load the policy search on start when this process does (`run`).
             warm = app.knowledge.warm_up_requested
             self.core = CoreProcesses(app.settings, self.settings.core_processes, warm_policy=warm)
@@ -138,7 +141,7 @@ class TelegramService(Transport):
         try:
             self.lanes = Lanes(self.concurrency)
             self.bot_id = self.bot.id
-            if self.core is not None:
+            if self.core is not None and self._owns_core:
                 await self.core.start()
             await self._set_menu()
             # What a dead process left goes into the lanes before anything new.
@@ -182,7 +185,7 @@ class TelegramService(Transport):
         for task in tasks:
             with contextlib.suppress(Exception):
                 await task
-        if self.core is not None:
+        if self.core is not None and self._owns_core:
             await self.core.close()
         await self.application.shutdown()
 

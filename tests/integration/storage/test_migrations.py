@@ -10,7 +10,14 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, inspect, text
 
-from storage.db import alembic_config, make_engine, upgrade
+from storage.db import (
+    alembic_config,
+    at_heads,
+    make_engine,
+    migration_graph,
+    stamped_revisions,
+    upgrade,
+)
 from storage.models import Base
 from tests.conftest import PG_URL, drop_pg_schema, pg_url_for, require_pg
 
@@ -43,6 +50,30 @@ def test_upgrade_builds_every_table_on_an_empty_database_and_is_repeatable(empty
         assert list(script.iterate_revisions("heads", applied)) == []
         tables = set(inspect(engine).get_table_names())
         assert set(Base.metadata.tables) <= tables
+    finally:
+        engine.dispose()
+
+
+def test_the_start_up_check_knows_the_heads_and_upgrades_a_database_behind(empty_url):
+    script = ScriptDirectory.from_config(alembic_config(empty_url))
+    heads, parents = migration_graph()
+    assert set(script.get_heads()) == heads
+    for revision in script.walk_revisions():
+        named = {*revision._normalized_down_revisions, *revision._normalized_resolved_dependencies}
+        assert parents[revision.revision] == named
+    engine = make_engine(empty_url)
+    try:
+        assert not at_heads(stamped_revisions(engine))  # no table yet
+        upgrade(empty_url, "0004", engine=engine)  # a database left behind (0004 needs 0002)
+        assert stamped_revisions(engine) == {"0004"}
+        assert not at_heads(stamped_revisions(engine))
+        upgrade(empty_url, engine=engine)  # the fast path sees it and runs Alembic
+        assert at_heads(stamped_revisions(engine))
+        assert "notices" in inspect(engine).get_table_names()
+        with engine.connect() as conn:
+            assert MigrationContext.configure(conn).get_current_heads()  # Alembic agrees
+        assert not at_heads(stamped_revisions(engine) - {"0026"})
+        assert not at_heads(stamped_revisions(engine) | {"9999"})  # a newer release's database
     finally:
         engine.dispose()
 

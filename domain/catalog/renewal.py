@@ -41,6 +41,9 @@ class Terms:
     end: date
     annual_target: Decimal
     assessed: bool = True  # False while the dealer is still in its first cooperation year
+    # The evaluation period whose published card asked for it (shown, not stored):
+    rebid: str = ""  # 新增部分重新招标: the growth is tendered anew, the target keeps last year's
+    review: str = ""  # the renewal is reviewed before it is granted
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,16 +75,22 @@ def one_year_from(start: date) -> date:
         return date(start.year + 1, 2, 28)
 
 
-def proposed_terms(contract: Contract, growth: Decimal, since: date | None) -> Terms:
+def proposed_terms(
+    contract: Contract, growth: Decimal, since: date | None, rebid: str = "", review: str = ""
+) -> Terms:
     """The pre-filled next term: from the day after the end, one year, this year's target
     plus `growth` (as targets derive next year's); a dealer still in its first cooperation
-    year when the new term starts is not assessed on it (新增客户首年不考核)."""
+    year when the new term starts is not assessed on it (新增客户首年不考核). `rebid`, the
+    evaluation that flagged 新增部分重新招标: the increase is not this dealer's to take, so the
+    target stays this year's; `review`: the evaluation that asked for a review first."""
     start = contract.end + timedelta(days=1)
     return Terms(
         start,
         one_year_from(start),
-        grow(contract.annual_target, growth),
+        contract.annual_target if rebid else grow(contract.annual_target, growth),
         assessed=not in_first_year(since, start),
+        rebid=rebid,
+        review=review,
     )
 
 

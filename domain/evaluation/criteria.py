@@ -8,7 +8,7 @@
 | service | % resolved in SLA, % reopened | (on time + 100 - reopened) / 2 | nothing resolved |
 | compliance | severity-weighted violations per 100 sales | max(0, 100 - value x step) | no sales |
 | reporting | % of months with a sales / a stock report | mean of the two | - |
-| training | % of notices acknowledged | value | no source (yet) |
+| training | % of notices acknowledged by their date | value | no notice asked for it |
 """
 
 from __future__ import annotations
@@ -86,10 +86,10 @@ def reporting(f: Facts, rules: EvaluationRules, start: date) -> Score:
 
 
 def training(f: Facts, rules: EvaluationRules, start: date) -> Score:
-    # The seam for dealer notices: when they exist, `Facts.acknowledged` carries the
-    # counts and this criterion scores; until then it is N/A and out of the total.
+    # Notices of the period that asked for an acknowledgement by a date (W2 10), and those
+    # one of the dealer's contacts acknowledged in time; none asked: N/A.
     if f.acknowledged is None or not f.acknowledged[1]:
-        return _na(Criterion.TRAINING, NotApplicable.NO_SOURCE)
+        return _na(Criterion.TRAINING, NotApplicable.NO_NOTICES)
     value = Decimal(f.acknowledged[0]) / f.acknowledged[1] * HUNDRED
     return Score(Criterion.TRAINING, _q(value), _clamp(value))
 

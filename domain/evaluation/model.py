@@ -24,7 +24,7 @@ class Criterion(StrEnum):
     SERVICE = "service"  # tickets resolved within SLA, reopen rate
     COMPLIANCE = "compliance"  # confirmed violations weighted by severity, per 100 sales
     REPORTING = "reporting"  # months with a sales report and a stock report
-    TRAINING = "training"  # notices acknowledged (no source yet: always N/A)
+    TRAINING = "training"  # notices acknowledged by their date, of those asking for it
 
 
 class NotApplicable(StrEnum):
@@ -36,7 +36,8 @@ class NotApplicable(StrEnum):
     NO_RATINGS = "no_ratings"
     NO_TICKETS = "no_tickets"
     NO_SALES = "no_sales"
-    NO_SOURCE = "no_source"
+    NO_NOTICES = "no_notices"  # no notice of the period asked for an acknowledgement
+    NO_SOURCE = "no_source"  # cards drafted before notices were read
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +59,8 @@ class Facts:
     months: int = 0  # months in the period
     sales_months: int = 0  # months with a sales report made in the month
     stock_months: int = 0  # months with a stock report
-    acknowledged: tuple[int, int] | None = None  # (acknowledged, sent) notices; None: no source
+    # (acknowledged by the date, asked to acknowledge) notices of the period; None: none
+    acknowledged: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +145,10 @@ class EvaluationRepository(Protocol):
     def add(self, new: NewCard, now: datetime) -> Scorecard | None:
         """Draft a card; None when the dealer's card for the period exists (by this run,
         another scheduler's, or an earlier one) and was not rejected."""
+        ...
+
+    def latest_published(self, dealer: DealerCode) -> Scorecard | None:
+        """The dealer's published card of the latest period (appealed ones are in review)."""
         ...
 
     def drafted(self, period: Period) -> set[DealerCode]:

@@ -5,6 +5,7 @@ handlers render and queue the messages; the caller commits."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -215,22 +216,43 @@ def training_record(
     """The evaluation's training criterion for `dealer`: notices sent to it in [start, end)
     that required an acknowledgement by a date, and those its contacts acknowledged on time;
     quizzes sent with them, and those one of its contacts passed."""
-    by_notice: dict[int, tuple[Notice, list[Delivery]]] = {}
-    for notice, d in uow.notices.delivered_between(dealer, start, end):
-        by_notice.setdefault(notice.id, (notice, []))[1].append(d)
-    required = acknowledged = quizzes_sent = passed = 0
-    for notice, deliveries in by_notice.values():
-        if notice.ack_by is not None:
-            required += 1
-            first = dealer_acknowledged_at(deliveries, dealer)
-            acknowledged += int(first is not None and first < notice.ack_by)
-        if notice.quiz is not None:
-            quizzes_sent += 1
-            contacts = {d.identity_id for d in deliveries}
-            passed += int(
-                any(a.passed and a.identity_id in contacts for a in uow.notices.attempts(notice.id))
-            )
-    return TrainingRecord(dealer, required, acknowledged, quizzes_sent, passed)
+    found = _records(uow, uow.notices.delivered_between(dealer, start, end))
+    return found.get(dealer, TrainingRecord(dealer, 0, 0, 0, 0))
+
+
+def training_records(
+    uow: UnitOfWork, start: datetime, end: datetime
+) -> dict[DealerCode, TrainingRecord]:
+    """`training_record` of every dealer sent a notice in [start, end), from one read of
+    the deliveries (and one of each quiz's attempts)."""
+    return _records(uow, uow.notices.delivered_between(None, start, end))
+
+
+def _records(
+    uow: UnitOfWork, delivered: Iterable[tuple[Notice, Delivery]]
+) -> dict[DealerCode, TrainingRecord]:
+    by_dealer: dict[DealerCode, dict[int, tuple[Notice, list[Delivery]]]] = {}
+    for notice, d in delivered:
+        by_dealer.setdefault(d.dealer_code, {}).setdefault(notice.id, (notice, []))[1].append(d)
+    attempts: dict[int, list[Attempt]] = {}
+    out = {}
+    for dealer, by_notice in by_dealer.items():
+        required = acknowledged = quizzes_sent = passed = 0
+        for notice, deliveries in by_notice.values():
+            if notice.ack_by is not None:
+                required += 1
+                first = dealer_acknowledged_at(deliveries, dealer)
+                acknowledged += int(first is not None and first < notice.ack_by)
+            if notice.quiz is not None:
+                quizzes_sent += 1
+                contacts = {d.identity_id for d in deliveries}
+                if notice.id not in attempts:
+                    attempts[notice.id] = uow.notices.attempts(notice.id)
+                passed += int(
+                    any(a.passed and a.identity_id in contacts for a in attempts[notice.id])
+                )
+        out[dealer] = TrainingRecord(dealer, required, acknowledged, quizzes_sent, passed)
+    return out
 
 
 @dataclass(frozen=True, slots=True)

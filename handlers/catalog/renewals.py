@@ -30,6 +30,7 @@ from domain.catalog.renewal import (
     next_contract,
     proposed_terms,
 )
+from domain.evaluation.rules import Consequence
 from domain.identity.actors import Actor, Role
 from domain.sales.services import MAX_AMOUNT
 from domain.shared.money import to_money
@@ -61,8 +62,19 @@ def current_contract(uow: UnitOfWork, dealer: DealerCode, today: date) -> Contra
 
 
 def default_terms(uow: UnitOfWork, options: CoreOptions, contract: Contract) -> Terms:
+    """The pre-filled next term, with what the dealer's last published evaluation asked
+    for (新增部分重新招标, a review before renewal)."""
     found = uow.catalog.dealer(contract.dealer_code)
-    return proposed_terms(contract, options.target_growth, found.since if found else None)
+    card = uow.evaluation.latest_published(contract.dealer_code)
+    asks = set(card.consequences) if card is not None else set()
+    period = str(card.period) if card is not None else ""
+    return proposed_terms(
+        contract,
+        options.target_growth,
+        found.since if found else None,
+        rebid=period if Consequence.REBID_NEW_PART in asks else "",
+        review=period if Consequence.RENEWAL_REVIEW in asks else "",
+    )
 
 
 def terms_line(t: Translator, terms: Terms) -> str:
@@ -72,7 +84,13 @@ def terms_line(t: Translator, terms: Terms) -> str:
         end=t.date(terms.end),
         target=t.money(terms.annual_target),
     )
-    return text if terms.assessed else text + t("renewal.first_year")
+    if not terms.assessed:
+        text += t("renewal.first_year")
+    if terms.rebid:
+        text += t("renewal.rebid", period=terms.rebid)
+    if terms.review:
+        text += t("renewal.review", period=terms.review)
+    return text
 
 
 def sales_managers(uow: UnitOfWork, dealer: DealerCode) -> list[Actor]:

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from datetime import datetime, time, timedelta
 
 from domain.catalog.model import DealerCode
 from domain.evaluation.model import Facts
+from domain.notices.services import training_records
 from domain.shared.periods import Period
 from domain.shared.ports import UnitOfWork
 from domain.targets.resolution import YEARS_BACK, resolve_target
@@ -30,12 +32,16 @@ def period_facts(
         found = {d: f for d, f in found.items() if d in wanted}
     years = range(period.year - YEARS_BACK, period.year + 1)
     explicit = uow.targets.explicit(years, named)
+    start = datetime.combine(period.start, time(0), options.tz)
+    end = datetime.combine(period.end + timedelta(days=1), time(0), options.tz)
+    training = training_records(uow, start, end)
     return {
         d: replace(
             f,
             target=resolve_target(
                 period, explicit.get(d, {}), options.target_growth, f.since
             ).amount,
+            acknowledged=(t.acknowledged, t.required) if (t := training.get(d)) else None,
         )
         for d, f in found.items()
     }

@@ -221,6 +221,18 @@ class SqlEvaluationRepository:
         )
         return None if row is None else _card(row)
 
+    def latest_published(self, dealer: DealerCode) -> Scorecard | None:
+        row = self.s.scalars(
+            select(ScorecardRow)
+            .where(
+                ScorecardRow.dealer_code == dealer,
+                ScorecardRow.state == CardState.PUBLISHED.value,
+            )
+            .order_by(ScorecardRow.period.desc(), ScorecardRow.id.desc())
+            .limit(1)
+        ).first()
+        return None if row is None else _card(row)
+
     def of_period(self, period: Period) -> list[Scorecard]:
         rows = self.s.scalars(
             select(ScorecardRow)

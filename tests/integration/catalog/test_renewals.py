@@ -21,6 +21,7 @@ from storage.models import (
     ManagerRegionRow,
     ManagerRow,
     RegionRow,
+    ScorecardRow,
 )
 from tests.integration.approvals.test_approvals import outbox_texts, world_with
 from tests.support import JOBS, Chat, invite
@@ -100,6 +101,37 @@ def test_the_job_opens_one_renewal_and_tells_the_sales_manager_the_prefilled_ter
     [told] = [t for t in outbox_texts(uow_factory, "boss_sc") if "/renewal D001" in t]
     assert "2026年8月10日" in told and "2027年8月9日" in told and "1,300,000.00" in told
     assert not any("/renewal" in t for t in outbox_texts(uow_factory, "md_sc"))
+
+
+def publish_card(uow_factory, state: str, period: str, consequences: list[str]) -> None:
+    with uow_factory() as uow:
+        uow.session.add(
+            ScorecardRow(
+                dealer_code="D001",
+                period=period,
+                scores=[],
+                total=Decimal("58.00"),
+                grade="D",
+                consequences=consequences,
+                tier="A",
+                state=state,
+                created_at=datetime(2026, 7, 5, tzinfo=UTC),
+            )
+        )
+        uow.commit()
+
+
+def test_the_last_published_evaluation_sets_the_term_rebid_and_review(world, uow_factory, clock):
+    publish_card(uow_factory, "published", "2026-Q1", ["warning"])
+    publish_card(uow_factory, "published", "2026-Q2", ["rebid_new_part", "renewal_review"])
+    publish_card(uow_factory, "draft", "2026-Q3", [])  # not signed off: not read
+    expiry(uow_factory, clock)
+    [told] = [t for t in outbox_texts(uow_factory, "boss_sc") if "/renewal D001" in t]
+    # 新增部分重新招标: the 30 % increase is tendered anew, the target keeps this year's
+    assert "1,000,000.00" in told and "1,300,000.00" not in told
+    assert "2026-Q2 考核：新增部分重新招标" in told and "2026-Q2 考核要求续约前复核" in told
+    proposed = world["boss_sc"].say("/renewal D001")
+    assert "1,000,000.00" in proposed and "续约前复核" in proposed
 
 
 def test_renewal_confirmed_and_approved_stores_the_new_contract_shown_by_contract(

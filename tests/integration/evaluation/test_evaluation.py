@@ -59,7 +59,7 @@ def test_each_criterion_is_computed_from_the_stored_quarter(world, uow_factory, 
     assert got[Criterion.SERVICE] == (D("50.00"), D("50.00"))
     assert got[Criterion.COMPLIANCE] == (D("100.00"), D("0.00"))  # 3 weighted per 3 sales
     assert got[Criterion.REPORTING] == (D("66.67"), D("66.67"))
-    assert c.score(Criterion.TRAINING).missing is NotApplicable.NO_SOURCE
+    assert c.score(Criterion.TRAINING).missing is NotApplicable.NO_NOTICES
     # (30x80 + 10x50 + 15x90 + 15x50 + 15x0 + 10x66.67) / 95, training left out
     assert (c.total, c.grade, c.tier, c.new_tier) == (D("59.65"), "D", "A", "B")
     assert c.consequences == ("lower_tier", "rebid_new_part", "renewal_review")
@@ -107,7 +107,7 @@ def test_publication_only_after_sign_off_and_the_tier_changes_on_approval(
     told = [t for t in outbox_texts(uow_factory, "dealer1") if "考核结果已发布" in t]
     assert len(told) == 1 and "59.65" in told[0]
     text = world["dealer1"].say("/score 2026-Q2")
-    assert "总分 59.65 · 等级 D" in text and "不适用（暂无培训通知数据）" in text
+    assert "总分 59.65 · 等级 D" in text and "不适用（本期没有需要确认的通知）" in text
     assert "优先改进：合规经营" in text and "/score appeal 2026-Q2" in text
     [reply] = world["dealer1"].last
     assert reply.image is not None and reply.image.content.startswith(b"\x89PNG")
@@ -253,6 +253,9 @@ def test_the_card_speaks_english_on_request(world, uow_factory, clock):
     dealer.say("/lang en")
     text = dealer.say("/score 2026-Q2")
     assert "Total 59.65 · grade D" in text and "Improve first: Compliance" in text
-    assert "• Training: N/A (no training notices recorded yet), left out of the total" in text
+    assert (
+        "• Training: N/A (no notice of the period asked for an acknowledgement), "
+        "left out of the total" in text
+    )
     assert "• Sales achievement: 80.00% of target, 80.00 points (weight 30)" in text
     assert dealer.last[0].image is not None

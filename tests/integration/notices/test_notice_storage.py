@@ -10,7 +10,10 @@ from domain.notices import services
 from domain.notices.model import Notice, NoticeFile, Question, Quiz
 from domain.notices.quiz import QuizError, answer
 from domain.promotions.model import Audience
+from domain.shared.periods import Period
 from handlers.core.conversation import Conversation
+from handlers.core.options import CoreOptions
+from handlers.evaluation.gathering import period_facts
 from tests.integration.promotions.test_promotions import linked
 from tests.support import seed_catalog
 
@@ -131,9 +134,15 @@ def test_the_training_record_counts_required_acknowledged_on_time_and_quizzes_pa
         d1 = services.training_record(uow, DealerCode("D001"), start, end)
         d2 = services.training_record(uow, DealerCode("D002"), start, end)
         outside = services.training_record(uow, DealerCode("D001"), end, end + timedelta(days=9))
+        every = services.training_records(uow, start, end)
+        facts = period_facts(uow, Period.parse("2026-Q3"), CoreOptions())
     assert (d1.required, d1.acknowledged, d1.quizzes, d1.quizzes_passed) == (2, 1, 2, 1)
     assert (d2.required, d2.acknowledged, d2.quizzes_passed) == (2, 0, 0)
     assert outside.required == 0 and outside.complete
+    assert every == {DealerCode("D001"): d1, DealerCode("D002"): d2}  # one read, the same
+    # the evaluation's training criterion reads them: (on time, asked for)
+    assert facts[DealerCode("D001")].acknowledged == (1, 2)
+    assert facts[DealerCode("D002")].acknowledged == (0, 2)
 
 
 def test_two_presses_of_the_same_answer_read_together_store_it_once(uow_factory, clock):

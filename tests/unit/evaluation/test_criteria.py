@@ -61,7 +61,14 @@ def test_each_criterion_is_computed_exactly():
         D("25.00"),
     )
     assert (s[Criterion.REPORTING].value, s[Criterion.REPORTING].points) == (D("83.33"), D("83.33"))
-    assert s[Criterion.TRAINING].missing is NotApplicable.NO_SOURCE
+    assert s[Criterion.TRAINING].missing is NotApplicable.NO_NOTICES
+
+
+def test_training_is_the_share_of_notices_acknowledged_by_their_date():
+    s = by_name(score_all(Facts(acknowledged=(1, 3)), RULES, Q3.start))
+    assert (s[Criterion.TRAINING].value, s[Criterion.TRAINING].points) == (D("33.33"), D("33.33"))
+    none_asked = by_name(score_all(Facts(acknowledged=(0, 0)), RULES, Q3.start))
+    assert none_asked[Criterion.TRAINING].missing is NotApplicable.NO_NOTICES
 
 
 def test_achievement_over_the_target_is_capped_at_full_points():

@@ -17,12 +17,13 @@ from handlers.core.errors import UserError
 from handlers.core.jobs import Jobs
 from handlers.core.messages import MAX_PAYLOAD_BYTES, Button, Reply, button_rows
 from handlers.core.names import local_name
+from handlers.core.pager import Page, page_args
 from handlers.core.registry import MANAGER, SALES_LEADS
 from handlers.core.router import Router
 from handlers.core.scope import visible_dealers
 from handlers.deposits.ledger import required_deposit
 
-MAX_LISTED = 50  # a chat message stays readable (and under Telegram's 4096 characters)
+MAX_LISTED = 50  # a page: a chat message stays readable (and under Telegram's 4096 characters)
 PICK_BUTTONS = 8
 
 
@@ -60,21 +61,28 @@ def _status(ctx: Ctx, dealer: Dealer) -> str:
 def dealers(ctx: Ctx) -> Reply:
     """List the dealers in this manager's regions (admins: all), optionally filtered."""
     scoped = _scoped(ctx)
-    needle = ctx.command.rest.lower() if ctx.command else ""
+    words, asked = page_args(ctx.args)
+    needle = " ".join(words).lower()
     found = [d for d in scoped if needle in d.code.lower() or needle in d.name.lower()]
-    ctx.audit("dealers.list", f"{len(found)} shown")
+    ctx.audit("dealers.list", f"{len(found)} found")
     if not scoped:
         return Reply(ctx.t("people.no_dealers"))
     if not found:
         return Reply(ctx.t("people.no_match", text=needle[:40]))
+    page = Page.of(found, asked, MAX_LISTED)
     lines = [ctx.t("people.dealers_title", count=len(found))]
-    for d in found[:MAX_LISTED]:
+    for d in page.items:
         tier = ctx.t("people.tier", tier=d.tier) if d.tier else ctx.t("people.tier_none")
         lines.append(f"{d.code}  {d.name} · {tier} · {_status(ctx, d)}")
-    if len(found) > MAX_LISTED:
-        lines.append(ctx.t("people.more", count=len(found) - MAX_LISTED))
+    if footer := page.footer(ctx.t):
+        lines.append(footer)
+        if not needle:
+            lines.append(ctx.t("people.filter_hint"))
     lines.append(ctx.t("people.dealers_hint"))
-    return Reply("\n".join(lines), _pick_buttons(found, "dealer"))
+    nav = page.buttons(ctx.t, " ".join(["dealers", *words]))
+    return Reply(
+        "\n".join(lines), _pick_buttons(list(page.items), "dealer") + ((nav,) if nav else ())
+    )
 
 
 def _contract_line(ctx: Ctx, contracts: list[Contract], today: date) -> str:

@@ -274,8 +274,20 @@ class ViolationRepository(Protocol):
         start: datetime | None = None,
         end: datetime | None = None,
         limit: int | None = None,
+        lines: Sequence[str] | None = None,
+        offset: int = 0,
     ) -> list[Violation]:
-        """Violations of `dealers`, newest first, created in [start, end) when given."""
+        """Violations of `dealers`, newest first, created in [start, end) when given; from
+        the `offset`-th, at most `limit`; `lines`: of sales of those product lines only."""
+        ...
+
+    def count(
+        self,
+        dealers: Sequence[DealerCode],
+        statuses: Sequence[ViolationStatus] | None = None,
+        lines: Sequence[str] | None = None,
+    ) -> int:
+        """How many `list` would return without a limit."""
         ...
 
     def for_sale(self, sale_id: SaleId) -> list[Violation]: ...

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Generic, TypeVar
 
 from handlers.core.i18n import Translator
@@ -39,10 +39,24 @@ class Page(Generic[T]):
 
     @classmethod
     def of(cls, items: Sequence[T], asked: int, size: int) -> Page[T]:
-        pages = max(1, -(-len(items) // size))
+        """The page `asked` of `items` (the last one, past the end)."""
+        page = cls.counted(len(items), asked, size)
+        return page.holding(items[page.offset : page.offset + size])
+
+    @classmethod
+    def counted(cls, total: int, asked: int, size: int) -> Page[T]:
+        """The page `asked` of a list of `total` the database holds: read its rows from
+        `offset`, then `holding(rows)`."""
+        pages = max(1, -(-total // size))
         number = min(max(1, asked), pages)
-        start = (number - 1) * size
-        return cls(tuple(items[start : start + size]), number, pages, len(items), asked, start + 1)
+        return cls((), number, pages, total, asked, (number - 1) * size + 1)
+
+    @property
+    def offset(self) -> int:
+        return self.first - 1
+
+    def holding(self, items: Sequence[T]) -> Page[T]:
+        return replace(self, items=tuple(items))
 
     def footer(self, t: Translator) -> str | None:
         """ "Page 2 of 14 (1,234 in all)", and why another page than the one asked is shown;

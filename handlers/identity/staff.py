@@ -11,6 +11,7 @@ from handlers.core.i18n import SUPPORTED, Translator
 from handlers.core.jobs import Jobs
 from handlers.core.messages import Reply
 from handlers.core.names import region_name
+from handlers.core.pager import Page, page_args
 from handlers.core.registry import MANAGER
 from handlers.core.router import Router
 
@@ -59,8 +60,9 @@ def _line(ctx: Ctx, m: StaffMember) -> str:
 def staff(ctx: Ctx) -> Reply:
     """The managers and staff of your regions, with role, regions and whether they are linked."""
     role = None
-    if ctx.args:
-        typed = " ".join(ctx.args)
+    words, asked = page_args(ctx.args)
+    if words:
+        typed = " ".join(words)
         role = parse_role(typed)
         if role is None:
             names = ctx.t("notice.list_separator").join(
@@ -77,12 +79,14 @@ def staff(ctx: Ctx) -> Reply:
         return Reply(ctx.t("staff.none"))
     linked = sum(m.linked for m in found)
     lines = [ctx.t("staff.title", count=len(found), linked=linked)]
-    lines += [_line(ctx, m) for m in found[:MAX_LISTED]]
-    if len(found) > MAX_LISTED:
-        lines.append(ctx.t("staff.more", count=len(found) - MAX_LISTED))
+    page = Page.of(found, asked, MAX_LISTED)
+    lines += [_line(ctx, m) for m in page.items]
+    if footer := page.footer(ctx.t):
+        lines.append(footer)
     if linked < len(found):
         lines.append(ctx.t("staff.link_hint"))
-    return Reply("\n".join(lines))
+    nav = page.buttons(ctx.t, " ".join(["staff", *words]))
+    return Reply("\n".join(lines), (nav,) if nav else ())
 
 
 def install(router: Router, jobs: Jobs) -> None:

@@ -25,6 +25,7 @@ from handlers.core.i18n import Translator
 from handlers.core.jobs import Jobs
 from handlers.core.messages import Button, Reply, button_rows
 from handlers.core.names import actor_name
+from handlers.core.pager import Page, page_args
 from handlers.core.registry import DEALER, SALES_LEADS, SALES_STAFF, require
 from handlers.core.router import Router
 from handlers.decisions.receipts import history_lines, receipt, record
@@ -55,17 +56,22 @@ def _status(t: Translator, status: ViolationStatus) -> str:
 
 def violations(ctx: Ctx) -> Reply:
     """List violations of your region's dealers (add `open` for undecided ones)."""
-    only_open = bool(ctx.args) and ctx.args[0].lower() in {"open", "待处理", "未处理"}
+    words, asked = page_args(ctx.args)
+    only_open = bool(words) and words[0].lower() in {"open", "待处理", "未处理"}
     if ctx.actor.role is Role.DEALER:
         return own_violations(ctx, only_open=only_open)
     statuses = (ViolationStatus.OPEN,) if only_open else None
-    found = ctx.uow.violations.list(
-        ctx.scoped_dealers(), statuses=statuses, limit=MAX_LISTED + 1, lines=ctx.actor.lines
-    )
-    if not found:
+    dealers, scope_lines = ctx.scoped_dealers(), ctx.actor.lines
+    total = ctx.uow.violations.count(dealers, statuses=statuses, lines=scope_lines)
+    if not total:
         return Reply(ctx.t("violation.none_open" if only_open else "violation.none"))
+    page = Page.counted(total, asked, MAX_LISTED)
+    found = ctx.uow.violations.list(
+        dealers, statuses=statuses, limit=MAX_LISTED, lines=scope_lines, offset=page.offset
+    )
+    page = page.holding(found)
     lines = [ctx.t("violation.list_title")]
-    for v in found[:MAX_LISTED]:
+    for v in page.items:
         lines.append(
             ctx.t(
                 "violation.list_line",
@@ -77,9 +83,10 @@ def violations(ctx: Ctx) -> Reply:
                 line=violation_text(ctx.t, v),
             )
         )
-    if len(found) > MAX_LISTED:
-        lines.append(ctx.t("violation.more"))
-    return Reply("\n".join(lines))
+    if footer := page.footer(ctx.t):
+        lines.append(footer)
+    nav = page.buttons(ctx.t, "violations open" if only_open else "violations")
+    return Reply("\n".join(lines), (nav,) if nav else ())
 
 
 def _visible(ctx: Ctx, text: str):

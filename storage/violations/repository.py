@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import Select, insert, select, update
+from sqlalchemy import Select, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from domain.catalog.model import DealerCode
@@ -101,8 +101,34 @@ class SqlViolationRepository:
         end: datetime | None = None,
         limit: int | None = None,
         lines: Sequence[str] | None = None,
+        offset: int = 0,
     ) -> list[Violation]:
-        q = self._query().where(DealerRow.code.in_(list(dealers)))
+        q = self._filtered(self._query(), dealers, statuses, lines)
+        if start is not None:
+            q = q.where(ViolationRow.created_at >= start)
+        if end is not None:
+            q = q.where(ViolationRow.created_at < end)
+        q = q.order_by(ViolationRow.created_at.desc(), ViolationRow.id.desc())
+        if offset:
+            q = q.offset(offset)
+        if limit is not None:
+            q = q.limit(limit)
+        return [_violation(*r) for r in self.s.execute(q)]
+
+    def count(
+        self,
+        dealers: Sequence[DealerCode],
+        statuses: Sequence[ViolationStatus] | None = None,
+        lines: Sequence[str] | None = None,
+    ) -> int:
+        q = select(func.count(ViolationRow.id)).join(
+            DealerRow, ViolationRow.dealer_id == DealerRow.id
+        )
+        return self.s.scalar(self._filtered(q, dealers, statuses, lines)) or 0
+
+    @staticmethod
+    def _filtered(q, dealers, statuses, lines):
+        q = q.where(DealerRow.code.in_(list(dealers)))
         if lines is not None:  # by the line of the reported product; none: no line to match
             q = (
                 q.join(SaleRow, ViolationRow.sale_id == SaleRow.id)
@@ -111,14 +137,7 @@ class SqlViolationRepository:
             )
         if statuses is not None:
             q = q.where(ViolationRow.status.in_([s.value for s in statuses]))
-        if start is not None:
-            q = q.where(ViolationRow.created_at >= start)
-        if end is not None:
-            q = q.where(ViolationRow.created_at < end)
-        q = q.order_by(ViolationRow.created_at.desc(), ViolationRow.id.desc())
-        if limit is not None:
-            q = q.limit(limit)
-        return [_violation(*r) for r in self.s.execute(q)]
+        return q
 
     def for_sale(self, sale_id: SaleId) -> list[Violation]:
         q = self._query().where(ViolationRow.sale_id == sale_id).order_by(ViolationRow.id)

@@ -224,8 +224,15 @@ class TicketRepository(Protocol):
         *,
         active_only: bool = False,
         limit: int = 30,
+        offset: int = 0,
     ) -> list[Ticket]:
         """Tickets of these dealers (None: all), overdue first, then by due time."""
+        ...
+
+    def count_of_dealers(
+        self, dealers: Sequence[DealerCode] | None, *, active_only: bool = False
+    ) -> int:
+        """How many `of_dealers` would list without a limit."""
         ...
 
     def active(self) -> list[Ticket]: ...

@@ -21,6 +21,7 @@ from handlers.core.forms import start_form
 from handlers.core.jobs import Jobs
 from handlers.core.messages import Attachment, Button, Reply, button_rows
 from handlers.core.names import actor_name, labelled, staff_names
+from handlers.core.pager import Page, page_args
 from handlers.core.registry import DEALER, SERVICE
 from handlers.core.router import Router
 from handlers.tickets.flow import assign, load_ticket, manager_scope, rate, transition
@@ -56,19 +57,28 @@ def tickets(ctx: Ctx) -> Reply:
 
 def complaints(ctx: Ctx) -> Reply | list[Reply]:
     """Tickets of your regions, overdue first; `open` for unfinished ones, `stats` for scores."""
-    word = ctx.args[0].lower() if ctx.args else ""
+    words, asked = page_args(ctx.args)
+    word = words[0].lower() if words else ""
     if word in ("stats", "统计"):
-        return _stats(ctx, ctx.args[1] if len(ctx.args) > 1 else None)
+        return _stats(ctx, words[1] if len(words) > 1 else None)
     if word not in ("", "open", "未结"):
         raise UserError("tickets.complaints_usage")
-    found = ctx.uow.tickets.of_dealers(
-        manager_scope(ctx), ctx.now, active_only=bool(word), limit=LIST_LIMIT
+    scope, active_only = manager_scope(ctx), bool(word)
+    page = Page.counted(
+        ctx.uow.tickets.count_of_dealers(scope, active_only=active_only), asked, LIST_LIMIT
     )
-    if not found:
+    if not page.total:
         return Reply(ctx.t("tickets.none_manager"))
-    lines = [ctx.t("tickets.list_title_manager", n=len(found))]
-    lines += [_line(ctx, t) for t in found]
-    return Reply("\n".join(lines))
+    found = ctx.uow.tickets.of_dealers(
+        scope, ctx.now, active_only=active_only, limit=LIST_LIMIT, offset=page.offset
+    )
+    page = page.holding(found)
+    lines = [ctx.t("tickets.list_title_manager", n=page.total)]
+    lines += [_line(ctx, t) for t in page.items]
+    if footer := page.footer(ctx.t):
+        lines.append(footer)
+    nav = page.buttons(ctx.t, "complaints open" if active_only else "complaints")
+    return Reply("\n".join(lines), (nav,) if nav else ())
 
 
 def ticket(ctx: Ctx) -> Reply | list[Reply]:

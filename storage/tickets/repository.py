@@ -187,16 +187,19 @@ class SqlTicketRepository:
         *,
         active_only: bool = False,
         limit: int = 30,
+        offset: int = 0,
     ) -> list[Ticket]:
-        q = self._select()
-        if dealers is not None:
-            q = q.where(DealerRow.code.in_(dealers))
-        if active_only:
-            q = q.where(TicketRow.status.in_(_ACTIVE))
+        q = _of_dealers(self._select(), dealers, active_only)
         active = TicketRow.status.in_(_ACTIVE)
         rank = case((active & (TicketRow.due_at <= now), 0), (active, 1), else_=2)
         q = q.order_by(rank, case((active, TicketRow.due_at)), TicketRow.id.desc())
-        return [self._ticket(r) for r in self.s.execute(q.limit(limit))]
+        return [self._ticket(r) for r in self.s.execute(q.offset(offset).limit(limit))]
+
+    def count_of_dealers(
+        self, dealers: Sequence[DealerCode] | None, *, active_only: bool = False
+    ) -> int:
+        q = select(func.count(TicketRow.id)).join(DealerRow, TicketRow.dealer_id == DealerRow.id)
+        return self.s.scalar(_of_dealers(q, dealers, active_only)) or 0
 
     def active(self) -> list[Ticket]:
         q = self._select().where(TicketRow.status.in_(_ACTIVE)).order_by(TicketRow.due_at)
@@ -310,3 +313,11 @@ class SqlTicketRepository:
 
     def manager_contacts(self, code: ManagerCode) -> list[Actor]:
         return self.staff.manager_contacts(code)
+
+
+def _of_dealers(q: Select, dealers: Sequence[DealerCode] | None, active_only: bool) -> Select:
+    if dealers is not None:
+        q = q.where(DealerRow.code.in_(dealers))
+    if active_only:
+        q = q.where(TicketRow.status.in_(_ACTIVE))
+    return q

@@ -139,9 +139,14 @@ def ranking_chart(items: Sequence[Standing], t: Translator, limit: int = 30) -> 
 
 
 def ranking_figure(items: Sequence[Standing], t: Translator, limit: int = 30):
-    """The figure of `ranking_chart` (call inside `chart_style()`)."""
+    """The figure of `ranking_chart` (call inside `chart_style()`): the best and the last
+    `limit // 2` each when there are more, the number left out under the axis."""
     t = chart_translator(t)
-    shown = [s for s in items if s.percent is not None][:limit]
+    drawn = [s for s in items if s.percent is not None]
+    shown, rest = drawn, 0
+    if len(drawn) > limit:
+        half = limit // 2
+        shown, rest = drawn[:half] + drawn[-half:], len(drawn) - 2 * half
     fig, ax = plt.subplots(figsize=(7, max(2.5, 0.3 * len(shown) + 1)))
     labels = [s.dealer for s in reversed(shown)]
     values = [float(s.percent or 0) * 100 for s in reversed(shown)]
@@ -154,6 +159,8 @@ def ranking_figure(items: Sequence[Standing], t: Translator, limit: int = 30):
         # Beside the bars, as on the cumulative chart: any corner may hold a long bar.
         ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0)
         ax.set_title(t("targets.chart.title", period=str(first.period)))
-    ax.set_xlabel("%")
+    ax.set_xlabel("%" if not rest else "%   · " + t("targets.chart.rest", count=rest))
+    if rest:  # where the left-out middle of the ranking is
+        ax.axhline(len(shown) / 2 - 0.5, color="#999999", linewidth=0.8, linestyle=":")
     ax.grid(axis="x", alpha=0.3)
     return fig

@@ -16,6 +16,7 @@ from handlers.core.examples import dealer_example
 from handlers.core.i18n import Translator
 from handlers.core.jobs import Jobs
 from handlers.core.messages import Attachment, Button, Reply, button_rows
+from handlers.core.pager import Page, page_args
 from handlers.core.registry import DEALER, SALES_LEADS, require
 from handlers.core.router import Router
 from handlers.targets.standing import load_standings
@@ -122,7 +123,8 @@ def target(ctx: Ctx) -> Reply:
 
 def targets(ctx: Ctx) -> Reply:
     """Your dealers ranked by target pace; those behind are marked. Chart and XLSX export."""
-    period = _period(ctx.args[0]) if ctx.args else Period.containing(ctx.today, PeriodKind.MONTH)
+    words, asked = page_args(ctx.args)
+    period = _period(words[0]) if words else Period.containing(ctx.today, PeriodKind.MONTH)
     codes = ctx.scoped_dealers()
     if not codes:
         return Reply(ctx.t("targets.none"))
@@ -140,7 +142,8 @@ def targets(ctx: Ctx) -> Reply:
             behind=behind,
         )
     ]
-    for rank, s in enumerate(items[:RANKING_LINES], start=1):
+    page = Page.of(items, asked, RANKING_LINES)
+    for rank, s in enumerate(page.items, start=page.first):
         if s.target.amount is None:
             lines.append(
                 t(
@@ -174,14 +177,19 @@ def targets(ctx: Ctx) -> Reply:
                     pace=t.percent(s.pace or 0),
                 )
             )
-    if len(items) > RANKING_LINES:
-        lines.append(t("targets.more", count=len(items) - RANKING_LINES))
+    if footer := page.footer(t):
+        lines.append(footer + t("targets.export_hint"))
+    buttons = button_rows([Button(t("targets.export_button"), f"c:export sales {period}")])
+    nav = page.buttons(t, f"targets {period}")
+    buttons += (nav,) if nav else ()
+    if page.number > 1:  # the chart, of the best and the last, comes with the first page
+        return Reply("\n".join(lines), buttons=buttons)
     from handlers.targets.charts import ranking_chart  # matplotlib loads on first chart only
 
     png = ranking_chart(items, t)
     return Reply(
         "\n".join(lines),
-        buttons=button_rows([Button(t("targets.export_button"), f"c:export sales {period}")]),
+        buttons=buttons,
         image=Attachment(f"targets-{period}.png", png, "image/png"),
     )
 

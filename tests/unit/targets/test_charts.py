@@ -97,3 +97,22 @@ def test_the_ranking_legend_covers_no_bar_when_every_dealer_is_near_the_target()
         bars = [bar.get_window_extent(renderer) for bar in ax.patches]
     assert len(bars) == 5
     assert not [bar for bar in bars if bar.overlaps(box)]
+
+
+def test_the_ranking_of_many_dealers_draws_the_best_and_the_last_and_counts_the_rest():
+    month = Period.parse("2026-12")
+    decision = TargetDecision(Decimal("100000"), TargetSource.SET, assessed=True)
+    ranked = [
+        Standing(DealerCode(f"D{n:05d}"), "经销商", month, decision, Decimal(200000 - n), TODAY)
+        for n in range(1, 10_001)
+    ]
+    with charts.chart_style():
+        fig = charts.ranking_figure(ranked, Translator("zh_CN"))
+        ax = fig.axes[0]
+        labels = [tick.get_text() for tick in ax.get_yticklabels()]
+        xlabel = ax.get_xlabel()
+        charts.plt.close(fig)
+    assert len(ax.patches) == 30
+    assert labels[-1] == "D00001" and labels[0] == "D10000"  # best at the top, last below
+    assert "D00016" not in labels and "D09985" not in labels
+    assert "其余 9,970 家未画出" in xlabel or "其余 9970 家未画出" in xlabel

@@ -176,6 +176,10 @@ class DecisionTaken(Exception):
 
 class ApprovalRepository(Protocol):
     def add(self, new: NewRequest, now: datetime) -> Request: ...
+    def add_many(self, news: Sequence[NewRequest], now: datetime) -> list[Request]:
+        """`add` of each, in as few statements as the store allows, in the order given."""
+        ...
+
     def get(self, request_id: RequestId) -> Request | None: ...
     def advance(
         self, request: Request, record: DecisionRecord, dedupe_key: str, *, step: int, state: State

@@ -147,6 +147,14 @@ class EvaluationRepository(Protocol):
         another scheduler's, or an earlier one) and was not rejected."""
         ...
 
+    def add_many(self, news: Sequence[NewCard], now: datetime) -> list[Scorecard]:
+        """`add` of each, in as few statements as the store allows; the cards drafted now."""
+        ...
+
+    def link_requests(self, links: Sequence[tuple[int, int]]) -> None:
+        """`link_request` of each (card id, request id)."""
+        ...
+
     def latest_published(self, dealer: DealerCode) -> Scorecard | None:
         """The dealer's published card of the latest period (appealed ones are in review)."""
         ...

@@ -36,20 +36,19 @@ def draft_cards(
     facts: Mapping[DealerCode, Facts],
     rules: EvaluationRules,
     now: datetime,
-    on_new: Callable[[Scorecard], None],
+    on_new: Callable[[list[Scorecard]], None],
 ) -> int:
     """One card per dealer of `facts`; a dealer's card already drafted (by this run, an
-    earlier one or another scheduler's) is left alone. `on_new` for each drafted now."""
+    earlier one or another scheduler's) is left alone. `on_new` with the cards drafted now,
+    written together."""
     done = repo.drafted(period)  # the common rerun: nothing to compute or try
     todo = sorted(d for d in facts if d not in done)
     tiers = repo.tiers(todo if len(todo) <= 500 else None)
-    drafted = 0
-    for dealer in todo:
-        added = repo.add(card_for(dealer, period, facts[dealer], tiers.get(dealer, ""), rules), now)
-        if added is not None:
-            drafted += 1
-            on_new(added)
-    return drafted
+    news = [card_for(d, period, facts[d], tiers.get(d, ""), rules) for d in todo]
+    drafted = repo.add_many(news, now) if news else []
+    if drafted:
+        on_new(drafted)
+    return len(drafted)
 
 
 class AdjustRefusal(StrEnum):

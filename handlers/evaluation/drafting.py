@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from domain.approvals.model import Kind, NewRequest, Request
 from domain.approvals.rules import chain_for
-from domain.approvals.services import submit
+from domain.approvals.services import submit_many
 from domain.catalog.model import DealerCode
 from domain.evaluation.model import Scorecard
 from domain.evaluation.periods import previous
@@ -26,19 +26,20 @@ from handlers.evaluation.gathering import period_facts
 REQUESTER = "job:evaluation"
 
 
-def _submit(ctx, card: Scorecard, requester: str) -> Request:
-    """Send a drafted card for sign-off."""
+def _submit(ctx, cards: list[Scorecard], requester: str) -> list[Request]:
+    """Send the drafted cards for sign-off, their requests written together."""
     chain = chain_for(Kind.SCORECARD, dict(ctx.options.approval_chains))
-    total = "-" if card.total is None else f"{card.total}"
-    subject = f"{card.dealer} {card.period} {card.grade or '-'} {total}"[:200]
-    payload = {"scorecard": card.id, "period": str(card.period), "grade": card.grade}
-    request = submit(
-        ctx.uow.approvals,
-        NewRequest(Kind.SCORECARD, subject, card.dealer, requester, chain, payload),
-        ctx.now,
+    news = []
+    for card in cards:
+        total = "-" if card.total is None else f"{card.total}"
+        subject = f"{card.dealer} {card.period} {card.grade or '-'} {total}"[:200]
+        payload = {"scorecard": card.id, "period": str(card.period), "grade": card.grade}
+        news.append(NewRequest(Kind.SCORECARD, subject, card.dealer, requester, chain, payload))
+    requests = submit_many(ctx.uow.approvals, news, ctx.now)
+    ctx.uow.evaluation.link_requests(
+        [(card.id, request.id) for card, request in zip(cards, requests, strict=True)]
     )
-    ctx.uow.evaluation.link_request(card.id, request.id)
-    return request
+    return requests
 
 
 def draft_period(
@@ -54,7 +55,7 @@ def draft_period(
         facts,
         rules,
         ctx.now,
-        lambda card: sent.append(_submit(ctx, card, requester)),
+        lambda cards: sent.extend(_submit(ctx, cards, requester)),
     )
     if len(sent) > ONE_BY_ONE:
         return drafted, tell_approvers_once(ctx, sent, period)

@@ -7,6 +7,7 @@ from datetime import datetime, tzinfo
 from decimal import Decimal
 
 from sqlalchemy import select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -51,6 +52,9 @@ def _score(d: dict) -> Score:
         _dec(d.get("adjusted_from")),
         d.get("reason", ""),
     )
+
+
+CHUNK = 500  # cards per INSERT: well under SQLite's 32,766 bound parameters
 
 
 def _card(row: ScorecardRow) -> Scorecard:
@@ -199,6 +203,51 @@ class SqlEvaluationRepository:
             )
         )
         return self.of(new.dealer, new.period) if done.rowcount else None
+
+    def add_many(self, news: Sequence[NewCard], now: datetime) -> list[Scorecard]:
+        """`add` for many cards: one INSERT ... ON CONFLICT DO NOTHING per chunk, the cards
+        inserted read back in one SELECT; a dealer whose card exists goes through `add`
+        (drafted afresh if it was rejected, else left alone)."""
+        drafted: list[Scorecard] = []
+        for i in range(0, len(news), CHUNK):
+            chunk = news[i : i + CHUNK]
+            rows = [
+                {
+                    "dealer_code": new.dealer,
+                    "period": str(new.period),
+                    "state": CardState.DRAFT.value,
+                    "adjustments": [],
+                    "appeal": "",
+                    "created_at": now,
+                    **self._values(new),
+                }
+                for new in chunk
+            ]
+            make = postgresql.insert if self.s.bind.dialect.name == "postgresql" else sqlite.insert
+            q = (
+                make(ScorecardRow)
+                .values(rows)
+                .on_conflict_do_nothing(index_elements=["dealer_code", "period"])
+                .returning(ScorecardRow.id, ScorecardRow.dealer_code)
+            )
+            inserted = dict((code, id) for id, code in self.s.execute(q))
+            if inserted:
+                fresh = self.s.scalars(
+                    select(ScorecardRow).where(ScorecardRow.id.in_(list(inserted.values())))
+                )
+                drafted.extend(_card(r) for r in fresh)
+            for new in chunk:
+                if new.dealer not in inserted and (card := self.add(new, now)) is not None:
+                    drafted.append(card)
+        return sorted(drafted, key=lambda c: c.dealer)
+
+    def link_requests(self, links: Sequence[tuple[int, int]]) -> None:
+        """(card id, request id) pairs, as `link_request` for each, in one executemany."""
+        if links:
+            self.s.execute(
+                update(ScorecardRow),
+                [{"id": card, "request_id": request} for card, request in links],
+            )
 
     def drafted(self, period: Period) -> set[DealerCode]:
         rows = self.s.scalars(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 
 from domain.approvals.rules import Sla, SlaAction, sla_dedupe_key, sla_due
@@ -15,6 +16,8 @@ from handlers.core.messages import Reply
 from handlers.core.notifier import Notifier
 from handlers.core.options import CoreOptions
 from handlers.core.router import Router
+
+ONE_BY_ONE = 10  # reminders a person gets as cards of their own in one run; more: a count
 
 
 def _queue(notifier: Notifier, person, key: str, build) -> int:
@@ -32,6 +35,10 @@ def run_approval_sla(uow: UnitOfWork, now: datetime, options: CoreOptions) -> in
     notifier = Notifier(uow.outbox, lambda: now, options.default_locale)
     names = namer(uow)
     queued = 0
+    # Reminders and escalations are gathered per person first: past ONE_BY_ONE requests in
+    # one run (a quarter's scorecards reach their reminder together) a person gets one
+    # message with the count, not a card per request.
+    told: dict[tuple, tuple[object, list[tuple[SlaAction, object]]]] = {}
     for request in uow.approvals.pending():
         action = sla_due(request, now, sla)
         if action is None:
@@ -39,15 +46,13 @@ def run_approval_sla(uow: UnitOfWork, now: datetime, options: CoreOptions) -> in
         key = sla_dedupe_key(request, action)
         if action is SlaAction.REMIND:
             for person in step_approvers(uow, request):
-                queued += _queue(notifier, person, key, lambda t, r=request: _reminder(t, r, names))
+                told.setdefault(_who(person), (person, []))[1].append((action, request))
             uow.approvals.mark_alerts(
                 request, reminded=request.step, escalated=request.escalated_step
             )
         elif action is SlaAction.ESCALATE:
             for person in admins_of(uow, request):
-                queued += _queue(
-                    notifier, person, key, lambda t, r=request: _escalated(t, r, names)
-                )
+                told.setdefault(_who(person), (person, []))[1].append((action, request))
             uow.approvals.mark_alerts(request, reminded=request.step, escalated=request.step)
         else:
             try:
@@ -73,6 +78,41 @@ def run_approval_sla(uow: UnitOfWork, now: datetime, options: CoreOptions) -> in
                         t("approval.expired", card=card_text(t, r, names))
                     ),
                 )
+    for person, items in told.values():
+        queued += _tell(notifier, person, items, names)
+    return queued
+
+
+def _who(person) -> tuple:
+    return (person.platform, person.chat_id)
+
+
+def _tell(notifier: Notifier, person, items: list, names) -> int:
+    """A person's reminders and escalations of this run: each as its card, or past
+    ONE_BY_ONE one message per action with the count (keyed by the requests it covers, so
+    a second scheduler's run of the same moment queues it once)."""
+    queued = 0
+    for action in (SlaAction.REMIND, SlaAction.ESCALATE):
+        requests = [r for a, r in items if a is action]
+        if len(requests) <= ONE_BY_ONE:
+            for r in requests:
+                build = _reminder if action is SlaAction.REMIND else _escalated
+                queued += _queue(
+                    notifier,
+                    person,
+                    sla_dedupe_key(r, action),
+                    lambda t, r=r, b=build: b(t, r, names),
+                )
+            continue
+        covered = ",".join(f"{r.id}.{r.step}" for r in sorted(requests, key=lambda r: r.id))
+        digest = hashlib.sha256(covered.encode()).hexdigest()[:16]
+        key = f"approval_sla:{action.value}:many:{digest}"
+        message = (
+            "approval.reminder_many" if action is SlaAction.REMIND else "approval.escalated_many"
+        )
+        queued += _queue(
+            notifier, person, key, lambda t, n=len(requests), m=message: Reply(t(m, count=n))
+        )
     return queued
 
 

@@ -228,6 +228,21 @@ def test_undecided_steps_are_reminded_escalated_then_expired(world, uow_factory,
         assert uow.approvals.get(RequestId(1)).state is State.EXPIRED
 
 
+def test_many_reminders_of_one_run_reach_an_approver_as_one_message(world, uow_factory, clock):
+    for n in range(12):
+        request_exception(world["dealer1"], f"A100 {2600 + n} T-0001 5 2026-12-31 集采")
+    clock.advance(hours=36)
+    with uow_factory() as uow:
+        assert run_approval_sla(uow, clock.now(), CoreOptions()) == 1  # md_sc, once
+        uow.commit()
+    with uow_factory() as uow:  # a second scheduler's run: every request already reminded
+        assert run_approval_sla(uow, clock.now(), CoreOptions()) == 0
+        uow.commit()
+    reminders = [t for t in outbox_texts(uow_factory, "md_sc") if "即将超过" in t]
+    assert len(reminders) == 1
+    assert "12 项申请即将超过审批时限" in reminders[0] and "/approvals" in reminders[0]
+
+
 def test_the_price_check_honours_an_exception_until_its_quantity_is_sold(world):
     request_exception(world["dealer1"], "A100 2600 T-0001 5 2026-12-31 集采")
     world["md_sc"].say("/approval 1 approve")

@@ -77,12 +77,11 @@ class SqlApprovalRepository:
         """`add` of each, one multi-row INSERT ... RETURNING per 500; in the order given."""
         out: list[Request] = []
         for i in range(0, len(news), 500):
-            q = (
-                insert(ApprovalRequestRow)
-                .values([_new_row(new, now) for new in news[i : i + 500]])
-                .returning(ApprovalRequestRow.id)
+            q = insert(ApprovalRequestRow.__table__).returning(
+                ApprovalRequestRow.id, sort_by_parameter_order=True
             )
-            ids = [row_id for (row_id,) in self.s.execute(q)]
+            rows = [_new_row(new, now) for new in news[i : i + 500]]
+            ids = [row_id for (row_id,) in self.s.connection().execute(q, rows)]
             rows = {
                 r.id: r
                 for r in self.s.scalars(

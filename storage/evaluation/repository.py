@@ -225,12 +225,14 @@ class SqlEvaluationRepository:
             ]
             make = postgresql.insert if self.s.bind.dialect.name == "postgresql" else sqlite.insert
             q = (
-                make(ScorecardRow)
-                .values(rows)
+                make(ScorecardRow.__table__)
                 .on_conflict_do_nothing(index_elements=["dealer_code", "period"])
                 .returning(ScorecardRow.id, ScorecardRow.dealer_code)
             )
-            inserted = dict((code, id) for id, code in self.s.execute(q))
+            # Core executemany: SQLAlchemy batches it into multi-row INSERTs of one cached
+            # compiled form ("insertmanyvalues"), where .values(rows) compiled each chunk anew.
+            found = self.s.connection().execute(q, rows)
+            inserted = {code: id for id, code in found}
             if inserted:
                 fresh = self.s.scalars(
                     select(ScorecardRow).where(ScorecardRow.id.in_(list(inserted.values())))

@@ -33,6 +33,7 @@ from handlers.core.forms import END, Form, Step, start_form
 from handlers.core.i18n import Translator
 from handlers.core.jobs import Jobs
 from handlers.core.messages import Button, Reply
+from handlers.core.pager import Page, page_args
 from handlers.core.registry import DEALER, MANAGER
 from handlers.core.router import Router
 
@@ -87,13 +88,15 @@ def actionable(ctx: Ctx, request: Request) -> bool:
 def approvals(ctx: Ctx) -> list[Reply]:
     """Requests waiting for your decision now (your own returned or open ones, for dealers)."""
     names = namer(ctx.uow)
+    _, asked = page_args(ctx.args)
     if ctx.actor.role is Role.MANAGER:
         mine = [r for r in ctx.uow.approvals.pending() if actionable(ctx, r)]
         if not mine:
             return [Reply(ctx.t("approval.none_for_you"))]
+        page = Page.of(mine, asked, MAX_LISTED)
         replies = [Reply(ctx.t("approval.list_title", count=len(mine)))]
-        replies += [approver_card(ctx.t, r, names) for r in mine[:MAX_LISTED]]
-        return replies
+        replies += [approver_card(ctx.t, r, names) for r in page.items]
+        return replies + _page_reply(ctx, page)
     own = [
         r
         for r in ctx.uow.approvals.of_requester(ctx.actor.label)
@@ -101,9 +104,19 @@ def approvals(ctx: Ctx) -> list[Reply]:
     ]
     if not own:
         return [Reply(ctx.t("approval.none_own"))]
-    return [Reply(ctx.t("approval.list_title", count=len(own)))] + [
-        _requester_card(ctx, r) for r in own[:MAX_LISTED]
-    ]
+    page = Page.of(own, asked, MAX_LISTED)
+    replies = [Reply(ctx.t("approval.list_title", count=len(own)))]
+    return replies + [_requester_card(ctx, r) for r in page.items] + _page_reply(ctx, page)
+
+
+def _page_reply(ctx: Ctx, page: Page) -> list[Reply]:
+    """A last message with the page's place and the previous / next buttons, when the
+    requests take more than one page (each request is a card of its own above it)."""
+    footer = page.footer(ctx.t)
+    if footer is None:
+        return []
+    nav = page.buttons(ctx.t, "approvals")
+    return [Reply(footer, (nav,) if nav else ())]
 
 
 def _requester_card(ctx: Ctx, request: Request) -> Reply:

@@ -243,6 +243,18 @@ def test_many_reminders_of_one_run_reach_an_approver_as_one_message(world, uow_f
     assert "12 项申请即将超过审批时限" in reminders[0] and "/approvals" in reminders[0]
 
 
+def test_approvals_come_a_page_at_a_time(world):
+    for n in range(25):
+        request_exception(world["dealer1"], f"A100 {2600 + n} T-0001 5 2026-12-31 集采")
+    md = world["md_sc"]
+    first = md.send("/approvals")
+    assert len(first) == 22 and "第 1/2 页，共 25 条" in first[-1].text  # title, 20, footer
+    assert ("第 2 页 ▶", "c:approvals page:2") in md.buttons()
+    second = md.send(payload="c:approvals page:2")
+    assert len(second) == 7 and "第 2/2 页" in second[-1].text  # title, the last 5, footer
+    assert ("◀ 第 1 页", "c:approvals page:1") in md.buttons()
+
+
 def test_the_price_check_honours_an_exception_until_its_quantity_is_sold(world):
     request_exception(world["dealer1"], "A100 2600 T-0001 5 2026-12-31 集采")
     world["md_sc"].say("/approval 1 approve")

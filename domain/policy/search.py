@@ -17,7 +17,9 @@ from typing import TYPE_CHECKING
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from domain.policy.segmenter import Segmenter
+from domain.policy.glosses import english_to_policy
+from domain.policy.segmenter import Segmenter, is_cjk, stem
+from domain.policy.terms import STOP_WORDS
 
 if TYPE_CHECKING:
     import bm25s
@@ -139,6 +141,21 @@ class PolicyIndex:
             t for t in self._idf if t.isascii() and t.isalpha() and len(t) >= 4
         )
         self._corrections: dict[str, str] = {}
+        self._english: dict[str, tuple[str, ...]] | None = None  # on the first English word
+
+    def _in_chinese(self, tokens: list[str]) -> list[str]:
+        """An English word the index does not hold, as the policy's Chinese words its
+        dictionary glosses name (domain/policy/glosses.py); other tokens as they are."""
+        unknown = [t for t in tokens if t not in self._idf and t.isascii() and t.isalpha()]
+        if not unknown:
+            return tokens
+        if self._english is None:
+            vocabulary = {t for t in self._idf if is_cjk(t)}
+            self._english = english_to_policy(vocabulary, stem, STOP_WORDS)
+        out: list[str] = []
+        for t in tokens:
+            out.extend(self._english.get(t, (t,)) if t in unknown else (t,))
+        return out
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -169,14 +186,14 @@ class PolicyIndex:
 
     def question_weights(self, question: str) -> dict[str, float]:
         """The question's words the policy uses, with the weight each counts for."""
-        tokens = [self._correct(t) for t in self.segmenter.tokens(question)]
+        tokens = self._in_chinese([self._correct(t) for t in self.segmenter.tokens(question)])
         return {t: self._weight(t) for t in dict.fromkeys(tokens) if t in self._idf}
 
     def search(
         self, question: str, k: int = 3, exclude: Collection[Group] = frozenset()
     ) -> SearchResult:
         """The best `k` groups for `question`, leaving out the groups in `exclude`."""
-        tokens = [self._correct(t) for t in self.segmenter.tokens(question)]
+        tokens = self._in_chinese([self._correct(t) for t in self.segmenter.tokens(question)])
         unique = list(dict.fromkeys(tokens))
         # Nothing left to judge ("这是什么？") is not called off-topic.
         on_topic = not unique or any(t in self._vocabulary for t in unique)

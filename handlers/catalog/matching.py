@@ -54,60 +54,100 @@ def _english(name_en: str) -> tuple[str, ...]:
     return (name_en,) if name_en else ()
 
 
+class NameIndex:
+    """Names of a catalog (key -> its code, name, aliases) looked up by their squashed form:
+    an exact code or name is a dictionary lookup, and the fuzzy candidates are scored over
+    lists built once. A sheet of 2,000 rows against 25,000 terminals scanned every name for
+    each row; build one index per sheet (or message) and pass it to `resolve`."""
+
+    def __init__(self, names: dict[str, tuple[str, ...]]) -> None:
+        self.names = names
+        self.exact: dict[str, list[str]] = {}
+        self.keys: list[str] = []
+        self.squashed: list[str] = []
+        for key, ns in names.items():
+            for n in ns:
+                sn = squash(n)
+                if not sn:
+                    continue
+                found = self.exact.setdefault(sn, [])
+                if key not in found:
+                    found.append(key)
+                self.keys.append(key)
+                self.squashed.append(sn)
+        self._distinct: list[str] | None = None
+
+    @property
+    def distinct(self) -> list[str]:
+        """The squashed names without their generic words (terminals), made on first use."""
+        if self._distinct is None:
+            self._distinct = [distinctive(n) for n in self.squashed]
+        return self._distinct
+
+
+def as_index(names: dict[str, tuple[str, ...]] | NameIndex) -> NameIndex:
+    return names if isinstance(names, NameIndex) else NameIndex(names)
+
+
+def _ranked(keys: list[str], hits) -> tuple[str, ...]:
+    ranked: list[str] = []
+    for _name, _score, index in hits:
+        if (key := keys[index]) not in ranked:
+            ranked.append(key)
+    return tuple(ranked)
+
+
 def distinctive(name: str) -> str:
     """A squashed terminal name without its generic words (the whole name if nothing is left)."""
     return _GENERIC_TERMINAL.sub("", name) or name
 
 
 def resolve_terminal_name(
-    query: str, names: dict[str, tuple[str, ...]], *, first: frozenset[str] = frozenset()
+    query: str,
+    names: dict[str, tuple[str, ...]] | NameIndex,
+    *,
+    first: frozenset[str] = frozenset(),
 ) -> Resolution:
     """Like `resolve`, scoring only the distinctive words of terminal names, so a hospital
     the catalog lacks finds no unrelated one; keys in `first` (the dealer's own territory)
     come before the others."""
-    found = resolve(query, names, fuzzy=False)
+    index = as_index(names)
+    found = resolve(query, index, fuzzy=False)
     if found.key is not None or found.candidates:
         return found
     q = distinctive(squash(query))
     if not q:
         return Resolution(None)
-    flat = [(key, distinctive(squash(n))) for key, ns in names.items() for n in ns if squash(n)]
     hits = process.extract(
         q,
-        [n for _, n in flat],
+        index.distinct,
         scorer=fuzz.WRatio,
-        limit=len(flat),
+        limit=None,  # every close one: the dealer's own come first whatever their rank
         score_cutoff=TERMINAL_MIN_SCORE,
     )
-    ranked: list[str] = []
-    for _name, _score, index in hits:
-        if (key := flat[index][0]) not in ranked:
-            ranked.append(key)
+    ranked = list(_ranked(index.keys, hits))
     ranked.sort(key=lambda k: k not in first)  # stable: best score first within each
     return Resolution(None, tuple(ranked[:MAX_CHOICES]))
 
 
-def resolve(query: str, names: dict[str, tuple[str, ...]], *, fuzzy: bool = True) -> Resolution:
+def resolve(
+    query: str, names: dict[str, tuple[str, ...]] | NameIndex, *, fuzzy: bool = True
+) -> Resolution:
     """Match `query` against every entry's names (key -> its code, name, aliases); with
     `fuzzy`, a query matching none exactly gets the close ones as candidates."""
     q = squash(query)
     if not q:
         return Resolution(None)
-    exact = [key for key, ns in names.items() if any(squash(n) == q for n in ns)]
+    index = as_index(names)
+    exact = index.exact.get(q, [])
     if len(exact) == 1:
         return Resolution(exact[0])
     if exact or not fuzzy:
         return Resolution(None, tuple(sorted(exact))[:MAX_CHOICES])
-    flat = [(key, squash(n)) for key, ns in names.items() for n in ns if squash(n)]
     hits = process.extract(
-        q, [n for _, n in flat], scorer=fuzz.WRatio, limit=len(flat), score_cutoff=MIN_SCORE
+        q, index.squashed, scorer=fuzz.WRatio, limit=MAX_CHOICES * 8, score_cutoff=MIN_SCORE
     )
-    ranked: list[str] = []
-    for _name, _score, index in hits:
-        key = flat[index][0]
-        if key not in ranked:
-            ranked.append(key)
-    return Resolution(None, tuple(ranked[:MAX_CHOICES]))
+    return Resolution(None, _ranked(index.keys, hits)[:MAX_CHOICES])
 
 
 def find_in_text(text: str, names: dict[str, tuple[str, ...]]) -> Resolution:

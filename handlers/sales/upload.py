@@ -12,7 +12,7 @@ from domain.identity.actors import Role
 from domain.sales.model import SaleDraft, Severity
 from domain.sales.services import validate_sale
 from domain.shared.money import multiply
-from handlers.catalog.matching import product_names, resolve, terminal_names
+from handlers.catalog.matching import NameIndex, product_names, resolve, terminal_names
 from handlers.core.context import Ctx
 from handlers.core.errors import UserError
 from handlers.core.jobs import Jobs
@@ -34,7 +34,7 @@ REQUIRED = ("sku", "qty", "unit_price", "terminal_code")
 MAX_LISTED = 30
 
 
-def _read_row(ctx: Ctx, row: dict[str, str], names: dict, terminals: dict) -> SaleDraft:
+def _read_row(ctx: Ctx, row: dict[str, str], names: NameIndex, terminals: NameIndex) -> SaleDraft:
     """One row as a sale draft, or UserError naming what is wrong with it."""
     for column in REQUIRED:
         if not row.get(column):
@@ -90,8 +90,8 @@ def sales_sheet(ctx: Ctx) -> Reply | None:
         )
     if not rows:
         return Reply(ctx.t("sheet.empty"))
-    names = product_names(ctx.uow.catalog.products())
-    terminals = terminal_names(ctx.uow.catalog.terminals())
+    names = NameIndex(product_names(ctx.uow.catalog.products()))  # once per sheet, not per row
+    terminals = NameIndex(terminal_names(ctx.uow.catalog.terminals()))
     drafts: list[SaleDraft] = []
     bad: list[str] = []
     for line, row in rows:

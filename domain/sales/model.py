@@ -208,8 +208,20 @@ class SalesRepository(Protocol):
         end: date | None = None,
         statuses: Sequence[SaleStatus] = (SaleStatus.CONFIRMED,),
         limit: int | None = None,
+        lines: Sequence[str] | None = None,
     ) -> list[Sale]:
         """Sales of `dealers` sold between `start` and `end` (inclusive), oldest first."""
+        ...
+
+    def count(
+        self,
+        dealers: Sequence[DealerCode],
+        start: date,
+        end: date,
+        statuses: Sequence[SaleStatus],
+        lines: Sequence[str] | None = None,
+    ) -> int:
+        """How many `list` would return without a limit (one COUNT, no rows read)."""
         ...
 
     def qty_sold(

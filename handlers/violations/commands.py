@@ -41,7 +41,7 @@ from handlers.violations.penalties import (
     was_before,
 )
 
-MAX_LISTED = 30
+MAX_LISTED = 20  # a page: 30 lines of a violation each went over Telegram's 4,096
 DECIDE_FORM = "violation_decide"
 # The log's kind for each decision taken back (kind -> the status the decision set).
 UNDOABLE = {

@@ -217,6 +217,30 @@ class SqlSalesRepository:
             q = q.limit(limit)
         return [_sale(*r) for r in self.s.execute(q)]
 
+    def count(
+        self,
+        dealers: Sequence[DealerCode],
+        start: date,
+        end: date,
+        statuses: Sequence[SaleStatus],
+        lines: Sequence[str] | None = None,
+    ) -> int:
+        q = (
+            select(func.count(SaleRow.id))
+            .join(DealerRow, SaleRow.dealer_id == DealerRow.id)
+            .where(
+                DealerRow.code.in_(list(dealers)),
+                SaleRow.status.in_([s.value for s in statuses]),
+                SaleRow.sold_on >= start,
+                SaleRow.sold_on <= end,
+            )
+        )
+        if lines is not None:
+            q = q.join(ProductRow, SaleRow.product_id == ProductRow.id).where(
+                ProductRow.line.in_(list(lines))
+            )
+        return self.s.scalar(q) or 0
+
     def qty_sold(
         self,
         dealers: Sequence[DealerCode] | None,

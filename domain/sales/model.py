@@ -281,7 +281,7 @@ class ViolationRepository(Protocol):
     def get(self, violation_id: ViolationId) -> Violation | None: ...
     def list(
         self,
-        dealers: Sequence[DealerCode],
+        dealers: Sequence[DealerCode] | None,
         statuses: Sequence[ViolationStatus] | None = None,
         start: datetime | None = None,
         end: datetime | None = None,
@@ -289,13 +289,14 @@ class ViolationRepository(Protocol):
         lines: Sequence[str] | None = None,
         offset: int = 0,
     ) -> list[Violation]:
-        """Violations of `dealers`, newest first, created in [start, end) when given; from
-        the `offset`-th, at most `limit`; `lines`: of sales of those product lines only."""
+        """Violations of `dealers` (None: every dealer), newest first, created in [start,
+        end) when given; from the `offset`-th, at most `limit`; `lines`: of sales of those
+        product lines only."""
         ...
 
     def count(
         self,
-        dealers: Sequence[DealerCode],
+        dealers: Sequence[DealerCode] | None,
         statuses: Sequence[ViolationStatus] | None = None,
         lines: Sequence[str] | None = None,
     ) -> int:

@@ -28,6 +28,7 @@ from handlers.core.names import actor_name
 from handlers.core.pager import Page, page_args
 from handlers.core.registry import DEALER, SALES_LEADS, SALES_STAFF, require
 from handlers.core.router import Router
+from handlers.core.scope import visible_dealers
 from handlers.decisions.receipts import history_lines, receipt, record
 from handlers.policy.governing import governing_rules
 from handlers.sales.recording import original_report, sale_named, violation_text
@@ -61,7 +62,7 @@ def violations(ctx: Ctx) -> Reply:
     if ctx.actor.role is Role.DEALER:
         return own_violations(ctx, only_open=only_open)
     statuses = (ViolationStatus.OPEN,) if only_open else None
-    dealers, scope_lines = ctx.scoped_dealers(), ctx.actor.lines
+    dealers, scope_lines = visible_dealers(ctx.uow, ctx.scope), ctx.actor.lines
     total = ctx.uow.violations.count(dealers, statuses=statuses, lines=scope_lines)
     if not total:
         return Reply(ctx.t("violation.none_open" if only_open else "violation.none"))

@@ -95,7 +95,7 @@ class SqlViolationRepository:
 
     def list(
         self,
-        dealers: Sequence[DealerCode],
+        dealers: Sequence[DealerCode] | None,
         statuses: Sequence[ViolationStatus] | None = None,
         start: datetime | None = None,
         end: datetime | None = None,
@@ -117,7 +117,7 @@ class SqlViolationRepository:
 
     def count(
         self,
-        dealers: Sequence[DealerCode],
+        dealers: Sequence[DealerCode] | None,
         statuses: Sequence[ViolationStatus] | None = None,
         lines: Sequence[str] | None = None,
     ) -> int:
@@ -128,7 +128,8 @@ class SqlViolationRepository:
 
     @staticmethod
     def _filtered(q, dealers, statuses, lines):
-        q = q.where(DealerRow.code.in_(list(dealers)))
+        if dealers is not None:  # None: every dealer (an admin's: no list of 10,000 codes)
+            q = q.where(DealerRow.code.in_(list(dealers)))
         if lines is not None:  # by the line of the reported product; none: no line to match
             q = (
                 q.join(SaleRow, ViolationRow.sale_id == SaleRow.id)

@@ -13,12 +13,15 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from domain.catalog.model import DealerCode
 from domain.identity.actors import Actor
+from domain.identity.scope import Scope
 from domain.shared.clock import Clock
 from domain.shared.jobs import JobRun, RunOutcome, RunTrigger
 from domain.shared.ports import UnitOfWork, UnitOfWorkFactory
 from handlers.core.notifier import Build, Notifier
 from handlers.core.options import CoreOptions
+from handlers.core.scope import visible_dealers
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +38,15 @@ class JobContext:
     previous: datetime | None = None  # occasion of the last successful run before this one
     sent: int = 0
     notes: list[str] = field(default_factory=list)
+    _scopes: dict = field(default_factory=dict, repr=False)
+
+    def visible_dealers(self, scope: Scope) -> list[DealerCode] | None:
+        """`handlers.core.scope.visible_dealers`, once per scope in this run: the managers of
+        one region (its sales manager, directors, line managers) share their dealer list
+        rather than each reading every authorization again."""
+        if scope not in self._scopes:
+            self._scopes[scope] = visible_dealers(self.uow, scope)
+        return self._scopes[scope]
 
     @property
     def now(self) -> datetime:

@@ -21,7 +21,6 @@ from handlers.core.jobs import JobContext, Jobs
 from handlers.core.messages import Button, Reply
 from handlers.core.notifier import Build
 from handlers.core.router import Router
-from handlers.core.scope import visible_dealers
 
 
 def nil_button(t: Translator, period: DutyPeriod) -> Button:
@@ -78,7 +77,7 @@ def _to_managers(
     see (their Scope, as `/duties` shows them): one dealer query per linked manager."""
     messages: list[tuple[Actor, str, Build]] = []
     for manager in ctx.uow.recipients.managers():
-        seen = visible_dealers(ctx.uow, Scope.of(manager))
+        seen = ctx.visible_dealers(Scope.of(manager))
         mine = None if seen is None else set(seen)
         for (duty, period, due), items in late.items():
             theirs = [o for o in items if mine is None or o.dealer.code in mine]

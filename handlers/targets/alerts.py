@@ -17,7 +17,6 @@ from handlers.core.i18n import Translator
 from handlers.core.jobs import JobContext, Jobs
 from handlers.core.messages import Button, Reply, button_rows
 from handlers.core.router import Router
-from handlers.core.scope import visible_dealers
 
 LINES = 30
 
@@ -52,7 +51,7 @@ def target_alerts(ctx: JobContext) -> None:
     for manager in ctx.uow.recipients.managers():
         # A target is the dealer's whole business, so a product-line manager hears of every
         # dealer of their regions, whatever the line.
-        scope = visible_dealers(ctx.uow, Scope.of(manager).every_line())
+        scope = ctx.visible_dealers(Scope.of(manager).every_line())
         mine = sorted(late if scope is None else set(late) & set(scope))
         if not mine:
             continue

@@ -19,7 +19,6 @@ from handlers.core.jobs import JobContext, Jobs
 from handlers.core.messages import Reply
 from handlers.core.registry import SALES_STAFF
 from handlers.core.router import Router
-from handlers.core.scope import visible_dealers
 from handlers.sales.recording import sale_named, violation_text
 
 LINES = 30
@@ -54,7 +53,7 @@ def violation_digest(ctx: JobContext) -> None:
     for manager in ctx.uow.recipients.managers():
         if manager.seat not in SALES_STAFF:
             continue  # service agents and marketing do not decide violations
-        scope = visible_dealers(ctx.uow, Scope.of(manager))
+        scope = ctx.visible_dealers(Scope.of(manager))
         if scope is None:
             mine = found
         elif manager.lines is not None and scope:  # the lines of the reported products

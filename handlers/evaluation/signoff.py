@@ -17,7 +17,10 @@ from domain.approvals.model import DecisionRecord, Kind, NewRequest, Request, St
 from domain.approvals.rules import chain_for, check_decision
 from domain.approvals.services import submit
 from domain.evaluation.model import CardState, Criterion, Scorecard
+from domain.evaluation.rules import Consequence
 from domain.evaluation.services import adjust, appeal_deadline, check_appeal
+from domain.shared.periods import Period
+from domain.targets.resolution import YEARS_BACK, resolve_target
 from handlers.approvals.notices import tell_step_approvers
 from handlers.approvals.people import approvers_of, chat_of
 from handlers.core.context import Ctx
@@ -157,6 +160,30 @@ def _apply_tier(ctx: Ctx, card: Scorecard) -> str:
     return ctx.t("evaluation.tier_changed", dealer=card.dealer, old=current or "-", new=wanted)
 
 
+def _apply_rebid(ctx: Ctx, card: Scorecard) -> str:
+    """新增部分重新招标: next year's target is set to this year's, so the increase the policy
+    would add (`target_growth`) is not this dealer's; a target already set for next year
+    stays as the managers set it."""
+    if Consequence.REBID_NEW_PART not in card.consequences:
+        return ""
+    year = card.period.year
+    this, following = Period.parse(str(year)), Period.parse(str(year + 1))
+    explicit = ctx.uow.targets.explicit(range(year - YEARS_BACK, year + 2), [card.dealer])
+    mine = explicit.get(card.dealer, {})
+    if following in mine:
+        return ""
+    dealer = ctx.uow.catalog.dealer(card.dealer)
+    since = dealer.since if dealer is not None else None
+    amount = resolve_target(this, mine, ctx.options.target_growth, since).amount
+    if amount is None:
+        return ""
+    ctx.uow.targets.set(card.dealer, following, amount)
+    ctx.audit("evaluation.rebid", f"{card.dealer} {following} {amount} (card #{card.id})")
+    return ctx.t(
+        "evaluation.rebid_target", dealer=card.dealer, year=year + 1, amount=ctx.t.money(amount)
+    )
+
+
 def on_decided(ctx: Ctx, request: Request, decision: DecisionRecord) -> str:
     """Approved: publish (once: only a card under review moves) and apply the tier;
     refused: the draft is set aside, or an appealed card stands as published."""
@@ -182,6 +209,8 @@ def on_decided(ctx: Ctx, request: Request, decision: DecisionRecord) -> str:
     if not approved and not is_appeal:
         return ctx.t("evaluation.set_aside", id=card.id)
     tier = _apply_tier(ctx, card) if approved else ""
+    rebid = _apply_rebid(ctx, card) if approved else ""
+    tier = "\n".join(x for x in (tier, rebid) if x)
     if is_appeal:
         key = "evaluation.dealer_appeal_upheld" if approved else "evaluation.dealer_appeal_refused"
     else:

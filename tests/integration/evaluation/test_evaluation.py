@@ -23,6 +23,7 @@ from storage.models import ApprovalRequestRow, DealerRow, ScorecardRow
 from tests.integration.approvals.test_approvals import outbox_texts, world_with
 from tests.integration.catalog.test_imports import quiet, write
 from tests.integration.evaluation.seeds import seed_quarter
+from tests.integration.targets.test_targets_and_jobs import set_target
 from tests.support import JOBS
 
 Q2 = Period.parse("2026-Q2")
@@ -64,6 +65,19 @@ def test_each_criterion_is_computed_from_the_stored_quarter(world, uow_factory, 
     assert (c.total, c.grade, c.tier, c.new_tier) == (D("59.65"), "D", "A", "B")
     assert c.consequences == ("lower_tier", "rebid_new_part", "renewal_review")
     assert c.state is CardState.DRAFT
+
+
+def test_rebid_sets_next_years_target_to_this_years_on_approval(world, uow_factory, clock):
+    set_target(uow_factory, "D001", "2026", "4000000")
+    run(uow_factory, clock)
+    with uow_factory() as uow:  # nothing before the sign-off
+        assert Period.parse("2027") not in uow.targets.explicit([2027]).get(DealerCode("D001"), {})
+    decided = world["boss_sc"].say(f"/approval {card(uow_factory).request_id} approve")
+    assert "2027 年目标设为 ¥4,000,000.00" in decided
+    with uow_factory() as uow:  # this year's, not 5,200,000 (+30 %)
+        assert uow.targets.explicit([2027])[DealerCode("D001")][Period.parse("2027")] == D(
+            "4000000"
+        )
 
 
 def test_a_first_year_dealer_is_not_assessed_on_sales(world, uow_factory, clock):

@@ -23,15 +23,11 @@ A worker loads the message catalogs and Babel's locale data before it says it is
 policy search (jieba's dictionary: about a second and 68 MB) on the first question, or in
 the background at start when `warm_policy` is asked for.
 
-Memory: `prefork()` starts the first workers by forking the bot's process before it starts
-any thread or event loop, so they share its imported modules page for page (the pages are
-copied only when written; `gc.freeze()` keeps the collector from writing to them). A worker
-forked so costs about 15 MB of its own instead of the 85 MB a fresh interpreter takes, and
-no resource-tracker process is started. A worker started later, to replace one that died,
-is spawned afresh: forking a process that runs threads can copy a lock another thread
-held. `dealerbot run` shares one set of workers between Telegram, Slack and Feishu, so the
-policy index and the segmenter's dictionary exist once, in the workers, and not in the
-bot's process.
+Memory: `prefork()` forks the first workers before the bot starts any thread or event loop,
+so they share its modules' pages (`gc.freeze()` keeps the collector from writing to, and so
+copying, them) and no resource tracker starts; a replacement for a dead worker is spawned
+(forking beside threads can copy a held lock). `dealerbot run` shares the workers between
+Telegram, Slack and Feishu: the policy index exists once, in them.
 """
 
 from __future__ import annotations
@@ -47,11 +43,11 @@ import signal
 import socket
 import struct
 import threading
-from collections.abc import Hashable
 from typing import Any
 
 from bot.config import Settings
 from handlers.core.messages import Inbound, Reply
+from handlers.core.ordering import Lanes
 
 log = logging.getLogger(__name__)
 
@@ -75,11 +71,9 @@ def _serve(
     app: Any = None,
     bot_ends: tuple[socket.socket, ...] = (),
 ) -> None:
-    """A worker's whole life: build the app, then answer frames until the bot hangs up.
-
-    A forked worker is given the bot's app as it was at the fork (its engine emptied): its
-    own copy, nothing to build; and the bot's ends of the socket pairs, which it closes, or
-    the bot hanging up would not reach it."""
+    """A worker's whole life: build the app, then answer frames until the bot hangs up. A
+    forked worker gets the bot's app as at the fork (engine emptied) and closes the bot's
+    ends of the socket pairs, or the bot hanging up would not reach it."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the bot, which stops us
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     for end in bot_ends:
@@ -185,8 +179,7 @@ class CoreProcesses:
         self._numbers = itertools.count(1)
         self._refilling: asyncio.Task[None] | None = None
         self._context = multiprocessing.get_context("spawn")  # no inherited loop or sockets
-        self._order: dict[Hashable, asyncio.Lock] = {}
-        self._waiting: dict[Hashable, int] = {}
+        self._order = Lanes(concurrency=None)  # one user's inbounds in turn (Slack, Feishu)
 
     def prefork(self, app: Any) -> int:
         """Fork the workers now, while the bot's process runs no other thread (at start,
@@ -285,17 +278,9 @@ class CoreProcesses:
 
     async def handle_async(self, inbound: Inbound) -> list[Reply]:
         """`Conversation.handle_async` through the workers: one user's inbounds in the order
-        they arrived, each user's next one only once the last is answered (Slack, Feishu)."""
+        they arrived, as the conversation's own lanes keep them."""
         key = (inbound.platform, inbound.user_id)
-        lock = self._order.setdefault(key, asyncio.Lock())
-        self._waiting[key] = self._waiting.get(key, 0) + 1
-        try:
-            async with lock:
-                return await self.handle(inbound)
-        finally:
-            self._waiting[key] -= 1
-            if not self._waiting[key]:
-                del self._waiting[key], self._order[key]
+        return await self._order.run_async(key, lambda: self.handle(inbound))
 
     async def close(self, timeout: float = 10.0) -> None:
         if self._refilling is not None:

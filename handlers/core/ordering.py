@@ -36,9 +36,13 @@ class Lanes:
 
     async def run(self, key: Hashable, func: Callable[..., T], *args: Any) -> T:
         """Run the blocking `func(*args)` in a worker thread in its turn; its result."""
+        return await self.run_async(key, lambda: asyncio.to_thread(func, *args))
+
+    async def run_async(self, key: Hashable, job: Callable[[], Awaitable[T]]) -> T:
+        """Await `job()` in its turn in the lane of `key`; its result."""
         done: asyncio.Future[T] = asyncio.get_running_loop().create_future()
         done.add_done_callback(_retrieve)  # the caller, if still waiting, gets it too
-        self._queue(key, lambda: asyncio.to_thread(func, *args), done)
+        self._queue(key, job, done)
         return await asyncio.shield(done)
 
     def _queue(self, key: Hashable, job: Job, done: asyncio.Future[Any] | None) -> None:

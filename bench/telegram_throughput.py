@@ -23,11 +23,10 @@ update and has nothing left in hand.
    Telegram's limits (30 messages/s overall, 1/s per chat); prints the rate achieved
    (target: >= 27 msg/s), messages lost and messages doubled (target: 0 and 0).
 
-3. With `--workers N` instead: only the end-to-end rate on PostgreSQL with the core in one
-   worker process and in N (`[telegram] core_processes`), interleaved in the same run.
+(bench/telegram_workers.py compares one core worker with several on PostgreSQL.)
 
 Run: `.venv/bin/python bench/telegram_throughput.py [--messages 500] [--rounds 2]
-[--latency-ms 30] [--workers 2]`.
+[--latency-ms 30]`.
 """
 
 from __future__ import annotations
@@ -38,7 +37,6 @@ import logging
 import sys
 import tempfile
 import time
-import uuid
 from collections import Counter
 from collections.abc import Callable
 from datetime import timedelta
@@ -195,49 +193,6 @@ async def over_a_distance(
     return echo, full
 
 
-async def workers_ratio(messages: int, chat_count: int, rounds: int, workers: int) -> None:
-    """End to end on PostgreSQL with the core in one worker process and in `workers`, the
-    same backlog, interleaved, best of `rounds` each (`--workers N`)."""
-    from sqlalchemy import create_engine, text
-
-    from bench.alert_scan import PG_URL
-
-    fake = await RemoteFake.start()
-    chats = [FIRST_CHAT + n for n in range(chat_count)]
-    texts = [f"/report A100 {1 + n % 5} {3500 + n % 50} T-0001" for n in range(messages)]
-    schema = f"tput_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(PG_URL)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    sep = "&" if "?" in PG_URL else "?"
-    url = f"{PG_URL}{sep}options=-csearch_path%3D{schema}"
-    one = telegram_app(url, fake, core_processes=1)
-    many = telegram_app(url, fake, one.engine, core_processes=workers)
-    try:
-        seed_catalog(one.uow_factory)
-        link_dealers(one, chats)
-        echo = await echo_rate(fake, chats, min(200, messages))  # warm-up
-        best_one = best_many = 0.0
-        for _ in range(rounds):
-            echo = max(echo, await echo_rate(fake, chats, messages))
-            best_one = max(best_one, await dealerbot_rate(one, fake, chats, texts))
-            best_many = max(best_many, await dealerbot_rate(many, fake, chats, texts))
-        print(f"PostgreSQL, {messages} sales reports from {chat_count} chats, best of {rounds}:")
-        print(f"  echo bot {echo:8.1f} msg/s")
-        print(f"  1 worker  {best_one:8.1f} msg/s  ({best_one / echo:.2f} of echo)")
-        print(
-            f"  {workers} workers {best_many:8.1f} msg/s  ({best_many / echo:.2f} of echo),"
-            f" x{best_many / best_one:.2f} of one worker"
-        )
-    finally:
-        many.close()
-        one.close()
-        await fake.close()
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
-
-
 async def main(
     messages: int, chat_count: int, broadcast_count: int, rounds: int, latency_ms: float
 ) -> None:
@@ -316,15 +271,6 @@ if __name__ == "__main__":
         default=30.0,
         help="also measure with this delay on every Bot API answer (0: skip)",
     )
-    parser.add_argument(
-        "--workers",
-        type=int,
-        default=0,
-        help="only compare one core worker with this many, on PostgreSQL (DEALERBOT_TEST_PG_URL)",
-    )
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
-    if args.workers:
-        asyncio.run(workers_ratio(args.messages, args.chats, args.rounds, args.workers))
-    else:
-        asyncio.run(main(args.messages, args.chats, args.broadcast, args.rounds, args.latency_ms))
+    asyncio.run(main(args.messages, args.chats, args.broadcast, args.rounds, args.latency_ms))

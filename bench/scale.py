@@ -214,6 +214,19 @@ def measure(name: str, engine, repeat: int) -> None:
         print(f"  job {job:<17} {took:7.3f} s   {run.outcome.value} {run.messages} messages")
 
 
+def run_on(name: str, url: str, load, args) -> None:
+    """Migrate, load and measure one backend."""
+    engine = make_engine(url)
+    upgrade(url, engine=engine)
+    started = time.perf_counter()
+    load(engine, args.dealers, args.sales)
+    factory = SqlAlchemyUnitOfWorkFactory(make_session_factory(engine))
+    add_people_and_violations(engine, factory, args.violations)
+    print(f"{name} loaded in {time.perf_counter() - started:.1f} s")
+    measure(name, engine, args.repeat)
+    engine.dispose()
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--dealers", type=int, default=10_000)
@@ -226,15 +239,7 @@ def main() -> None:
     if args.backend in ("sqlite", "both"):
         with tempfile.TemporaryDirectory() as tmp:
             url = f"sqlite:///{tmp}/scale.db"
-            engine = make_engine(url)
-            upgrade(url, engine=engine)
-            started = time.perf_counter()
-            load_sqlite(engine, args.dealers, args.sales)
-            factory = SqlAlchemyUnitOfWorkFactory(make_session_factory(engine))
-            add_people_and_violations(engine, factory, args.violations)
-            print(f"sqlite loaded in {time.perf_counter() - started:.1f} s")
-            measure("sqlite", engine, args.repeat)
-            engine.dispose()
+            run_on("sqlite", url, load_sqlite, args)
     if args.backend in ("postgresql", "both"):
         schema = f"scale_{uuid.uuid4().hex[:8]}"
         admin = create_engine(PG_URL)
@@ -243,15 +248,7 @@ def main() -> None:
         sep = "&" if "?" in PG_URL else "?"
         url = f"{PG_URL}{sep}options=-csearch_path%3D{schema}"
         try:
-            engine = make_engine(url)
-            upgrade(url, engine=engine)
-            started = time.perf_counter()
-            load_postgres(engine, args.dealers, args.sales)
-            factory = SqlAlchemyUnitOfWorkFactory(make_session_factory(engine))
-            add_people_and_violations(engine, factory, args.violations)
-            print(f"postgresql loaded in {time.perf_counter() - started:.1f} s")
-            measure("postgresql", engine, args.repeat)
-            engine.dispose()
+            run_on("postgresql", url, load_postgres, args)
         finally:
             with admin.begin() as conn:
                 conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))

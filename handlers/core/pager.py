@@ -12,19 +12,24 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Generic, TypeVar
 
+from handlers.core.errors import UserError
 from handlers.core.i18n import Translator
 from handlers.core.messages import MAX_PAYLOAD_BYTES, Button
 
 T = TypeVar("T")
 
-_PAGE = re.compile(r"^(?:page|页):(\d{1,6})$", re.IGNORECASE)
+_PAGE = re.compile(r"^(?:page|页):(.*)$", re.IGNORECASE)
 
 
 def page_args(args: Sequence[str]) -> tuple[list[str], int]:
-    """The command's arguments without a last `page:N`, and N (1 when none is given)."""
+    """The command's arguments without a last `page:N`, and N (1 when none is given); a
+    `page:` with no page number after it is refused, saying what to send."""
     words = list(args)
     if words and (m := _PAGE.match(words[-1])):
-        return words[:-1], max(1, int(m.group(1)))
+        number = m.group(1)
+        if not (number.isascii() and number.isdigit() and len(number) <= 6):
+            raise UserError("pager.bad_page", value=number[:20])
+        return words[:-1], max(1, int(number))
     return words, 1
 
 
@@ -66,7 +71,7 @@ class Page(Generic[T]):
         total = t.number(self.total)
         line = t("pager.footer", number=self.number, pages=self.pages, total=total)
         if self.asked > self.pages:
-            line += "\n" + t("pager.shrunk", asked=self.asked, pages=self.pages)
+            line += "\n" + t("pager.beyond", asked=self.asked, pages=self.pages)
         return line
 
     def buttons(self, t: Translator, command: str) -> tuple[Button, ...]:

@@ -178,7 +178,9 @@ def targets(ctx: Ctx) -> Reply:
                 )
             )
     if footer := page.footer(t):
-        lines.append(footer + t("targets.export_hint"))
+        lines.append(footer)
+    if page.pages > 1:
+        lines.append(t("targets.export_hint"))
     buttons = button_rows([Button(t("targets.export_button"), f"c:export sales {period}")])
     nav = page.buttons(t, f"targets {period}")
     buttons += (nav,) if nav else ()

@@ -81,3 +81,16 @@ def test_dealers_are_listed_a_page_at_a_time_with_their_buttons():
         del store.dealers[code]  # the list shrank since the button was shown
     stale = chat.say(payload="c:dealers page:3")
     assert "第 2/2 页" in stale and "没有第 3 页" in stale and "D060" in stale
+
+
+def test_a_page_word_without_a_number_is_refused_saying_what_to_send():
+    import pytest
+
+    from handlers.core.errors import UserError
+
+    for word in ("page:x", "页:二", "page:", "page:-1"):
+        with pytest.raises(UserError) as refused:
+            page_args(["west", word])
+        assert refused.value.key == "pager.bad_page"
+    t = Translator("zh_CN")
+    assert "page:2" in t("pager.bad_page", value="x") and "“x”" in t("pager.bad_page", value="x")

@@ -18,6 +18,7 @@ from domain.sales.sale_text import parse_sale_text, reads_as_sale_without_price,
 from domain.sales.services import SaleDoubted, validate_sale
 from domain.shared.record_ids import parse_record_id
 from handlers.catalog.matching import (
+    NameIndex,
     Resolution,
     find_in_text,
     product_names,
@@ -53,15 +54,17 @@ PROPOSAL_FORM = "terminal_proposal"
 def _match(
     text: str, hint: str | None, names: dict[str, tuple[str, ...]], fuzzy=resolve
 ) -> Resolution:
-    """A name mentioned in the sentence, else the words where one should be, fuzzily."""
+    """A name mentioned in the sentence, else the words where one should be, fuzzily (the
+    names indexed once for both lookups)."""
+    index = NameIndex(names)
     if hint:
-        exact = resolve(hint, names, fuzzy=False)
+        exact = resolve(hint, index, fuzzy=False)
         if exact.key is not None:
             return exact
     mentioned = find_in_text(text, names)
     if mentioned.key is not None or mentioned.candidates:
         return mentioned
-    return fuzzy(hint, names) if hint else Resolution(None)
+    return fuzzy(hint, index) if hint else Resolution(None)
 
 
 def sale_sentence(ctx: Ctx, text: str) -> Reply | None:

@@ -69,7 +69,7 @@ class SqlAlchemyUnitOfWork:
         self.staff = SqlStaffDirectory(s)
         self.targets = SqlTargetRepository(s)
         self.jobs = SqlJobRunRepository(s)
-        self.recipients = SqlRecipientRepository(s, self.identities)
+        self.recipients = SqlRecipientRepository(s)
         self.contract_calendar = SqlContractCalendar(s)
         self.renewals = SqlRenewalRepository(s)
         self.tickets = SqlTicketRepository(s, self.catalog, self.identities)

@@ -23,7 +23,7 @@ from domain.catalog.model import (
     TerminalCode,
     Validity,
 )
-from domain.catalog.territory import RegionTree
+from domain.catalog.territory import Placement, RegionTree
 from domain.identity.actors import Actor, Invite, InviteAlreadyUsed
 from domain.identity.staff import StaffMember
 from domain.notices.model import Delivery, Notice, NoticeStatus
@@ -103,15 +103,23 @@ class FakeCatalog:
                 places.add(self.s.terminals[a.terminal_code].region_code)
         return sorted(places)
 
+    def placements(self, lines=None) -> list[Placement]:
+        found = []
+        for code in self.s.dealers:
+            for a in self.authorizations(code):
+                if lines is not None and a.line not in lines:
+                    continue
+                place = a.region_code
+                if place is None and a.terminal_code in self.s.terminals:
+                    place = self.s.terminals[a.terminal_code].region_code
+                if place:
+                    found.append(Placement(code, place, a.line))
+        return found
+
     def dealers_in_regions(self, regions, lines=None) -> list[DealerCode]:
         tree, wanted = self.region_tree(), set(regions)
-        return sorted(
-            code
-            for code in self.s.dealers
-            if any(
-                wanted & set(tree.ancestors_and_self(place)) for place in self.dealer_regions(code)
-            )
-        )
+        placed = self.placements(lines)
+        return sorted({p.dealer for p in placed if wanted & set(tree.ancestors_and_self(p.region))})
 
 
 class FakeIdentities:

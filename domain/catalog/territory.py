@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from domain.catalog.model import Authorization, ProductLine, RegionCode, Terminal
+from domain.catalog.model import Authorization, DealerCode, ProductLine, RegionCode, Terminal
 
 
 class TerritoryVerdict(StrEnum):
@@ -65,3 +65,36 @@ def check_territory(
     if any(a.validity.covers(on) for a in line_matches):
         return TerritoryVerdict.INSIDE
     return TerritoryVerdict.AUTHORIZATION_EXPIRED
+
+
+@dataclass(frozen=True, slots=True)
+class Placement:
+    """Where one authorization places a dealer: the region it covers (or its terminal's)."""
+
+    dealer: DealerCode
+    region: RegionCode
+    line: ProductLine
+
+
+class DealersByRegion:
+    """The dealers authorized anywhere under each region of the tree, and on which lines:
+    built once from every placement, then answering any managers' regions without a query
+    (a job with a thousand managers reads the authorizations once, not once per manager)."""
+
+    def __init__(self, placements: Iterable[Placement], tree: RegionTree) -> None:
+        self._under: dict[RegionCode, dict[DealerCode, set[ProductLine]]] = {}
+        for p in placements:
+            for region in tree.ancestors_and_self(p.region):
+                self._under.setdefault(region, {}).setdefault(p.dealer, set()).add(p.line)
+
+    def dealers(
+        self, regions: Iterable[RegionCode], lines: Iterable[ProductLine] | None = None
+    ) -> list[DealerCode]:
+        """Dealers placed under one of `regions`; with `lines`, by one of those lines."""
+        wanted = None if lines is None else set(lines)
+        found: set[DealerCode] = set()
+        for region in set(regions):
+            for dealer, on in self._under.get(region, {}).items():
+                if wanted is None or not wanted.isdisjoint(on):
+                    found.add(dealer)
+        return sorted(found)

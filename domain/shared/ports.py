@@ -25,7 +25,7 @@ from domain.catalog.model import (
     TerminalCode,
 )
 from domain.catalog.renewal import RenewalRepository
-from domain.catalog.territory import RegionTree
+from domain.catalog.territory import Placement, RegionTree
 from domain.decisions.model import DecisionRepository
 from domain.deposits.model import DepositRepository
 from domain.duties.model import DutyRepository
@@ -91,6 +91,11 @@ class CatalogRepository(Protocol):
     ) -> list[DealerCode]:
         """Dealers authorized anywhere under one of `regions` (their home territory);
         with `lines`, only by an authorization for one of those product lines."""
+        ...
+
+    def placements(self, lines: Sequence[ProductLine] | None = None) -> list[Placement]:
+        """Every authorization's place (its region, or its terminal's), for one
+        `DealersByRegion` that answers many scopes; with `lines`, on those lines only."""
         ...
 
     def dealer_regions(self, dealer: DealerCode) -> list[RegionCode]:

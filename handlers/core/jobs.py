@@ -14,6 +14,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from domain.catalog.model import DealerCode
+from domain.catalog.territory import DealersByRegion
 from domain.identity.actors import Actor
 from domain.identity.scope import Scope
 from domain.shared.clock import Clock
@@ -39,13 +40,17 @@ class JobContext:
     sent: int = 0
     notes: list[str] = field(default_factory=list)
     _scopes: dict = field(default_factory=dict, repr=False)
+    _placed: DealersByRegion | None = field(default=None, repr=False)
 
     def visible_dealers(self, scope: Scope) -> list[DealerCode] | None:
-        """`handlers.core.scope.visible_dealers`, once per scope in this run: the managers of
-        one region (its sales manager, directors, line managers) share their dealer list
-        rather than each reading every authorization again."""
+        """`handlers.core.scope.visible_dealers`, with the authorizations read once per run
+        (on the first scope with regions), and each scope's list kept: a run with a thousand
+        managers reads them once, not once per manager."""
         if scope not in self._scopes:
-            self._scopes[scope] = visible_dealers(self.uow, scope)
+            if self._placed is None and scope.regions and not scope.everything:
+                catalog = self.uow.catalog
+                self._placed = DealersByRegion(catalog.placements(), catalog.region_tree())
+            self._scopes[scope] = visible_dealers(self.uow, scope, self._placed)
         return self._scopes[scope]
 
     @property

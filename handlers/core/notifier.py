@@ -14,7 +14,7 @@ from datetime import datetime
 from domain.identity.actors import Actor
 from domain.shared.outbox import OutgoingMessage
 from domain.shared.ports import OutboxRepository
-from handlers.core.i18n import Translator
+from handlers.core.i18n import Translator, translator
 from handlers.core.messages import Reply
 
 Build = Callable[[Translator], Reply]
@@ -27,7 +27,7 @@ class Notifier:
     default_locale: str
 
     def translator(self, recipient: Actor) -> Translator:
-        return Translator(recipient.locale or self.default_locale)
+        return translator(recipient.locale or self.default_locale)
 
     def notify(
         self,

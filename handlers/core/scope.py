@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from domain.catalog.model import DealerCode
+from domain.catalog.territory import DealersByRegion
 from domain.identity.actors import Actor
 from domain.identity.scope import Scope
 from domain.shared.ports import UnitOfWork
@@ -17,13 +18,18 @@ def dealers_of_regions(uow: UnitOfWork, scope: Scope) -> list[DealerCode]:
     return uow.catalog.dealers_in_regions(scope.regions, scope.lines)
 
 
-def visible_dealers(uow: UnitOfWork, scope: Scope) -> list[DealerCode] | None:
-    """The dealers a scope sees; None for an admin's (every dealer, no list to build)."""
+def visible_dealers(
+    uow: UnitOfWork, scope: Scope, placed: DealersByRegion | None = None
+) -> list[DealerCode] | None:
+    """The dealers a scope sees; None for an admin's (every dealer, no list to build).
+    `placed`: the authorizations already read, for a caller answering many scopes."""
     if scope.everything:
         return None
     if scope.dealer is not None:
         return [scope.dealer]
     if scope.regions:
+        if placed is not None:
+            return placed.dealers(scope.regions, scope.lines)
         return dealers_of_regions(uow, scope)
     return []
 

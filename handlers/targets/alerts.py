@@ -8,6 +8,7 @@ one aggregate over the year's sales (see handlers.targets.standing), not a query
 from __future__ import annotations
 
 from domain.catalog.model import DealerCode
+from domain.identity.actors import Actor
 from domain.identity.scope import Scope
 from domain.shared.periods import Period, PeriodKind
 from domain.targets.achievement import Standing
@@ -16,6 +17,7 @@ from domain.targets.resolution import periods_containing, target_years
 from handlers.core.i18n import Translator
 from handlers.core.jobs import JobContext, Jobs
 from handlers.core.messages import Button, Reply, button_rows
+from handlers.core.notifier import Build
 from handlers.core.router import Router
 
 LINES = 30
@@ -48,6 +50,28 @@ def target_alerts(ctx: JobContext) -> None:
         return
     day = ctx.today
     month = Period.containing(day, PeriodKind.MONTH)
+    # A dealer's lines, worded once per language: its regional director, sales manager,
+    # line managers and the admins all list it.
+    worded: dict[tuple[str, DealerCode], list[str]] = {}
+
+    def lines_of(t: Translator, code: DealerCode) -> list[str]:
+        if (t.locale, code) not in worded:
+            worded[(t.locale, code)] = [
+                t(
+                    "jobs.target_alerts.line",
+                    dealer=s.dealer,
+                    name=s.name,
+                    period=str(s.period),
+                    achieved=t.money(s.achieved),
+                    target=t.money(s.target.amount or 0),
+                    percent=t.percent(s.percent or 0),
+                    expected=t.money(s.expected or 0),
+                )
+                for s in late[code]
+            ]
+        return worded[(t.locale, code)]
+
+    messages: list[tuple[Actor, str, Build]] = []
     for manager in ctx.uow.recipients.managers():
         # A target is the dealer's whole business, so a product-line manager hears of every
         # dealer of their regions, whatever the line.
@@ -55,32 +79,20 @@ def target_alerts(ctx: JobContext) -> None:
         mine = sorted(late if scope is None else set(late) & set(scope))
         if not mine:
             continue
-        items = [late[code] for code in mine]
 
-        def build(t: Translator, items=items) -> Reply:
-            lines = [t("jobs.target_alerts.title", date=t.date(day), count=len(items))]
-            for standings in items[:LINES]:
-                for s in standings:
-                    lines.append(
-                        t(
-                            "jobs.target_alerts.line",
-                            dealer=s.dealer,
-                            name=s.name,
-                            period=str(s.period),
-                            achieved=t.money(s.achieved),
-                            target=t.money(s.target.amount or 0),
-                            percent=t.percent(s.percent or 0),
-                            expected=t.money(s.expected or 0),
-                        )
-                    )
-            if len(items) > LINES:
-                lines.append(t("jobs.target_alerts.more", count=len(items) - LINES))
+        def build(t: Translator, mine=mine) -> Reply:
+            lines = [t("jobs.target_alerts.title", date=t.date(day), count=len(mine))]
+            for code in mine[:LINES]:
+                lines.extend(lines_of(t, code))
+            if len(mine) > LINES:
+                lines.append(t("jobs.target_alerts.more", count=len(mine) - LINES))
             return Reply(
                 "\n".join(lines),
                 button_rows([Button(t("jobs.target_alerts.button"), f"c:targets {month}")]),
             )
 
-        ctx.notify(manager, f"{manager.manager_code}:{day.isoformat()}", build)
+        messages.append((manager, f"{manager.manager_code}:{day.isoformat()}", build))
+    ctx.notify_all(messages)
 
 
 def install(router: Router, jobs: Jobs) -> None:

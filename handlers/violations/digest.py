@@ -12,11 +12,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 from domain.catalog.model import Sku
+from domain.identity.actors import Actor
 from domain.identity.scope import Scope
 from domain.sales.model import Severity, ViolationStatus
 from handlers.core.i18n import Translator
 from handlers.core.jobs import JobContext, Jobs
 from handlers.core.messages import Reply
+from handlers.core.notifier import Build
 from handlers.core.registry import SALES_STAFF
 from handlers.core.router import Router
 from handlers.sales.recording import sale_named, violation_text
@@ -30,12 +32,9 @@ def violation_digest(ctx: JobContext) -> None:
     told of yet -> the managers of their regions."""
     start = ctx.previous or ctx.occasion - FIRST_WINDOW
     end = ctx.occasion
-    all_dealers = [d.code for d in ctx.uow.catalog.dealers()]
-    if not all_dealers:
-        return
-    found = [
+    found = [  # None: every dealer's, with no list of their codes in the statement
         v
-        for v in ctx.uow.violations.list(all_dealers, start=start, end=end)
+        for v in ctx.uow.violations.list(None, start=start, end=end)
         if v.severity is not Severity.SEVERE
     ]
     waiting = [ctx.uow.violations.get(i) for i in ctx.uow.held_alerts.undelivered()]
@@ -50,20 +49,22 @@ def violation_digest(ctx: JobContext) -> None:
     named = {v.id: sale_named(ctx, v) for v in found}  # the sale of each, named for the reader
     line_of = {v.id: product_line(ctx, v) for v in held}  # held ones may be outside the window
     delivered: set = set()
+    messages: list[tuple[Actor, str, Build]] = []
     for manager in ctx.uow.recipients.managers():
         if manager.seat not in SALES_STAFF:
             continue  # service agents and marketing do not decide violations
         scope = ctx.visible_dealers(Scope.of(manager))
-        if scope is None:
+        seen = None if scope is None else set(scope)
+        if seen is None:
             mine = found
-        elif manager.lines is not None and scope:  # the lines of the reported products
+        elif manager.lines is not None and seen:  # the lines of the reported products
             on_lines = ctx.uow.violations.list(scope, start=start, end=end, lines=manager.lines)
             ids = {v.id for v in on_lines} | {
-                v.id for v in held if v.dealer in set(scope) and line_of[v.id] in manager.lines
+                v.id for v in held if v.dealer in seen and line_of[v.id] in manager.lines
             }
             mine = [v for v in found if v.id in ids]
         else:
-            mine = [v for v in found if v.dealer in set(scope)]
+            mine = [v for v in found if v.dealer in seen]
         if not mine:
             continue
         # The held ones first: nobody has been told of them yet.
@@ -86,8 +87,9 @@ def violation_digest(ctx: JobContext) -> None:
             return Reply("\n".join(lines))
 
         # Subject: the manager; period: the window's end (the occasion).
-        ctx.notify(manager, f"{manager.manager_code}:{end.isoformat()}", build)
+        messages.append((manager, f"{manager.manager_code}:{end.isoformat()}", build))
         delivered |= {v.id for v in mine[:LINES] if v.id in held_ids}
+    ctx.notify_all(messages)
     ctx.uow.held_alerts.deliver(sorted(delivered), ctx.now)
 
 

@@ -25,7 +25,7 @@ from domain.catalog.model import (
     TerminalCode,
     Validity,
 )
-from domain.catalog.territory import RegionTree
+from domain.catalog.territory import DealersByRegion, Placement, RegionTree
 from storage.catalog.importer import add_one
 from storage.models import (
     AuthorizationRow,
@@ -210,15 +210,11 @@ class SqlCatalogRepository:
                 codes.add(t.region_code)
         return sorted(codes)
 
-    def dealers_in_regions(
-        self, regions: Sequence[RegionCode], lines: Sequence[ProductLine] | None = None
-    ) -> list[DealerCode]:
-        tree = self.region_tree()
-        wanted = set(regions)
+    def placements(self, lines: Sequence[ProductLine] | None = None) -> list[Placement]:
         region = aliased(RegionRow)
         term_region = aliased(RegionRow)
         q = (
-            select(DealerRow.code, region.code, term_region.code)
+            select(DealerRow.code, region.code, term_region.code, AuthorizationRow.line)
             .join(AuthorizationRow, AuthorizationRow.dealer_id == DealerRow.id)
             .outerjoin(region, AuthorizationRow.region_id == region.id)
             .outerjoin(TerminalRow, AuthorizationRow.terminal_id == TerminalRow.id)
@@ -226,10 +222,13 @@ class SqlCatalogRepository:
         )
         if lines is not None:
             q = q.where(AuthorizationRow.line.in_(list(lines)))
-        rows = self.s.execute(q)
-        found: set[DealerCode] = set()
-        for dealer_code, rc, trc in rows:
-            place = rc or trc
-            if place and any(a in wanted for a in tree.ancestors_and_self(RegionCode(place))):
-                found.add(DealerCode(dealer_code))
-        return sorted(found)
+        return [
+            Placement(DealerCode(code), RegionCode(rc or trc), ProductLine(line))
+            for code, rc, trc, line in self.s.execute(q)
+            if rc or trc
+        ]
+
+    def dealers_in_regions(
+        self, regions: Sequence[RegionCode], lines: Sequence[ProductLine] | None = None
+    ) -> list[DealerCode]:
+        return DealersByRegion(self.placements(lines), self.region_tree()).dealers(regions)

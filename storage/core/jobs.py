@@ -12,6 +12,7 @@ from domain.catalog.model import Contract, DealerCode
 from domain.identity.actors import Actor
 from domain.shared.jobs import JobRun, RunOutcome, RunTrigger
 from storage.core.job_models import JobRunRow
+from storage.identity.repository import linked_managers
 from storage.models import ChatIdentityRow, ContractRow, DealerRow
 
 
@@ -84,27 +85,12 @@ class SqlJobRunRepository:
 
 
 class SqlRecipientRepository:
-    def __init__(self, session: Session, identities) -> None:
+    def __init__(self, session: Session) -> None:
         self.s = session
-        self.identities = identities  # SqlIdentityRepository: builds Actors
-
-    def _actors(self, rows) -> list[Actor]:
-        found = []
-        for platform, user_id in rows:
-            actor = self.identities.find(platform, user_id)
-            if actor is not None:
-                found.append(actor)
-        return found
 
     def managers(self) -> list[Actor]:
-        rows = self.s.execute(
-            select(ChatIdentityRow.platform, ChatIdentityRow.user_id)
-            .where(
-                ChatIdentityRow.manager_id.is_not(None), ChatIdentityRow.undeliverable.is_(False)
-            )
-            .order_by(ChatIdentityRow.id)
-        )
-        return self._actors(rows)
+        self.s.flush()  # Core below: let it see what this session changed
+        return linked_managers(self.s.connection())
 
     def dealer_contacts(self, dealers: Sequence[DealerCode] | None = None) -> list[Actor]:
         q = (

@@ -92,16 +92,14 @@ class SqlOutboxRepository:
             for m in messages
         ]
         insert = pg_insert if self.s.bind.dialect.name == "postgresql" else sqlite_insert
-        stored = 0
-        for start in range(0, len(rows), 500):
-            result = self.s.execute(
-                insert(OutboxRow)
-                .values(rows[start : start + 500])
-                .on_conflict_do_nothing(index_elements=["dedupe_key"])
-                .returning(OutboxRow.id)
-            )
-            stored += len(result.all())  # rowcount is not reliable for multi-row inserts
-        return stored
+        q = (
+            insert(OutboxRow.__table__)
+            .on_conflict_do_nothing(index_elements=["dedupe_key"])
+            .returning(OutboxRow.id)
+        )
+        # Core executemany: SQLAlchemy sends it as multi-row INSERTs of one cached compiled
+        # statement ("insertmanyvalues"); RETURNING names the rows stored, a duplicate none.
+        return len(self.s.connection().execute(q, rows).all())
 
     def revise_pending(self, dedupe_key: str, payload: dict) -> bool:
         result = self.s.execute(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy import (
@@ -75,7 +76,7 @@ _MANAGER_REGIONS = (
 )
 
 
-def actor_of(conn: Connection, values: tuple) -> Actor | None:
+def actor_of(conn: Connection | None, values: tuple) -> Actor | None:
     """An Actor from the `IDENTITY_COLUMNS` columns (None when the sender is not linked)."""
     identity_id, platform, user_id, chat_id, locale, dealer, manager_id, manager, role, lines = (
         values
@@ -98,6 +99,29 @@ def actor_of(conn: Connection, values: tuple) -> Actor | None:
         manager_regions=regions,
         manager_lines=split_lines(lines),
     )
+
+
+def linked_managers(conn: Connection) -> list[Actor]:
+    """Every deliverable manager identity as an Actor, oldest link first: two statements
+    (the identities, then every manager's regions), not two per manager."""
+    rows = conn.execute(
+        select(*IDENTITY_COLUMNS)
+        .select_from(with_dealer_and_manager(ChatIdentityRow.__table__))
+        .where(ChatIdentityRow.manager_id.is_not(None), ChatIdentityRow.undeliverable.is_(False))
+        .order_by(ChatIdentityRow.id)
+    ).all()
+    regions: dict[int, list[RegionCode]] = {}
+    for manager, code in conn.execute(
+        select(ManagerRegionRow.manager_id, RegionRow.code)
+        .join(RegionRow, ManagerRegionRow.region_id == RegionRow.id)
+        .order_by(RegionRow.code)
+    ):
+        regions.setdefault(manager, []).append(RegionCode(code))
+    return [
+        replace(actor, manager_regions=tuple(regions.get(row[6], ())))
+        for row in rows
+        if (actor := actor_of(None, (*row[:6], None, *row[7:]))) is not None
+    ]
 
 
 def split_lines(joined: str | None) -> tuple[ProductLine, ...]:

@@ -7,6 +7,9 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+from babel.numbers import format_decimal, format_percent
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from handlers.core.i18n import Translator, normalize_locale
 
@@ -76,3 +79,31 @@ def test_a_contract_ending_tomorrow_reads_one_day_left_not_in_1_days():
     assert "(1 day(s) left)" in text and "in 1 days" not in text
     manager = zh("jobs.contract_expiry.manager", dealer="D001", name="x", end="", days=1)
     assert "还剩 1 天" in manager
+
+
+amounts = st.decimals(min_value=-(10**12), max_value=10**12, places=4, allow_nan=False)
+shares = st.one_of(
+    st.decimals(min_value=-50, max_value=50, places=6, allow_nan=False),
+    st.floats(min_value=-50, max_value=50, allow_nan=False),
+)
+
+
+@settings(max_examples=300)
+@given(amounts, st.sampled_from(["zh_CN", "en"]))
+def test_money_matches_babels_own_pattern_formatting(amount, locale):
+    t = Translator(locale)
+    babel = format_decimal(abs(amount), format="#,##0.00", locale=locale)
+    assert t.money(amount) == ("-" if amount < 0 else "") + "¥" + babel
+
+
+@settings(max_examples=300)
+@given(shares, st.sampled_from(["zh_CN", "en"]))
+def test_percent_matches_babels_own_pattern_formatting(share, locale):
+    assert Translator(locale).percent(share) == format_percent(
+        share, format="#,##0.0%", locale=locale
+    )
+
+
+def test_percent_of_a_tiny_loss_keeps_its_sign_as_babel_does():
+    assert zh.percent(Decimal("-0.0004")) == "-0.0%"
+    assert en.percent(Decimal("0.1235")) == "12.4%"

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 WEEKDAYS = ("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN")
@@ -43,8 +44,7 @@ class DutyPeriod:
     def end(self) -> date:
         if self.cadence is Cadence.WEEKLY:
             return self.start + timedelta(days=6)
-        days = calendar.monthrange(self.start.year, self.start.month)[1]
-        return self.start.replace(day=days)
+        return self.start.replace(day=_month_days(self.start.year, self.start.month))
 
     @property
     def label(self) -> str:
@@ -108,11 +108,13 @@ class Rule:
         return containing(day, self.cadence)
 
     def due(self, period: DutyPeriod) -> date:
+        return _due(self, period)  # a reminder run asks it for every dealer it owes
+
+    def _due(self, period: DutyPeriod) -> date:
         if self.cadence is Cadence.WEEKLY:
             return period.end + timedelta(days=(self.day - period.end.weekday()) % 7)
         after = period.end + timedelta(days=1)
-        days = calendar.monthrange(after.year, after.month)[1]
-        return after.replace(day=min(self.day, days))
+        return after.replace(day=min(self.day, _month_days(after.year, after.month)))
 
     def next_due(self, today: date) -> DutyPeriod:
         """The period whose due day is the first on or after `today`."""
@@ -178,3 +180,13 @@ DEFAULT_RULES = {
     Duty.FINANCIAL_STATEMENTS.value: "monthly:15",
 }
 DEFAULT_CALENDAR = DutyCalendar.of(DEFAULT_RULES)
+
+
+@lru_cache(maxsize=4096)
+def _month_days(year: int, month: int) -> int:
+    return calendar.monthrange(year, month)[1]
+
+
+@lru_cache(maxsize=4096)
+def _due(rule: Rule, period: DutyPeriod) -> date:
+    return rule._due(period)

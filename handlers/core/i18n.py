@@ -108,13 +108,19 @@ class Translator:
         return sign + digits.translate(self._money_marks) + self._percent_sign
 
     def date(self, day: date) -> str:
-        return format_date(day, format="medium", locale=self._babel)
+        return _medium_date(day, self.locale)
 
     def datetime(self, moment: datetime, tz=None) -> str:
         if self.locale == "en":
             # English short dates are US "11/27/26": spell the month, as `date` does.
             return format_datetime(moment, "MMM d, y, h:mm a", tzinfo=tz, locale=self._babel)
         return format_datetime(moment, format="short", tzinfo=tz, locale=self._babel)
+
+
+@lru_cache(maxsize=4096)
+def _medium_date(day: date, locale: str) -> str:
+    """Babel's medium date, kept: a job's thousands of messages name a few due days."""
+    return format_date(day, format="medium", locale=locale)
 
 
 @lru_cache(maxsize=16)

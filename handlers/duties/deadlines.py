@@ -76,11 +76,17 @@ def _to_managers(
     """One notice per manager (and admin) per duty and period, naming the late dealers they
     see (their Scope, as `/duties` shows them): one dealer query per linked manager."""
     messages: list[tuple[Actor, str, Build]] = []
+    # Where each late dealer stands in its list: a manager's share is read off their own
+    # dealers, not found by testing every late dealer against every manager.
+    places = {key: {o.dealer.code: i for i, o in enumerate(items)} for key, items in late.items()}
     for manager in ctx.uow.recipients.managers():
         seen = ctx.visible_dealers(Scope.of(manager))
-        mine = None if seen is None else set(seen)
         for (duty, period, due), items in late.items():
-            theirs = [o for o in items if mine is None or o.dealer.code in mine]
+            if seen is None:
+                theirs = items
+            else:
+                at = places[(duty, period, due)]
+                theirs = [items[i] for i in sorted(at[c] for c in seen if c in at)]
             if not theirs:
                 continue
 

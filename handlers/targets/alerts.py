@@ -76,7 +76,7 @@ def target_alerts(ctx: JobContext) -> None:
         # A target is the dealer's whole business, so a product-line manager hears of every
         # dealer of their regions, whatever the line.
         scope = ctx.visible_dealers(Scope.of(manager).every_line())
-        mine = sorted(late if scope is None else set(late) & set(scope))
+        mine = sorted(late) if scope is None else [code for code in scope if code in late]
         if not mine:
             continue
 

@@ -23,6 +23,7 @@ from storage.core.jobs import (
 )
 from storage.core.outbox import SqlOutboxRepository
 from storage.core.rates import SqlRateRepository
+from storage.db import READ_ONLY
 from storage.decisions.repository import SqlDecisionRepository
 from storage.deposits.repository import SqlDepositRepository
 from storage.duties.repository import SqlDutyRepository
@@ -102,6 +103,10 @@ class SqlAlchemyUnitOfWork:
     def rollback(self) -> None:
         assert self.session is not None
         self.session.rollback()
+
+    def read_only(self) -> None:
+        assert self.session is not None
+        self.session.connection(execution_options=READ_ONLY)
 
 
 class SqlAlchemyUnitOfWorkFactory:

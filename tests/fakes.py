@@ -369,6 +369,9 @@ class FakeUnitOfWork:
     def rollback(self) -> None:
         self._attach(copy.deepcopy(self.store))
 
+    def read_only(self) -> None:
+        """Nothing to do in memory: there is no lock to leave untaken."""
+
 
 def small_world() -> Store:
     """The same little catalog as tests.support.seed_catalog, in memory."""

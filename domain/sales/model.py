@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -211,6 +211,17 @@ class SalesRepository(Protocol):
         lines: Sequence[str] | None = None,
     ) -> list[Sale]:
         """Sales of `dealers` sold between `start` and `end` (inclusive), oldest first."""
+        ...
+
+    def stream(
+        self,
+        dealers: Sequence[DealerCode],
+        start: date,
+        end: date,
+        statuses: Sequence[SaleStatus],
+        lines: Sequence[str] | None = None,
+    ) -> Iterator[Sale]:
+        """`list`'s sales, read in chunks as they are consumed (inside this transaction)."""
         ...
 
     def count(

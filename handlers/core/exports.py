@@ -7,8 +7,8 @@ context and the period's bounds and returns rows; `handlers.core.workbooks` writ
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
 from typing import Any
 
@@ -34,8 +34,20 @@ class Window:
 
 @dataclass(frozen=True, slots=True)
 class Sheet:
+    """An export's rows: a list, or (with `count`, known from a count query) an iterable
+    read while the file is written, so a large export never holds its rows in memory."""
+
     header: Sequence[str]
-    rows: Sequence[Sequence[Any]]
+    rows: Iterable[Sequence[Any]]
+    count: int | None = None
+
+    @property
+    def size(self) -> int:
+        return self.count if self.count is not None else len(self.rows)  # type: ignore[arg-type]
+
+    @property
+    def streamed(self) -> bool:
+        return self.count is not None
 
 
 def period_window(ctx: Ctx, text: str | None, default: PeriodKind) -> Window:
@@ -92,19 +104,17 @@ def export(ctx: Ctx) -> Reply:
     require(ctx, "export", found.kind)
     window = period_window(ctx, ctx.args[1] if len(ctx.args) > 1 else None, found.default_period)
     sheet = found.func(ctx, window)
-    if len(sheet.rows) > ctx.options.export_max_rows:
+    if sheet.size > ctx.options.export_max_rows:
         raise too_many_rows(ctx, kind, window)
-    ctx.audit(f"export:{kind}", f"{window.period} rows={len(sheet.rows)}")
+    ctx.audit(f"export:{kind}", f"{window.period} rows={sheet.size}")
     name = f"{kind}-{window.period}.xlsx"
     t = ctx.t
-    text = t(
-        "export.ready", kind=t(found.label_key), period=str(window.period), rows=len(sheet.rows)
-    )
-    if len(sheet.rows) <= ctx.options.export_inline_rows or ctx.background is None:
+    text = t("export.ready", kind=t(found.label_key), period=str(window.period), rows=sheet.size)
+    if sheet.size <= ctx.options.export_inline_rows or ctx.background is None:
         return Reply(
             text, document=Attachment(name, workbook(kind, sheet.header, sheet.rows), XLSX_MIME)
         )
-    return _export_later(ctx, kind, name, text, sheet)
+    return _export_later(ctx, found, window, name, text, sheet)
 
 
 def shorter_periods(period: Period) -> list[Period]:
@@ -135,9 +145,13 @@ def too_many_rows(ctx: Ctx, kind: str, window: Window) -> UserError:
     )
 
 
-def _export_later(ctx: Ctx, kind: str, name: str, text: str, sheet: Sheet) -> Reply:
-    """A large sheet is written in the background and sent through the outbox."""
-    i, clock, t = ctx.inbound, ctx.clock, ctx.t
+def _export_later(
+    ctx: Ctx, found: Exporter, window: Window, name: str, text: str, sheet: Sheet
+) -> Reply:
+    """A large sheet is written in the background and sent through the outbox. A streamed
+    one is read there afresh, in a transaction that only reads (on SQLite it holds no write
+    lock while the rows are read and written), and its file is queued in a short one."""
+    i, clock, t, kind = ctx.inbound, ctx.clock, ctx.t, found.kind
     key = f"{i.dedupe_key or uuid.uuid4().hex}:export"
     again = "/" + " ".join(("export", *ctx.args))
 
@@ -148,7 +162,13 @@ def _export_later(ctx: Ctx, kind: str, name: str, text: str, sheet: Sheet) -> Re
         uow.outbox.enqueue(message, clock.now())
 
     def write(uow: UnitOfWork) -> None:
-        data = workbook(kind, sheet.header, sheet.rows)
+        rows = sheet.rows
+        if sheet.streamed:
+            uow.read_only()
+            rows = found.func(replace(ctx, uow=uow, background=None), window).rows
+        data = workbook(kind, sheet.header, rows)
+        if sheet.streamed:
+            uow.rollback()  # the read ends here; the outbox row goes in a write of its own
         send(uow, Reply(text, document=Attachment(name, data, XLSX_MIME)))
 
     def failed(uow: UnitOfWork, ref: str) -> None:
@@ -157,7 +177,7 @@ def _export_later(ctx: Ctx, kind: str, name: str, text: str, sheet: Sheet) -> Re
     assert ctx.background is not None
     if not ctx.background.submit(f"export {kind}", write, failed):
         raise UserError("export.busy")
-    return Reply(t("export.preparing", rows=len(sheet.rows), command=again))
+    return Reply(t("export.preparing", rows=sheet.size, command=again))
 
 
 def install(router: Router, jobs: Jobs) -> None:

@@ -2,7 +2,7 @@
 
 Written with openpyxl's write-only mode, row by row, so the time is linear in the rows (the
 normal mode looked up the last row for every row: 8,000 rows took minutes, see
-bench/exports.py). Column widths are decided before the first row, from all the values.
+bench/exports.py). Column widths are decided before the first row, from the first 1,000.
 """
 
 from __future__ import annotations
@@ -10,9 +10,10 @@ from __future__ import annotations
 import io
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
+from itertools import chain, islice
 from typing import Any
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -22,6 +23,8 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MONEY_FORMAT = "#,##0.00"
 DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
+# Column widths are judged on the first rows of a sheet (it may be a stream read once).
+WIDTH_ROWS = 1000
 
 # Text a spreadsheet program would read as a formula (or a DDE call) when it starts so.
 FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
@@ -88,8 +91,11 @@ def _cell(ws: Any, value: Any, typed: Any) -> Any:
     return cell
 
 
-def workbook(title: str, header: Sequence[str], rows: Sequence[Sequence[Any]]) -> bytes:
-    """One sheet: a frozen header row, then `rows`; every text cell is a string cell."""
+def workbook(title: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
+    """One sheet: a frozen header row, then `rows`; every text cell is a string cell.
+
+    `rows` may be a stream: it is read once, as it is written, and the column widths are
+    taken from the header and the first `WIDTH_ROWS` rows."""
     # openpyxl loads on the first file written, not when the bot starts.
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
@@ -98,11 +104,13 @@ def workbook(title: str, header: Sequence[str], rows: Sequence[Sequence[Any]]) -
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(title[:31])
     # Wide enough for the header and the values (a too narrow date cell shows ####).
-    for i, width in enumerate(_widths(header, rows), start=1):
+    stream = iter(rows)
+    first = list(islice(stream, WIDTH_ROWS))
+    for i, width in enumerate(_widths(header, first), start=1):
         ws.column_dimensions[get_column_letter(i)].width = max(10, min(40, width + 2))
     ws.freeze_panes = "A2"
     ws.append([inert_text(str(name)) for name in header])
-    for row in rows:
+    for row in chain(first, stream):
         ws.append([_cell(ws, value, WriteOnlyCell) for value in row])
     buf = io.BytesIO()
     wb.save(buf)

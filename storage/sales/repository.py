@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import date, datetime
 
 from sqlalchemy import Select, bindparam, func, select, update
@@ -96,6 +96,22 @@ def _sale(row: SaleRow, dealer: str, sku: str, terminal: str) -> Sale:
         corrects=SaleId(row.corrects_id) if row.corrects_id else None,
         source_text=row.source_text,
     )
+
+
+STREAM = 2000  # rows fetched at a time by `stream`
+
+
+def _listed(dealers, start, end, statuses, lines):
+    q = _sales_query().where(
+        DealerRow.code.in_(list(dealers)), SaleRow.status.in_([s.value for s in statuses])
+    )
+    if lines is not None:
+        q = q.where(ProductRow.line.in_(list(lines)))
+    if start is not None:
+        q = q.where(SaleRow.sold_on >= start)
+    if end is not None:
+        q = q.where(SaleRow.sold_on <= end)
+    return q.order_by(SaleRow.sold_on, SaleRow.id)
 
 
 class SqlSalesRepository:
@@ -203,19 +219,23 @@ class SqlSalesRepository:
         limit: int | None = None,
         lines: Sequence[str] | None = None,
     ) -> list[Sale]:
-        q = _sales_query().where(
-            DealerRow.code.in_(list(dealers)), SaleRow.status.in_([s.value for s in statuses])
-        )
-        if lines is not None:
-            q = q.where(ProductRow.line.in_(list(lines)))
-        if start is not None:
-            q = q.where(SaleRow.sold_on >= start)
-        if end is not None:
-            q = q.where(SaleRow.sold_on <= end)
-        q = q.order_by(SaleRow.sold_on, SaleRow.id)
+        q = _listed(dealers, start, end, statuses, lines)
         if limit is not None:
             q = q.limit(limit)
         return [_sale(*r) for r in self.s.execute(q)]
+
+    def stream(
+        self,
+        dealers: Sequence[DealerCode],
+        start: date,
+        end: date,
+        statuses: Sequence[SaleStatus],
+        lines: Sequence[str] | None = None,
+    ) -> Iterator[Sale]:
+        # yield_per: fetched a chunk at a time (a server-side cursor on PostgreSQL).
+        q = _listed(dealers, start, end, statuses, lines).execution_options(yield_per=STREAM)
+        for row in self.s.execute(q):
+            yield _sale(*row)
 
     def count(
         self,

@@ -124,3 +124,51 @@ def test_an_export_over_the_row_limit_is_refused_with_shorter_periods_to_ask_for
     wide = Conversation(uow_factory, clock, CoreOptions(export_max_rows=3))
     [ok] = Chat(wide, "boss").send("/export sales 2026-07")
     assert ok.document is not None
+
+
+def test_a_large_export_reads_its_rows_without_holding_up_a_report_sent_meanwhile(
+    db, uow_factory, clock, monkeypatch
+):
+    """The background file is read in a transaction that only reads: on SQLite a write
+    from another connection goes through while the rows stream (with no wait allowed)."""
+    import handlers.core.exports as exports
+
+    seed_catalog(uow_factory)
+    conv = Conversation(uow_factory, clock, CoreOptions(export_inline_rows=1))
+    dealer, boss = Chat(conv, "d1"), Chat(conv, "boss")
+    dealer.say(f"/start {invite(uow_factory, clock, dealer='D001')}")
+    boss.say(f"/start {invite(uow_factory, clock, manager='M01')}")
+    for qty in (2, 3, 4):
+        dealer.say(f"/report A100 {qty} 3500 T-0001")
+    wrote: list[str] = []
+    real = exports.workbook
+
+    def write_meanwhile() -> None:
+        with db.engine.connect() as conn:
+            if db.backend == "sqlite":
+                conn.exec_driver_sql("PRAGMA busy_timeout=0")  # locked: fail, do not wait
+            conn.execute(update(DealerRow).where(DealerRow.code == "D001").values(phone="1"))
+            conn.commit()
+        wrote.append("yes")
+
+    def tapped(kind, header, rows):
+        def stream():
+            for i, row in enumerate(rows):
+                if i == 1:
+                    write_meanwhile()
+                yield row
+
+        return real(kind, header, stream())
+
+    monkeypatch.setattr(exports, "workbook", tapped)
+    [reply] = boss.send("/export sales 2026-07")
+    conv.background.join()
+
+    assert reply.document is None and "共 3 行" in reply.text
+    assert wrote == ["yes"]
+    with uow_factory() as uow:
+        [item] = [i for i in uow.outbox.list(limit=50) if i.chat_id == "boss"]
+    sent = Reply.from_dict(item.payload)
+    assert sent.document is not None, sent.text
+    ws = load_workbook(io.BytesIO(sent.document.content)).active
+    assert [c.value for c in ws["E"][1:]] == [2, 3, 4]

@@ -46,6 +46,9 @@ class Owed:
     notice: Notice
 
 
+LISTED_DEALERS = 1000  # past this, a query reads every dealer's rows, not a list of codes
+
+
 def owed_notices(
     duties: DutyRepository,
     calendar: DutyCalendar,
@@ -62,7 +65,9 @@ def owed_notices(
                 bound = [d for d in members if _bound(d, period)]
                 if not bound:
                     continue
-                done = duties.done_at(duty, period, rule.due(period), [d.code for d in bound])
+                # Many dealers: read every one's filing rather than list 10,000 codes.
+                codes = [d.code for d in bound] if len(bound) <= LISTED_DEALERS else None
+                done = duties.done_at(duty, period, rule.due(period), codes)
                 owed += [Owed(d, duty, period, rule, notice) for d in bound if d.code not in done]
     return owed
 
@@ -133,7 +138,8 @@ def due_between(
             while rule.due(period) <= last:
                 bound = [d for d in members if _bound(d, period)]
                 if bound:
-                    done = duties.done_at(duty, period, rule.due(period), [d.code for d in bound])
+                    codes = [d.code for d in bound] if len(bound) <= LISTED_DEALERS else None
+                    done = duties.done_at(duty, period, rule.due(period), codes)
                     found += [
                         (d, standing(duty, rule, period, done.get(d.code), now, tz)) for d in bound
                     ]

@@ -12,7 +12,7 @@ from datetime import date
 
 from domain.catalog.model import DealerCode
 from domain.duties.calendar import Duty, DutyPeriod
-from domain.duties.services import Owed, owed_notices
+from domain.duties.services import LISTED_DEALERS, Owed, owed_notices
 from domain.duties.standing import Notice
 from domain.identity.actors import Actor
 from domain.identity.scope import Scope
@@ -53,8 +53,10 @@ def report_reminder(ctx: JobContext) -> None:
     """Duties due soon -> the dealer; overdue -> the dealer and its managers (once each)."""
     owed = owed_now(ctx)
     contacts: dict[DealerCode, list[Actor]] = defaultdict(list)
-    for contact in ctx.uow.recipients.dealer_contacts(sorted({o.dealer.code for o in owed})):
-        if contact.dealer_code is not None:
+    owing = {o.dealer.code for o in owed}
+    listed = sorted(owing) if len(owing) <= LISTED_DEALERS else None  # else every contact
+    for contact in ctx.uow.recipients.dealer_contacts(listed):
+        if contact.dealer_code in owing:
             contacts[contact.dealer_code].append(contact)
     messages: list[tuple[Actor, str, Build]] = []
     # By due day too: tiers with rules of their own may owe one period on different days.

@@ -93,8 +93,15 @@ class SqlRecipientRepository:
         return linked_managers(self.s.connection())
 
     def dealer_contacts(self, dealers: Sequence[DealerCode] | None = None) -> list[Actor]:
-        q = (
-            select(ChatIdentityRow, DealerRow.code)
+        q = (  # columns, not entities: a reminder run reads 12,000 of them
+            select(
+                ChatIdentityRow.platform,
+                ChatIdentityRow.user_id,
+                ChatIdentityRow.chat_id,
+                ChatIdentityRow.id,
+                ChatIdentityRow.locale,
+                DealerRow.code,
+            )
             .join(DealerRow, ChatIdentityRow.dealer_id == DealerRow.id)
             .where(ChatIdentityRow.undeliverable.is_(False))
             .order_by(DealerRow.code, ChatIdentityRow.id)
@@ -103,14 +110,14 @@ class SqlRecipientRepository:
             q = q.where(DealerRow.code.in_(list(dealers)))
         return [
             Actor(
-                platform=row.platform,
-                user_id=row.user_id,
-                chat_id=row.chat_id,
-                identity_id=row.id,
-                locale=row.locale,
+                platform=platform,
+                user_id=user_id,
+                chat_id=chat_id,
+                identity_id=identity_id,
+                locale=locale,
                 dealer_code=DealerCode(code),
             )
-            for row, code in self.s.execute(q)
+            for platform, user_id, chat_id, identity_id, locale, code in self.s.execute(q)
         ]
 
 

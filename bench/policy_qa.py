@@ -47,12 +47,14 @@ SOURCE_SET = ROOT / "tests/data/policy_source_holdout.json"
 # once: the first before the document reader changed, the second before the bilingual terms
 # of the source's headings were added (the first set's English questions were known then);
 # the third, from the source text alone, before English words were looked up in CC-CEDICT;
-# the fourth, the same way, after that lookup (never tuned on).
+# the fourth, the same way, after that lookup (never tuned on); the fifth, the same way,
+# before a Chinese thesaurus was tried (it changed nothing and was not kept).
 SOURCE_SETS = [
     SOURCE_SET,
     ROOT / "tests/data/policy_source_holdout_2.json",
     ROOT / "tests/data/policy_source_holdout_3.json",
     ROOT / "tests/data/policy_source_holdout_4.json",
+    ROOT / "tests/data/policy_source_holdout_5.json",
 ]
 SETS = [
     ROOT / "tests/data/policy_questions.json",

@@ -6,11 +6,10 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import bindparam, delete, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from domain.shared.inbox import InboxEntry
+from storage.dialects import insert_for
 from storage.models import InboxRow
 from storage.prepared import Prepared
 
@@ -43,7 +42,7 @@ class SqlInboxRepository:
             }
             for e in entries
         ]
-        insert = pg_insert if self.s.bind.dialect.name == "postgresql" else sqlite_insert
+        insert = insert_for(self.s)
         # ON CONFLICT DO NOTHING: a redelivery (or a racing worker) stores nothing and is told so.
         result = self.s.execute(
             insert(InboxRow)

@@ -5,12 +5,12 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import ColumnElement, Select, func, or_, select, text, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, aliased
 
 from domain.shared.outbox import FailedDelivery, OutboxItem, OutboxStatus, OutgoingMessage
 from storage.db import READ_ONLY
+from storage.dialects import insert_for
 from storage.models import ChatIdentityRow, DealerRow, ManagerRow, OutboxChatRow, OutboxRow
 
 _PG_MANY = text(
@@ -238,7 +238,7 @@ class SqlOutboxRepository:
 
         One conditional upsert: of two workers racing for a turn, exactly one gets it.
         """
-        insert = pg_insert if self.s.bind.dialect.name == "postgresql" else sqlite_insert
+        insert = insert_for(self.s)
         stmt = insert(OutboxChatRow).values(platform=platform, chat_id=chat_id, next_at=until)
         taken = self.s.execute(
             stmt.on_conflict_do_update(

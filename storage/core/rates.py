@@ -6,11 +6,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import BigInteger, and_, bindparam, case, or_, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from domain.shared.rates import NOTICE_WINDOW, RateLimit, next_admission
+from storage.dialects import insert_for
 from storage.models import RateBucketRow
 from storage.prepared import Prepared
 
@@ -60,7 +59,7 @@ class SqlRateRepository:
         conn = self.s.connection()
         if _ADMIT.rows(conn, params):
             return None
-        insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
+        insert = insert_for(conn)
         created = conn.execute(
             insert(RateBucketRow)
             .values(platform=platform, user_id=user_id, tat_us=_us(now + limit.interval))

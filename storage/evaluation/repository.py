@@ -7,7 +7,6 @@ from datetime import datetime, tzinfo
 from decimal import Decimal
 
 from sqlalchemy import select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -24,6 +23,7 @@ from domain.evaluation.model import (
 )
 from domain.shared.periods import Period
 from storage.catalog.models import DealerRow, RegionRow
+from storage.dialects import insert_for
 from storage.evaluation.facts import FactReader, months_of
 from storage.evaluation.models import MarketSizeRow, ScorecardRow
 
@@ -223,7 +223,7 @@ class SqlEvaluationRepository:
                 }
                 for new in chunk
             ]
-            make = postgresql.insert if self.s.bind.dialect.name == "postgresql" else sqlite.insert
+            make = insert_for(self.s)
             q = (
                 make(ScorecardRow.__table__)
                 .on_conflict_do_nothing(index_elements=["dealer_code", "period"])

@@ -7,8 +7,6 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, defer
 
 from domain.catalog.model import DealerCode, ProductLine, RegionCode
@@ -22,6 +20,7 @@ from domain.notices.model import (
     Quiz,
 )
 from domain.promotions.model import Audience
+from storage.dialects import insert_for
 from storage.notices.models import NoticeAttemptRow, NoticeDeliveryRow, NoticeRow
 
 
@@ -84,7 +83,7 @@ class SqlNoticeRepository:
         self.s = session
 
     def _insert(self):
-        return pg_insert if self.s.bind.dialect.name == "postgresql" else sqlite_insert
+        return insert_for(self.s)
 
     def add(self, notice: Notice, now: datetime) -> int:
         quiz = None

@@ -4,8 +4,6 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import func, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, aliased
 
 from domain.catalog.model import DealerCode, ProductLine, RegionCode
@@ -20,6 +18,7 @@ from domain.promotions.model import (
 )
 from domain.shared.outbox import OutboxStatus
 from storage.catalog.repository import SqlCatalogRepository, dealer_from_row
+from storage.dialects import insert_for
 from storage.models import AuthorizationRow, DealerRow, OutboxRow, RegionRow, TerminalRow
 from storage.promotions.models import PromotionDeliveryRow, PromotionRow
 
@@ -142,7 +141,7 @@ class SqlPromotionRepository:
         """(promotion id, dealer, identity id, outbox key) rows; existing pairs are kept."""
         if not rows:
             return 0
-        insert = pg_insert if self.s.bind.dialect.name == "postgresql" else sqlite_insert
+        insert = insert_for(self.s)
         values = [
             {"promotion_id": p, "dealer_code": d, "identity_id": i, "dedupe_key": k}
             for p, d, i, k in rows

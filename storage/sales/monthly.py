@@ -14,9 +14,9 @@ from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import Connection, Date, cast, delete, func, insert, select
-from sqlalchemy.dialects import postgresql, sqlite
 
 from domain.targets.achievement import COUNTED_STATUS
+from storage.dialects import PerDialect, dialect_insert
 from storage.prepared import Prepared
 from storage.sales.models import SaleRow
 from storage.sales.monthly_models import SalesMonthlyRow
@@ -25,8 +25,7 @@ _table = SalesMonthlyRow.__table__
 
 
 def _upsert(dialect: str):
-    make = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}[dialect]
-    stmt = make(_table)
+    stmt = dialect_insert(dialect)(_table)
     latest = func.max if dialect == "sqlite" else func.greatest
     return stmt.on_conflict_do_update(
         index_elements=[_table.c.dealer_id, _table.c.month],
@@ -37,10 +36,9 @@ def _upsert(dialect: str):
     )
 
 
-_UPSERT = {
-    name: Prepared(_upsert(name), ["dealer_id", "month", "amount", "last_day"])
-    for name in ("sqlite", "postgresql")
-}
+_UPSERT = PerDialect(
+    lambda name: Prepared(_upsert(name), ["dealer_id", "month", "amount", "last_day"])
+)
 
 
 def month_of(day: date) -> date:

@@ -6,7 +6,6 @@ from collections.abc import Iterator, Sequence
 from datetime import date, datetime
 
 from sqlalchemy import Select, bindparam, func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from domain.catalog.model import DealerCode, Sku, TerminalCode
@@ -20,6 +19,7 @@ from domain.sales.model import (
 )
 from domain.shared.money import multiply
 from storage.catalog.row_ids import RowIds, id_of, params
+from storage.dialects import PerDialect, dialect_insert
 from storage.models import DealerRow, ProductRow, TerminalRow
 from storage.prepared import Prepared
 from storage.sales.models import (
@@ -63,10 +63,7 @@ def _insert_sale(make):
     )
 
 
-_INSERT_SALE = {
-    "sqlite": Prepared(_insert_sale(sqlite.insert)),
-    "postgresql": Prepared(_insert_sale(postgresql.insert)),
-}
+_INSERT_SALE = PerDialect(lambda name: Prepared(_insert_sale(dialect_insert(name))))
 
 
 def _sales_query() -> Select:

@@ -66,25 +66,48 @@ def _insert_sale(make):
 _INSERT_SALE = PerDialect(lambda name: Prepared(_insert_sale(dialect_insert(name))))
 
 
+_SALE_COLUMNS = (
+    SaleRow.id,
+    SaleRow.qty,
+    SaleRow.unit_price,
+    SaleRow.amount,
+    SaleRow.kind,
+    SaleRow.sold_on,
+    SaleRow.status,
+    SaleRow.reported_by,
+    SaleRow.created_at,
+    SaleRow.dedupe_key,
+    SaleRow.corrects_id,
+    SaleRow.source_text,
+)
+
+
 def _sales_query() -> Select:
+    # Columns, not SaleRow entities: an export reads 86,000 sales without the identity map.
     return (
-        select(SaleRow, DealerRow.code, ProductRow.sku, TerminalRow.code)
+        select(
+            *_SALE_COLUMNS,
+            DealerRow.code.label("dealer_code"),
+            ProductRow.sku,
+            TerminalRow.code.label("terminal_code"),
+        )
         .join(DealerRow, SaleRow.dealer_id == DealerRow.id)
         .join(ProductRow, SaleRow.product_id == ProductRow.id)
         .join(TerminalRow, SaleRow.terminal_id == TerminalRow.id)
     )
 
 
-def _sale(row: SaleRow, dealer: str, sku: str, terminal: str) -> Sale:
+def _sale(row) -> Sale:
+    """A Sale from a row of `_sales_query`."""
     return Sale(
         id=SaleId(row.id),
-        dealer=DealerCode(dealer),
-        sku=Sku(sku),
+        dealer=DealerCode(row.dealer_code),
+        sku=Sku(row.sku),
         qty=row.qty,
         unit_price=row.unit_price,
         amount=row.amount,
         kind=SaleKind(row.kind),
-        terminal=TerminalCode(terminal),
+        terminal=TerminalCode(row.terminal_code),
         sold_on=row.sold_on,
         status=SaleStatus(row.status),
         reported_by=row.reported_by,
@@ -168,7 +191,7 @@ class SqlSalesRepository:
 
     def _one(self, where) -> Sale | None:
         found = self.s.execute(_sales_query().where(where)).first()
-        return _sale(*found) if found else None
+        return _sale(found) if found else None
 
     def get(self, sale_id: SaleId) -> Sale | None:
         return self._one(SaleRow.id == sale_id)
@@ -219,7 +242,7 @@ class SqlSalesRepository:
         q = _listed(dealers, start, end, statuses, lines)
         if limit is not None:
             q = q.limit(limit)
-        return [_sale(*r) for r in self.s.execute(q)]
+        return [_sale(r) for r in self.s.execute(q)]
 
     def stream(
         self,
@@ -232,7 +255,7 @@ class SqlSalesRepository:
         # yield_per: fetched a chunk at a time (a server-side cursor on PostgreSQL).
         q = _listed(dealers, start, end, statuses, lines).execution_options(yield_per=STREAM)
         for row in self.s.execute(q):
-            yield _sale(*row)
+            yield _sale(row)
 
     def count(
         self,

@@ -19,6 +19,7 @@ from handlers.core.messages import Attachment, Button, Reply, button_rows
 from handlers.core.pager import Page, page_args
 from handlers.core.registry import DEALER, SALES_LEADS, require
 from handlers.core.router import Router
+from handlers.core.scope import visible_dealers
 from handlers.targets.standing import load_standings
 
 RANKING_LINES = 40
@@ -125,12 +126,15 @@ def targets(ctx: Ctx) -> Reply:
     """Your dealers ranked by target pace; those behind are marked. Chart and XLSX export."""
     words, asked = page_args(ctx.args)
     period = _period(words[0]) if words else Period.containing(ctx.today, PeriodKind.MONTH)
-    codes = ctx.scoped_dealers()
-    if not codes:
+    seen = visible_dealers(ctx.uow, ctx.scope)  # None: an admin's, every dealer, no list
+    dealers = ctx.uow.catalog.dealers(seen) if seen != [] else []
+    if not dealers:
         return Reply(ctx.t("targets.none"))
-    dealers = ctx.uow.catalog.dealers(codes)
     growth = ctx.options.target_growth
-    items = ranked(load_standings(ctx.uow, [period], ctx.today, growth, dealers)[period])
+    found = load_standings(
+        ctx.uow, [period], ctx.today, growth, dealers, whole_catalog=seen is None
+    )
+    items = ranked(found[period])
     t = ctx.t
     behind = sum(1 for s in items if s.behind)
     lines = [

@@ -19,13 +19,16 @@ def load_standings(
     today: date,
     growth: Decimal,
     dealers: Sequence[Dealer] | None = None,
+    *,
+    whole_catalog: bool = False,
 ) -> dict[Period, list[Standing]]:
-    """Standings of `dealers` (None: every active dealer) for each period, as of `today`."""
+    """Standings of `dealers` (None: every active dealer) for each period, as of `today`.
+    `whole_catalog`: `dealers` is every dealer, so the queries need no list of their codes."""
     if dealers is None:
         dealers = uow.targets.active_dealers()
         codes = None
     else:
-        codes = [d.code for d in dealers]
+        codes = None if whole_catalog else [d.code for d in dealers]
     years = sorted({y for p in periods for y in target_years(p)})
     explicit = uow.targets.explicit(years, codes)
     achieved = uow.targets.achieved(periods, today, codes)

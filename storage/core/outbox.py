@@ -16,12 +16,19 @@ from storage.models import ChatIdentityRow, DealerRow, ManagerRow, OutboxChatRow
 _PG_MANY = text(
     "INSERT INTO outbox (dedupe_key, platform, chat_id, identity_id, payload, status,"
     " attempts, not_before, created_at, last_error)"
-    " SELECT r.dedupe_key, r.platform, r.chat_id, r.identity_id, r.payload, 'pending', 0,"
-    " r.not_before, :now, '' FROM json_to_recordset(CAST(:rows AS json)) AS r(dedupe_key"
-    " varchar, platform varchar, chat_id varchar, identity_id integer, payload json,"
-    " not_before timestamptz)"
+    " SELECT r.dedupe_key, r.platform, r.chat_id, r.identity_id, CAST(r.payload AS json),"
+    " 'pending', 0, r.not_before, :now, '' FROM json_to_recordset(CAST(:rows AS json))"
+    " AS r(dedupe_key varchar, platform varchar, chat_id varchar, identity_id integer,"
+    " payload text, not_before timestamptz)"
     " ON CONFLICT (dedupe_key) DO NOTHING RETURNING id"
 )
+
+
+def _utc(moment: datetime) -> datetime:
+    """As `UtcDateTime` binds it: a naive datetime is refused, not read as local time."""
+    if moment.tzinfo is None:
+        raise ValueError("naive datetime refused; pass a timezone-aware value")
+    return moment.astimezone(UTC)
 
 
 def _item(row: OutboxRow) -> OutboxItem:
@@ -124,12 +131,15 @@ class SqlOutboxRepository:
                 "platform": m.platform,
                 "chat_id": m.chat_id,
                 "identity_id": m.identity_id,
-                "payload": m.payload,
-                "not_before": (m.not_before or now).astimezone(UTC).isoformat(),
+                # Each payload as its own JSON text inside the document: read back as text
+                # it keeps what the json column takes and json_to_recordset would not
+                # (an escaped NUL, a lone surrogate), as a single insert stores it.
+                "payload": dumps(m.payload),
+                "not_before": _utc(m.not_before or now).isoformat(),
             }
             for m in messages
         ]
-        found = self.s.execute(_PG_MANY, {"rows": dumps(rows), "now": now.astimezone(UTC)})
+        found = self.s.execute(_PG_MANY, {"rows": dumps(rows), "now": _utc(now)})
         return len(found.all())
 
     def revise_pending(self, dedupe_key: str, payload: dict) -> bool:

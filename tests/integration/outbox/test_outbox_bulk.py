@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
+from sqlalchemy.exc import StatementError
+
 from domain.shared.outbox import OutboxStatus, OutgoingMessage
 
 NOW = datetime(2026, 7, 17, 2, 0, tzinfo=UTC)
@@ -47,3 +50,31 @@ def test_thousands_of_messages_go_in_one_call(uow_factory):
         assert uow.outbox.enqueue_many(messages[-10:], NOW) == 0
         [last] = [i for i in uow.outbox.list(limit=5000) if i.dedupe_key == "bulk:2999"]
     assert last.payload == {"text": "#2999 提醒"} and last.chat_id == "chat2999"
+
+
+def test_a_payload_with_an_escaped_nul_or_a_lone_surrogate_is_stored_as_one_message_is(
+    uow_factory,
+):
+    odd = {"text": "a\x00b \ud83d end"}
+    with uow_factory() as uow:
+        assert (
+            uow.outbox.enqueue_many(
+                [
+                    OutgoingMessage("odd:1", "telegram", "c1", odd),
+                    OutgoingMessage("odd:2", "telegram", "c2", {"text": "fine"}),
+                ],
+                NOW,
+            )
+            == 2
+        )
+        uow.commit()
+    with uow_factory() as uow:
+        items = {i.dedupe_key: i.payload for i in uow.outbox.list(limit=10)}
+    assert items == {"odd:1": odd, "odd:2": {"text": "fine"}}
+
+
+def test_a_naive_time_is_refused_not_read_as_the_servers_local_time(uow_factory):
+    naive = OutgoingMessage("n:1", "telegram", "c1", {"text": "x"}, not_before=datetime(2026, 1, 1))
+    # SQLAlchemy wraps the type's refusal on SQLite (StatementError); PostgreSQL's is ours.
+    with uow_factory() as uow, pytest.raises((ValueError, StatementError), match="naive"):
+        uow.outbox.enqueue_many([naive], NOW)

@@ -162,14 +162,23 @@ def _export_later(
         uow.outbox.enqueue(message, clock.now())
 
     def write(uow: UnitOfWork) -> None:
-        rows = sheet.rows
+        rows, ready = sheet.rows, text
         if sheet.streamed:
             uow.read_only()
-            rows = found.func(replace(ctx, uow=uow, background=None), window).rows
+            try:  # read afresh: what was counted may have changed since
+                again = found.func(replace(ctx, uow=uow, background=None), window)
+            except UserError as refused:  # grew past the limit meanwhile: say so
+                uow.rollback()
+                send(uow, Reply(t(refused.key, **refused.params)))
+                return
+            rows = again.rows
+            if again.size != sheet.size:
+                label = t(found.label_key)
+                ready = t("export.ready", kind=label, period=str(window.period), rows=again.size)
         data = workbook(kind, sheet.header, rows)
         if sheet.streamed:
             uow.rollback()  # the read ends here; the outbox row goes in a write of its own
-        send(uow, Reply(text, document=Attachment(name, data, XLSX_MIME)))
+        send(uow, Reply(ready, document=Attachment(name, data, XLSX_MIME)))
 
     def failed(uow: UnitOfWork, ref: str) -> None:
         send(uow, Reply(t("export.failed", ref=ref, command=again)))

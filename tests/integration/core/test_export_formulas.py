@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import sqlite3
 
 from openpyxl import load_workbook
 from sqlalchemy import delete, update
@@ -144,11 +145,17 @@ def test_a_large_export_reads_its_rows_without_holding_up_a_report_sent_meanwhil
     real = exports.workbook
 
     def write_meanwhile() -> None:
-        with db.engine.connect() as conn:
-            if db.backend == "sqlite":
-                conn.exec_driver_sql("PRAGMA busy_timeout=0")  # locked: fail, do not wait
-            conn.execute(update(DealerRow).where(DealerRow.code == "D001").values(phone="1"))
-            conn.commit()
+        if db.backend == "sqlite":
+            # A connection of its own that fails when locked instead of waiting (the pool's
+            # keep their busy timeout: a pooled one changed here would fail later tests).
+            raw = sqlite3.connect(db.engine.url.database, timeout=0, isolation_level=None)
+            try:
+                raw.execute("UPDATE dealers SET phone = '1' WHERE code = 'D001'")
+            finally:
+                raw.close()
+        else:
+            with db.engine.begin() as conn:
+                conn.execute(update(DealerRow).where(DealerRow.code == "D001").values(phone="1"))
         wrote.append("yes")
 
     def tapped(kind, header, rows):

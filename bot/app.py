@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine
 
 from bot.config import Settings
+from domain.policy.meaning import encoders_named
 from domain.shared.clock import Clock, SystemClock
 from handlers import contexts
 from handlers.core.conversation import Conversation
@@ -50,7 +51,8 @@ def build_app(
     uow_factory = SqlAlchemyUnitOfWorkFactory(make_session_factory(engine))
     clock = clock or SystemClock()
     options = settings.core_options()
-    installed = contexts.build(kept=(PolicyKnowledge(),))
+    encoders = encoders_named(settings.policy.encoders)
+    installed = contexts.build(kept=(PolicyKnowledge(encoders=encoders),))
     conversation = Conversation(uow_factory, clock, options, installed.router)
     return App(
         settings,

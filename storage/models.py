@@ -42,6 +42,7 @@ from storage.policy.models import (
     PolicyDocumentRow,
     PolicyFaqRow,
     PolicyQuestionRow,
+    PolicyVectorRow,
 )
 from storage.promotions.models import PromotionDeliveryRow, PromotionRow
 from storage.rebates.models import RebateProgramRow, RebateSettlementRow, RebateTierRow
@@ -101,6 +102,7 @@ __all__ = [
     "PolicyDocumentRow",
     "PolicyFaqRow",
     "PolicyQuestionRow",
+    "PolicyVectorRow",
     "PriceExceptionRow",
     "PriceRow",
     "ProductRow",

@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from domain.policy.meaning import Encoder, Meaning, VectorStore, entry_texts, standardised
 from domain.policy.model import Clause, FaqEntry, PolicyDocument
 from domain.policy.passages import best_passage
 from domain.policy.search import FAQ_BOOST, Entry, Group, Hit, PolicyIndex, SearchResult
@@ -69,7 +70,10 @@ class KnowledgeBase:
         faqs: Sequence[FaqEntry],
         segmenter: Segmenter,
         revision: str = "",
+        encoders: Sequence[Encoder] = (),
+        vectors: VectorStore | None = None,
     ) -> None:
+        """`encoders` add meaning to the search (their vectors kept in `vectors`)."""
         self.revision = revision
         self.documents = tuple(documents)
         self.faqs = {str(f.id): f for f in faqs}
@@ -83,7 +87,12 @@ class KnowledgeBase:
                 entries.append(Entry(clause_group(doc, clause), doc.lang, title, clause.text))
         for faq in faqs:
             entries.append(Entry(faq_group(faq), faq.lang, faq.question, faq.answer, FAQ_BOOST))
-        self.index = PolicyIndex(entries, segmenter)
+        meaning = (
+            Meaning.build(encoders, [(e.title, e.text) for e in entries], vectors)
+            if encoders
+            else None
+        )
+        self.index = PolicyIndex(entries, segmenter, meaning)
 
     @property
     def empty(self) -> bool:
@@ -92,8 +101,21 @@ class KnowledgeBase:
     def passage(self, found: Found, question: str) -> str:
         """What to quote of a found clause for `question`: its answering sentence."""
         assert found.clause is not None
+        clause = found.clause
         weights = self.index.question_weights(question) if question else {}
-        return best_passage(found.clause.text, weights, self.index.segmenter.tokens)
+        meaning = self.index.meaning
+        closeness = None
+        if meaning is not None and question:
+            title = " ".join(p for p in (clause.title, clause.section) if p)
+
+            def closeness(parts: list[str]) -> list[float]:
+                texts = entry_texts(title, clause.text)[1:]  # as the index embedded them
+                if len(texts) != len(parts):
+                    return [0.0] * len(parts)
+                total = sum(standardised(c) for c in meaning.similarity(question, texts))
+                return [float(x) for x in total]
+
+        return best_passage(clause.text, weights, self.index.segmenter.tokens, closeness)
 
     def resolve(self, ref: Sequence[str], lang: str) -> Found | None:
         """The clause or FAQ entry a stored reference names, in `lang` when it exists."""

@@ -9,7 +9,7 @@ numbering share keys: an English question can be answered with the Chinese claus
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
@@ -199,6 +199,14 @@ class PolicyRepository(Protocol):
     def add_faq(self, entry: FaqEntry, by: str, revision: str, now: datetime) -> int: ...
     def save_faq(self, entry: FaqEntry, revision: str) -> None:
         """Store an entry's wording, status and scope; `revision` renews the search index."""
+        ...
+
+    def vectors(self, model: str, digests: Sequence[str]) -> Mapping[str, bytes]:
+        """The stored sentence vectors of `model` for the texts of those digests."""
+        ...
+
+    def save_vectors(self, model: str, vectors: Mapping[str, bytes]) -> None:
+        """Keep vectors (digest -> float32 bytes); one already stored is left as it is."""
         ...
 
     def revision(self) -> str:

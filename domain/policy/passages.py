@@ -23,9 +23,15 @@ def sentences(text: str) -> list[str]:
 
 
 def best_passage(
-    text: str, weights: dict[str, float], tokenize: Callable[[str], Sequence[str]]
+    text: str,
+    weights: dict[str, float],
+    tokenize: Callable[[str], Sequence[str]],
+    meaning: Callable[[list[str]], Sequence[float]] | None = None,
 ) -> str:
-    """The clause whole when short, else its answering sentence (marked with … where cut)."""
+    """The clause whole when short, else its answering sentence (marked with … where cut).
+
+    With `meaning` (each sentence's closeness to the question, in standard scores), a
+    sentence ranks by the standard score of its question words plus that closeness."""
     text = text.strip()
     if len(text) <= WHOLE_CHARS or not weights:
         return text
@@ -33,9 +39,14 @@ def best_passage(
     if len(parts) <= 1:
         return text
     scores = [sum(weights.get(t, 0.0) for t in set(tokenize(p))) for p in parts]
-    best = max(range(len(parts)), key=lambda i: (scores[i], -i))
-    if scores[best] <= 0:
+    if max(scores) <= 0:
         return text
+    rank = list(scores)
+    if meaning is not None:
+        mean = sum(scores) / len(scores)
+        spread = (sum((x - mean) ** 2 for x in scores) / len(scores)) ** 0.5 or 1.0
+        rank = [(x - mean) / spread + m for x, m in zip(scores, meaning(parts), strict=True)]
+    best = max(range(len(parts)), key=lambda i: (rank[i], -i))
     last = best
     if _lead_in(parts[best]) and best + 1 < len(parts):
         last = best + 1

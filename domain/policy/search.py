@@ -18,6 +18,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from domain.policy.glosses import english_to_policy
+from domain.policy.meaning import Meaning, standardised
 from domain.policy.segmenter import Segmenter, is_cjk, stem
 from domain.policy.terms import STOP_WORDS
 
@@ -95,13 +96,16 @@ class SearchResult:
 class PolicyIndex:
     """A BM25 index over entries; build once per knowledge-base revision, search many times."""
 
-    def __init__(self, entries: Sequence[Entry], segmenter: Segmenter) -> None:
+    def __init__(
+        self, entries: Sequence[Entry], segmenter: Segmenter, meaning: Meaning | None = None
+    ) -> None:
         # bm25s and numpy load with the first index (the first question), not at start.
         import bm25s
         import numpy as np
 
         self.entries = tuple(entries)
         self.segmenter = segmenter
+        self.meaning = meaning  # embedded entries (domain/policy/meaning.py), or lexical only
         docs: list[list[str]] = []
         # Words of the domain: synonym groups and every word of a clause title.
         self._domain = set(segmenter.domain_tokens)
@@ -203,14 +207,14 @@ class PolicyIndex:
         scores = self._bm25.get_scores(known) * self._boost
         weight = {t: self._weight(t) for t in unique}
         total = sum(weight.values())
+        candidates = [(g, m) for g, m in self._groups.items() if g not in exclude]
+        rank = self._fused(question, scores, candidates)
         ranked: list[Hit] = []
         demoted: set[Group] = set()
-        for group, members in self._groups.items():
-            if group in exclude:
-                continue
+        for (group, members), fused in zip(candidates, rank, strict=True):
             best = max(members, key=lambda i: scores[i])
             if scores[best] <= 0:
-                continue
+                continue  # meaning reorders what shares a word with the question, no more
             found = set().union(*(self._token_sets[i] for i in members))
             matched = [t for t in unique if t in found]
             coverage = sum(weight[t] for t in matched) / total
@@ -220,6 +224,21 @@ class PolicyIndex:
                 coverage = min(coverage, CONFIDENT / 2)  # only everyday words in common
                 if faq:
                     demoted.add(group)  # its boost must not push it above the clauses
-            ranked.append(Hit(group, float(scores[best]), coverage, best))
+            ranked.append(Hit(group, float(fused), coverage, best))
         ranked.sort(key=lambda h: (h.group in demoted, -h.score, h.group))
         return SearchResult(tuple(ranked[:k]), tuple(unique), on_topic)
+
+    def _fused(self, question: str, scores, candidates: list[tuple[Group, list[int]]]):
+        """Each candidate group's rank score: its BM25 score alone, or with meaning the sum
+        of the standard scores of BM25 and of each encoder's best cosine (equal weights:
+        none of the three is trusted over the others)."""
+        import numpy as np
+
+        lexical = np.array([max(scores[i] for i in m) for _, m in candidates], dtype=np.float64)
+        if self.meaning is None or not candidates:
+            return lexical
+        fused = standardised(lexical)
+        for entry_cosine in self.meaning.entry_similarity(question, len(self.entries)):
+            best = np.array([max(entry_cosine[i] for i in m) for _, m in candidates])
+            fused = fused + standardised(best)
+        return fused

@@ -13,9 +13,10 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from domain.policy.answers import KnowledgeBase
+from domain.policy.meaning import Encoder, default_encoders
 from domain.policy.segmenter import Segmenter
 from domain.shared.ports import UnitOfWork
 
@@ -23,8 +24,15 @@ log = logging.getLogger(__name__)
 
 
 class PolicyKnowledge:
-    def __init__(self, make_segmenter: Callable[[], Segmenter] = Segmenter) -> None:
+    def __init__(
+        self,
+        make_segmenter: Callable[[], Segmenter] = Segmenter,
+        encoders: Sequence[Encoder] | None = None,
+    ) -> None:
+        """`encoders`: the sentence encoders of the search (the process's two by default;
+        none for a lexical search only)."""
         self._make_segmenter = make_segmenter
+        self._encoders = encoders
         self._segmenter: Segmenter | None = None
         self._kb: KnowledgeBase | None = None
         self._lock = threading.Lock()
@@ -49,7 +57,17 @@ class PolicyKnowledge:
             if self._kb is not None and self._kb.revision == revision:
                 return self._kb
             started = time.perf_counter()
-            kb = KnowledgeBase(uow.policy.documents(), uow.policy.faqs(), segmenter, revision)
+            encoders = default_encoders() if self._encoders is None else self._encoders
+            # New texts' vectors are stored with what the caller commits (a question, a
+            # load); any that are not are embedded again by the next process, no more.
+            kb = KnowledgeBase(
+                uow.policy.documents(),
+                uow.policy.faqs(),
+                segmenter,
+                revision,
+                encoders=encoders,
+                vectors=uow.policy,
+            )
             log.info(
                 "policy index of %d entries built in %.3fs",
                 len(kb.index),
@@ -64,6 +82,7 @@ class PolicyKnowledge:
         if uow_factory is not None:
             with uow_factory() as uow:
                 self.current(uow)
+                uow.commit()  # the vectors of texts new since the last start
 
     def warm_up_in_background(self, uow_factory: Callable[[], UnitOfWork]) -> threading.Thread:
         self.warm_up_requested = True

@@ -2,7 +2,16 @@
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Float,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from storage.base import Base, UtcDateTime
@@ -45,6 +54,16 @@ class PolicyClauseRow(Base):
     section: Mapped[str] = mapped_column(String(400))
     text: Mapped[str] = mapped_column(Text)
     document: Mapped[PolicyDocumentRow] = relationship(back_populates="clauses")
+
+
+class PolicyVectorRow(Base):
+    """A sentence vector of a policy text (float32 bytes), by model and SHA-1 of the text:
+    derived data, kept so that a restart or a second worker embeds nothing again."""
+
+    __tablename__ = "policy_vectors"
+    model: Mapped[str] = mapped_column(String(40), primary_key=True)
+    digest: Mapped[str] = mapped_column(String(40), primary_key=True)
+    vector: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class PolicyQuestionRow(Base):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from sqlalchemy import delete, func, or_, select
@@ -21,11 +21,13 @@ from domain.policy.model import (
     QuestionStatus,
     Rating,
 )
+from storage.dialects import insert_for
 from storage.policy.models import (
     PolicyClauseRow,
     PolicyDocumentRow,
     PolicyFaqRow,
     PolicyQuestionRow,
+    PolicyVectorRow,
 )
 
 
@@ -217,6 +219,26 @@ class SqlPolicyRepository:
             raise LookupError(f"no FAQ entry {entry.id}")
         _fill_faq(row, entry, revision)
         self.s.flush()
+
+    def vectors(self, model: str, digests: Sequence[str]) -> dict[str, bytes]:
+        found: dict[str, bytes] = {}
+        for start in range(0, len(digests), 500):
+            rows = self.s.execute(
+                select(PolicyVectorRow.digest, PolicyVectorRow.vector).where(
+                    PolicyVectorRow.model == model,
+                    PolicyVectorRow.digest.in_(list(digests[start : start + 500])),
+                )
+            )
+            found.update((d, bytes(v)) for d, v in rows)
+        return found
+
+    def save_vectors(self, model: str, vectors: Mapping[str, bytes]) -> None:
+        if not vectors:
+            return
+        rows = [{"model": model, "digest": d, "vector": v} for d, v in vectors.items()]
+        insert = insert_for(self.s)
+        # Two workers embedding the same new text store it once (the same vector).
+        self.s.execute(insert(PolicyVectorRow).on_conflict_do_nothing(), rows)
 
     def revision(self) -> str:
         docs = self.s.scalars(select(PolicyDocumentRow.revision)).all()

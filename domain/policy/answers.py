@@ -112,7 +112,10 @@ class KnowledgeBase:
                 texts = entry_texts(title, clause.text)[1:]  # as the index embedded them
                 if len(texts) != len(parts):
                     return [0.0] * len(parts)
-                total = sum(standardised(c) for c in meaning.similarity(question, texts))
+                try:
+                    total = sum(standardised(c) for c in meaning.similarity(question, texts))
+                except Exception:  # logged by the search, which met the same encoder
+                    return [0.0] * len(parts)
                 return [float(x) for x in total]
 
         return best_passage(clause.text, weights, self.index.segmenter.tokens, closeness)

@@ -8,6 +8,7 @@ question that matches the English version of 第十八条 finds ("clause", "deal
 
 from __future__ import annotations
 
+import logging
 import math
 import re
 from collections.abc import Collection, Sequence
@@ -24,6 +25,8 @@ from domain.policy.terms import STOP_WORDS
 
 if TYPE_CHECKING:
     import bm25s
+
+log = logging.getLogger(__name__)
 
 Group = tuple[str, str, str]  # ("clause", family, key) or ("faq", id, "")
 
@@ -237,8 +240,13 @@ class PolicyIndex:
         lexical = np.array([max(scores[i] for i in m) for _, m in candidates], dtype=np.float64)
         if self.meaning is None or not candidates:
             return lexical
+        try:
+            cosines = self.meaning.entry_similarity(question, len(self.entries))
+        except Exception:  # the encoder failed on this question: its words still answer it
+            log.exception("policy encoder failed on a question; ranked by words only")
+            return lexical
         fused = standardised(lexical)
-        for entry_cosine in self.meaning.entry_similarity(question, len(self.entries)):
+        for entry_cosine in cosines:
             best = np.array([max(entry_cosine[i] for i in m) for _, m in candidates])
             fused = fused + standardised(best)
         return fused

@@ -60,14 +60,18 @@ class PolicyKnowledge:
             encoders = default_encoders() if self._encoders is None else self._encoders
             # New texts' vectors are stored with what the caller commits (a question, a
             # load); any that are not are embedded again by the next process, no more.
-            kb = KnowledgeBase(
-                uow.policy.documents(),
-                uow.policy.faqs(),
-                segmenter,
-                revision,
-                encoders=encoders,
-                vectors=uow.policy,
-            )
+            documents, faqs = uow.policy.documents(), uow.policy.faqs()
+            try:
+                kb = KnowledgeBase(
+                    documents, faqs, segmenter, revision, encoders=encoders, vectors=uow.policy
+                )
+            except Exception:
+                if not encoders:
+                    raise
+                # An encoder that cannot run (a broken install, no memory) must not stop
+                # the answers: words only until the next revision, and the operator told.
+                log.exception("policy encoders failed; this revision is searched by words only")
+                kb = KnowledgeBase(documents, faqs, segmenter, revision)
             log.info(
                 "policy index of %d entries built in %.3fs",
                 len(kb.index),

@@ -80,3 +80,22 @@ def test_the_warm_up_at_start_stores_what_it_embedded(uow_factory, clock, monkey
         stored = uow.session.scalar(select(func.count()).select_from(PolicyVectorRow))
     assert stored == encoder.embedded > 0
     assert encoder.asked == 1  # the model is loaded before the first question, not by it
+
+
+def test_an_encoder_that_cannot_run_leaves_the_search_to_the_words(
+    uow_factory, clock, monkeypatch, caplog
+):
+    load_policy_files(uow_factory, sample_policy_files(), clock)
+    monkeypatch.setattr(meaning, "_remembered", {})
+    broken = Counting()
+
+    def fail(texts):
+        raise OSError("weights unreadable")
+
+    broken.passages = fail
+    with uow_factory() as uow:
+        kb = PolicyKnowledge(encoders=[broken]).current(uow)
+    assert kb.index.meaning is None
+    found, result = kb.find("保证金什么时候退还", "zh")
+    assert found and result.confident
+    assert "searched by words only" in caplog.text

@@ -92,6 +92,20 @@ def test_meaning_reorders_the_clauses_that_share_a_word_with_the_question(segmen
     assert found == [] and result.off_topic  # no word in common: meaning adds nothing
 
 
+def test_an_encoder_failing_on_a_question_leaves_the_answer_to_the_words(segmenter, caplog):
+    encoder = Concepts()
+    kb = KnowledgeBase(policy(), [], segmenter, encoders=[encoder])
+
+    def broken(text):
+        raise RuntimeError("model gone")
+
+    encoder.query = broken
+    found, _ = kb.find("经销商每年交的钱什么时候退？", "zh")
+    assert found[0].clause.key == "a3"  # as words alone rank it
+    assert kb.passage(found[0], "经销商每年交的钱什么时候退？")
+    assert "ranked by words only" in caplog.text
+
+
 def test_vectors_are_embedded_once_and_a_restart_reads_them_from_the_store(segmenter, monkeypatch):
     store, first = Store(), Concepts()
     KnowledgeBase(policy(), [], segmenter, encoders=[first], vectors=store)

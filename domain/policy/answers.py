@@ -53,6 +53,11 @@ class Found:
         return self.group
 
 
+def _heading(clause: Clause) -> str:
+    """A clause's title with its enclosing headings: searched and embedded with its text."""
+    return " ".join(p for p in (clause.title, clause.section) if p)
+
+
 def clause_group(document: PolicyDocument, clause: Clause) -> Group:
     return ("clause", document.family, clause.key)
 
@@ -83,13 +88,14 @@ class KnowledgeBase:
         for doc in self.documents:
             for clause in doc.clauses:
                 self._versions.setdefault((doc.family, clause.key), {})[doc.lang] = (doc, clause)
-                title = " ".join(p for p in (clause.title, clause.section) if p)
-                entries.append(Entry(clause_group(doc, clause), doc.lang, title, clause.text))
+                entries.append(
+                    Entry(clause_group(doc, clause), doc.lang, _heading(clause), clause.text)
+                )
         for faq in faqs:
             entries.append(Entry(faq_group(faq), faq.lang, faq.question, faq.answer, FAQ_BOOST))
         meaning = (
             Meaning.build(encoders, [(e.title, e.text) for e in entries], vectors)
-            if encoders
+            if encoders and entries
             else None
         )
         self.index = PolicyIndex(entries, segmenter, meaning)
@@ -104,21 +110,24 @@ class KnowledgeBase:
         clause = found.clause
         weights = self.index.question_weights(question) if question else {}
         meaning = self.index.meaning
-        closeness = None
+        rank = None
         if meaning is not None and question:
-            title = " ".join(p for p in (clause.title, clause.section) if p)
 
-            def closeness(parts: list[str]) -> list[float]:
-                texts = entry_texts(title, clause.text)[1:]  # as the index embedded them
+            def rank(parts: list[str], scores: list[float]) -> Sequence[float]:
+                """Standard scores of the words plus each encoder's closeness."""
+                import numpy as np
+
+                words = standardised(np.array(scores, dtype=np.float64))
+                texts = entry_texts(_heading(clause), clause.text)[1:]  # as embedded
                 if len(texts) != len(parts):
-                    return [0.0] * len(parts)
+                    return words
                 try:
-                    total = sum(standardised(c) for c in meaning.similarity(question, texts))
+                    close = meaning.similarity(question, texts)
                 except Exception:  # logged by the search, which met the same encoder
-                    return [0.0] * len(parts)
-                return [float(x) for x in total]
+                    return words
+                return words + sum(standardised(c) for c in close)
 
-        return best_passage(clause.text, weights, self.index.segmenter.tokens, closeness)
+        return best_passage(clause.text, weights, self.index.segmenter.tokens, rank)
 
     def resolve(self, ref: Sequence[str], lang: str) -> Found | None:
         """The clause or FAQ entry a stored reference names, in `lang` when it exists."""

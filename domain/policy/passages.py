@@ -26,12 +26,12 @@ def best_passage(
     text: str,
     weights: dict[str, float],
     tokenize: Callable[[str], Sequence[str]],
-    meaning: Callable[[list[str]], Sequence[float]] | None = None,
+    rank: Callable[[list[str], list[float]], Sequence[float]] | None = None,
 ) -> str:
     """The clause whole when short, else its answering sentence (marked with … where cut).
 
-    With `meaning` (each sentence's closeness to the question, in standard scores), a
-    sentence ranks by the standard score of its question words plus that closeness."""
+    A sentence ranks by the weight of its question words, or by what `rank` makes of the
+    sentences and those weights (the search's meaning added to them)."""
     text = text.strip()
     if len(text) <= WHOLE_CHARS or not weights:
         return text
@@ -41,12 +41,8 @@ def best_passage(
     scores = [sum(weights.get(t, 0.0) for t in set(tokenize(p))) for p in parts]
     if max(scores) <= 0:
         return text
-    rank = list(scores)
-    if meaning is not None:
-        mean = sum(scores) / len(scores)
-        spread = (sum((x - mean) ** 2 for x in scores) / len(scores)) ** 0.5 or 1.0
-        rank = [(x - mean) / spread + m for x, m in zip(scores, meaning(parts), strict=True)]
-    best = max(range(len(parts)), key=lambda i: (rank[i], -i))
+    ranks = scores if rank is None else rank(parts, scores)
+    best = max(range(len(parts)), key=lambda i: (ranks[i], -i))
     last = best
     if _lead_in(parts[best]) and best + 1 < len(parts):
         last = best + 1

@@ -211,11 +211,11 @@ class PolicyIndex:
         weight = {t: self._weight(t) for t in unique}
         total = sum(weight.values())
         candidates = [(g, m) for g, m in self._groups.items() if g not in exclude]
-        rank = self._fused(question, scores, candidates)
+        bests = [max(members, key=lambda i: scores[i]) for _, members in candidates]
+        rank = self._fused(question, scores[bests], candidates)
         ranked: list[Hit] = []
         demoted: set[Group] = set()
-        for (group, members), fused in zip(candidates, rank, strict=True):
-            best = max(members, key=lambda i: scores[i])
+        for (group, members), best, fused in zip(candidates, bests, rank, strict=True):
             if scores[best] <= 0:
                 continue  # meaning reorders what shares a word with the question, no more
             found = set().union(*(self._token_sets[i] for i in members))
@@ -231,13 +231,12 @@ class PolicyIndex:
         ranked.sort(key=lambda h: (h.group in demoted, -h.score, h.group))
         return SearchResult(tuple(ranked[:k]), tuple(unique), on_topic)
 
-    def _fused(self, question: str, scores, candidates: list[tuple[Group, list[int]]]):
-        """Each candidate group's rank score: its BM25 score alone, or with meaning the sum
-        of the standard scores of BM25 and of each encoder's best cosine (equal weights:
-        none of the three is trusted over the others)."""
+    def _fused(self, question: str, lexical, candidates: list[tuple[Group, list[int]]]):
+        """Each candidate group's rank score: its best entry's BM25 score (`lexical`) alone,
+        or with meaning the sum of the standard scores of BM25 and of each encoder's best
+        cosine (equal weights: none of the three is trusted over the others)."""
         import numpy as np
 
-        lexical = np.array([max(scores[i] for i in m) for _, m in candidates], dtype=np.float64)
         if self.meaning is None or not candidates:
             return lexical
         try:

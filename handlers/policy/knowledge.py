@@ -29,8 +29,8 @@ class PolicyKnowledge:
         make_segmenter: Callable[[], Segmenter] = Segmenter,
         encoders: Sequence[Encoder] | None = None,
     ) -> None:
-        """`encoders`: the sentence encoders of the search (the process's two by default;
-        none for a lexical search only)."""
+        """`encoders`: the sentence encoders of the search (by default the process's
+        `default_encoders()`; none for a search by words only)."""
         self._make_segmenter = make_segmenter
         self._encoders = encoders
         self._segmenter: Segmenter | None = None

@@ -75,11 +75,13 @@ def answer_question(ctx: Ctx, text: str, *, from_plain_text: bool = False) -> Re
         return Reply(body, (*rows, rating_buttons(qid, t)))
     if forward:
         assert dealer is not None
-        forward_question(ctx, q, found[0] if found else None)
+        told = forward_question(ctx, q, found[0] if found else None)
+        # Say that it was passed on only when a manager is linked to be told.
+        kind = "forwarded" if told else "recorded"
         if not found:
-            return Reply(t("policy.no_match_forwarded", qid=qid))
+            return Reply(t(f"policy.no_match_{kind}", qid=qid))
         closest = quote(found[0], t, text, kb)
-        return Reply(t("policy.not_sure_forwarded", qid=qid, closest=closest))
+        return Reply(t(f"policy.not_sure_{kind}", qid=qid, closest=closest))
     if not found:
         return Reply(t("policy.no_match"))
     return Reply(t("policy.not_sure", closest=quote(found[0], t, text, kb)))

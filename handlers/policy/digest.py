@@ -17,7 +17,9 @@ from handlers.policy.replies import citation, trim
 DIGEST_LINES = 10  # the latest questions shown; /questions lists them all
 
 
-def forward_question(ctx: Ctx, q: PolicyQuestion, closest: Found | None) -> None:
+def forward_question(ctx: Ctx, q: PolicyQuestion, closest: Found | None) -> int:
+    """Queue the question to the dealer's linked managers; how many there are (0: it waits
+    in /questions for whoever links)."""
     assert q.dealer_code is not None and q.id is not None
     dealer = ctx.uow.catalog.dealer(q.dealer_code)
     name = dealer.name if dealer else q.dealer_code
@@ -35,7 +37,7 @@ def forward_question(ctx: Ctx, q: PolicyQuestion, closest: Found | None) -> None
 
         for manager in managers:
             ctx.notify(manager, f"policy-question:{q.id}", single)
-        return
+        return len(managers)
     start, end = digest_window(q.asked_at, minutes)
     count, latest = ctx.uow.policy.pending_between(q.dealer_code, start, end, DIGEST_LINES)
 
@@ -61,3 +63,4 @@ def forward_question(ctx: Ctx, q: PolicyQuestion, closest: Found | None) -> None
     key = f"policy-digest:{q.dealer_code}:{start:%Y%m%dT%H%M}"
     for manager in managers:
         ctx.notify(manager, key, digest, not_before=end, revise=True)
+    return len(managers)

@@ -240,6 +240,27 @@ def test_a_faq_of_everyday_words_answers_its_own_question_but_not_any_message_sh
     assert "天气预报" not in other and "返利" in other
 
 
+def test_with_no_manager_linked_the_dealer_is_told_the_question_waits_not_that_it_was_passed(
+    uow_factory, clock
+):
+    seed_catalog(uow_factory)
+    load_policy_files(uow_factory, sample_policy_files(), clock)
+    conv = Conversation(uow_factory, clock)
+    dealer = linked(uow_factory, clock, conv, "dealer1", dealer="D001")
+    unsure = dealer.say("/ask 公司年会在哪里举办？")
+    assert "不太确定" in unsure and "Q1" in unsure and "还没有经理绑定" in unsure
+    assert "已把问题转给" not in unsure
+    nothing = dealer.say("/ask 发票抬头怎么写")
+    assert "Q2" in nothing and "还没有经理绑定" in nothing and "/questions" in nothing
+    dealer.say("/lang en")
+    english = dealer.say("/ask where does the company hold its annual party?")
+    assert "no manager of your region is linked" in english and "passed" not in english
+    manager = linked(uow_factory, clock, conv, "boss", manager="M01")
+    assert "Q1 [待答复]" in manager.say("/questions")  # the one who links sees them
+    told = dealer.say("/ask 公司年会什么时候开？")
+    assert "已把问题转给负责的经理" in told and "还没有经理绑定" not in told
+
+
 def test_a_question_nothing_in_the_policy_matches_says_so_plainly(world, uow_factory):
     _, dealer, _ = world
     text = dealer.say("/ask 发票抬头怎么写")  # 发票: the business's word, the policy's silence
